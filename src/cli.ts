@@ -1,0 +1,325 @@
+/**
+ * The `sanctions` command (DESIGN.md "The sanctions CLI": a contract other checks rely on).
+ *
+ *   sanctions refresh [--sources FILE]
+ *   sanctions lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] QUERY...
+ *   sanctions lookup --json --batch FILE
+ *   sanctions events [--json] [--since ID]
+ *   sanctions lists [--json]
+ *   sanctions status [--json]
+ *
+ * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import { thousands, table } from './cli/table';
+import { listSummaries } from './core/catalog';
+import { ConfigError as EnvError } from './core/config';
+import { isListCode, type ListCode } from './core/lists';
+import { lookup, type LookupOptions, type LookupResult } from './core/lookup';
+import { refreshSources, type SourceRefreshResult } from './core/refresh';
+import { ConfigError, loadSourcesFile } from './core/sources/config';
+import { openDb, StoreError, type Db } from './core/store/db';
+import { EventStore } from './core/store/events';
+import { SourceStore } from './core/store/sources';
+
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIO: CliIO = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  env: process.env,
+};
+
+class UsageError extends Error {}
+
+const USAGE = `usage: sanctions <command> [options]
+
+commands:
+  refresh [--sources FILE]                 fetch, parse and diff every source; a line per source
+  lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] QUERY...
+  lookup --json --batch FILE               one query per line in, one JSON object per line out
+  events [--json] [--since ID]             change events in order
+  lists [--json]                           the catalogue with counts and last refresh
+  status [--json]                          each source: status, last refresh, last error
+
+options for every command:
+  --db PATH                                database (default: $SANCTIONS_DB, else var/sanctions.db)
+  -h, --help                               this text`;
+
+const COMMON = {
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function dbPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag || env.SANCTIONS_DB || 'var/sanctions.db';
+}
+
+export async function run(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'refresh':
+        return await refreshCommand(rest, io);
+      case 'lookup':
+        return lookupCommand(rest, io);
+      case 'events':
+        return eventsCommand(rest, io);
+      case 'lists':
+        return listsCommand(rest, io);
+      case 'status':
+        return statusCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '-h':
+      case '--help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`sanctions: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError) {
+      io.err(`sanctions: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function withDb<T>(path: string, fn: (db: Db) => T): T {
+  const db = openDb(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function refreshCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { sources: { type: 'string' } });
+  if (values.help) return help(io);
+  if (positionals.length) throw new UsageError(`refresh takes no arguments, got "${positionals.join(' ')}"`);
+  const file = values.sources || io.env.SANCTIONS_SOURCES || 'data/sources.json';
+  const sources = loadSourcesFile(file);
+  const db = openDb(dbPath(values.db, io.env));
+  try {
+    const started = Date.now();
+    const idWidth = Math.max(...sources.map((s) => s.id.length));
+    const results = await refreshSources(db, sources, {
+      onResult: (r) => io.out(refreshLine(r, idWidth)),
+    });
+    const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
+    const totals = results.reduce((t, r) => ({ added: t.added + r.added, removed: t.removed + r.removed, changed: t.changed + r.changed, suspended: t.suspended + r.suspended }), { added: 0, removed: 0, changed: 0, suspended: 0 });
+    io.out(
+      `${results.length} sources in ${((Date.now() - started) / 1000).toFixed(1)}s: ${totals.added} added, ${totals.removed} removed, ` +
+        `${totals.changed} changed, ${totals.suspended} suspended` + (bad.length ? `; ${bad.length} not applied (${bad.map((b) => b.source).join(', ')})` : ''),
+    );
+    return bad.length ? 1 : 0;
+  } finally {
+    db.close();
+  }
+}
+
+function refreshLine(r: SourceRefreshResult, idWidth: number): string {
+  const head = `${r.source.padEnd(idWidth)}  ${r.outcome.padEnd(12)}`;
+  const time = `${(r.ms / 1000).toFixed(1)}s`;
+  switch (r.outcome) {
+    case 'applied':
+    case 'unchanged':
+      return `${head}${thousands(r.records).padStart(7)} records  ` +
+        (r.baseline ? 'baseline (first snapshot, no events)' : `+${r.added} added  -${r.removed} removed  ~${r.changed} changed  ${r.suspended} suspended`) + `  ${time}`;
+    case 'not-modified':
+      return `${head}${thousands(r.records).padStart(7)} records  source unchanged since the last refresh  ${time}`;
+    default:
+      return `${head}${r.message ?? ''}`;
+  }
+}
+
+const LookupArgs = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  list: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      const codes = v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+      const bad = codes.filter((c) => !isListCode(c));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `unknown list code ${bad.join(', ')} (see "sanctions lists")` });
+        return z.NEVER;
+      }
+      return codes as ListCode[];
+    }),
+  side: z.enum(['us', 'cn'], { message: 'must be us or cn' }).optional(),
+});
+
+function lookupCommand(args: string[], io: CliIO): number {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    list: { type: 'string' },
+    side: { type: 'string' },
+    batch: { type: 'string' },
+  });
+  if (values.help) return help(io);
+  const parsed = LookupArgs.safeParse({ limit: values.limit, list: values.list, side: values.side });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+  const options: LookupOptions = { limit: parsed.data.limit, lists: parsed.data.list, side: parsed.data.side };
+  return withDb(dbPath(values.db, io.env), (db) => {
+    if (values.batch) {
+      if (!values.json) throw new UsageError('--batch needs --json');
+      if (positionals.length) throw new UsageError('--batch reads its queries from the file; give no QUERY');
+      const lines = readBatch(values.batch);
+      for (const line of lines) io.out(JSON.stringify(lookup(db, line, options)));
+      return 0;
+    }
+    const query = positionals.join(' ').trim();
+    if (!query) throw new UsageError('lookup needs a QUERY');
+    const response = lookup(db, query, options);
+    if (values.json) io.out(JSON.stringify(response));
+    else io.out(renderLookup(query, response.results));
+    return 0;
+  });
+}
+
+function readBatch(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --batch file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+function renderLookup(query: string, results: LookupResult[]): string {
+  if (!results.length) return `No match for "${query}" on any list.`;
+  const blocks = results.map((r, i) => {
+    const head = `${i + 1}. ${r.name}  [${r.type}${r.countries.length ? `, ${r.countries.join(' ')}` : ''}]  score ${r.score.toFixed(2)}, ${r.match.how} match on "${r.match.name}"`;
+    const rows = r.designations.map((d) => [
+      d.list,
+      d.status + (d.until ? ` until ${d.until}` : ''),
+      d.since ?? '',
+      d.citation ?? '',
+      d.url ?? '',
+    ]);
+    const aliases = r.aliases.length ? `\n   also: ${r.aliases.slice(0, 6).join('; ')}${r.aliases.length > 6 ? `; +${r.aliases.length - 6} more` : ''}` : '';
+    return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'url'], rows), '   ')}`;
+  });
+  return blocks.join('\n\n');
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+function eventsCommand(args: string[], io: CliIO): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, since: { type: 'string' } });
+  if (values.help) return help(io);
+  if (positionals.length) throw new UsageError(`events takes no arguments, got "${positionals.join(' ')}"`);
+  const since = z.coerce.number().int().min(0).safeParse(values.since ?? 0);
+  if (!since.success) throw new UsageError(`--since: must be an event id (a whole number), got "${values.since}"`);
+  return withDb(dbPath(values.db, io.env), (db) => {
+    const events = new EventStore(db).list({ sinceId: since.data });
+    if (values.json) {
+      for (const e of events) {
+        io.out(JSON.stringify({ id: e.id, at: e.at, kind: e.kind, list: e.list, source: e.source, record: e.record, name: e.name, ...e.detail }));
+      }
+      return 0;
+    }
+    if (!events.length) {
+      io.out(since.data ? `No events after ${since.data}.` : 'No events yet: the first refresh of a source is its baseline.');
+      return 0;
+    }
+    io.out(table(['id', 'at', 'kind', 'list', 'name', 'detail'], events.map((e) => [e.id, e.at.slice(0, 19).replace('T', ' '), e.kind, e.list, e.name, describeDetail(e.detail)]), ['r']));
+    return 0;
+  });
+}
+
+function describeDetail(detail: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (Array.isArray(detail.fields)) parts.push(`fields: ${detail.fields.join(', ')}`);
+  if (detail.until) parts.push(`until ${String(detail.until)}`);
+  if (detail.since) parts.push(`since ${String(detail.since)}`);
+  if (detail.relisted) parts.push('relisted');
+  return parts.join('; ');
+}
+
+function listsCommand(args: string[], io: CliIO): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) return help(io);
+  if (positionals.length) throw new UsageError(`lists takes no arguments, got "${positionals.join(' ')}"`);
+  return withDb(dbPath(values.db, io.env), (db) => {
+    const summaries = listSummaries(db, { all: true });
+    if (values.json) {
+      for (const s of summaries) {
+        io.out(JSON.stringify({ list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh }));
+      }
+      return 0;
+    }
+    io.out(
+      table(
+        ['list', 'side', 'name', 'active', 'suspended', 'removed', 'sources', 'last refresh'],
+        summaries.map((s) => [s.list, s.side, s.name, thousands(s.active), s.suspended || '', s.removed || '', s.sources.join(', ') || '-', s.last_refresh?.slice(0, 16).replace('T', ' ') ?? 'never']),
+        ['l', 'l', 'l', 'r', 'r', 'r'],
+      ),
+    );
+    return 0;
+  });
+}
+
+function statusCommand(args: string[], io: CliIO): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) return help(io);
+  if (positionals.length) throw new UsageError(`status takes no arguments, got "${positionals.join(' ')}"`);
+  return withDb(dbPath(values.db, io.env), (db) => {
+    const sources = new SourceStore(db).all();
+    if (values.json) {
+      for (const s of sources) {
+        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, error: s.last_error }));
+      }
+      return 0;
+    }
+    if (!sources.length) {
+      io.out('No source has been refreshed yet: run "sanctions refresh".');
+      return 0;
+    }
+    io.out(
+      table(
+        ['source', 'status', 'records', 'last success', 'last change', 'problem'],
+        sources.map((s) => [s.id, s.status, thousands(s.record_count), s.last_success_at?.slice(0, 16).replace('T', ' ') ?? 'never', s.last_change_at?.slice(0, 16).replace('T', ' ') ?? '', s.last_error ?? '']),
+        ['l', 'l', 'r'],
+      ),
+    );
+    return 0;
+  });
+}
+
+function help(io: CliIO): number {
+  io.out(USAGE);
+  return 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * The list catalogue with what the store holds of each list: designations in force, removed ones,
+ * the sources that feed it and when they last refreshed.
+ */
+import { LIST_CODES, listInfo, type ListCode, type Side } from './lists';
+import type { Db } from './store/db';
+
+export interface ListSummary {
+  list: ListCode;
+  name: string;
+  side: Side;
+  active: number;
+  suspended: number;
+  removed: number;
+  sources: string[];
+  last_refresh: string | null;
+}
+
+export function listSummaries(db: Db, options: { all?: boolean } = {}): ListSummary[] {
+  const rows = db
+    .prepare<[], { list: ListCode; source_id: string; active: number; suspended: number; removed: number; last_success_at: string | null }>(
+      `SELECT d.list, r.source_id,
+              SUM(d.status = 'active') AS active, SUM(d.status = 'suspended') AS suspended, SUM(d.status = 'removed') AS removed,
+              s.last_success_at
+         FROM designations d JOIN records r ON r.id = d.record_id JOIN sources s ON s.id = r.source_id
+        GROUP BY d.list, r.source_id`,
+    )
+    .all();
+  const byList = new Map<ListCode, ListSummary>();
+  for (const code of LIST_CODES) {
+    const info = listInfo(code);
+    byList.set(code, { list: code, name: info.name, side: info.side, active: 0, suspended: 0, removed: 0, sources: [], last_refresh: null });
+  }
+  for (const row of rows) {
+    const summary = byList.get(row.list);
+    if (!summary) continue;
+    summary.active += row.active;
+    summary.suspended += row.suspended;
+    summary.removed += row.removed;
+    summary.sources.push(row.source_id);
+    if (row.last_success_at && (!summary.last_refresh || row.last_success_at > summary.last_refresh)) summary.last_refresh = row.last_success_at;
+  }
+  const out = [...byList.values()];
+  return options.all ? out : out.filter((s) => s.sources.length > 0);
+}

@@ -1,0 +1,121 @@
+/**
+ * The environment, validated once at start-up. A bad value stops start-up with one line that names the
+ * variable and says what is wrong (`ConfigError`). Every variable read here is documented in .env.example.
+ */
+import cron from 'node-cron';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be a port number from 0 to 65535, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const value = v || fallback;
+      try {
+        const parsed = new URL(value);
+        if (!/^https?:$/.test(parsed.protocol)) throw new Error('not http(s)');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be an http(s) URL, got "${value}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const cronExpression = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    const value = v || DEFAULT_REFRESH_CRON;
+    if (!cron.validate(value)) {
+      ctx.addIssue({ code: 'custom', message: `must be a cron expression such as "${DEFAULT_REFRESH_CRON}", got "${value}"` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+/** Every 30 minutes, at minute 7 and 37: frequent enough to hear within minutes of an OFAC action. */
+export const DEFAULT_REFRESH_CRON = '7,37 * * * *';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const EnvSchema = z.object({
+  SANCTIONS_DB: z.string().trim().optional().transform((v) => v || 'var/sanctions.db'),
+  SANCTIONS_SOURCES: z.string().trim().optional().transform((v) => v || 'data/sources.json'),
+  REFRESH_CRON: cronExpression,
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-') || v.startsWith('xoxe.'), 'must be a bot token starting with "xoxb-"'),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with "xapp-"'),
+  SLACK_PORT: port(3000),
+  SLACK_API_URL: url('https://slack.com/api/'),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric application id (a snowflake)'),
+  DISCORD_GUILD_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric guild id (a snowflake)'),
+  DISCORD_API_URL: url('https://discord.com/api'),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || 'info')
+    .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  AUDIT_LOOKUPS: flag(true),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {}
+
+/** Read and validate the environment; throws a ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (config.DISCORD_TOKEN && !config.DISCORD_APPLICATION_ID) {
+    throw new ConfigError('invalid configuration: DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
+  }
+  return config;
+}

@@ -1,0 +1,180 @@
+/**
+ * Refresh: for each source, fetch -> parse -> validate -> diff -> apply in one transaction with its change
+ * events. A snapshot that is empty, unreadable, or would remove an implausible share of the records is
+ * quarantined: the stored data stays, no events are written, and the reason is kept on the source.
+ * The first snapshot of a source is its baseline: stored, with no events (nothing "changed" yet).
+ */
+import { diffSnapshot, type PlannedEvent } from './diff';
+import type { SourceRecord } from './model';
+import type { SourceConfig } from './sources/config';
+import { fetchSource, FetchError, type SourceFetchResult, type SourceValidators } from './sources/fetch';
+import { PARSER_VERSION, PARSERS } from './sources/index';
+import { ParseError } from './sources/types';
+import type { Db } from './store/db';
+import { EventStore } from './store/events';
+import { bumpDatasetVersion } from './store/meta';
+import { RecordStore } from './store/records';
+import { SourceStore, type RefreshOutcome } from './store/sources';
+
+/** Default largest share of a source's records one refresh may remove. */
+export const DEFAULT_MAX_DROP = 0.2;
+/** Below this many stored records the share rule does not apply (small lists change by whole percents). */
+export const MIN_RECORDS_FOR_DROP_RULE = 20;
+
+export interface SourceRefreshResult {
+  source: string;
+  outcome: Exclude<RefreshOutcome, 'running'>;
+  records: number;
+  added: number;
+  removed: number;
+  changed: number;
+  suspended: number;
+  /** First snapshot of the source: stored without events. */
+  baseline: boolean;
+  message?: string;
+  refreshId: number;
+  ms: number;
+}
+
+export interface RefreshOptions {
+  now?: () => Date;
+  fetcher?: (source: SourceConfig, previous: SourceValidators | undefined) => Promise<SourceFetchResult>;
+  /** Called before a source starts, e.g. to show progress. */
+  onStart?: (source: SourceConfig) => void;
+  onResult?: (result: SourceRefreshResult) => void;
+}
+
+class Quarantine extends Error {}
+
+const running = new Set<string>();
+
+export function isRefreshing(sourceId: string): boolean {
+  return running.has(sourceId);
+}
+
+export async function refreshSources(db: Db, sources: SourceConfig[], options: RefreshOptions = {}): Promise<SourceRefreshResult[]> {
+  const results: SourceRefreshResult[] = [];
+  for (const source of sources) {
+    options.onStart?.(source);
+    const result = await refreshSource(db, source, options);
+    options.onResult?.(result);
+    results.push(result);
+  }
+  return results;
+}
+
+export async function refreshSource(db: Db, source: SourceConfig, options: RefreshOptions = {}): Promise<SourceRefreshResult> {
+  if (running.has(source.id)) throw new Error(`source ${source.id} is already being refreshed`);
+  running.add(source.id);
+  try {
+    return await refreshOnce(db, source, options);
+  } finally {
+    running.delete(source.id);
+  }
+}
+
+async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions): Promise<SourceRefreshResult> {
+  const clock = options.now ?? (() => new Date());
+  const started = Date.now();
+  const sources = new SourceStore(db);
+  sources.register(source);
+  const state = sources.get(source.id)!;
+  const refreshId = sources.beginRefresh(source.id, clock().toISOString());
+  const result = (outcome: SourceRefreshResult['outcome'], extra: Partial<SourceRefreshResult> = {}): SourceRefreshResult => ({
+    source: source.id,
+    outcome,
+    records: state.record_count,
+    added: 0,
+    removed: 0,
+    changed: 0,
+    suspended: 0,
+    baseline: false,
+    refreshId,
+    ms: Date.now() - started,
+    ...extra,
+  });
+
+  // Only a snapshot that was applied by this parser version may be skipped as unchanged.
+  const previous: SourceValidators | undefined =
+    state.validators && state.status !== 'new' && state.parser_version === PARSER_VERSION
+      ? (JSON.parse(state.validators) as SourceValidators)
+      : undefined;
+
+  let fetched: SourceFetchResult;
+  try {
+    fetched = await (options.fetcher ?? defaultFetcher)(source, previous);
+  } catch (err) {
+    const message = err instanceof FetchError ? err.message : `fetch ${source.location}: ${(err as Error).message}`;
+    const now = clock().toISOString();
+    sources.markFailed(source.id, now, 'failed', message);
+    sources.finishRefresh(refreshId, now, 'failed', {}, null, message);
+    return result('failed', { message });
+  }
+
+  if (fetched.status === 'not-modified') {
+    const now = clock().toISOString();
+    db.transaction(() => {
+      sources.markNotModified(source.id, now);
+      sources.finishRefresh(refreshId, now, 'not-modified', { records: state.record_count }, state.content_hash, null);
+    })();
+    return result('not-modified');
+  }
+
+  const quarantine = (message: string): SourceRefreshResult => {
+    const now = clock().toISOString();
+    sources.markFailed(source.id, now, 'quarantined', message);
+    sources.finishRefresh(refreshId, now, 'quarantined', {}, fetched.status === 'ok' ? fetched.contentHash : null, message);
+    return result('quarantined', { message });
+  };
+
+  let records: SourceRecord[];
+  try {
+    records = PARSERS[source.format]({ source, documents: fetched.documents, extras: fetched.extras });
+    if (records.length === 0) throw new Quarantine(`empty snapshot: ${source.location} holds no records`);
+  } catch (err) {
+    if (err instanceof ParseError || err instanceof Quarantine) return quarantine(err.message);
+    return quarantine(`cannot parse ${source.location} as ${source.format}: ${(err as Error).message}`);
+  }
+
+  const store = new RecordStore(db);
+  const events = new EventStore(db);
+  const refs = store.refs(source.id);
+  const baseline = refs.length === 0;
+  const diff = diffSnapshot(refs, records, (id) => store.payload(id), (id) => store.lists(id), (id) => store.name(id));
+
+  const maxDrop = source.max_drop ?? DEFAULT_MAX_DROP;
+  if (diff.priorCount >= MIN_RECORDS_FOR_DROP_RULE && diff.removed.length / diff.priorCount > maxDrop) {
+    const share = ((100 * diff.removed.length) / diff.priorCount).toFixed(1);
+    return quarantine(
+      `implausible drop: the new snapshot would remove ${diff.removed.length} of ${diff.priorCount} records (${share}%), ` +
+        `more than the ${Math.round(maxDrop * 100)}% this source allows; keeping the previous data`,
+    );
+  }
+
+  const planned: PlannedEvent[] = baseline ? [] : diff.events;
+  const counts = countKinds(planned);
+  const changedAnything = diff.added.length + diff.changed.length + diff.removed.length > 0;
+  const now = clock().toISOString();
+  db.transaction(() => {
+    const ids = store.apply(source.id, diff, now);
+    events.insert(planned, { at: now, refreshId, sourceId: source.id, recordIds: ids });
+    sources.markApplied(source.id, now, {
+      validators: fetched.validators,
+      hash: fetched.contentHash,
+      parserVersion: PARSER_VERSION,
+      records: records.length,
+      changed: changedAnything,
+    });
+    if (changedAnything) bumpDatasetVersion(db);
+    sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
+  })();
+  return result(changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts, baseline });
+}
+
+function countKinds(events: PlannedEvent[]) {
+  const counts = { added: 0, removed: 0, changed: 0, suspended: 0 };
+  for (const e of events) counts[e.kind]++;
+  return counts;
+}
+
+const defaultFetcher: NonNullable<RefreshOptions['fetcher']> = (source, previous) => fetchSource(source, previous);

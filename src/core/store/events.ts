@@ -1,0 +1,94 @@
+/**
+ * Change events: written by refresh in the transaction that applies a snapshot, read in id order.
+ */
+import type { PlannedEvent } from '../diff';
+import type { ListCode } from '../lists';
+import type { ChangeEvent, ChangeKind } from '../model';
+import type { Db } from './db';
+
+interface EventRow {
+  id: number;
+  at: string;
+  refresh_id: number;
+  kind: ChangeKind;
+  list: ListCode;
+  source_id: string;
+  record_id: number;
+  record_key: string;
+  name: string;
+  detail: string;
+}
+
+export interface EventQuery {
+  sinceId?: number;
+  limit?: number;
+  lists?: readonly string[];
+  sinceDate?: string;
+}
+
+function toEvent(row: EventRow): ChangeEvent & { recordId: number } {
+  return {
+    id: row.id,
+    at: row.at,
+    kind: row.kind,
+    list: row.list,
+    source: row.source_id,
+    record: row.record_key,
+    recordId: row.record_id,
+    name: row.name,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    refreshId: row.refresh_id,
+  };
+}
+
+export class EventStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      insert: db.prepare(
+        `INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail)
+         VALUES (@at, @refresh, @kind, @list, @source, @record, @key, @name, @detail)`,
+      ),
+      after: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
+      lastId: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events'),
+    };
+  }
+
+  insert(events: PlannedEvent[], ctx: { at: string; refreshId: number; sourceId: string; recordIds: Map<string, number> }): void {
+    for (const e of events) {
+      const record = ctx.recordIds.get(e.key);
+      if (record === undefined) throw new Error(`event for unknown record key ${e.key}`);
+      this.q.insert.run({
+        at: ctx.at,
+        refresh: ctx.refreshId,
+        kind: e.kind,
+        list: e.list,
+        source: ctx.sourceId,
+        record,
+        key: e.key,
+        name: e.name,
+        detail: JSON.stringify(e.detail),
+      });
+    }
+  }
+
+  /** Events in id order after `sinceId`, optionally only on some lists or from a date on. */
+  list(query: EventQuery = {}): Array<ChangeEvent & { recordId: number }> {
+    const clauses = ['id > @since'];
+    if (query.lists?.length) clauses.push(`list IN (SELECT value FROM json_each(@lists))`);
+    if (query.sinceDate) clauses.push('at >= @sinceDate');
+    const sql = `SELECT * FROM events WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT @limit`;
+    const rows = this.db.prepare<Record<string, unknown>, EventRow>(sql).all({
+      since: query.sinceId ?? 0,
+      lists: JSON.stringify(query.lists ?? []),
+      sinceDate: query.sinceDate ?? '',
+      limit: query.limit ?? -1,
+    });
+    return rows.map(toEvent);
+  }
+
+  lastId(): number {
+    return this.q.lastId.get()?.id ?? 0;
+  }
+}

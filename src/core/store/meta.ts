@@ -1,0 +1,21 @@
+/** Small key/value facts about the database: the dataset version that lookups and audits cite. */
+import type { Db } from './db';
+
+export function getMeta(db: Db, key: string): string | undefined {
+  return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+/** Bumped by every refresh that changes stored data; "0" for a database never refreshed. */
+export function datasetVersion(db: Db): number {
+  return Number(getMeta(db, 'dataset_version') ?? 0);
+}
+
+export function bumpDatasetVersion(db: Db): number {
+  const next = datasetVersion(db) + 1;
+  setMeta(db, 'dataset_version', String(next));
+  return next;
+}

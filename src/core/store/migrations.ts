@@ -1,0 +1,111 @@
+/**
+ * Numbered schema migrations. `PRAGMA user_version` holds the number of the last one applied; each runs in
+ * its own transaction, in order, once. Never edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'sources, refreshes, records, designations, names, events',
+    sql: `
+      CREATE TABLE sources (
+        id               TEXT PRIMARY KEY,
+        format           TEXT NOT NULL,
+        location         TEXT NOT NULL,
+        status           TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ok', 'quarantined', 'failed')),
+        last_attempt_at  TEXT,
+        last_success_at  TEXT,
+        last_change_at   TEXT,
+        validators       TEXT,
+        content_hash     TEXT,
+        parser_version   INTEGER,
+        last_error       TEXT,
+        record_count     INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE refreshes (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        source_id    TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('running', 'applied', 'unchanged', 'not-modified', 'quarantined', 'failed')),
+        records      INTEGER,
+        added        INTEGER NOT NULL DEFAULT 0,
+        removed      INTEGER NOT NULL DEFAULT 0,
+        changed      INTEGER NOT NULL DEFAULT 0,
+        suspended    INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT,
+        message      TEXT
+      );
+      CREATE INDEX refreshes_by_source ON refreshes (source_id, id);
+
+      CREATE TABLE records (
+        id          INTEGER PRIMARY KEY,
+        source_id   TEXT NOT NULL REFERENCES sources (id),
+        key         TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        first_seen  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL,
+        removed_at  TEXT,
+        UNIQUE (source_id, key)
+      );
+
+      CREATE TABLE designations (
+        id          INTEGER PRIMARY KEY,
+        record_id   INTEGER NOT NULL REFERENCES records (id),
+        list        TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('active', 'removed', 'suspended')),
+        since       TEXT,
+        until       TEXT,
+        citation    TEXT,
+        url         TEXT,
+        authority   TEXT,
+        programs    TEXT NOT NULL DEFAULT '[]',
+        notes       TEXT,
+        first_seen  TEXT NOT NULL,
+        removed_at  TEXT,
+        UNIQUE (record_id, list)
+      );
+      CREATE INDEX designations_by_list ON designations (list, status);
+
+      CREATE TABLE names (
+        id         INTEGER PRIMARY KEY,
+        record_id  INTEGER NOT NULL REFERENCES records (id),
+        value      TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        script     TEXT NOT NULL,
+        lang       TEXT,
+        norm       TEXT NOT NULL
+      );
+      CREATE INDEX names_by_record ON names (record_id);
+      CREATE INDEX names_by_norm ON names (norm);
+
+      CREATE TABLE events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        refresh_id  INTEGER NOT NULL REFERENCES refreshes (id),
+        kind        TEXT NOT NULL CHECK (kind IN ('added', 'removed', 'changed', 'suspended')),
+        list        TEXT NOT NULL,
+        source_id   TEXT NOT NULL,
+        record_id   INTEGER NOT NULL REFERENCES records (id),
+        record_key  TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        detail      TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX events_by_list ON events (list, id);
+
+      CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,135 @@
+/**
+ * The state of each configured source (status, validators for conditional GET, last error) and the
+ * log of refresh attempts.
+ */
+import type { SourceConfig } from '../sources/config';
+import type { Db } from './db';
+
+export type SourceStatus = 'new' | 'ok' | 'quarantined' | 'failed';
+export type RefreshOutcome = 'running' | 'applied' | 'unchanged' | 'not-modified' | 'quarantined' | 'failed';
+
+export interface SourceRow {
+  id: string;
+  format: string;
+  location: string;
+  status: SourceStatus;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_change_at: string | null;
+  /** JSON of the fetch validators (ETag, Last-Modified, content hashes per part) of the applied snapshot. */
+  validators: string | null;
+  content_hash: string | null;
+  parser_version: number | null;
+  last_error: string | null;
+  record_count: number;
+}
+
+export interface RefreshRow {
+  id: number;
+  source_id: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: RefreshOutcome;
+  records: number | null;
+  added: number;
+  removed: number;
+  changed: number;
+  suspended: number;
+  content_hash: string | null;
+  message: string | null;
+}
+
+export interface RefreshCounts {
+  records?: number;
+  added?: number;
+  removed?: number;
+  changed?: number;
+  suspended?: number;
+}
+
+export class SourceStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      get: db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE id = ?'),
+      all: db.prepare<[], SourceRow>('SELECT * FROM sources ORDER BY id'),
+      register: db.prepare(
+        `INSERT INTO sources (id, format, location) VALUES (@id, @format, @location)
+         ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location`,
+      ),
+      begin: db.prepare<[string, string]>("INSERT INTO refreshes (source_id, started_at, outcome) VALUES (?, ?, 'running') RETURNING id"),
+      finish: db.prepare(
+        `UPDATE refreshes SET finished_at = @now, outcome = @outcome, records = @records, added = @added, removed = @removed,
+           changed = @changed, suspended = @suspended, content_hash = @hash, message = @message WHERE id = @id`,
+      ),
+      succeed: db.prepare(
+        `UPDATE sources SET status = 'ok', last_attempt_at = @now, last_success_at = @now,
+           last_change_at = CASE WHEN @changed THEN @now ELSE last_change_at END,
+           validators = @validators, content_hash = @hash, parser_version = @parser_version,
+           last_error = NULL, record_count = @records WHERE id = @id`,
+      ),
+      notModified: db.prepare(
+        "UPDATE sources SET last_attempt_at = @now, last_success_at = @now, status = 'ok', last_error = NULL WHERE id = @id",
+      ),
+      fail: db.prepare('UPDATE sources SET status = @status, last_attempt_at = @now, last_error = @message WHERE id = @id'),
+      recent: db.prepare<[string, number], RefreshRow>('SELECT * FROM refreshes WHERE source_id = ? ORDER BY id DESC LIMIT ?'),
+      lastRefresh: db.prepare<[], RefreshRow>('SELECT * FROM refreshes ORDER BY id DESC LIMIT 1'),
+    };
+  }
+
+  register(source: Pick<SourceConfig, 'id' | 'format' | 'location'>): void {
+    this.q.register.run({ id: source.id, format: source.format, location: source.location });
+  }
+
+  get(id: string): SourceRow | undefined {
+    return this.q.get.get(id);
+  }
+
+  all(): SourceRow[] {
+    return this.q.all.all();
+  }
+
+  beginRefresh(sourceId: string, now: string): number {
+    return (this.q.begin.get(sourceId, now) as { id: number }).id;
+  }
+
+  finishRefresh(id: number, now: string, outcome: Exclude<RefreshOutcome, 'running'>, counts: RefreshCounts, hash: string | null, message: string | null): void {
+    this.q.finish.run({
+      id,
+      now,
+      outcome,
+      records: counts.records ?? null,
+      added: counts.added ?? 0,
+      removed: counts.removed ?? 0,
+      changed: counts.changed ?? 0,
+      suspended: counts.suspended ?? 0,
+      hash,
+      message,
+    });
+  }
+
+  markApplied(id: string, now: string, v: { validators: object; hash: string; parserVersion: number; records: number; changed: boolean }): void {
+    this.q.succeed.run({
+      id,
+      now,
+      validators: JSON.stringify(v.validators),
+      hash: v.hash,
+      parser_version: v.parserVersion,
+      records: v.records,
+      changed: v.changed ? 1 : 0,
+    });
+  }
+
+  markNotModified(id: string, now: string): void {
+    this.q.notModified.run({ id, now });
+  }
+
+  markFailed(id: string, now: string, status: 'quarantined' | 'failed', message: string): void {
+    this.q.fail.run({ id, now, status, message });
+  }
+
+  recentRefreshes(sourceId: string, limit = 10): RefreshRow[] {
+    return this.q.recent.all(sourceId, limit);
+  }
+}
