@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/cli';
+import { REPO_ROOT, SOURCES_DIR } from './helpers/shared';
+import { tempDir } from './helpers/tmp';
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return run(args, { out: (t) => out.push(t), err: (t) => err.push(t), env }).then((code) => ({
+    code,
+    out: out.join('\n'),
+    err: err.join('\n'),
+    lines: out.join('\n').split('\n').filter(Boolean),
+  }));
+}
+
+describe('sanctions CLI over the current dataset', () => {
+  const dir = tempDir();
+  const db = join(dir, 'cli.db');
+  let refresh: Awaited<ReturnType<typeof cli>>;
+
+  beforeAll(async () => {
+    refresh = await cli(['refresh', '--db', db, '--sources', join(SOURCES_DIR, 'current.json')]);
+  });
+
+  it('refresh prints a line per source and a summary, and exits 0', () => {
+    expect(refresh.code).toBe(0);
+    expect(refresh.lines).toHaveLength(9);
+    expect(refresh.lines[0]).toMatch(/^us-csl\s+applied\s+1,087 records/);
+    expect(refresh.lines.at(-1)).toMatch(/^8 sources in [\d.]+s: 0 added, 0 removed, 0 changed, 0 suspended$/);
+  });
+
+  it('lists --json gives the real counts, one object per line', async () => {
+    const { code, lines } = await cli(['lists', '--json', '--db', db]);
+    expect(code).toBe(0);
+    const byList = new Map(lines.map((l) => JSON.parse(l)).map((o) => [o.list, o]));
+    expect(byList.get('US-OFAC-SDN')).toMatchObject({ active: 19143, removed: 0, side: 'us', sources: ['us-ofac-sdn'] });
+    expect(byList.get('US-BIS-EL')).toMatchObject({ active: 3409 });
+    expect(byList.get('US-OFAC-CMIC')).toMatchObject({ active: 68, sources: ['us-ofac-cons'] });
+    expect(byList.get('US-BIS-MEU')).toMatchObject({ active: 70 });
+    expect(byList.get('CN-MOFCOM-UEL')).toMatchObject({ active: 66, side: 'cn' });
+    expect(byList.get('CN-MOFCOM-ECL')).toMatchObject({ active: 153 });
+    for (const o of byList.values()) {
+      expect(Object.keys(o)).toEqual(expect.arrayContaining(['list', 'name', 'side', 'active', 'removed', 'sources', 'last_refresh']));
+    }
+  });
+
+  it('lookup --json follows the contract', async () => {
+    const { code, out } = await cli(['lookup', '--json', '--db', db, 'Hikvision']);
+    expect(code).toBe(0);
+    const response = JSON.parse(out);
+    expect(response.query).toBe('Hikvision');
+    expect(response.results.length).toBeGreaterThan(0);
+    for (const r of response.results) {
+      expect(Object.keys(r).sort()).toEqual(['aliases', 'countries', 'designations', 'id', 'match', 'name', 'score', 'type']);
+      expect(r.match).toEqual({ name: expect.any(String), how: expect.any(String) });
+      for (const d of r.designations) {
+        expect(d).toEqual(expect.objectContaining({ list: expect.any(String), status: expect.stringMatching(/^(active|removed|suspended)$/), source: expect.any(String) }));
+      }
+    }
+    const lists = response.results.flatMap((r: { designations: Array<{ list: string }> }) => r.designations.map((d) => d.list));
+    expect(lists).toEqual(expect.arrayContaining(['US-BIS-EL', 'US-OFAC-CMIC', 'US-DOD-1260H']));
+  });
+
+  it('lookup filters by --list and --side and honours --limit', async () => {
+    const cn = JSON.parse((await cli(['lookup', '--json', '--db', db, '--side', 'cn', 'Lockheed Martin'])).out);
+    expect(cn.results.length).toBeGreaterThan(0);
+    for (const r of cn.results) for (const d of r.designations) expect(d.list).toMatch(/^CN-/);
+    const el = JSON.parse((await cli(['lookup', '--json', '--db', db, '--list', 'us-bis-el', '--limit', '1', 'Huawei'])).out);
+    expect(el.results).toHaveLength(1);
+    expect(el.results[0].designations.map((d: { list: string }) => d.list)).toEqual(['US-BIS-EL']);
+  });
+
+  it('lookup --batch answers one JSON line per query line, in order, empty lines included', async () => {
+    const file = join(dir, 'queries.txt');
+    writeFileSync(file, 'Hikvision\nHeineken N.V.\n\nDJI\n');
+    const { code, lines } = await cli(['lookup', '--json', '--batch', file, '--db', db]);
+    expect(code).toBe(0);
+    expect(lines.map((l) => JSON.parse(l).query)).toEqual(['Hikvision', 'Heineken N.V.', '', 'DJI']);
+    expect(JSON.parse(lines[2]!).results).toEqual([]);
+  });
+
+  it('lookup without --json prints a readable card', async () => {
+    const { out } = await cli(['lookup', '--db', db, 'Hikvision']);
+    expect(out).toMatch(/^1\. .*Hikvision/im);
+    expect(out).toContain('US-BIS-EL');
+    expect((await cli(['lookup', '--db', db, 'Heineken N.V.'])).out).toBe('No match for "Heineken N.V." on any list.');
+  });
+
+  it('status shows every source as ok', async () => {
+    const { lines } = await cli(['status', '--json', '--db', db]);
+    expect(lines.map((l) => JSON.parse(l)).map((s) => [s.source, s.status])).toEqual(
+      expect.arrayContaining([['us-ofac-sdn', 'ok'], ['cn-lists', 'ok']]),
+    );
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['lookup', '--list', 'US-NOPE', 'x'], /--list: unknown list code US-NOPE/],
+    [['lookup', '--side', 'eu', 'x'], /--side: must be us or cn/],
+    [['lookup', '--limit', '0', 'x'], /--limit: /],
+    [['lookup', '--batch', 'f'], /--batch needs --json/],
+    [['lookup'], /lookup needs a QUERY/],
+    [['events', '--since', 'yesterday'], /--since: must be an event id/],
+    [['lookup', '--bogus', 'x'], /Unknown option '--bogus'/],
+  ])('rejects %j with exit 2 and a clear message', async (args, message) => {
+    const { code, err } = await cli([...args, '--db', db]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it('names a bad source config and exits 2', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"sources":[{"id":"x","format":"pdf","location":"y"}]}');
+    const { code, err } = await cli(['refresh', '--db', db, '--sources', bad]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${bad}: sources.0.format`);
+  });
+
+  it('runs as the installed `sanctions` bin with SANCTIONS_DB', () => {
+    const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin/sanctions.js'), 'lists', '--json'], {
+      env: { ...process.env, SANCTIONS_DB: db },
+      encoding: 'utf8',
+    });
+    expect(out.split('\n').filter(Boolean).map((l) => JSON.parse(l).list)).toContain('US-OFAC-SDN');
+  });
+});
+
+describe('sanctions events', () => {
+  const dir = tempDir();
+  const db = join(dir, 'events.db');
+
+  it('prints the timeline events as JSON lines, and only those after --since', async () => {
+    for (const step of [0, 1]) await cli(['refresh', '--db', db, '--sources', join(SOURCES_DIR, `timeline-t${step}.json`)]);
+    const all = (await cli(['events', '--json', '--db', db])).lines.map((l) => JSON.parse(l));
+    expect(all).toHaveLength(298 + 14);
+    expect(all[0]).toMatchObject({ id: expect.any(Number), at: expect.any(String), kind: 'added', list: 'US-OFAC-SDN', source: 'us-ofac-sdn', record: expect.any(String), name: expect.any(String) });
+    const later = (await cli(['events', '--json', '--since', String(all[300].id), '--db', db])).lines;
+    expect(later).toHaveLength(all.length - 301);
+    expect((await cli(['events', '--db', db])).out).toMatch(/added\s+CN-MOFCOM-ECL\s+Rheinmetall AG/);
+  });
+});
