@@ -1,16 +1,21 @@
 /**
- * Lookup: a query in, the parties it names out, best first, with every designation and how the name matched.
- * This first version matches normalised names exactly, by prefix and by containment; the matcher in
- * `match/` replaces the candidate and scoring steps.
+ * Lookup: a query in, the parties it names out, best first: one result per real-world party with every
+ * designation of every record that belongs to it, and how the name matched. Results at or above the
+ * default threshold are matches; an optional review band below it is returned apart.
  */
-import { isListCode, listInfo, type ListCode, type Side } from './lists';
-import { normalizeName } from './match/normalize';
+import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
+import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import type { Db } from './store/db';
+import { datasetVersion } from './store/meta';
+
+export { DEFAULT_THRESHOLD, REVIEW_THRESHOLD };
 
 export interface LookupOptions {
   limit?: number;
   lists?: ListCode[];
   side?: Side;
+  /** Also return the parties scoring in the review band (below the threshold). */
+  review?: boolean;
 }
 
 export interface LookupDesignation {
@@ -21,6 +26,10 @@ export interface LookupDesignation {
   source: string;
   citation?: string;
   url?: string;
+  /** Programs or legal bases (SDGT, CMIC-EO13959...). */
+  programs?: string[];
+  authority?: string;
+  notes?: string;
 }
 
 export interface LookupResult {
@@ -30,87 +39,132 @@ export interface LookupResult {
   type: string;
   countries: string[];
   score: number;
-  match: { name: string; how: string };
+  match: { name: string; how: MatchHow; via?: string };
   designations: LookupDesignation[];
 }
 
 export interface LookupResponse {
   query: string;
   results: LookupResult[];
+  review?: LookupResult[];
 }
 
-interface Hit {
-  recordId: number;
-  value: string;
-  kind: string;
-  score: number;
-  how: string;
+interface Cached {
+  version: number;
+  matcher: Matcher;
+}
+
+const matchers = new WeakMap<Db, Cached>();
+
+/** One matcher per database handle, renewed when a refresh changed the data (its caches hold frequencies). */
+function matcherFor(db: Db): Matcher {
+  const version = datasetVersion(db);
+  const cached = matchers.get(db);
+  if (cached && cached.version === version) return cached.matcher;
+  const matcher = new Matcher(db);
+  matchers.set(db, { version, matcher });
+  return matcher;
 }
 
 export function lookup(db: Db, query: string, options: LookupOptions = {}): LookupResponse {
-  const q = normalizeName(query);
   const limit = options.limit ?? 10;
-  if (!q) return { query, results: [] };
-  const rows = db
-    .prepare<[string, string, string], { record_id: number; value: string; kind: string; norm: string }>(
-      `SELECT n.record_id, n.value, n.kind, n.norm FROM names n JOIN records r ON r.id = n.record_id
-        WHERE r.removed_at IS NULL AND (n.norm = ? OR n.norm LIKE ? ESCAPE '\\' OR n.norm LIKE ? ESCAPE '\\') LIMIT 2000`,
-    )
-    .all(q, `${escapeLike(q)} %`, `% ${escapeLike(q)}%`);
-  const best = new Map<number, Hit>();
-  for (const row of rows) {
-    const exact = row.norm === q;
-    const score = exact ? 1 : row.norm.startsWith(q) ? 0.9 : 0.8;
-    const how = exact ? (row.kind === 'primary' ? 'exact' : 'alias') : 'partial';
-    const prior = best.get(row.record_id);
-    if (!prior || score > prior.score) best.set(row.record_id, { recordId: row.record_id, value: row.value, kind: row.kind, score, how });
-  }
+  const hits = matcherFor(db).search(query, options.review ? REVIEW_THRESHOLD : DEFAULT_THRESHOLD);
   const results: LookupResult[] = [];
-  for (const hit of [...best.values()].sort((a, b) => b.score - a.score)) {
-    const result = loadResult(db, hit, options);
-    if (result) results.push(result);
-    if (results.length >= limit) break;
+  const review: LookupResult[] = [];
+  const loader = new PartyLoader(db);
+  for (const hit of hits) {
+    const band = hit.score >= DEFAULT_THRESHOLD ? results : review;
+    if (band.length >= limit) {
+      if (results.length >= limit && (!options.review || review.length >= limit)) break;
+      continue;
+    }
+    const result = loader.load(hit, options);
+    if (result) band.push(result);
   }
-  return { query, results };
+  return options.review ? { query, results, review } : { query, results };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+const LIST_ORDER = new Map<string, number>(LIST_CODES.map((c, i) => [c, i]));
+const STATUS_ORDER: Record<string, number> = { active: 0, suspended: 1, removed: 2 };
+
+interface RecordRow {
+  id: number;
+  source_id: string;
+  name: string;
+  type: string;
+  countries: string | null;
 }
 
-function loadResult(db: Db, hit: Hit, options: LookupOptions): LookupResult | undefined {
-  const record = db
-    .prepare<[number], { source_id: string; key: string; name: string; type: string; payload: string }>(
-      'SELECT source_id, key, name, type, payload FROM records WHERE id = ?',
-    )
-    .get(hit.recordId);
-  if (!record) return undefined;
-  const payload = JSON.parse(record.payload) as { names: Array<{ value: string; kind: string }>; countries: string[] };
-  const designations = db
-    .prepare<[number], { list: string; status: LookupDesignation['status']; since: string | null; until: string | null; citation: string | null; url: string | null }>(
-      'SELECT list, status, since, until, citation, url FROM designations WHERE record_id = ? ORDER BY list',
-    )
-    .all(hit.recordId)
-    .filter((d) => isListCode(d.list))
-    .map((d) => ({
-      list: d.list as ListCode,
-      status: d.status,
-      ...(d.since ? { since: d.since } : {}),
-      ...(d.until ? { until: d.until } : {}),
-      source: record.source_id,
-      ...(d.citation ? { citation: d.citation } : {}),
-      ...(d.url ? { url: d.url } : {}),
-    }))
-    .filter((d) => (!options.lists?.length || options.lists.includes(d.list)) && (!options.side || listInfo(d.list).side === options.side));
-  if (!designations.length) return undefined;
-  return {
-    id: `${record.source_id}:${record.key}`,
-    name: record.name,
-    aliases: payload.names.filter((n) => n.kind !== 'primary').map((n) => n.value),
-    type: record.type,
-    countries: payload.countries,
-    score: Math.round(hit.score * 1000) / 1000,
-    match: { name: hit.value, how: hit.how },
-    designations,
-  };
+class PartyLoader {
+  private readonly q;
+
+  constructor(db: Db) {
+    this.q = {
+      records: db.prepare<[number, number], RecordRow>(
+        `SELECT id, source_id, name, type, json_extract(payload, '$.countries') AS countries
+           FROM records WHERE party_id = ? OR id = ? ORDER BY removed_at IS NOT NULL, id`,
+      ),
+      designations: db.prepare<[string], { record_id: number; list: string; status: LookupDesignation['status']; since: string | null; until: string | null; citation: string | null; url: string | null; programs: string; authority: string | null; notes: string | null }>(
+        'SELECT record_id, list, status, since, until, citation, url, programs, authority, notes FROM designations WHERE record_id IN (SELECT value FROM json_each(?))',
+      ),
+      names: db.prepare<[string], { value: string; kind: string }>(
+        "SELECT value, kind FROM names WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY kind = 'weak', id",
+      ),
+    };
+  }
+
+  load(hit: MatchHit, options: LookupOptions): LookupResult | undefined {
+    const records = this.q.records.all(hit.partyId, hit.partyId);
+    if (!records.length) return undefined;
+    const ids = JSON.stringify(records.map((r) => r.id));
+    const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
+    const designations = this.q.designations
+      .all(ids)
+      .filter((d) => isListCode(d.list))
+      .filter((d) => !options.lists?.length || options.lists.includes(d.list as ListCode))
+      .filter((d) => !options.side || listInfo(d.list as ListCode).side === options.side)
+      .map((d) => {
+        const programs = JSON.parse(d.programs) as string[];
+        return {
+          list: d.list as ListCode,
+          status: d.status,
+          ...(d.since ? { since: d.since } : {}),
+          ...(d.until ? { until: d.until } : {}),
+          source: sourceOf.get(d.record_id)!,
+          ...(d.citation ? { citation: d.citation } : {}),
+          ...(d.url ? { url: d.url } : {}),
+          ...(programs.length ? { programs } : {}),
+          ...(d.authority ? { authority: d.authority } : {}),
+          ...(d.notes ? { notes: d.notes } : {}),
+        };
+      })
+      .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
+    if (!designations.length) return undefined;
+    // The card is titled with the primary name of the record whose name matched.
+    const titled = records.find((r) => r.id === hit.recordId) ?? records[0]!;
+    const seen = new Set([fold(titled.name)]);
+    const aliases: string[] = [];
+    for (const n of [...records.map((r) => ({ value: r.name, kind: 'primary' })), ...this.q.names.all(ids)]) {
+      const k = fold(n.value);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      aliases.push(n.value);
+    }
+    const countries = [...new Set(records.flatMap((r) => JSON.parse(r.countries ?? '[]') as string[]))];
+    const type = records.map((r) => r.type).find((t) => t !== 'unknown') ?? 'unknown';
+    return {
+      id: `p${hit.partyId}`,
+      name: titled.name,
+      aliases,
+      type,
+      countries,
+      score: Math.round(hit.score * 1000) / 1000,
+      match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}) },
+      designations,
+    };
+  }
+}
+
+function fold(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }

@@ -5,6 +5,7 @@
  * The first snapshot of a source is its baseline: stored, with no events (nothing "changed" yet).
  */
 import { diffSnapshot, type PlannedEvent } from './diff';
+import { rebuildParties } from './match/parties';
 import type { SourceRecord } from './model';
 import type { SourceConfig } from './sources/config';
 import { fetchSource, FetchError, type SourceFetchResult, type SourceValidators } from './sources/fetch';
@@ -165,7 +166,10 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       records: records.length,
       changed: changedAnything,
     });
-    if (changedAnything) bumpDatasetVersion(db);
+    if (changedAnything) {
+      rebuildParties(db);
+      bumpDatasetVersion(db);
+    }
     sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
   })();
   return result(changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts, baseline });

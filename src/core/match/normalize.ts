@@ -1,7 +1,12 @@
 /**
- * Name normalisation for matching: NFKC (full-width forms fold here), lower case, accents removed,
- * punctuation as spaces. The displayed name is never changed; this is only the form names are compared in.
+ * Name normalisation for matching. The displayed name is never changed; these are only the forms names
+ * are compared in:
+ *  - `normalizeName`: NFKC (full-width forms fold here), lower case, accents removed, punctuation as spaces;
+ *  - `coreTokens`: the words that identify a party: legal forms (Co., Ltd., GmbH, 有限公司...) and filler
+ *    words (of, and, the) dropped, Chinese folded to simplified and cut into character pairs.
  */
+import { hasHan, stripChineseLegalForms, toSimplified } from './chinese';
+
 export function normalizeName(text: string): string {
   return text
     .normalize('NFKC')
@@ -9,6 +14,75 @@ export function normalizeName(text: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .normalize('NFC')
+    .replace(/['’`]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+/** Legal forms and company-type words, as normalised tokens or token sequences. */
+const LEGAL_FORMS: string[][] = [
+  'co', 'company', 'companies', 'corp', 'corporation', 'inc', 'incorporated', 'ltd', 'limited', 'llc', 'l l c', 'llp', 'lp',
+  'plc', 'gmbh', 'mbh', 'ag', 'kg', 'se', 'sa', 's a', 'sas', 's a s', 'sarl', 's a r l', 'srl', 's r l', 'spa', 's p a',
+  'nv', 'n v', 'bv', 'b v', 'ab', 'as', 'a s', 'oy', 'oyj', 'aps', 'kft', 'zrt', 'sro', 's r o', 'doo', 'd o o',
+  'jsc', 'ojsc', 'pjsc', 'cjsc', 'ooo', 'oao', 'zao', 'pao', 'tov', 'too', 'pte', 'pty', 'sdn bhd', 'bhd', 'tbk', 'pt',
+  'kk', 'k k', 'kabushiki kaisha', 'co ltd', 'fze', 'fzco', 'fzc', 'fz llc', 'wll', 'w l l', 'est', 'establishment',
+  'private', 'public', 'joint stock', 'holding company',
+].map((f) => f.split(' '));
+
+const FILLER = new Set(['of', 'and', 'the', 'for', 'de', 'del', 'la', 'le', 'des', 'du', 'et', 'und', 'y', 'a', 'an', 'in', 'at', 'on', 'by']);
+
+const LEGAL_BY_FIRST = new Map<string, string[][]>();
+for (const form of LEGAL_FORMS) {
+  const list = LEGAL_BY_FIRST.get(form[0]!) ?? [];
+  list.push(form);
+  list.sort((a, b) => b.length - a.length);
+  LEGAL_BY_FIRST.set(form[0]!, list);
+}
+
+export interface NameForms {
+  /** normalizeName of the name (Han folded to simplified). */
+  norm: string;
+  /** The identifying words, in order: Latin words, or Han character pairs for Chinese. */
+  tokens: string[];
+  /** The core without spaces, for names written together or apart ("hik vision" = "hikvision"). */
+  compact: string;
+  /** True for Chinese-script names (tokens are character pairs). */
+  han: boolean;
+}
+
+const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu;
+
+/** The forms a name is indexed and compared in. */
+export function nameForms(text: string): NameForms {
+  if (hasHan(text)) return hanForms(text);
+  const norm = normalizeName(text);
+  const words = norm.split(' ').filter(Boolean);
+  const kept: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const legal = LEGAL_BY_FIRST.get(words[i]!)?.find((form) => form.every((w, j) => words[i + j] === w));
+    if (legal) {
+      i += legal.length - 1;
+      continue;
+    }
+    if (FILLER.has(words[i]!)) continue;
+    kept.push(words[i]!);
+  }
+  // A name made only of legal forms and filler words keeps them all.
+  const tokens = kept.length ? kept : words;
+  return { norm, tokens, compact: tokens.join(''), han: false };
+}
+
+function hanForms(text: string): NameForms {
+  const simplified = toSimplified(text.normalize('NFKC'));
+  const norm = normalizeName(simplified);
+  const core = stripChineseLegalForms(simplified).core;
+  const source = core.trim() ? core : simplified;
+  const runs = [...normalizeName(source).matchAll(HAN_RUN)].map((m) => m[0]);
+  const hanText = runs.join('');
+  const latin = normalizeName(source.replace(HAN_RUN, ' ')).split(' ').filter((w) => w && !FILLER.has(w));
+  const tokens: string[] = [];
+  if (hanText.length === 1) tokens.push(hanText);
+  for (let i = 0; i + 1 < hanText.length; i++) tokens.push(hanText.slice(i, i + 2));
+  tokens.push(...latin);
+  return { norm, tokens, compact: hanText + latin.join(''), han: true };
 }

@@ -423,7 +423,8 @@ function primaryRecords(doc: FetchedDocument, listOf: (programs: string[]) => Li
     };
     for (const n of companions.aliases.get(key) ?? []) addName(n.value, n.kind);
     for (const v of extras.alias) addName(v, 'alias');
-    for (const v of extras.issuerNames) addName(v, 'alias');
+    // Securities issuer names: sometimes the parent company, so weak (searchable, not joined on).
+    for (const v of extras.issuerNames) addName(v, 'weak');
     for (const v of extras.former) addName(v, 'former');
     for (const v of extras.weak) addName(v, 'weak');
 

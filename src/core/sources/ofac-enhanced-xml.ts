@@ -257,7 +257,9 @@ function enhancedRecord(entity: XNode, where: string, fallbackList: ListCode | u
     if (!value) continue;
     if (ID_FEATURES.has(ftype)) identifiers.push({ type: ftype, value });
     else if (COUNTRY_FEATURES.has(ftype)) countryTexts.push(value);
-    else if (ftype === 'Issuer Name') names.push({ value, kind: 'alias' });
+    // The securities issuer is often the company itself, but can be its parent (Huawei Technologies: Huawei
+    // Investment & Holding): searchable, yet too weak to join parties on.
+    else if (ftype === 'Issuer Name') names.push({ value, kind: 'weak' });
     else remarks.push(`${ftype} ${value}`);
   }
   for (const d of items(entity, 'identityDocuments', 'identityDocument')) {

@@ -43,6 +43,7 @@ export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): number {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

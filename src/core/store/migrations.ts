@@ -6,7 +6,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A step SQL alone cannot do (re-deriving data in code), run after `sql` in the same transaction. */
+  after?: (db: Db) => void;
 }
+
+import type { Db } from './db';
+import { reindexAllNames } from './reindex';
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -107,5 +112,32 @@ export const MIGRATIONS: Migration[] = [
         value  TEXT NOT NULL
       );
     `,
+  },
+  {
+    version: 2,
+    name: 'match index: name tokens, postings, trigram vocabulary, parties',
+    sql: `
+      ALTER TABLE names ADD COLUMN tokens TEXT NOT NULL DEFAULT '';
+      ALTER TABLE names ADD COLUMN compact TEXT NOT NULL DEFAULT '';
+      ALTER TABLE names ADD COLUMN han INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX names_by_compact ON names (compact);
+
+      CREATE TABLE tokens (
+        id     INTEGER PRIMARY KEY,
+        token  TEXT NOT NULL UNIQUE,
+        df     INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE name_tokens (
+        token_id  INTEGER NOT NULL,
+        name_id   INTEGER NOT NULL,
+        PRIMARY KEY (token_id, name_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX name_tokens_by_name ON name_tokens (name_id);
+      CREATE VIRTUAL TABLE token_grams USING fts5 (token, content = 'tokens', content_rowid = 'id', tokenize = 'trigram');
+
+      ALTER TABLE records ADD COLUMN party_id INTEGER;
+      CREATE INDEX records_by_party ON records (party_id);
+    `,
+    after: (db) => reindexAllNames(db),
   },
 ];

@@ -4,14 +4,16 @@
  */
 import { designationsByList, recordHash, type SnapshotDiff, type StoredRecordRef } from '../diff';
 import type { ListCode } from '../lists';
-import { normalizeName } from '../match/normalize';
+import { NameIndex } from '../match/name-index';
 import { SourceRecord } from '../model';
 import type { Db } from './db';
 
 export class RecordStore {
   private readonly q;
+  private readonly index: NameIndex;
 
   constructor(private readonly db: Db) {
+    this.index = new NameIndex(db);
     this.q = {
       refs: db.prepare<[string], { id: number; key: string; hash: string; removed_at: string | null }>(
         'SELECT id, key, hash, removed_at FROM records WHERE source_id = ?',
@@ -46,8 +48,6 @@ export class RecordStore {
       markDesignationGone: db.prepare(
         "UPDATE designations SET status = 'removed', removed_at = COALESCE(removed_at, ?) WHERE record_id = ? AND list = ?",
       ),
-      deleteNames: db.prepare('DELETE FROM names WHERE record_id = ?'),
-      insertName: db.prepare('INSERT INTO names (record_id, value, kind, script, lang, norm) VALUES (?, ?, ?, ?, ?, ?)'),
     };
   }
 
@@ -132,11 +132,6 @@ export class RecordStore {
   }
 
   private writeNames(recordId: number, record: SourceRecord): void {
-    this.q.deleteNames.run(recordId);
-    for (const n of record.names) {
-      const norm = normalizeName(n.value);
-      if (!norm) continue;
-      this.q.insertName.run(recordId, n.value, n.kind, n.script ?? 'other', n.lang ?? null, norm);
-    }
+    this.index.replace(recordId, record.names);
   }
 }

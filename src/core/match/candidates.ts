@@ -1,0 +1,149 @@
+/**
+ * Candidates for a query from the name index, without scanning every name: each query token is looked up
+ * exactly in the token vocabulary, by prefix, and (when it is not a known word) through the FTS5 trigram
+ * index of the vocabulary for words one or two typos away; the postings of the rarest matching tokens
+ * give the candidate names.
+ */
+import type { Db } from '../store/db';
+import { prefixSimilarity, typoSimilarity } from './similarity';
+
+export interface TokenMatch {
+  token: string;
+  id: number;
+  df: number;
+  sim: number;
+  how: 'exact' | 'fuzzy' | 'prefix';
+}
+
+export interface CandidateName {
+  id: number;
+  recordId: number;
+  partyId: number;
+  value: string;
+  kind: string;
+  tokens: string[];
+  compact: string;
+  han: boolean;
+}
+
+/** A postings list longer than this is not used to find candidates (the word is too common to say much). */
+const COMMON_DF = 2500;
+const MAX_CANDIDATES = 250;
+const FUZZY_CANDIDATES = 40;
+
+/** Quote each term for FTS5 MATCH: inside double quotes only `"` is special, and it is doubled. */
+export function ftsQuote(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+/** An FTS5 query matching any of the trigrams of `token`, each quoted. */
+export function trigramQuery(token: string): string | undefined {
+  const chars = [...token];
+  if (chars.length < 3) return undefined;
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) grams.add(chars.slice(i, i + 3).join(''));
+  return [...grams].map(ftsQuote).join(' OR ');
+}
+
+export class CandidateFinder {
+  private readonly q;
+  private readonly dfCache = new Map<string, number>();
+  private totalNames = -1;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      exact: db.prepare<[string], { id: number; df: number }>('SELECT id, df FROM tokens WHERE token = ? AND df > 0'),
+      prefix: db.prepare<[string, string], { id: number; token: string; df: number }>(
+        'SELECT id, token, df FROM tokens WHERE token > ? AND token < ? AND df > 0 ORDER BY df DESC LIMIT 40',
+      ),
+      fuzzy: db.prepare<[string, number], { id: number; token: string; df: number }>(
+        'SELECT t.id, t.token, t.df FROM token_grams g JOIN tokens t ON t.id = g.rowid WHERE token_grams MATCH ? AND t.df > 0 ORDER BY g.rank LIMIT ?',
+      ),
+      postings: db.prepare<[number, number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? LIMIT ?'),
+      compact: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE compact = ? LIMIT 50'),
+      names: db.prepare<[string], { id: number; record_id: number; party_id: number | null; value: string; kind: string; tokens: string; compact: string; han: number }>(
+        `SELECT n.id, n.record_id, r.party_id, n.value, n.kind, n.tokens, n.compact, n.han
+           FROM names n JOIN records r ON r.id = n.record_id WHERE n.id IN (SELECT value FROM json_each(?))`,
+      ),
+      df: db.prepare<[string], { token: string; df: number }>('SELECT token, df FROM tokens WHERE token IN (SELECT value FROM json_each(?))'),
+      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM names'),
+    };
+  }
+
+  /** Number of indexed names: the N of the inverse document frequency. */
+  nameCount(): number {
+    if (this.totalNames < 0) this.totalNames = Math.max(1, this.q.count.get()!.n);
+    return this.totalNames;
+  }
+
+  /** The index tokens a query token may stand for. */
+  expand(token: string, options: { fuzzy: boolean; prefix: boolean }): TokenMatch[] {
+    const out: TokenMatch[] = [];
+    const exact = this.q.exact.get(token);
+    if (exact) out.push({ token, id: exact.id, df: exact.df, sim: 1, how: 'exact' });
+    if (options.prefix && token.length >= 3) {
+      for (const row of this.q.prefix.all(token, `${token}\uffff`)) {
+        const sim = prefixSimilarity(token, row.token);
+        if (sim) out.push({ token: row.token, id: row.id, df: row.df, sim, how: 'prefix' });
+      }
+    }
+    if (options.fuzzy && !exact) {
+      const match = trigramQuery(token);
+      if (match) {
+        for (const row of this.q.fuzzy.all(match, FUZZY_CANDIDATES)) {
+          if (row.token === token) continue;
+          const sim = typoSimilarity(token, row.token);
+          if (sim) out.push({ token: row.token, id: row.id, df: row.df, sim, how: 'fuzzy' });
+        }
+      }
+    }
+    // One entry per index token: the best way it matches.
+    const best = new Map<string, TokenMatch>();
+    for (const m of out) {
+      this.dfCache.set(m.token, m.df);
+      const prior = best.get(m.token);
+      if (!prior || m.sim > prior.sim) best.set(m.token, m);
+    }
+    return [...best.values()];
+  }
+
+  /** Candidate names for the expanded query tokens, best partial evidence first. */
+  find(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): CandidateName[] {
+    const evidence = new Map<number, number>();
+    const all = expanded.flatMap((e) => e.matches.map((m) => ({ ...m, weight: e.weight })));
+    all.sort((a, b) => a.df - b.df);
+    const useCommon = all.every((m) => m.df > COMMON_DF);
+    for (const m of all) {
+      if (m.df > COMMON_DF && !useCommon) continue;
+      for (const { name_id } of this.q.postings.all(m.id, useCommon ? COMMON_DF : m.df)) {
+        evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
+      }
+    }
+    if (compact) for (const { id } of this.q.compact.all(compact)) evidence.set(id, Number.MAX_SAFE_INTEGER);
+    const ids = [...evidence.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_CANDIDATES)
+      .map(([id]) => id);
+    if (!ids.length) return [];
+    return this.q.names.all(JSON.stringify(ids)).map((n) => ({
+      id: n.id,
+      recordId: n.record_id,
+      partyId: n.party_id ?? n.record_id,
+      value: n.value,
+      kind: n.kind,
+      tokens: n.tokens ? n.tokens.split(' ') : [],
+      compact: n.compact,
+      han: n.han === 1,
+    }));
+  }
+
+  /** Document frequency of each token (0 for a token no name has), cached for the life of this finder. */
+  dfOf(tokens: Iterable<string>): Map<string, number> {
+    const missing = [...new Set(tokens)].filter((t) => !this.dfCache.has(t));
+    if (missing.length) {
+      for (const t of missing) this.dfCache.set(t, 0);
+      for (const row of this.q.df.all(JSON.stringify(missing))) this.dfCache.set(row.token, row.df);
+    }
+    return this.dfCache;
+  }
+}
