@@ -6,7 +6,6 @@
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import type { Db } from './store/db';
-import { datasetVersion } from './store/meta';
 
 export { DEFAULT_THRESHOLD, REVIEW_THRESHOLD };
 
@@ -52,26 +51,35 @@ export interface LookupResponse {
 interface Cached {
   version: number;
   matcher: Matcher;
+  loader: PartyLoader;
+  readVersion: () => number;
 }
 
-const matchers = new WeakMap<Db, Cached>();
+const cache = new WeakMap<Db, Cached>();
 
-/** One matcher per database handle, renewed when a refresh changed the data (its caches hold frequencies). */
-function matcherFor(db: Db): Matcher {
-  const version = datasetVersion(db);
-  const cached = matchers.get(db);
-  if (cached && cached.version === version) return cached.matcher;
-  const matcher = new Matcher(db);
-  matchers.set(db, { version, matcher });
-  return matcher;
+/** One matcher and loader per database handle, renewed when a refresh changed the data (caches hold frequencies). */
+function prepared(db: Db): Cached {
+  let cached = cache.get(db);
+  const readVersion = cached?.readVersion ?? versionReader(db);
+  const version = readVersion();
+  if (!cached || cached.version !== version) {
+    cached = { version, matcher: new Matcher(db), loader: new PartyLoader(db), readVersion };
+    cache.set(db, cached);
+  }
+  return cached;
+}
+
+function versionReader(db: Db): () => number {
+  const statement = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dataset_version'");
+  return () => Number(statement.get()?.value ?? 0);
 }
 
 export function lookup(db: Db, query: string, options: LookupOptions = {}): LookupResponse {
   const limit = options.limit ?? 10;
-  const hits = matcherFor(db).search(query, options.review ? REVIEW_THRESHOLD : DEFAULT_THRESHOLD);
+  const { matcher, loader } = prepared(db);
+  const hits = matcher.search(query, options.review ? REVIEW_THRESHOLD : DEFAULT_THRESHOLD);
   const results: LookupResult[] = [];
   const review: LookupResult[] = [];
-  const loader = new PartyLoader(db);
   for (const hit of hits) {
     const band = hit.score >= DEFAULT_THRESHOLD ? results : review;
     if (band.length >= limit) {

@@ -5,7 +5,7 @@
  * give the candidate names.
  */
 import type { Db } from '../store/db';
-import { prefixSimilarity, typoSimilarity } from './similarity';
+import { oneEditVariants, prefixSimilarity, typoSimilarity } from './similarity';
 
 export interface TokenMatch {
   token: string;
@@ -24,11 +24,15 @@ export interface CandidateName {
   tokens: string[];
   compact: string;
   han: boolean;
+  /** The record's party type: people are matched more strictly than companies. */
+  type: string;
 }
 
 /** A postings list longer than this is not used to find candidates (the word is too common to say much). */
-const COMMON_DF = 2500;
-const MAX_CANDIDATES = 250;
+const COMMON_DF = 1200;
+/** Postings read to seed the candidates before commoner words only add evidence. */
+const SEED_BUDGET = 600;
+const MAX_CANDIDATES = 150;
 const FUZZY_CANDIDATES = 40;
 
 /** Quote each term for FTS5 MATCH: inside double quotes only `"` is special, and it is doubled. */
@@ -56,13 +60,22 @@ export class CandidateFinder {
       prefix: db.prepare<[string, string], { id: number; token: string; df: number }>(
         'SELECT id, token, df FROM tokens WHERE token > ? AND token < ? AND df > 0 ORDER BY df DESC LIMIT 40',
       ),
+      variants: db.prepare<[string], { id: number; token: string; df: number }>(
+        'SELECT id, token, df FROM tokens WHERE token IN (SELECT value FROM json_each(?)) AND df > 0',
+      ),
+      sameStart: db.prepare<[string, string], { id: number; token: string; df: number }>(
+        'SELECT id, token, df FROM tokens WHERE token > ? AND token < ? AND df > 0 LIMIT 400',
+      ),
       fuzzy: db.prepare<[string, number], { id: number; token: string; df: number }>(
         'SELECT t.id, t.token, t.df FROM token_grams g JOIN tokens t ON t.id = g.rowid WHERE token_grams MATCH ? AND t.df > 0 ORDER BY g.rank LIMIT ?',
       ),
       postings: db.prepare<[number, number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? LIMIT ?'),
+      probe: db.prepare<[number, string], { name_id: number }>(
+        'SELECT name_id FROM name_tokens WHERE token_id = ? AND name_id IN (SELECT value FROM json_each(?))',
+      ),
       compact: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE compact = ? LIMIT 50'),
-      names: db.prepare<[string], { id: number; record_id: number; party_id: number | null; value: string; kind: string; tokens: string; compact: string; han: number }>(
-        `SELECT n.id, n.record_id, r.party_id, n.value, n.kind, n.tokens, n.compact, n.han
+      names: db.prepare<[string], { id: number; record_id: number; party_id: number | null; value: string; kind: string; tokens: string; compact: string; han: number; type: string }>(
+        `SELECT n.id, n.record_id, r.party_id, n.value, n.kind, n.tokens, n.compact, n.han, r.type
            FROM names n JOIN records r ON r.id = n.record_id WHERE n.id IN (SELECT value FROM json_each(?))`,
       ),
       df: db.prepare<[string], { token: string; df: number }>('SELECT token, df FROM tokens WHERE token IN (SELECT value FROM json_each(?))'),
@@ -76,8 +89,20 @@ export class CandidateFinder {
     return this.totalNames;
   }
 
-  /** The index tokens a query token may stand for. */
+  private readonly expansions = new Map<string, TokenMatch[]>();
+
+  /** The index tokens a query token may stand for (cached: queries repeat words, Chinese renderings more so). */
   expand(token: string, options: { fuzzy: boolean; prefix: boolean }): TokenMatch[] {
+    const key = `${options.fuzzy ? 'f' : '-'}${options.prefix ? 'p' : '-'}${token}`;
+    const cached = this.expansions.get(key);
+    if (cached) return cached;
+    if (this.expansions.size > 20_000) this.expansions.clear();
+    const result = this.expandUncached(token, options);
+    this.expansions.set(key, result);
+    return result;
+  }
+
+  private expandUncached(token: string, options: { fuzzy: boolean; prefix: boolean }): TokenMatch[] {
     const out: TokenMatch[] = [];
     const exact = this.q.exact.get(token);
     if (exact) out.push({ token, id: exact.id, df: exact.df, sim: 1, how: 'exact' });
@@ -87,14 +112,19 @@ export class CandidateFinder {
         if (sim) out.push({ token: row.token, id: row.id, df: row.df, sim, how: 'prefix' });
       }
     }
-    if (options.fuzzy && !exact) {
-      const match = trigramQuery(token);
-      if (match) {
-        for (const row of this.q.fuzzy.all(match, FUZZY_CANDIDATES)) {
-          if (row.token === token) continue;
-          const sim = typoSimilarity(token, row.token);
-          if (sim) out.push({ token: row.token, id: row.id, df: row.df, sim, how: 'fuzzy' });
-        }
+    if (options.fuzzy && !exact && token.length >= 4) {
+      // One typo anywhere: every one-edit variant, looked up exactly.
+      const rows = this.q.variants.all(JSON.stringify(oneEditVariants(token)));
+      if (token.length >= 7) {
+        // Two typos in a long word: words sharing its first three letters, and words sharing its trigrams.
+        rows.push(...this.q.sameStart.all(token.slice(0, 3), `${token.slice(0, 3)}\uffff`));
+        const match = trigramQuery(token);
+        if (match) rows.push(...this.q.fuzzy.all(match, FUZZY_CANDIDATES));
+      }
+      for (const row of rows) {
+        if (row.token === token) continue;
+        const sim = typoSimilarity(token, row.token);
+        if (sim) out.push({ token: row.token, id: row.id, df: row.df, sim, how: 'fuzzy' });
       }
     }
     // One entry per index token: the best way it matches.
@@ -107,23 +137,48 @@ export class CandidateFinder {
     return [...best.values()];
   }
 
-  /** Candidate names for the expanded query tokens, best partial evidence first. */
+  /**
+   * Candidate names for the expanded query tokens, best partial evidence first. The rarest tokens seed
+   * the candidates (their postings, up to a budget); commoner tokens then only add evidence to those
+   * seeds, probed through the (token, name) key, so a query costs about the same however common its
+   * other words are.
+   */
   find(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): CandidateName[] {
+    return this.load(this.evidence(expanded, compact));
+  }
+
+  /** Name ids with their partial evidence, best first, at most MAX_CANDIDATES. */
+  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): number[] {
     const evidence = new Map<number, number>();
     const all = expanded.flatMap((e) => e.matches.map((m) => ({ ...m, weight: e.weight })));
     all.sort((a, b) => a.df - b.df);
-    const useCommon = all.every((m) => m.df > COMMON_DF);
+    let seeded = 0;
+    const rest: typeof all = [];
     for (const m of all) {
-      if (m.df > COMMON_DF && !useCommon) continue;
-      for (const { name_id } of this.q.postings.all(m.id, useCommon ? COMMON_DF : m.df)) {
-        evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
+      const seed = seeded === 0 || (seeded + m.df <= SEED_BUDGET && m.df <= COMMON_DF);
+      if (!seed) {
+        rest.push(m);
+        continue;
+      }
+      const rows = this.q.postings.all(m.id, COMMON_DF);
+      seeded += rows.length;
+      for (const { name_id } of rows) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
+    }
+    if (rest.length && evidence.size) {
+      const seeds = JSON.stringify([...evidence.keys()]);
+      for (const m of rest) {
+        for (const { name_id } of this.q.probe.all(m.id, seeds)) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
       }
     }
     if (compact) for (const { id } of this.q.compact.all(compact)) evidence.set(id, Number.MAX_SAFE_INTEGER);
-    const ids = [...evidence.entries()]
+    return [...evidence.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, MAX_CANDIDATES)
       .map(([id]) => id);
+  }
+
+  /** The candidate names with what scoring needs. */
+  load(ids: number[]): CandidateName[] {
     if (!ids.length) return [];
     return this.q.names.all(JSON.stringify(ids)).map((n) => ({
       id: n.id,
@@ -134,6 +189,7 @@ export class CandidateFinder {
       tokens: n.tokens ? n.tokens.split(' ') : [],
       compact: n.compact,
       han: n.han === 1,
+      type: n.type,
     }));
   }
 

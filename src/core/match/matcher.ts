@@ -7,8 +7,9 @@
 import type { Db } from '../store/db';
 import { CandidateFinder, type CandidateName } from './candidates';
 import { hasHan, latinRenderings, toSimplified, type RenderingHow } from './chinese';
-import { nameForms } from './normalize';
-import { idf, scoreName, type QueryToken } from './score';
+import { coverageFactor } from './generic-words';
+import { nameForms, type NameForms } from './normalize';
+import { idf, scoreName, type NameScore, type QueryToken } from './score';
 
 export type MatchHow =
   | 'exact'
@@ -39,7 +40,8 @@ export const REVIEW_THRESHOLD = 0.65;
 
 const MAX_QUERY_LENGTH = 200;
 const MAX_QUERY_TOKENS = 12;
-/** Indirect routes to a name are trusted a little less than the name itself. */
+/** Latin forms of a Chinese query tried, best first. */
+const MAX_RENDERINGS = 4;
 const RENDERING_FACTOR: Record<RenderingHow, number> = { vocabulary: 0.96, pinyin: 0.96, initials: 0.9 };
 
 export class Matcher {
@@ -53,56 +55,90 @@ export class Matcher {
   search(query: string, minScore = REVIEW_THRESHOLD): MatchHit[] {
     const text = query.normalize('NFKC').slice(0, MAX_QUERY_LENGTH).trim();
     if (!text) return [];
-    const hits: MatchHit[] = [];
+    const variants: Variant[] = [];
     if (hasHan(text)) {
       const traditionalQuery = toSimplified(text) !== text;
-      hits.push(...this.searchForms(text, { fuzzy: false, prefix: false }, (c, s) => {
-        if (s.whole) return c.kind === 'primary' ? 'exact' : 'alias';
-        return traditionalQuery || toSimplified(c.value) !== c.value ? 'traditional/simplified' : 'chinese';
-      }).map((h) => (traditionalQuery && (h.how === 'exact' || h.how === 'alias') ? { ...h, how: 'traditional/simplified' as const } : h)));
-      for (const rendering of latinRenderings(text)) {
-        for (const hit of this.searchForms(rendering.text, { fuzzy: false, prefix: false }, () => rendering.how)) {
-          hits.push({ ...hit, score: hit.score * RENDERING_FACTOR[rendering.how], via: rendering.text });
-        }
+      variants.push({
+        forms: nameForms(text),
+        options: { fuzzy: false, prefix: false },
+        factor: 1,
+        how: (c, s) => {
+          if (traditionalQuery || toSimplified(c.value) !== c.value) return 'traditional/simplified';
+          if (s.whole) return c.kind === 'primary' ? 'exact' : 'alias';
+          return 'chinese';
+        },
+      });
+      for (const rendering of latinRenderings(text).slice(0, MAX_RENDERINGS)) {
+        variants.push({
+          forms: nameForms(rendering.text),
+          options: { fuzzy: false, prefix: false },
+          factor: RENDERING_FACTOR[rendering.how],
+          how: () => rendering.how,
+          via: rendering.text,
+        });
       }
     } else {
-      hits.push(...this.searchForms(text, { fuzzy: true, prefix: true }, latinHow));
+      variants.push({ forms: nameForms(text), options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
     }
-    return bestPerParty(hits).filter((h) => h.score >= minScore);
+    return bestPerParty(this.searchVariants(variants)).filter((h) => h.score >= minScore);
   }
 
-  private searchForms(
-    text: string,
-    options: { fuzzy: boolean; prefix: boolean },
-    how: (candidate: CandidateName, score: ReturnType<typeof scoreName>) => MatchHow,
-  ): MatchHit[] {
-    const forms = nameForms(text);
-    const words = [...new Set(forms.tokens)].slice(0, MAX_QUERY_TOKENS);
-    if (!words.length) return [];
-    // A short single word (an acronym such as DJI or SMIC) must match exactly.
-    const short = words.length === 1 && words[0]!.length <= 4;
+  /** Search several forms of one query together: candidates are gathered for all, loaded once, scored against each. */
+  private searchVariants(variants: Variant[]): MatchHit[] {
     const total = this.finder.nameCount();
-    const tokens: QueryToken[] = words.map((word) => {
-      const matches = this.finder.expand(word, { fuzzy: options.fuzzy && !short && !forms.han, prefix: options.prefix && !short && !forms.han });
-      const exact = matches.find((m) => m.how === 'exact');
-      const df = exact ? exact.df : matches.length ? Math.max(...matches.map((m) => m.df)) : 0;
-      return { text: word, weight: idf(df, total), matches };
-    });
-    const candidates = this.finder.find(tokens, forms.compact);
+    const prepared: Array<{ variant: Variant; tokens: QueryToken[] }> = [];
+    const ids = new Set<number>();
+    for (const variant of variants) {
+      const words = [...new Set(variant.forms.tokens)].slice(0, MAX_QUERY_TOKENS);
+      if (!words.length) continue;
+      // A short single word (an acronym such as DJI or SMIC) must match exactly.
+      const short = words.length === 1 && words[0]!.length <= 4;
+      const loose = !short && !variant.forms.han;
+      const tokens: QueryToken[] = words.map((word) => {
+        const matches = this.finder.expand(word, { fuzzy: variant.options.fuzzy && loose, prefix: variant.options.prefix && loose });
+        const exact = matches.find((m) => m.how === 'exact');
+        const df = exact ? exact.df : matches.length ? Math.max(...matches.map((m) => m.df)) : 0;
+        return { text: word, weight: idf(df, total), matches };
+      });
+      prepared.push({ variant, tokens });
+      for (const id of this.finder.evidence(tokens, variant.forms.compact)) ids.add(id);
+    }
+    const candidates = this.finder.load([...ids]);
     if (!candidates.length) return [];
     const dfs = this.finder.dfOf(candidates.flatMap((c) => c.tokens));
-    const weight = (t: string) => idf(dfs.get(t) ?? 0, total);
     const hits: MatchHit[] = [];
-    for (const c of candidates) {
-      const s = scoreName(tokens, forms.compact, c, weight);
-      if (s.score <= 0) continue;
-      hits.push({ partyId: c.partyId, recordId: c.recordId, name: c.value, kind: c.kind, score: s.score, how: how(c, s) });
+    for (const { variant, tokens } of prepared) {
+      const strict = variant.forms.legal && !variant.forms.han;
+      const weight = (t: string) => idf(dfs.get(t) ?? 0, total) * coverageFactor(t, strict);
+      for (const c of candidates) {
+        if (c.han !== variant.forms.han) continue;
+        const s = scoreName(tokens, variant.forms.compact, c, weight, strict);
+        if (s.score <= 0) continue;
+        hits.push({
+          partyId: c.partyId,
+          recordId: c.recordId,
+          name: c.value,
+          kind: c.kind,
+          score: s.score * variant.factor,
+          how: variant.how(c, s),
+          ...(variant.via ? { via: variant.via } : {}),
+        });
+      }
     }
     return hits;
   }
 }
 
-function latinHow(candidate: CandidateName, s: ReturnType<typeof scoreName>): MatchHow {
+interface Variant {
+  forms: NameForms;
+  options: { fuzzy: boolean; prefix: boolean };
+  /** Indirect routes to a name (pinyin, vocabulary) are trusted a little less than the name itself. */
+  factor: number;
+  how: (candidate: CandidateName, score: NameScore) => MatchHow;
+  via?: string;
+}
+
+function latinHow(candidate: CandidateName, s: NameScore): MatchHow {
   if (s.whole) return candidate.kind === 'primary' ? 'exact' : 'alias';
   if (s.fuzzy) return 'fuzzy';
   if (s.reordered) return 'word order';

@@ -6,6 +6,7 @@
  */
 import type { NameEntry } from '../model';
 import type { Db } from '../store/db';
+import { withDerivedNames } from './derive';
 import { nameForms } from './normalize';
 
 export class NameIndex {
@@ -27,10 +28,10 @@ export class NameIndex {
     };
   }
 
-  /** Replace the indexed names of a record. */
+  /** Replace the indexed names of a record (with the names they imply, such as acronyms in brackets). */
   replace(recordId: number, names: NameEntry[]): void {
     this.remove(recordId);
-    for (const n of names) this.add(recordId, n);
+    for (const n of withDerivedNames(names)) this.add(recordId, n);
   }
 
   add(recordId: number, name: NameEntry): void {

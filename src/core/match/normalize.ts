@@ -48,6 +48,8 @@ export interface NameForms {
   compact: string;
   /** True for Chinese-script names (tokens are character pairs). */
   han: boolean;
+  /** The name carried a legal form (Co., Ltd., AG, 有限公司...): it is written as a full legal name. */
+  legal: boolean;
 }
 
 const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu;
@@ -58,9 +60,11 @@ export function nameForms(text: string): NameForms {
   const norm = normalizeName(text);
   const words = norm.split(' ').filter(Boolean);
   const kept: string[] = [];
+  let legalForm = false;
   for (let i = 0; i < words.length; i++) {
     const legal = LEGAL_BY_FIRST.get(words[i]!)?.find((form) => form.every((w, j) => words[i + j] === w));
     if (legal) {
+      legalForm = true;
       i += legal.length - 1;
       continue;
     }
@@ -69,13 +73,13 @@ export function nameForms(text: string): NameForms {
   }
   // A name made only of legal forms and filler words keeps them all.
   const tokens = kept.length ? kept : words;
-  return { norm, tokens, compact: tokens.join(''), han: false };
+  return { norm, tokens, compact: tokens.join(''), han: false, legal: legalForm && kept.length > 0 };
 }
 
 function hanForms(text: string): NameForms {
   const simplified = toSimplified(text.normalize('NFKC'));
   const norm = normalizeName(simplified);
-  const core = stripChineseLegalForms(simplified).core;
+  const { core, forms } = stripChineseLegalForms(simplified);
   const source = core.trim() ? core : simplified;
   const runs = [...normalizeName(source).matchAll(HAN_RUN)].map((m) => m[0]);
   const hanText = runs.join('');
@@ -84,5 +88,5 @@ function hanForms(text: string): NameForms {
   if (hanText.length === 1) tokens.push(hanText);
   for (let i = 0; i + 1 < hanText.length; i++) tokens.push(hanText.slice(i, i + 2));
   tokens.push(...latin);
-  return { norm, tokens, compact: hanText + latin.join(''), han: true };
+  return { norm, tokens, compact: hanText + latin.join(''), han: true, legal: forms.length > 0 };
 }

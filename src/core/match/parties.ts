@@ -85,12 +85,15 @@ export function rebuildParties(db: Db): number {
     )
     .all();
   for (const n of names) {
-    // One-word names (brands, acronyms, generic words such as "Technologies") are too weak to join on:
-    // parent and subsidiary share a brand but are different parties.
-    if (n.compact.length < 4 || !n.tokens.includes(' ')) continue;
-    const holders = nameKeys.get(n.compact) ?? new Map<number, boolean>();
+    // One-word aliases (brands, acronyms, generic words such as "Technologies") are too weak to join on:
+    // parent and subsidiary share a brand but are different parties. One-word primary names may join
+    // other records whose primary name is the same ("Skydio Inc." on two of China's lists).
+    const oneWord = !n.tokens.includes(' ');
+    if (n.compact.length < 4 || (oneWord && n.kind !== 'primary')) continue;
+    const key = oneWord ? `primary:${n.compact}` : n.compact;
+    const holders = nameKeys.get(key) ?? new Map<number, boolean>();
     holders.set(n.record_id, (holders.get(n.record_id) ?? false) || n.kind === 'primary');
-    nameKeys.set(n.compact, holders);
+    nameKeys.set(key, holders);
   }
   // Joins within a source (a party repeated per designation) first, then across sources.
   for (const pass of ['same-source', 'cross-source'] as const) {

@@ -28,7 +28,20 @@ export function idf(df: number, total: number): number {
   return Math.log(1 + total / (df + 1));
 }
 
-export function scoreName(query: QueryToken[], queryCompact: string, name: { tokens: string[]; compact: string }, nameWeight: (token: string) => number): NameScore {
+/**
+ * Share of the score that needs no coverage of the name: a query that is all of a company's distinctive
+ * words may leave out its place or trade ("Dahua" for Zhejiang Dahua Technology); a person is named by all
+ * of their names, so a surname alone is weak evidence.
+ */
+const FLOOR = { entity: 0.5, legalName: 0.4, han: 0.75, individual: 0.4 };
+
+export function scoreName(
+  query: QueryToken[],
+  queryCompact: string,
+  name: { tokens: string[]; compact: string; type?: string; han?: boolean },
+  nameWeight: (token: string) => number,
+  fullLegalName = false,
+): NameScore {
   const whole = queryCompact.length > 0 && queryCompact === name.compact;
   if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true };
   let found = 0;
@@ -69,5 +82,6 @@ export function scoreName(query: QueryToken[], queryCompact: string, name: { tok
   }
   const nameCoverage = nameTotal > 0 ? nameFound / nameTotal : 0;
   const reordered = positions.some((p, i) => i > 0 && p < positions[i - 1]!);
-  return { score: queryCoverage * (0.75 + 0.25 * nameCoverage), fuzzy, prefix, reordered, whole };
+  const floor = name.han ? FLOOR.han : name.type === 'individual' ? FLOOR.individual : fullLegalName ? FLOOR.legalName : FLOOR.entity;
+  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole };
 }

@@ -27,8 +27,27 @@ export function editDistance(a: string, b: string, max: number): number {
 /** How many typing mistakes a token of this length may carry and still be the same word. */
 export function allowedEdits(length: number): number {
   if (length < 4) return 0;
-  if (length < 10) return 1;
+  if (length < 7) return 1;
   return 2;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * Every string one edit away from `token` (deletion, adjacent transposition, substitution, insertion over
+ * a-z0-9): looked up exactly in the vocabulary, they find one-typo words that share no trigram with the
+ * query ("huwaei" and "huawei").
+ */
+export function oneEditVariants(token: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < token.length; i++) {
+    out.add(token.slice(0, i) + token.slice(i + 1));
+    if (i + 1 < token.length) out.add(token.slice(0, i) + token[i + 1] + token[i] + token.slice(i + 2));
+    for (const c of ALPHABET) if (c !== token[i]) out.add(token.slice(0, i) + c + token.slice(i + 1));
+  }
+  for (let i = 0; i <= token.length; i++) for (const c of ALPHABET) out.add(token.slice(0, i) + c + token.slice(i));
+  out.delete(token);
+  return [...out];
 }
 
 /** Similarity of a query token to an index token when they differ by typos: 1 edit 0.9, 2 edits 0.8. */

@@ -1,0 +1,51 @@
+/**
+ * Words that say little about which party a name means: places (countries, Chinese provinces and cities,
+ * other common seats) and trade words. A name whose only words the query leaves out are of this kind
+ * ("Zhejiang Dahua Technology" for the query "Dahua") is still that party; a name with another
+ * distinctive word left out ("Oriental Apple" for "Apple") is only worth a review.
+ */
+import { normalizeName } from './normalize';
+
+const PLACES = `
+beijing shanghai tianjin chongqing shenzhen guangzhou hangzhou zhejiang jiangsu sichuan chengdu xian xi an wuhan hubei
+hunan changsha nanjing suzhou hefei anhui shandong qingdao guangdong fujian xiamen henan hebei liaoning dalian shenyang
+harbin heilongjiang jilin changchun shaanxi shanxi yunnan kunming guizhou guangxi xinjiang urumqi tibet inner mongolia
+hong kong hk macau macao taiwan taipei zhuhai dongguan ningbo wuxi changzhou zhengzhou jinan nanchang jiangxi hainan
+gansu lanzhou ningxia qinghai foshan huizhou zhongshan shijiazhuang taiyuan hohhot nanning fuzhou xiamen guiyang
+mianyang baotou luoyang yantai weihai zibo nantong kunshan
+moscow st petersburg saint tehran dubai sharjah abu dhabi istanbul ankara singapore kuala lumpur karachi lahore
+islamabad minsk damascus pyongyang caracas havana almaty tashkent yerevan baku tbilisi riga vilnius tallinn
+china chinese prc peoples republic russia russian federation iran iranian islamic korea north democratic people
+syria syrian belarus venezuela cuba myanmar burma uae emirates united arab turkey pakistan india hongkong shenzen
+asia asian europe european america american pacific eastern western northern southern east west north south
+`;
+
+const TRADE = `
+technology technologies tech technical industry industries industrial group holdings holding international intl
+trading trade traders electronics electronic engineering systems system services service solutions materials
+development science sciences scientific research institute university academy equipment machinery machine machines
+manufacturing manufacture products product import export investment investments energy aviation aerospace shipping
+logistics communications communication information network networks software digital intelligent intelligence
+precision instruments instrument optical optics heavy general national state global world new first united central
+enterprise enterprises commercial commerce business industrial supply supplies import imports exports resources
+global general construction transport transportation marine maritime petroleum oil gas chemical chemicals
+pharmaceutical medical bio biotech biotechnology agency bureau office center centre branch factory plant works
+company partners partnership associates consulting management ventures capital finance financial bank
+defense defence security aeronautical aeronautics space missiles missile dynamics armaments armament ordnance
+weapons arms military shipbuilding naval electric power robotics unmanned satellite satellites photonics land sea
+air integrated advanced applied innovation innovations smart labs laboratory laboratories studio media
+`;
+
+const GENERIC_PLACES = new Set(normalizeName(PLACES).split(' ').filter(Boolean));
+const GENERIC_TRADE = new Set(normalizeName(TRADE).split(' ').filter(Boolean));
+
+/**
+ * How much of its rarity a name word keeps when measuring how much of the name a query covers. A query
+ * written as a full legal name ("Mitsubishi Corporation") means that name: trade words left out of it
+ * then count in full ("Mitsubishi Materials Corporation" is another company).
+ */
+export function coverageFactor(token: string, fullLegalName = false): number {
+  if (GENERIC_PLACES.has(token)) return 0.25;
+  if (GENERIC_TRADE.has(token)) return fullLegalName ? 1 : 0.5;
+  return 1;
+}
