@@ -5,7 +5,7 @@
 import type { NameEntry } from '../model';
 import { normalizeName } from './normalize';
 
-const ACRONYM = /\s*\(([A-Z][A-Z0-9&.\-]{1,9})\)/g;
+const ACRONYM = /\s*\(([A-Z][A-Z0-9&.-]{1,9})\)/g;
 
 export function withDerivedNames(names: NameEntry[]): NameEntry[] {
   const out = [...names];

@@ -123,11 +123,11 @@ describe('ofac-enhanced-xml on the real CONS_ENHANCED.XML (2025-01-10)', () => {
     expect(cmic.filter((r) => r.identifiers.some((i) => i.type === 'Unified Social Credit Code (USCC)' && i.country === 'CN')).length).toBeGreaterThan(50);
   });
 
-  it('turns Equity Ticker / ISIN features into identifiers and issuer names into aliases', () => {
+  it('turns Equity Ticker / ISIN features into identifiers and issuer names into weak aliases', () => {
     const ct = byName(all, 'CHINA TELECOM CORPORATION LIMITED');
     expect(ct.identifiers).toContainEqual({ type: 'ISIN', value: 'US1694261033' });
     expect(ct.identifiers.filter((i) => i.type === 'Equity Ticker').length).toBeGreaterThan(3);
-    expect(ct.names.some((n) => n.kind === 'alias' && n.value === 'China Telecom Corporation Limited')).toBe(true);
+    expect(ct.names.some((n) => n.kind === 'weak' && n.value === 'China Telecom Corporation Limited')).toBe(true);
     expect(ct.designations[0]!.since).toBe('2021-06-03');
   });
 
@@ -147,7 +147,7 @@ describe('ofac-enhanced-xml on the real CONS_ENHANCED.XML (2025-01-10)', () => {
     const kinds: Record<string, number> = {};
     for (const r of all) for (const n of r.names) kinds[n.kind] = (kinds[n.kind] ?? 0) + 1;
     expect(kinds.primary).toBe(443);
-    expect(kinds.weak).toBe(68);
+    expect(kinds.weak).toBe(68 + 73); // 68 low-quality A.K.A.s and 73 securities issuer names
     expect(kinds.former).toBe(145);
     expect(kinds.translation).toBe(25);
   });
