@@ -11,12 +11,14 @@
  * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
  */
 import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { thousands, table } from './cli/table';
+import { auditTrail, recordLookup } from './core/audit';
 import { listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
-import { isListCode, type ListCode } from './core/lists';
+import { isListCode, listInfo, type ListCode } from './core/lists';
 import { lookup, type LookupOptions, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
@@ -42,8 +44,9 @@ const USAGE = `usage: sanctions <command> [options]
 
 commands:
   refresh [--sources FILE]                 fetch, parse and diff every source; a line per source
-  lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] QUERY...
+  lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
   lookup --json --batch FILE               one query per line in, one JSON object per line out
+  audit [--json] [--limit N]               the audit trail of recorded lookups, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
   status [--json]                          each source: status, last refresh, last error
@@ -83,6 +86,8 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return listsCommand(rest, io);
       case 'status':
         return statusCommand(rest, io);
+      case 'audit':
+        return auditCommand(rest, io);
       case undefined:
       case 'help':
       case '-h':
@@ -179,26 +184,43 @@ function lookupCommand(args: string[], io: CliIO): number {
     list: { type: 'string' },
     side: { type: 'string' },
     batch: { type: 'string' },
+    review: { type: 'boolean' },
+    audit: { type: 'boolean' },
   });
   if (values.help) return help(io);
   const parsed = LookupArgs.safeParse({ limit: values.limit, list: values.list, side: values.side });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
-  const options: LookupOptions = { limit: parsed.data.limit, lists: parsed.data.list, side: parsed.data.side };
+  // People reading the terminal always see the review band apart; JSON carries it only when asked.
+  const options: LookupOptions = { limit: parsed.data.limit, lists: parsed.data.list, side: parsed.data.side, review: values.review || !values.json };
+  const audit = values.audit ? { platform: 'cli', actor: safeUser(), place: hostname() } : undefined;
   return withDb(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
       if (!values.json) throw new UsageError('--batch needs --json');
       if (positionals.length) throw new UsageError('--batch reads its queries from the file; give no QUERY');
       const lines = readBatch(values.batch);
-      for (const line of lines) io.out(JSON.stringify(lookup(db, line, options)));
+      for (const line of lines) {
+        const response = lookup(db, line, options);
+        if (audit && line.trim()) recordLookup(db, audit, response);
+        io.out(JSON.stringify(response));
+      }
       return 0;
     }
     const query = positionals.join(' ').trim();
     if (!query) throw new UsageError('lookup needs a QUERY');
     const response = lookup(db, query, options);
+    if (audit) recordLookup(db, audit, response);
     if (values.json) io.out(JSON.stringify(response));
-    else io.out(renderLookup(query, response.results));
+    else io.out(renderLookup(query, response.results, response.review ?? []));
     return 0;
   });
+}
+
+function safeUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBatch(path: string): string[] {
@@ -213,21 +235,29 @@ function readBatch(path: string): string[] {
   return lines;
 }
 
-function renderLookup(query: string, results: LookupResult[]): string {
-  if (!results.length) return `No match for "${query}" on any list.`;
-  const blocks = results.map((r, i) => {
-    const head = `${i + 1}. ${r.name}  [${r.type}${r.countries.length ? `, ${r.countries.join(' ')}` : ''}]  score ${r.score.toFixed(2)}, ${r.match.how} match on "${r.match.name}"`;
-    const rows = r.designations.map((d) => [
-      d.list,
-      d.status + (d.until ? ` until ${d.until}` : ''),
-      d.since ?? '',
-      d.citation ?? '',
-      d.url ?? '',
-    ]);
-    const aliases = r.aliases.length ? `\n   also: ${r.aliases.slice(0, 6).join('; ')}${r.aliases.length > 6 ? `; +${r.aliases.length - 6} more` : ''}` : '';
-    return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'url'], rows), '   ')}`;
-  });
-  return blocks.join('\n\n');
+function renderLookup(query: string, results: LookupResult[], review: LookupResult[]): string {
+  const out: string[] = [];
+  if (!results.length) out.push(`No match for "${query}" on any list.`);
+  results.forEach((r, i) => out.push(renderParty(r, `${i + 1}.`)));
+  if (review.length) {
+    out.push(`Below the match threshold, worth a look (review):`);
+    review.slice(0, 3).forEach((r) => out.push(renderParty(r, '?')));
+  }
+  return out.join('\n\n');
+}
+
+function renderParty(r: LookupResult, mark: string): string {
+  const how = `${r.match.how}${r.match.via ? ` via "${r.match.via}"` : ''}`;
+  const head = `${mark} ${r.name}  [${r.type}${r.countries.length ? `, ${r.countries.join(' ')}` : ''}]  score ${r.score.toFixed(2)}: ${how} match on "${r.match.name}"`;
+  const rows = r.designations.map((d) => [
+    d.list,
+    d.status + (d.until ? ` until ${d.until}` : ''),
+    d.since ?? '',
+    d.citation ?? '',
+    d.url ?? listInfo(d.list).url,
+  ]);
+  const aliases = r.aliases.length ? `\n   also: ${r.aliases.slice(0, 6).join('; ')}${r.aliases.length > 6 ? `; +${r.aliases.length - 6} more` : ''}` : '';
+  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}`;
 }
 
 function indent(text: string, by: string): string {
@@ -313,6 +343,33 @@ function statusCommand(args: string[], io: CliIO): number {
         ['source', 'status', 'records', 'last success', 'last change', 'problem'],
         sources.map((s) => [s.id, s.status, thousands(s.record_count), s.last_success_at?.slice(0, 16).replace('T', ' ') ?? 'never', s.last_change_at?.slice(0, 16).replace('T', ' ') ?? '', s.last_error ?? '']),
         ['l', 'l', 'r'],
+      ),
+    );
+    return 0;
+  });
+}
+
+function auditCommand(args: string[], io: CliIO): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, limit: { type: 'string' } });
+  if (values.help) return help(io);
+  if (positionals.length) throw new UsageError(`audit takes no arguments, got "${positionals.join(' ')}"`);
+  const limit = z.coerce.number().int().min(1).max(10_000).safeParse(values.limit ?? 50);
+  if (!limit.success) throw new UsageError(`--limit: must be a whole number from 1 to 10000, got "${values.limit}"`);
+  return withDb(dbPath(values.db, io.env), (db) => {
+    const entries = auditTrail(db, { limit: limit.data });
+    if (values.json) {
+      for (const e of entries) io.out(JSON.stringify(e));
+      return 0;
+    }
+    if (!entries.length) {
+      io.out('The audit trail is empty.');
+      return 0;
+    }
+    io.out(
+      table(
+        ['id', 'at', 'platform', 'who', 'where', 'query', 'top result', 'data'],
+        entries.map((e) => [e.id, e.at.slice(0, 19).replace('T', ' '), e.platform, e.actor ?? '', e.place ?? '', e.query, e.results[0] ? `${e.results[0].name} (${e.results[0].score})` : 'no match', `v${e.datasetVersion}`]),
+        ['r'],
       ),
     );
     return 0;

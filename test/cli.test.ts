@@ -90,6 +90,23 @@ describe('sanctions CLI over the current dataset', () => {
     expect((await cli(['lookup', '--db', db, 'Heineken N.V.'])).out).toBe('No match for "Heineken N.V." on any list.');
   });
 
+  it('lookup --review --json adds the review band; the text output shows it apart', async () => {
+    const json = JSON.parse((await cli(['lookup', '--json', '--review', '--db', db, 'Mitsubishi Corporation'])).out);
+    expect(json.results).toEqual([]);
+    expect(json.review.map((r: { name: string }) => r.name)).toContain('Mitsubishi Materials Corporation');
+    expect((await cli(['lookup', '--db', db, 'Mitsubishi Corporation'])).out).toMatch(/No match[\s\S]*review[\s\S]*Mitsubishi Materials Corporation/);
+  });
+
+  it('records a lookup in the audit trail with --audit, and shows the trail', async () => {
+    await cli(['lookup', '--json', '--audit', '--db', db, 'Hikvision']);
+    await cli(['lookup', '--json', '--db', db, 'Not Recorded']);
+    const entries = (await cli(['audit', '--json', '--db', db])).lines.map((l) => JSON.parse(l));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ platform: 'cli', query: 'Hikvision', datasetVersion: expect.any(Number) });
+    expect(entries[0].results[0]).toMatchObject({ name: expect.stringMatching(/Hikvision/), lists: expect.arrayContaining(['US-BIS-EL']) });
+    expect((await cli(['audit', '--db', db])).out).toMatch(/cli .* Hikvision/);
+  });
+
   it('status shows every source as ok', async () => {
     const { lines } = await cli(['status', '--json', '--db', db]);
     expect(lines.map((l) => JSON.parse(l)).map((s) => [s.source, s.status])).toEqual(

@@ -148,6 +148,14 @@ class PartyLoader {
       })
       .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
     if (!designations.length) return undefined;
+    // Records of one party on the same list with the same facts make one line, not two.
+    const seenDesignations = new Set<string>();
+    const distinct = designations.filter((d) => {
+      const k = [d.list, d.status, d.since, d.until, d.citation].join('|');
+      if (seenDesignations.has(k)) return false;
+      seenDesignations.add(k);
+      return true;
+    });
     // The card is titled with the primary name of the record whose name matched.
     const titled = records.find((r) => r.id === hit.recordId) ?? records[0]!;
     const seen = new Set([fold(titled.name)]);
@@ -168,7 +176,7 @@ class PartyLoader {
       countries,
       score: Math.round(hit.score * 1000) / 1000,
       match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}) },
-      designations,
+      designations: distinct,
     };
   }
 }

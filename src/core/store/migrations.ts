@@ -140,4 +140,21 @@ export const MIGRATIONS: Migration[] = [
     `,
     after: (db) => reindexAllNames(db),
   },
+  {
+    version: 3,
+    name: 'audit trail of lookups',
+    sql: `
+      CREATE TABLE audit (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        at               TEXT NOT NULL,
+        platform         TEXT NOT NULL,
+        actor            TEXT,
+        place            TEXT,
+        query            TEXT NOT NULL,
+        results          TEXT NOT NULL,
+        dataset_version  INTEGER NOT NULL
+      );
+      CREATE INDEX audit_by_time ON audit (at);
+    `,
+  },
 ];
