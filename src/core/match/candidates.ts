@@ -31,8 +31,10 @@ export interface CandidateName {
 /** A postings list longer than this is not used to find candidates (the word is too common to say much). */
 const COMMON_DF = 1200;
 /** Postings read to seed the candidates before commoner words only add evidence. */
-const SEED_BUDGET = 600;
-const MAX_CANDIDATES = 150;
+const SEED_BUDGET = 400;
+/** The rarest word always seeds, but no more than this many names of it. */
+const FIRST_SEED_LIMIT = 600;
+const MAX_CANDIDATES = 100;
 const FUZZY_CANDIDATES = 40;
 
 /** Quote each term for FTS5 MATCH: inside double quotes only `"` is special, and it is doubled. */
@@ -63,13 +65,13 @@ export class CandidateFinder {
       variants: db.prepare<[string], { id: number; token: string; df: number }>(
         'SELECT id, token, df FROM tokens WHERE token IN (SELECT value FROM json_each(?)) AND df > 0',
       ),
-      sameStart: db.prepare<[string, string], { id: number; token: string; df: number }>(
-        'SELECT id, token, df FROM tokens WHERE token > ? AND token < ? AND df > 0 LIMIT 400',
+      sameStart: db.prepare<[string, string, number, number], { id: number; token: string; df: number }>(
+        'SELECT id, token, df FROM tokens WHERE token > ? AND token < ? AND length(token) BETWEEN ? AND ? AND df > 0 LIMIT 200',
       ),
       fuzzy: db.prepare<[string, number], { id: number; token: string; df: number }>(
         'SELECT t.id, t.token, t.df FROM token_grams g JOIN tokens t ON t.id = g.rowid WHERE token_grams MATCH ? AND t.df > 0 ORDER BY g.rank LIMIT ?',
       ),
-      postings: db.prepare<[number, number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? LIMIT ?'),
+      postings: db.prepare<[number, number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? ORDER BY len LIMIT ?'),
       probe: db.prepare<[number, string], { name_id: number }>(
         'SELECT name_id FROM name_tokens WHERE token_id = ? AND name_id IN (SELECT value FROM json_each(?))',
       ),
@@ -116,8 +118,12 @@ export class CandidateFinder {
       // One typo anywhere: every one-edit variant, looked up exactly.
       const rows = this.q.variants.all(JSON.stringify(oneEditVariants(token)));
       if (token.length >= 7) {
-        // Two typos in a long word: words sharing its first three letters, and words sharing its trigrams.
-        rows.push(...this.q.sameStart.all(token.slice(0, 3), `${token.slice(0, 3)}\uffff`));
+        // Two typos in a long word: words of about its length sharing its first three letters...
+        const start = token.slice(0, 3);
+        rows.push(...this.q.sameStart.all(start, `${start}\uffff`, token.length - 2, token.length + 2));
+      }
+      if (!rows.some((r) => typoSimilarity(token, r.token) > 0)) {
+        // ...and, when nothing is that close, words sharing its trigrams (a typo in the first letters).
         const match = trigramQuery(token);
         if (match) rows.push(...this.q.fuzzy.all(match, FUZZY_CANDIDATES));
       }
@@ -160,7 +166,7 @@ export class CandidateFinder {
         rest.push(m);
         continue;
       }
-      const rows = this.q.postings.all(m.id, COMMON_DF);
+      const rows = this.q.postings.all(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
       seeded += rows.length;
       for (const { name_id } of rows) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
     }

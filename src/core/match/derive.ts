@@ -21,7 +21,9 @@ export function withDerivedNames(names: NameEntry[]): NameEntry[] {
     if (n.kind === 'weak') continue;
     const acronyms = [...n.value.matchAll(ACRONYM)].map((m) => m[1]!.replace(/[.]/g, ''));
     if (!acronyms.length) continue;
-    for (const a of acronyms) if (a.length >= 2) push(a, 'alias', n);
+    // The acronym alone is weak: subsidiaries carry their group's acronym too ("... (CETC)"), so it finds
+    // them all but ranks below a listed alias and never joins parties.
+    for (const a of acronyms) if (a.length >= 2) push(a, 'weak', n);
     push(n.value.replace(ACRONYM, ''), 'alias', n);
   }
   return out;

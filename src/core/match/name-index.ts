@@ -23,8 +23,8 @@ export class NameIndex {
       insertToken: db.prepare<[string]>('INSERT INTO tokens (token, df) VALUES (?, 0) RETURNING id'),
       insertGram: db.prepare<[number, string]>('INSERT INTO token_grams (rowid, token) VALUES (?, ?)'),
       bump: db.prepare<[number, number]>('UPDATE tokens SET df = df + ? WHERE id = ?'),
-      post: db.prepare<[number, number]>('INSERT OR IGNORE INTO name_tokens (token_id, name_id) VALUES (?, ?)'),
-      unpost: db.prepare<[number, number]>('DELETE FROM name_tokens WHERE token_id = ? AND name_id = ?'),
+      post: db.prepare<[number, number, number]>('INSERT OR IGNORE INTO name_tokens (token_id, len, name_id) VALUES (?, ?, ?)'),
+      unpost: db.prepare<[number, number, number]>('DELETE FROM name_tokens WHERE token_id = ? AND len = ? AND name_id = ?'),
     };
   }
 
@@ -43,17 +43,18 @@ export class NameIndex {
     ) as { id: number };
     for (const token of tokens) {
       const id = this.tokenIdFor(token);
-      this.q.post.run(id, row.id);
+      this.q.post.run(id, tokens.length, row.id);
       this.q.bump.run(1, id);
     }
   }
 
   remove(recordId: number): void {
     for (const name of this.q.namesOf.all(recordId)) {
-      for (const token of new Set(name.tokens.split(' ').filter(Boolean))) {
+      const tokens = new Set(name.tokens.split(' ').filter(Boolean));
+      for (const token of tokens) {
         const id = this.q.tokenId.get(token)?.id;
         if (id === undefined) continue;
-        this.q.unpost.run(id, name.id);
+        this.q.unpost.run(id, tokens.size, name.id);
         this.q.bump.run(-1, id);
       }
     }

@@ -225,7 +225,7 @@ function recordOf(item: Item, index: number, doc: FetchedDocument, fallbackList:
     since,
     until: status === 'active' ? undefined : until,
     programs: progs,
-    citation: frCitation ?? progs.map(cnNoticeCitation).find(Boolean),
+    citation: text(item.citation) ?? frCitation ?? progs.map(cnNoticeCitation).find(Boolean),
     url: text(first(item, 'sourceUrl', 'source_url', 'url')),
     authority: text(item.authority),
     notes,

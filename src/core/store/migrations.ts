@@ -127,10 +127,12 @@ export const MIGRATIONS: Migration[] = [
         token  TEXT NOT NULL UNIQUE,
         df     INTEGER NOT NULL DEFAULT 0
       );
+      -- Postings ordered by the number of words of the name: the shortest (most specific) names come first.
       CREATE TABLE name_tokens (
         token_id  INTEGER NOT NULL,
+        len       INTEGER NOT NULL,
         name_id   INTEGER NOT NULL,
-        PRIMARY KEY (token_id, name_id)
+        PRIMARY KEY (token_id, len, name_id)
       ) WITHOUT ROWID;
       CREATE INDEX name_tokens_by_name ON name_tokens (name_id);
       CREATE VIRTUAL TABLE token_grams USING fts5 (token, content = 'tokens', content_rowid = 'id', tokenize = 'trigram');
