@@ -94,6 +94,19 @@ export const EnvSchema = z.object({
     .transform((v) => v || 'info')
     .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   AUDIT_LOOKUPS: flag(true),
+  ALERT_POLL_MS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 5000;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 3_600_000) {
+        ctx.addIssue({ code: 'custom', message: `must be a number of milliseconds from 0 to 3600000, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

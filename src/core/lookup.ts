@@ -92,6 +92,14 @@ export function lookup(db: Db, query: string, options: LookupOptions = {}): Look
   return options.review ? { query, results, review } : { query, results };
 }
 
+/** One party by its id ("p123"), with every designation and name: the "Details" view. */
+export function partyById(db: Db, id: string): LookupResult | undefined {
+  const m = id.match(/^p(\d+)$/);
+  if (!m) return undefined;
+  const partyId = Number(m[1]);
+  return prepared(db).loader.load({ partyId, recordId: partyId, name: '', kind: 'primary', score: 1, how: 'exact' }, {});
+}
+
 const LIST_ORDER = new Map<string, number>(LIST_CODES.map((c, i) => [c, i]));
 const STATUS_ORDER: Record<string, number> = { active: 0, suspended: 1, removed: 2 };
 

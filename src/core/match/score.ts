@@ -33,7 +33,7 @@ export function idf(df: number, total: number): number {
  * words may leave out its place or trade ("Dahua" for Zhejiang Dahua Technology); a person is named by all
  * of their names, so a surname alone is weak evidence.
  */
-const FLOOR = { entity: 0.5, legalName: 0.4, han: 0.75, individual: 0.4 };
+const FLOOR = { entity: 0.5, leading: 0.65, legalName: 0.4, han: 0.75, individual: 0.4 };
 
 export function scoreName(
   query: QueryToken[],
@@ -82,6 +82,17 @@ export function scoreName(
   }
   const nameCoverage = nameTotal > 0 ? nameFound / nameTotal : 0;
   const reordered = positions.some((p, i) => i > 0 && p < positions[i - 1]!);
-  const floor = name.han ? FLOOR.han : name.type === 'individual' ? FLOOR.individual : fullLegalName ? FLOOR.legalName : FLOOR.entity;
+  // The query is the head of the name ("Raytheon" for Raytheon Missiles & Defense): what follows a company's
+  // head words usually describes a division or trade, so it counts for less (unless a legal name was typed).
+  const leading = positions.length === query.length && positions.every((p, i) => p === i);
+  const floor = name.han
+    ? FLOOR.han
+    : name.type === 'individual'
+      ? FLOOR.individual
+      : fullLegalName
+        ? FLOOR.legalName
+        : leading
+          ? FLOOR.leading
+          : FLOOR.entity;
   return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole };
 }

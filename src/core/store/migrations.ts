@@ -159,4 +159,38 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_by_time ON audit (at);
     `,
   },
+  {
+    version: 4,
+    name: 'subscriptions and watch terms',
+    sql: `
+      -- One subscription per channel: what it follows (targets: all, side:us, side:cn, list codes), which kinds
+      -- of change, which countries, and whether it wants source-health notices. cursor: the last event id
+      -- already routed to it (a new subscription starts at the newest event: no backlog).
+      CREATE TABLE subscriptions (
+        id             INTEGER PRIMARY KEY,
+        platform       TEXT NOT NULL,
+        channel        TEXT NOT NULL,
+        targets        TEXT NOT NULL DEFAULT '[]',
+        kinds          TEXT NOT NULL DEFAULT '["added","removed","changed","suspended"]',
+        countries      TEXT NOT NULL DEFAULT '[]',
+        health         INTEGER NOT NULL DEFAULT 0,
+        paused_reason  TEXT,
+        paused_at      TEXT,
+        created_by     TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        cursor         INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (platform, channel)
+      );
+      CREATE TABLE watch_terms (
+        id          INTEGER PRIMARY KEY,
+        platform    TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        term        TEXT NOT NULL,
+        created_by  TEXT,
+        created_at  TEXT NOT NULL,
+        UNIQUE (platform, channel, term)
+      );
+    `,
+  },
 ];

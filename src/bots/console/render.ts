@@ -1,0 +1,79 @@
+/**
+ * Reply -> terminal text: colours when the terminal supports them, plain text when piped.
+ */
+import type { Block, Reply } from '../../core/commands/reply';
+import { listInfo } from '../../core/lists';
+import type { LookupResult } from '../../core/lookup';
+import { table } from '../../cli/table';
+
+export interface Style {
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+  red: (s: string) => string;
+  yellow: (s: string) => string;
+  cyan: (s: string) => string;
+}
+
+const ansi = (code: string) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+export const COLOUR: Style = { bold: ansi('1'), dim: ansi('2'), red: ansi('31'), yellow: ansi('33'), cyan: ansi('36') };
+export const PLAIN: Style = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s, cyan: (s) => s };
+
+/** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
+  return stream.isTTY && !env.NO_COLOR && env.TERM !== 'dumb' ? COLOUR : PLAIN;
+}
+
+/** Terminal control characters from data or queries never reach the terminal. */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+export function renderReply(reply: Reply, style: Style = PLAIN): string {
+  const out: string[] = [];
+  if (reply.notice) out.push(style.yellow(`! ${clean(reply.notice)}`));
+  for (const block of reply.blocks) out.push(renderBlock(block, style));
+  return out.filter(Boolean).join('\n');
+}
+
+function renderBlock(block: Block, style: Style): string {
+  switch (block.type) {
+    case 'heading':
+      return style.bold(clean(block.text));
+    case 'text':
+      return clean(block.text);
+    case 'fields':
+      return block.fields.map((f) => `${style.dim(`${clean(f.label)}:`)} ${clean(f.value)}`).join('\n');
+    case 'table':
+      return table(block.headers.map(clean), block.rows.map((r) => r.map(clean)));
+    case 'party':
+      return renderParty(block.party, block.band, style);
+    case 'events':
+      return [
+        ...block.events.map((e) => {
+          const mark = e.kind === 'added' ? style.red('+') : e.kind === 'removed' ? '-' : e.kind === 'suspended' ? style.yellow('~') : '*';
+          const when = e.at.slice(0, 10);
+          const extra = [e.detail.until ? `until ${String(e.detail.until)}` : '', e.detail.citation ? String(e.detail.citation) : '', (e as { watch?: string }).watch ? `watch: ${(e as { watch?: string }).watch}` : '', e.retaliation ? 'China' : '']
+            .filter(Boolean)
+            .join(', ');
+          return `${mark} ${when} ${e.kind.padEnd(9)} ${e.list.padEnd(14)} ${clean(e.name)}${extra ? style.dim(`  (${clean(extra)})`) : ''}`;
+        }),
+        ...(block.more > 0 ? [style.dim(`... and ${block.more} more`)] : []),
+      ].join('\n');
+    case 'actions':
+      return style.dim(block.actions.map((a) => `[${a.label}: ${clean(a.value)}]`).join('  '));
+  }
+}
+
+function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): string {
+  const mark = band === 'review' ? style.yellow('? review') : style.red('● match');
+  const how = `${p.match.how}${p.match.via ? ` via "${p.match.via}"` : ''}`;
+  const lines = [
+    `${mark} ${style.bold(clean(p.name))}  ${style.dim(`[${p.type}${p.countries.length ? `, ${p.countries.join(' ')}` : ''}] score ${p.score.toFixed(2)}, ${how} on "${clean(p.match.name)}"  id ${p.id}`)}`,
+  ];
+  if (p.aliases.length) lines.push(style.dim(`  also: ${p.aliases.slice(0, 5).map(clean).join('; ')}${p.aliases.length > 5 ? `; +${p.aliases.length - 5} more` : ''}`));
+  for (const d of p.designations) {
+    const status = d.status === 'active' ? '' : d.status === 'suspended' ? style.yellow(` suspended${d.until ? ` until ${d.until}` : ''}`) : style.dim(` removed${d.until ? ` ${d.until}` : ''}`);
+    lines.push(`  ${style.cyan(d.list.padEnd(14))} ${listInfo(d.list).short}${status}  since ${d.since ?? '?'}${d.citation ? `  ${clean(d.citation)}` : ''}${d.url ? style.dim(`  ${clean(d.url)}`) : ''}`);
+  }
+  return lines.join('\n');
+}

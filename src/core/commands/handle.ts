@@ -1,0 +1,219 @@
+/**
+ * Command handlers: a parsed Command and who/where asked, in; a platform-neutral Reply out.
+ * No platform code here: adapters say who may manage subscriptions and how to render the reply.
+ */
+import { recordLookup } from '../audit';
+import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
+import { listSummaries } from '../catalog';
+import { listInfo } from '../lists';
+import { lookup, partyById } from '../lookup';
+import type { Db } from '../store/db';
+import { EventStore } from '../store/events';
+import { SourceStore } from '../store/sources';
+import { HELP, HELP_ORDER } from './help';
+import { parseCommand, type Command } from './parse';
+import { textReply, type Block, type Reply } from './reply';
+
+export interface CommandContext {
+  db: Db;
+  /** console, slack, discord. */
+  platform: string;
+  /** The channel (or DM) the command came from. */
+  channel: string;
+  user?: string;
+  /** Workspace, guild or host: where, for the audit trail. */
+  place?: string;
+  /** May this user change the channel's subscriptions (admins, owners, allow-listed users...)? */
+  canManage: boolean;
+  /** Record lookups in the audit trail. */
+  audit: boolean;
+  /** Shown on every answer, e.g. that the answer comes from the bundled seed. */
+  notice?: string;
+  now?: () => Date;
+}
+
+export const PAGE_SIZE = 5;
+const RECENT_SHOWN = 25;
+
+export function runCommand(line: string, ctx: CommandContext): Reply {
+  return handle(parseCommand(line), ctx);
+}
+
+export function handle(command: Command, ctx: CommandContext): Reply {
+  const reply = dispatch(command, ctx);
+  return ctx.notice && !reply.notice ? { ...reply, notice: ctx.notice } : reply;
+}
+
+function dispatch(command: Command, ctx: CommandContext): Reply {
+  switch (command.name) {
+    case 'lookup':
+      return lookupReply(command, ctx);
+    case 'details':
+      return detailsReply(command.partyId, ctx);
+    case 'subscribe':
+    case 'unsubscribe':
+    case 'watch':
+      if (command.name !== 'watch' || command.action !== 'list') {
+        if (!ctx.canManage) {
+          return textReply("Only workspace or server admins (or allow-listed users) can change this channel's alerts. Ask one of them, or use \"subscriptions\" to see what it follows.", { error: true });
+        }
+      }
+      return command.name === 'subscribe' ? subscribeReply(command, ctx) : command.name === 'unsubscribe' ? unsubscribeReply(command, ctx) : watchReply(command, ctx);
+    case 'subscriptions':
+      return subscriptionsReply(ctx);
+    case 'lists':
+      return listsReply(ctx);
+    case 'status':
+      return statusReply(ctx);
+    case 'recent':
+      return recentReply(command.days, ctx);
+    case 'help':
+      return helpReply(command.topic, command.problem);
+  }
+}
+
+function lookupReply(command: Extract<Command, { name: 'lookup' }>, ctx: CommandContext): Reply {
+  const wanted = command.page * PAGE_SIZE;
+  const response = lookup(ctx.db, command.query, { limit: wanted + 1, lists: command.lists, side: command.side, review: true });
+  if (ctx.audit) recordLookup(ctx.db, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
+  const shown = response.results.slice((command.page - 1) * PAGE_SIZE, wanted);
+  const review = command.page === 1 ? (response.review ?? []).slice(0, 3) : [];
+  const filters = [command.lists?.length ? `lists ${command.lists.join(', ')}` : '', command.side ? `side ${command.side}` : ''].filter(Boolean).join('; ');
+  const blocks: Block[] = [];
+  const count = response.results.length > wanted ? `more than ${wanted}` : String(response.results.length);
+  if (!response.results.length) {
+    blocks.push({ type: 'heading', text: `No match for "${command.query}"${filters ? ` (${filters})` : ''}` });
+    blocks.push({ type: 'text', text: review.length ? 'Nothing at or above the match threshold. Below it, worth a look:' : 'No party on any covered list matches this name.' });
+  } else {
+    blocks.push({ type: 'heading', text: `${count === '1' ? '1 match' : `${count} matches`} for "${command.query}"${filters ? ` (${filters})` : ''}${command.page > 1 ? `, page ${command.page}` : ''}` });
+  }
+  for (const party of shown) blocks.push({ type: 'party', party, band: 'match' });
+  if (review.length && response.results.length) blocks.push({ type: 'text', text: 'Below the match threshold, worth a look:' });
+  for (const party of review) blocks.push({ type: 'party', party, band: 'review' });
+  const actions: Extract<Block, { type: 'actions' }>['actions'] = [];
+  if (response.results.length > wanted) {
+    const rest = [command.lists?.length ? `list:${command.lists.join(',')}` : '', command.side ? `side:${command.side}` : ''].filter(Boolean).join(' ');
+    actions.push({ id: 'more', label: 'More results', value: `lookup ${command.query} ${rest} page:${command.page + 1}`.replace(/\s+/g, ' ').trim() });
+  }
+  if (shown.length || review.length) actions.push({ id: 'share', label: 'Share in channel', value: `lookup ${command.query}` });
+  if (actions.length) blocks.push({ type: 'actions', actions });
+  const top = shown[0];
+  const summary = top
+    ? `${top.name}: ${[...new Set(top.designations.map((d) => listInfo(d.list).short))].join(', ')}${response.results.length > 1 ? ` (+${response.results.length - 1} more)` : ''}`
+    : `No match for "${command.query}"`;
+  return { blocks, summary, private: true };
+}
+
+function detailsReply(partyId: string, ctx: CommandContext): Reply {
+  const party = partyById(ctx.db, partyId);
+  if (!party) return textReply(`No party ${partyId}: it may have changed since; look the name up again.`, { error: true });
+  return { blocks: [{ type: 'party', party: { ...party, match: { name: party.name, how: 'exact' } }, band: 'match' }], summary: party.name, private: true };
+}
+
+function targetsOf(command: { lists: string[]; side?: 'us' | 'cn' }): Target[] {
+  return [...(command.side ? [`side:${command.side}` as Target] : []), ...(command.lists as Target[])];
+}
+
+function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  const sub = store.subscribe({ platform: ctx.platform, channel: ctx.channel, targets: targetsOf(command), kinds: command.kinds, countries: command.countries, health: command.health, by: ctx.user }, ctx.now?.());
+  const parts = [`This channel now hears about ${describeTargets(sub.targets)}`];
+  if (sub.kinds.length < 4) parts.push(`changes: ${sub.kinds.join(', ')}`);
+  if (sub.countries.length) parts.push(`parties in ${sub.countries.join(', ')}`);
+  if (sub.health) parts.push('and source-health notices');
+  return { blocks: [{ type: 'text', text: `${parts.join('; ')}.` }], summary: parts[0]!, private: false };
+}
+
+function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  if (!store.get(ctx.platform, ctx.channel)) return textReply('This channel has no alerts to stop.');
+  const left = store.unsubscribe(ctx.platform, ctx.channel, command.all ? 'all' : targetsOf(command));
+  const text = left?.targets.length ? `This channel now hears about ${describeTargets(left.targets)}.` : 'Alerts stopped for this channel.';
+  return { blocks: [{ type: 'text', text }], summary: text, private: false };
+}
+
+function watchReply(command: Extract<Command, { name: 'watch' }>, ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  if (command.action === 'list') {
+    const terms = store.watchTerms(ctx.platform, ctx.channel);
+    return textReply(terms.length ? `Watched here: ${terms.join('; ')}` : 'This channel watches no names yet: "watch add <name>".');
+  }
+  if (command.action === 'add') {
+    const added = store.addWatch(ctx.platform, ctx.channel, command.term, ctx.user);
+    const now = lookup(ctx.db, command.term, { limit: 1 }).results[0];
+    const already = now ? ` It already matches ${now.name} (${[...new Set(now.designations.map((d) => d.list))].join(', ')}).` : '';
+    return textReply(added ? `Watching "${command.term}": a new designation that matches it will be alerted here.${already}` : `"${command.term}" was already watched here.`);
+  }
+  const removed = store.removeWatch(ctx.platform, ctx.channel, command.term);
+  return textReply(removed ? `No longer watching "${command.term}".` : `"${command.term}" was not watched here.`);
+}
+
+function subscriptionsReply(ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  const sub = store.get(ctx.platform, ctx.channel);
+  const terms = store.watchTerms(ctx.platform, ctx.channel);
+  if (!sub && !terms.length) return textReply('This channel has no alerts. "subscribe cn" follows Beijing\'s lists, "subscribe US-OFAC-SDN" one list, "subscribe all" every list.');
+  const fields = [
+    { label: 'Follows', value: describeTargets(sub?.targets ?? []) },
+    { label: 'Changes', value: (sub?.kinds ?? []).join(', ') || '-' },
+    { label: 'Countries', value: sub?.countries.length ? sub.countries.join(', ') : 'any' },
+    { label: 'Source-health notices', value: sub?.health ? 'yes' : 'no' },
+    { label: 'Watch terms', value: terms.length ? terms.join('; ') : 'none' },
+  ];
+  if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${sub.pausedAt?.slice(0, 16).replace('T', ' ')}); subscribe again to resume` });
+  return { blocks: [{ type: 'heading', text: 'Alerts in this channel' }, { type: 'fields', fields }], summary: `Follows ${fields[0]!.value}`, private: true };
+}
+
+function listsReply(ctx: CommandContext): Reply {
+  const rows = listSummaries(ctx.db, { all: true }).map((s) => [
+    s.list,
+    listInfo(s.list).nameZh ? `${s.name} ${listInfo(s.list).nameZh}` : s.name,
+    String(s.active),
+    s.last_refresh ? s.last_refresh.slice(0, 16).replace('T', ' ') : 'never',
+  ]);
+  return { blocks: [{ type: 'heading', text: 'Lists covered' }, { type: 'table', headers: ['code', 'list', 'in force', 'refreshed'], rows }], summary: `${rows.length} lists`, private: true };
+}
+
+function statusReply(ctx: CommandContext): Reply {
+  const sources = new SourceStore(ctx.db).all();
+  if (!sources.length) return textReply('No source has been refreshed yet.');
+  const rows = sources.map((s) => [
+    s.id,
+    s.status,
+    String(s.record_count),
+    s.last_success_at ? s.last_success_at.slice(0, 16).replace('T', ' ') : 'never',
+    s.last_error ?? '',
+  ]);
+  const bad = sources.filter((s) => s.status === 'quarantined' || s.status === 'failed');
+  return {
+    blocks: [{ type: 'heading', text: 'Sources' }, { type: 'table', headers: ['source', 'status', 'records', 'last success', 'problem'], rows }],
+    summary: bad.length ? `${bad.length} source(s) need attention: ${bad.map((b) => `${b.id} ${b.status}`).join(', ')}` : `${sources.length} sources ok`,
+    private: true,
+  };
+}
+
+function recentReply(days: number, ctx: CommandContext): Reply {
+  const since = new Date((ctx.now?.() ?? new Date()).getTime() - days * 86_400_000).toISOString();
+  const all = new EventStore(ctx.db).list({ sinceDate: since });
+  if (!all.length) return textReply(`No list changes in the last ${days} day${days === 1 ? '' : 's'}.`);
+  const newest = all.slice(-RECENT_SHOWN).reverse();
+  return {
+    blocks: [
+      { type: 'heading', text: `${all.length} change${all.length === 1 ? '' : 's'} in the last ${days} day${days === 1 ? '' : 's'}` },
+      { type: 'events', events: newest.map((e) => ({ ...e, retaliation: listInfo(e.list).side === 'cn' })), more: all.length - newest.length },
+    ],
+    summary: `${all.length} changes in ${days} days`,
+    private: true,
+  };
+}
+
+function helpReply(topic?: string, problem?: string): Reply {
+  const blocks: Block[] = [];
+  if (problem) blocks.push({ type: 'text', text: problem });
+  if (topic && HELP[topic]) blocks.push({ type: 'text', text: HELP[topic]! });
+  else {
+    blocks.push({ type: 'heading', text: 'Sanctions and export-control screening' });
+    blocks.push({ type: 'text', text: HELP_ORDER.map((k) => HELP[k]).join('\n') });
+  }
+  return { blocks, summary: problem ?? 'help', private: true, error: Boolean(problem) };
+}
