@@ -59,8 +59,11 @@ function renderBlock(block: Block, style: Style): string {
         }),
         ...(block.more > 0 ? [style.dim(`... and ${block.more} more`)] : []),
       ].join('\n');
-    case 'actions':
-      return style.dim(block.actions.map((a) => `[${a.label}: ${clean(a.value)}]`).join('  '));
+    case 'actions': {
+      // Buttons have no place on a terminal: say what to type instead. Sharing is for chat channels.
+      const typed = block.actions.filter((a) => a.id !== 'share').map((a) => `${a.label.toLowerCase()}: type "${clean(a.value)}"`);
+      return typed.length ? style.dim(typed.join('; ')) : '';
+    }
   }
 }
 
