@@ -37,7 +37,7 @@
  * - (*) skipped: the probe's queries, their total time and the whole set's time extrapolated from their mean.
  * - p99 10x/1x: lookup's p99 on the tenfold dataset over its p99 on the real one (target: within 3x).
  */
-import { copyFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -53,7 +53,6 @@ import { collectGarbage, mergeRuns, spreadOrder, timeAll, timeInOrder, type Time
 import { buildQuerySet, type BenchQuery } from './lib/queries';
 import { pct, shownPath } from './lib/report';
 import { fmtMs, summarize } from './lib/stats';
-import { writeSyntheticSources } from './lib/synth';
 
 /**
  * Time budgets in milliseconds, so that a run stays near 3 minutes on 2 cores (--full lifts the caps).
@@ -167,17 +166,6 @@ function refreshWord(report: LoadReport): string {
   return `${outcomes} ${(report.ms / 1000).toFixed(1)}s`;
 }
 
-function checkpointAndCopy(from: string, to: string): void {
-  const db = openDb(from);
-  try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${to}${suffix}`, { force: true });
-  copyFileSync(from, to);
-}
-
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -232,23 +220,15 @@ async function main(argv: string[]): Promise<number> {
   let fuse10: FuseRun | undefined;
   if (!values['no-tenfold']) {
     const path10 = repoPath('var/bench-10x.db');
-    log(`10x: copying ${shownPath(path1)} to ${shownPath(path10)}`);
-    checkpointAndCopy(path1, path10);
-    log(`10x: writing ${VARIANTS} synthetic variants of every record`);
-    const w0 = performance.now();
-    let synth: ReturnType<typeof writeSyntheticSources>;
-    {
-      const db = openDb(path1, { readonly: true });
-      try {
-        synth = writeSyntheticSources(db, repoPath('var/bench-synth'), VARIANTS);
-      } finally {
-        db.close();
-      }
-    }
-    const writeMs = performance.now() - w0;
-    log(`10x: ingesting ${thousands(synth.items)} synthetic records with refreshSources`);
-    const load10 = await loadDataset(path10, synth.sources, (l) => log(`10x: ${l.trim()}`));
-    for (const bad of load10.bad) log(`10x: warning: source ${bad.source} ${bad.outcome}: ${bad.message ?? ''}`);
+    log(`10x: building ${shownPath(path10)} from ${shownPath(path1)} in a child process (bench/build-10x.ts)`);
+    const child = spawnSync(process.execPath, [repoPath('bin/run.js'), repoPath('bench/build-10x.ts'), path1, path10, repoPath('var/bench-synth'), String(VARIANTS)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (child.status !== 0) throw new Error(`building the tenfold dataset failed (exit ${child.status})`);
+    const built = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { items: number; writeMs: number; ingestMs: number; bad: string[] };
+    for (const bad of built.bad) log(`10x: warning: source ${bad}`);
     const db10 = openDb(path10, { readonly: true });
     let counts10: Counts;
     try {
@@ -260,7 +240,7 @@ async function main(argv: string[]): Promise<number> {
       label: '10x',
       path: path10,
       counts: counts10,
-      build: `${VARIANTS} synthetic sources, ${thousands(synth.items)} records: write ${(writeMs / 1000).toFixed(1)}s, ingest ${(load10.ms / 1000).toFixed(1)}s${load10.bad.length ? ` (${load10.bad.length} not applied)` : ''}`,
+      build: `${VARIANTS} synthetic sources, ${thousands(built.items)} records: write ${(built.writeMs / 1000).toFixed(1)}s, ingest ${(built.ingestMs / 1000).toFixed(1)}s${built.bad.length ? ` (${built.bad.length} not applied)` : ''}`,
     });
     ours10 = measureOurs(path10, queries, '10x');
     fuse10 = measureFuse(path10, queries, '10x', true);

@@ -1,3 +1,4 @@
+import { copyFileSync, rmSync } from 'node:fs';
 /** Where things are, and loading a dataset the project's own way (refreshSources), for the eval and the bench. */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,4 +50,16 @@ export interface Counts {
 export function counts(db: Db): Counts {
   const count = (table: 'records' | 'names') => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
   return { records: count('records'), names: count('names') };
+}
+
+/** Copy a database file whole (its WAL checkpointed first), replacing the target and its WAL files. */
+export function checkpointAndCopy(from: string, to: string): void {
+  const db = openDb(from);
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${to}${suffix}`, { force: true });
+  copyFileSync(from, to);
 }
