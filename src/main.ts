@@ -1,13 +1,18 @@
 /**
  * Start: validate the configuration, open the data (first run: refresh, or fall back to the bundled seed),
- * schedule refreshes, and serve through the adapters that have credentials; with none, the console.
+ * schedule refreshes per source, run the alert pipeline, and serve through the adapters that have
+ * credentials; with none, the console.
  */
 import { hostname, userInfo } from 'node:os';
-import cron from 'node-cron';
 import { ConsoleBot } from './bots/console/console';
 import { styleFor } from './bots/console/render';
+import type { AlertSink } from './core/alerts/delivery';
+import { AlertPipeline } from './core/alerts/pipeline';
+import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
 import { openData, recordCount, type DataHandle } from './core/dataset';
+import { startHealthServer } from './core/ops/health-server';
+import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
 import { StoreError } from './core/store/db';
@@ -22,6 +27,10 @@ function bar(done: number, total: number): string {
   return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${total}`;
 }
 
+function countResult(r: SourceRefreshResult): void {
+  metrics.refreshes.inc({ source: r.source, outcome: r.outcome });
+}
+
 function progress(total: number) {
   let done = 0;
   return {
@@ -30,6 +39,7 @@ function progress(total: number) {
     },
     onResult: (r: SourceRefreshResult) => {
       done++;
+      countResult(r);
       if (process.stderr.isTTY) process.stderr.write('\u001b[2K');
       const what =
         r.outcome === 'failed' || r.outcome === 'quarantined'
@@ -42,21 +52,17 @@ function progress(total: number) {
 
 export async function main(): Promise<number> {
   let config: Config;
+  let sources: SourceConfig[];
   try {
     config = loadConfig();
+    sources = loadSourcesFile(config.SANCTIONS_SOURCES);
   } catch (err) {
     if (err instanceof ConfigError) {
       line(err.message);
       return 2;
     }
-    throw err;
-  }
-  let sources: SourceConfig[];
-  try {
-    sources = loadSourcesFile(config.SANCTIONS_SOURCES);
-  } catch (err) {
     if (err instanceof SourcesError) {
-      line(`SANCTIONS_SOURCES: ${err.message}`);
+      line(`invalid configuration: SANCTIONS_SOURCES: ${err.message}`);
       return 2;
     }
     throw err;
@@ -69,61 +75,80 @@ export async function main(): Promise<number> {
       return progress(total);
     });
     handle = first.handle;
-    if (first.handle.seed) {
+    if (handle.seed) {
       const reasons = first.results.filter((r) => r.message).map((r) => `${r.source}: ${r.message}`);
       line(`No source could be reached${reasons.length ? ` (${reasons[0]}${reasons.length > 1 ? `; and ${reasons.length - 1} more` : ''})` : ''}. Answering from the bundled seed until a refresh succeeds.`);
     }
   } catch (err) {
     if (err instanceof StoreError) {
-      line(`SANCTIONS_DB: ${err.message}`);
+      line(`invalid configuration: SANCTIONS_DB: ${err.message}`);
       return 2;
     }
     throw err;
   }
+  /** The refreshed database: alerts and refreshes always work on it, even while answers come from the seed. */
+  const mainDb = handle.main ?? handle.db;
 
-  if (config.SLACK_BOT_TOKEN || config.DISCORD_TOKEN) {
-    line('Slack and Discord credentials are set, but those adapters are not part of this build yet; serving the console.');
-  }
-
-  // Scheduled refreshes of the refreshed database; while on the seed, the first one that fills it takes over.
-  let refreshing = false;
-  const refreshNow = async (): Promise<string> => {
-    if (refreshing) return 'A refresh is already running.';
-    refreshing = true;
-    try {
-      const target = handle.main ?? handle.db;
-      const results = await refreshSources(target, sources);
-      if (handle.seed && recordCount(target) > 0) handle = { db: target, seed: false };
-      const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
-      const counts = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
-      return `Refreshed ${results.length} sources: ${counts} changes${bad.length ? `; not applied: ${bad.map((b) => `${b.source} (${b.outcome}: ${b.message})`).join('; ')}` : ''}.`;
-    } finally {
-      refreshing = false;
-    }
-  };
-  const task = cron.schedule(config.REFRESH_CRON, () => {
-    refreshNow().then(line, (err: Error) => line(`refresh failed: ${err.message}`));
+  const sinks = new Map<string, AlertSink>();
+  const pipeline: AlertPipeline = new AlertPipeline(mainDb, {
+    sinks,
+    onAttempt: (platform, outcome) => metrics.deliveries.inc({ platform, outcome }),
   });
-
-  const bot = new ConsoleBot({
+  const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,
     output: process.stdout,
     data: () => handle,
     style: styleFor(process.stdout),
     interactive: Boolean(process.stdin.isTTY),
-    pollMs: config.ALERT_POLL_MS,
     audit: config.AUDIT_LOOKUPS,
     user: safeUser(),
     place: hostname(),
-    refresh: refreshNow,
+    refresh: () => refreshNow(sources),
+    beforeClose: (): Promise<unknown> => pipeline.tick(),
   });
+  sinks.set(bot.sink.platform, bot.sink);
+  if (config.SLACK_BOT_TOKEN || config.DISCORD_TOKEN) {
+    line('Slack and Discord credentials are set, but those adapters are not part of this build yet; serving the console.');
+  }
+
+  let refreshing = false;
+  async function refreshNow(which: SourceConfig[]): Promise<string> {
+    if (refreshing) return 'A refresh is already running.';
+    refreshing = true;
+    try {
+      const results = await refreshSources(mainDb, which, { onResult: countResult });
+      if (handle.seed && recordCount(mainDb) > 0) handle = { db: mainDb, seed: false };
+      await pipeline.tick();
+      const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
+      const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
+      return `Refreshed ${results.length} source(s): ${changes} changes${bad.length ? `; not applied: ${bad.map((b) => `${b.source} (${b.outcome}: ${b.message})`).join('; ')}` : ''}.`;
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  const scheduler = new RefreshScheduler({
+    defaultCron: config.REFRESH_CRON,
+    run: async (due) => line(await refreshNow(due)),
+    onError: (err) => line(`refresh failed: ${err.message}`),
+  });
+  scheduler.start(sources);
+  pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+
+  let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
+  if (config.HEALTH_PORT !== undefined) {
+    healthServer = await startHealthServer(config.HEALTH_PORT, { db: () => mainDb, nextRuns: () => scheduler.nextRuns(), seed: () => handle.seed }, config.HEALTH_HOST);
+    line(`Health and metrics on http://${config.HEALTH_HOST}:${healthServer.port}/healthz and /metrics`);
+  }
+
   try {
     await bot.run();
   } finally {
-    await task.stop();
-    await task.destroy();
-    handle.db.close();
-    handle.main?.close();
+    await scheduler.stop();
+    await pipeline.stop();
+    healthServer?.server.close();
+    if (handle.db !== mainDb) handle.db.close();
+    mainDb.close();
   }
   return 0;
 }

@@ -94,6 +94,20 @@ export const EnvSchema = z.object({
     .transform((v) => v || 'info')
     .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   AUDIT_LOOKUPS: flag(true),
+  HEALTH_PORT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be a port number from 0 to 65535, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HEALTH_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
   ALERT_POLL_MS: z
     .string()
     .trim()

@@ -111,7 +111,7 @@ describe('console adapter in-process', () => {
     let out = '';
     output.on('data', (d) => (out += d));
     const handle: DataHandle = { db, seed: false };
-    const bot = new ConsoleBot({ input, output, data: () => handle, style: PLAIN, interactive: false, pollMs: 0, audit: true, user: 'tester' });
+    const bot = new ConsoleBot({ input, output, data: () => handle, style: PLAIN, interactive: false, audit: true, user: 'tester' });
     const running = bot.run();
     input.write('lookup Rheinmetall\n');
     input.write('lists\n');

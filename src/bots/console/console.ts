@@ -4,9 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { alertReplies } from '../../core/alerts/messages';
-import { Router } from '../../core/alerts/route';
-import { SubscriptionStore } from '../../core/alerts/subscriptions';
+import type { AlertSink } from '../../core/alerts/delivery';
 import { runCommand } from '../../core/commands/handle';
 import type { DataHandle } from '../../core/dataset';
 import { renderReply, type Style } from './render';
@@ -20,18 +18,27 @@ export interface ConsoleOptions {
   style: Style;
   /** Show a prompt and a greeting (a terminal); off when piped. */
   interactive: boolean;
-  /** How often to look for new alerts, in ms (0: never). */
-  pollMs: number;
   audit: boolean;
   user?: string;
   place?: string;
   /** Console-only "refresh": refresh the sources now. */
   refresh?: () => Promise<string>;
+  /** Called when the input ends, before the console stops printing (a last alert delivery pass). */
+  beforeClose?: () => Promise<unknown>;
 }
 
 export class ConsoleBot {
-  private timer?: NodeJS.Timeout;
   private closed = false;
+
+  /** Alerts for the console's own subscription: printed as they come. */
+  readonly sink: AlertSink = {
+    platform: 'console',
+    deliver: async (_channel, reply) => {
+      if (this.closed) return { ok: false, permanent: false, reason: 'the console has closed' };
+      this.write(renderReply({ ...reply, blocks: [{ type: 'heading', text: 'Alert' }, ...reply.blocks] }, this.options.style));
+      return { ok: true };
+    },
+  };
 
   constructor(private readonly options: ConsoleOptions) {}
 
@@ -41,13 +48,12 @@ export class ConsoleBot {
 
   /** Answer lines until the input ends or "quit"; meanwhile print alerts every pollMs. */
   async run(): Promise<void> {
-    const { interactive, pollMs } = this.options;
+    const { interactive } = this.options;
     if (interactive) {
       this.write(this.options.style.bold('Sanctions screening console. Try "lookup Hikvision", "status", "subscribe cn", "help"; "quit" to leave.'));
       const notice = this.options.data().notice;
       if (notice) this.write(this.options.style.yellow(`! ${notice}`));
     }
-    if (pollMs > 0) this.timer = setInterval(() => this.deliverAlerts(), pollMs);
     const lines = createInterface({ input: this.options.input, terminal: false });
     const prompt = () => interactive && this.options.output.write('> ');
     prompt();
@@ -61,8 +67,7 @@ export class ConsoleBot {
         prompt();
       }
     } finally {
-      if (this.timer) clearInterval(this.timer);
-      this.deliverAlerts();
+      await this.options.beforeClose?.();
       this.closed = true;
       lines.close();
     }
@@ -71,7 +76,6 @@ export class ConsoleBot {
   async answer(line: string): Promise<void> {
     if (/^refresh$/i.test(line) && this.options.refresh) {
       this.write(await this.options.refresh());
-      this.deliverAlerts();
       return;
     }
     const data = this.options.data();
@@ -90,21 +94,5 @@ export class ConsoleBot {
     } catch (err) {
       this.write(`Something went wrong answering that: ${(err as Error).message}`);
     }
-  }
-
-  /** Print what the console's subscription has not seen yet, and move its cursor past it. */
-  deliverAlerts(): number {
-    const data = this.options.data();
-    if (data.seed || this.closed) return 0;
-    const store = new SubscriptionStore(data.db);
-    const sub = store.get('console', CONSOLE_CHANNEL);
-    if (!sub || sub.pausedReason) return 0;
-    const router = new Router(data.db);
-    const events = router.eventsAfter(sub.cursor);
-    if (!events.length) return 0;
-    const selected = router.select(sub, events, router.watchIndex(store.watchTerms('console', CONSOLE_CHANNEL)));
-    for (const reply of alertReplies(sub, selected)) this.write(renderReply({ ...reply, blocks: [{ type: 'heading', text: 'Alert' }, ...reply.blocks] }, this.options.style));
-    store.advance(sub.id, events.at(-1)!.id);
-    return selected.length;
   }
 }

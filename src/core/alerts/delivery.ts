@@ -11,5 +11,14 @@ export type DeliveryResult =
 
 export interface AlertSink {
   platform: string;
-  deliver(channel: string, reply: Reply): Promise<DeliveryResult>;
+  /**
+   * Post a reply. `key` identifies the message for good (the same on every attempt): sinks pass it where the
+   * platform can keep it (Discord's nonce, Slack's message metadata) so that `confirm` can find it.
+   */
+  deliver(channel: string, reply: Reply, key: string): Promise<DeliveryResult>;
+  /**
+   * After a crash: did a message with this key reach the channel? true / false when the platform can tell,
+   * undefined when it cannot (the message is then sent again: at least once).
+   */
+  confirm?(channel: string, key: string): Promise<boolean | undefined>;
 }

@@ -6,6 +6,7 @@ import { recordLookup } from '../audit';
 import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
 import { listSummaries } from '../catalog';
 import { listInfo } from '../lists';
+import { metrics } from '../ops/metrics';
 import { lookup, partyById } from '../lookup';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
@@ -74,7 +75,10 @@ function dispatch(command: Command, ctx: CommandContext): Reply {
 
 function lookupReply(command: Extract<Command, { name: 'lookup' }>, ctx: CommandContext): Reply {
   const wanted = command.page * PAGE_SIZE;
+  const started = performance.now();
   const response = lookup(ctx.db, command.query, { limit: wanted + 1, lists: command.lists, side: command.side, review: true });
+  metrics.lookupSeconds.observe((performance.now() - started) / 1000);
+  metrics.lookups.inc({ platform: ctx.platform });
   if (ctx.audit) recordLookup(ctx.db, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
   const shown = response.results.slice((command.page - 1) * PAGE_SIZE, wanted);
   const review = command.page === 1 ? (response.review ?? []).slice(0, 3) : [];

@@ -193,4 +193,44 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'outbox, deliveries and attempts',
+    sql: `
+      -- Messages waiting to be sent to a channel: an alert, a digest, or a source-health notice.
+      CREATE TABLE outbox (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        subscription_id  INTEGER NOT NULL,
+        platform         TEXT NOT NULL,
+        channel          TEXT NOT NULL,
+        kind             TEXT NOT NULL CHECK (kind IN ('alert', 'digest', 'health')),
+        payload          TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'delivered', 'failed')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        delivered_at     TEXT,
+        ref              TEXT,
+        last_error       TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+      -- Exactly once: each (subscription, event) is queued in one message, once.
+      CREATE TABLE deliveries (
+        subscription_id  INTEGER NOT NULL,
+        event_id         INTEGER NOT NULL,
+        outbox_id        INTEGER NOT NULL,
+        PRIMARY KEY (subscription_id, event_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE delivery_attempts (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        outbox_id       INTEGER NOT NULL,
+        at              TEXT NOT NULL,
+        outcome         TEXT NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed')),
+        error           TEXT,
+        retry_after_ms  INTEGER
+      );
+      -- Source-health notices go out once per change of a source's state, not once per refresh.
+      ALTER TABLE sources ADD COLUMN notified_status TEXT;
+    `,
+  },
 ];

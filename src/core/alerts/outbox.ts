@@ -1,0 +1,84 @@
+/**
+ * The outbox: routing puts each subscription's new events into messages in the same transaction that
+ * moves its cursor, so an event is queued for a channel exactly once, across restarts and crashes; the
+ * delivery worker sends what is due through the platform's sink and records every attempt.
+ */
+import type { Reply } from '../commands/reply';
+import type { Db } from '../store/db';
+import { alertReplies } from './messages';
+import { Router } from './route';
+import { SubscriptionStore, type Subscription } from './subscriptions';
+
+export interface OutboxRow {
+  id: number;
+  subscription_id: number;
+  platform: string;
+  channel: string;
+  kind: 'alert' | 'digest' | 'health';
+  payload: string;
+  created_at: string;
+  state: 'pending' | 'sending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+}
+
+export interface RouteReport {
+  events: number;
+  queued: number;
+  subscriptions: number;
+}
+
+/** Route every event after each active subscription's cursor into the outbox. */
+export function routeNewEvents(db: Db, now = new Date()): RouteReport {
+  const store = new SubscriptionStore(db);
+  const router = new Router(db);
+  const insert = db.prepare<[number, string, string, string, string, string, string], { id: number }>(
+    "INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+  );
+  const claim = db.prepare<[number, number, number]>('INSERT OR IGNORE INTO deliveries (subscription_id, event_id, outbox_id) VALUES (?, ?, ?)');
+  const queued = db.prepare<[number, number], { n: number }>('SELECT 1 AS n FROM deliveries WHERE subscription_id = ? AND event_id = ?');
+  const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
+  const at = now.toISOString();
+  for (const sub of store.all()) {
+    if (sub.pausedReason) continue;
+    db.transaction(() => {
+      const events = router.eventsAfter(sub.cursor);
+      if (!events.length) return;
+      report.events = Math.max(report.events, events.length);
+      const fresh = events.filter((e) => !queued.get(sub.id, e.id));
+      const selected = router.select(sub, fresh, router.watchIndex(store.watchTerms(sub.platform, sub.channel)));
+      const replies = alertReplies(sub, selected);
+      const digest = replies.length === 1 && selected.length > 1;
+      // One message per reply; the events it covers are claimed for this subscription.
+      replies.forEach((reply, i) => {
+        const covered = digest ? selected : [selected[i]!];
+        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', JSON.stringify(reply), at, at)!;
+        for (const e of covered) claim.run(sub.id, e.id, row.id);
+        report.queued++;
+      });
+      store.advance(sub.id, events.at(-1)!.id);
+      report.subscriptions++;
+    })();
+  }
+  return report;
+}
+
+/** Queue a one-off notice (source health) for the subscriptions that asked for them. */
+export function queueHealthNotice(db: Db, reply: Reply, now = new Date()): number {
+  const subs = new SubscriptionStore(db).all().filter((s: Subscription) => s.health && !s.pausedReason);
+  const insert = db.prepare('INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const at = now.toISOString();
+  db.transaction(() => {
+    for (const s of subs) insert.run(s.id, s.platform, s.channel, 'health', JSON.stringify(reply), at, at);
+  })();
+  return subs.length;
+}
+
+export function outboxBacklog(db: Db): { pending: number; failed: number; oldest: string | null } {
+  const row = db
+    .prepare<[], { pending: number; failed: number; oldest: string | null }>(
+      "SELECT SUM(state IN ('pending', 'sending')) AS pending, SUM(state = 'failed') AS failed, MIN(CASE WHEN state IN ('pending', 'sending') THEN created_at END) AS oldest FROM outbox",
+    )
+    .get()!;
+  return { pending: row.pending ?? 0, failed: row.failed ?? 0, oldest: row.oldest };
+}

@@ -1,0 +1,47 @@
+/**
+ * One turn of the alert pipeline: source-health notices, routing of new events into the outbox, and a
+ * delivery pass. Run after each refresh and every ALERT_POLL_MS (which also picks up refreshes that another
+ * process, such as `npx sanctions refresh` from cron, wrote into the same database).
+ */
+import type { Db } from '../store/db';
+import { noticeSourceHealth } from './health';
+import { routeNewEvents } from './outbox';
+import { DeliveryWorker, type DrainReport, type WorkerOptions } from './worker';
+
+export class AlertPipeline {
+  private readonly worker: DeliveryWorker;
+  private timer?: NodeJS.Timeout;
+  private turn?: Promise<DrainReport>;
+
+  constructor(
+    private readonly db: Db,
+    options: WorkerOptions,
+  ) {
+    this.worker = new DeliveryWorker(db, options);
+  }
+
+  /** Route and deliver what is due; concurrent calls share one turn. */
+  tick(): Promise<DrainReport> {
+    this.turn ??= (async () => {
+      try {
+        noticeSourceHealth(this.db);
+        routeNewEvents(this.db);
+        return await this.worker.drain();
+      } finally {
+        this.turn = undefined;
+      }
+    })();
+    return this.turn;
+  }
+
+  start(intervalMs: number, onError: (err: Error) => void = () => {}): void {
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => this.tick().catch(onError), intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.turn?.catch(() => undefined);
+    await this.worker.stop();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The delivery worker: sends what the outbox holds, oldest first and in order per channel, through each
+ * platform's sink. A delivered message is marked so in the database right after the platform accepted it;
+ * a temporary failure is retried with exponential backoff and jitter (a 429's Retry-After wins); a
+ * permanent one (channel gone, bot removed) pauses the subscription with the reason. Every attempt is recorded.
+ * After a crash, a message left "sending" may or may not have reached the channel: the sink is asked
+ * (`confirm`, by the message's key) and the message is marked delivered or sent again; a sink that cannot
+ * tell gets it again (at least once).
+ */
+import type { Reply } from '../commands/reply';
+import type { Db } from '../store/db';
+import type { AlertSink, DeliveryResult } from './delivery';
+import type { OutboxRow } from './outbox';
+import { SubscriptionStore } from './subscriptions';
+
+/** Channels sent to at the same time. */
+const CONCURRENCY = 8;
+
+/** The message's key for good: the outbox row and when it was queued. */
+export function messageKey(row: Pick<OutboxRow, 'id'> & { created_at?: string }): string {
+  return `sanctions-${row.id}-${Date.parse(row.created_at ?? '') || 0}`;
+}
+
+export interface WorkerOptions {
+  sinks: Map<string, AlertSink>;
+  now?: () => Date;
+  random?: () => number;
+  /** Give up on a message after this many attempts. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A sink call that takes longer than this counts as a temporary failure. */
+  timeoutMs?: number;
+  onAttempt?: (platform: string, outcome: 'delivered' | 'retry' | 'failed', row: OutboxRow) => void;
+}
+
+export interface DrainReport {
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+export class DeliveryWorker {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<DrainReport>;
+  private readonly q;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: WorkerOptions,
+  ) {
+    this.q = {
+      heads: db.prepare<[], OutboxRow>(
+        `SELECT o.* FROM outbox o WHERE o.state IN ('pending', 'sending')
+           AND o.id = (SELECT MIN(id) FROM outbox p WHERE p.platform = o.platform AND p.channel = o.channel AND p.state IN ('pending', 'sending'))
+         ORDER BY o.next_attempt_at, o.id`,
+      ),
+      claim: db.prepare<[number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?"),
+      delivered: db.prepare<[string, string | null, number]>("UPDATE outbox SET state = 'delivered', delivered_at = ?, ref = ?, last_error = NULL WHERE id = ?"),
+      retry: db.prepare<[string, string, number]>("UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?"),
+      fail: db.prepare<[string, number]>("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?"),
+      failChannel: db.prepare<[string, number]>("UPDATE outbox SET state = 'failed', last_error = ? WHERE subscription_id = ? AND state IN ('pending', 'sending')"),
+      attempt: db.prepare<[number, string, string, string | null, number | null]>(
+        'INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES (?, ?, ?, ?, ?)',
+      ),
+      sending: db.prepare<[], OutboxRow>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY id"),
+      unsend: db.prepare<[number]>("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'"),
+    };
+  }
+
+  private recovered = false;
+
+  /** Settle what a crashed process left "sending": delivered if the platform has it, else to be sent again. */
+  private async recover(): Promise<void> {
+    if (this.recovered) return;
+    this.recovered = true;
+    for (const row of this.q.sending.all()) {
+      const sink = this.options.sinks.get(row.platform);
+      let seen: boolean | undefined;
+      try {
+        seen = await sink?.confirm?.(row.channel, messageKey(row));
+      } catch {
+        seen = undefined;
+      }
+      if (seen) {
+        const at = this.now().toISOString();
+        this.db.transaction(() => {
+          this.q.delivered.run(at, null, row.id);
+          this.q.attempt.run(row.id, at, 'delivered', 'confirmed after a restart', null);
+        })();
+      } else this.q.unsend.run(row.id);
+    }
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Send every message that is due now (one pass; messages retried later stay queued). */
+  drain(): Promise<DrainReport> {
+    this.running ??= this.drainOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drainOnce(): Promise<DrainReport> {
+    await this.recover();
+    const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
+    for (;;) {
+      const now = this.now().toISOString();
+      const due = this.q.heads.all().filter((r) => r.next_attempt_at <= now);
+      if (!due.length) return report;
+      // One message per channel at a time keeps each channel's messages in order; a few channels at once.
+      for (let i = 0; i < due.length; i += CONCURRENCY) await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
+    }
+  }
+
+  private async send(row: OutboxRow, report: DrainReport): Promise<void> {
+    const sink = this.options.sinks.get(row.platform);
+    const at = () => this.now().toISOString();
+    if (!sink) {
+      // No adapter for this platform in this process (its credentials are not set): try again later.
+      this.q.retry.run(new Date(this.now().getTime() + (this.options.maxDelayMs ?? 900_000)).toISOString(), `no ${row.platform} adapter running`, row.id);
+      report.retried++;
+      return;
+    }
+    this.q.claim.run(row.id);
+    const attempts = row.attempts + 1;
+    let result: DeliveryResult;
+    try {
+      result = await withTimeout(sink.deliver(row.channel, JSON.parse(row.payload) as Reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
+    } catch (err) {
+      result = { ok: false, permanent: false, reason: (err as Error).message };
+    }
+    if (result.ok) {
+      this.db.transaction(() => {
+        this.q.delivered.run(at(), result.ok ? (result.ref ?? null) : null, row.id);
+        this.q.attempt.run(row.id, at(), 'delivered', null, null);
+      })();
+      report.delivered++;
+      this.options.onAttempt?.(row.platform, 'delivered', row);
+      return;
+    }
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    if (result.permanent || attempts >= maxAttempts) {
+      const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts: ${result.reason}`;
+      this.db.transaction(() => {
+        this.q.fail.run(reason, row.id);
+        this.q.attempt.run(row.id, at(), 'failed', reason, null);
+        if (result.permanent) {
+          new SubscriptionStore(this.db).pause(row.subscription_id, `${row.platform} said ${result.reason}`, this.now());
+          this.q.failChannel.run(`subscription paused: ${result.reason}`, row.subscription_id);
+        }
+      })();
+      report.failed++;
+      this.options.onAttempt?.(row.platform, 'failed', row);
+      return;
+    }
+    const delay = result.retryAfterMs ?? this.backoff(attempts);
+    this.db.transaction(() => {
+      this.q.retry.run(new Date(this.now().getTime() + delay).toISOString(), result.reason, row.id);
+      this.q.attempt.run(row.id, at(), 'retry', result.reason, result.retryAfterMs ?? null);
+    })();
+    report.retried++;
+    this.options.onAttempt?.(row.platform, 'retry', row);
+  }
+
+  /** Exponential backoff with full jitter: up to base * 2^(attempt-1), capped. */
+  backoff(attempt: number): number {
+    const base = this.options.baseDelayMs ?? 2000;
+    const cap = this.options.maxDelayMs ?? 900_000;
+    const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2));
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.drain(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,58 @@
+/**
+ * /healthz (database, last refresh per source, outbox backlog) and /metrics (Prometheus) on their own port.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { outboxBacklog } from '../alerts/outbox';
+import type { Db } from '../store/db';
+import { SourceStore } from '../store/sources';
+import { metrics } from './metrics';
+
+export interface HealthOptions {
+  db: () => Db;
+  nextRuns?: () => Map<string, string>;
+  seed?: () => boolean;
+}
+
+export function health(options: HealthOptions): { ok: boolean; body: Record<string, unknown> } {
+  try {
+    const db = options.db();
+    db.prepare('SELECT 1').get();
+    const next = options.nextRuns?.() ?? new Map<string, string>();
+    const sources = new SourceStore(db).all().map((s) => ({
+      id: s.id,
+      status: s.status,
+      records: s.record_count,
+      last_success: s.last_success_at,
+      last_attempt: s.last_attempt_at,
+      next_run: next.get(s.id) ?? null,
+      error: s.last_error,
+    }));
+    const backlog = outboxBacklog(db);
+    const ok = sources.length > 0 && sources.every((s) => s.status === 'ok' || s.status === 'new');
+    return { ok, body: { ok, database: 'ok', seed: options.seed?.() ?? false, sources, outbox: backlog } };
+  } catch (err) {
+    return { ok: false, body: { ok: false, database: (err as Error).message } };
+  }
+}
+
+export async function startHealthServer(port: number, options: HealthOptions, host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      const { ok, body } = health(options);
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    } else if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(metrics.render());
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found: try /healthz or /metrics\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
