@@ -36,17 +36,31 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
     "INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
   );
   const claim = db.prepare<[number, number, number]>('INSERT OR IGNORE INTO deliveries (subscription_id, event_id, outbox_id) VALUES (?, ?, ?)');
-  const queued = db.prepare<[number, number], { n: number }>('SELECT 1 AS n FROM deliveries WHERE subscription_id = ? AND event_id = ?');
   const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
   const at = now.toISOString();
+  // Subscriptions mostly share a cursor: read the events (with their parties) once per cursor per pass.
+  const byCursor = new Map<number, ReturnType<Router['eventsAfter']>>();
+  const eventsAfter = (cursor: number) => {
+    let events = byCursor.get(cursor);
+    if (!events) byCursor.set(cursor, (events = router.eventsAfter(cursor)));
+    return events;
+  };
+  const watchCache = new Map<string, Map<number, string>>();
+  const watchIndex = (terms: string[]) => {
+    const k = JSON.stringify(terms);
+    let index = watchCache.get(k);
+    if (!index) watchCache.set(k, (index = router.watchIndex(terms)));
+    return index;
+  };
   for (const sub of store.all()) {
     if (sub.pausedReason) continue;
     db.transaction(() => {
-      const events = router.eventsAfter(sub.cursor);
+      const events = eventsAfter(sub.cursor);
       if (!events.length) return;
       report.events = Math.max(report.events, events.length);
-      const fresh = events.filter((e) => !queued.get(sub.id, e.id));
-      const selected = router.select(sub, fresh, router.watchIndex(store.watchTerms(sub.platform, sub.channel)));
+      // The cursor moves in this same transaction, so these events were never queued for this subscription;
+      // the deliveries key would refuse a second claim anyway.
+      const selected = router.select(sub, events, watchIndex(store.watchTerms(sub.platform, sub.channel)));
       const replies = alertReplies(sub, selected);
       const digest = replies.length === 1 && selected.length > 1;
       // One message per reply; the events it covers are claimed for this subscription.
