@@ -3,10 +3,11 @@
  * schedule refreshes per source, run the alert pipeline, and serve through the adapters that have
  * credentials; with none, the console.
  */
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { ConsoleBot } from './bots/console/console';
 import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
+import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
@@ -101,7 +102,7 @@ export async function main(): Promise<number> {
     style: styleFor(process.stdout),
     interactive: Boolean(process.stdin.isTTY),
     audit: config.AUDIT_LOOKUPS,
-    user: safeUser(),
+    user: currentUser(),
     place: hostname(),
     refresh: () => refreshNow(sources),
     beforeClose: (): Promise<unknown> => pipeline.tick(),
@@ -151,12 +152,4 @@ export async function main(): Promise<number> {
     mainDb.close();
   }
   return 0;
-}
-
-function safeUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,6 +2,7 @@
  * The audit trail: who looked up what, where, what they were shown, against which version of the data.
  * Bots record every lookup unless AUDIT_LOOKUPS=false; the CLI records when asked (--audit).
  */
+import { userInfo } from 'node:os';
 import type { LookupResponse } from './lookup';
 import type { Db } from './store/db';
 import { datasetVersion } from './store/meta';
@@ -57,4 +58,13 @@ export function auditTrail(db: Db, options: { limit?: number; sinceId?: number }
       results: JSON.parse(r.results) as AuditEntry['results'],
       datasetVersion: r.dataset_version,
     }));
+}
+
+/** The operating-system user, as the actor of CLI and console lookups (undefined where it cannot be read). */
+export function currentUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,20 +11,23 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const port = (fallback: number) =>
+/** A whole number from min to max; empty or unset gives the fallback. */
+const integer = <F extends number | undefined>(min: number, max: number, what: string, fallback: F) =>
   z
     .string()
     .trim()
     .optional()
-    .transform((v, ctx) => {
+    .transform((v, ctx): number | F => {
       if (v === undefined || v === '') return fallback;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) {
-        ctx.addIssue({ code: 'custom', message: `must be a port number from 0 to 65535, got "${v}"` });
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be ${what} from ${min} to ${max}, got "${v}"` });
         return z.NEVER;
       }
       return n;
     });
+
+const port = <F extends number | undefined>(fallback: F) => integer(0, 65535, 'a port number', fallback);
 
 const url = (fallback: string) =>
   z
@@ -94,33 +97,9 @@ export const EnvSchema = z.object({
     .transform((v) => v || 'info')
     .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
   AUDIT_LOOKUPS: flag(true),
-  HEALTH_PORT: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) {
-        ctx.addIssue({ code: 'custom', message: `must be a port number from 0 to 65535, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  HEALTH_PORT: port(undefined),
   HEALTH_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
-  ALERT_POLL_MS: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return 5000;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 3_600_000) {
-        ctx.addIssue({ code: 'custom', message: `must be a number of milliseconds from 0 to 3600000, got "${v}"` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  ALERT_POLL_MS: integer(0, 3_600_000, 'a number of milliseconds', 5000),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -27,7 +27,7 @@
 import type { DesignationInput, Identifier, PartyType, SourceRecord, SourceRecordInput } from '../model';
 import { isListCode, type ListCode } from '../lists';
 import { countryCode, finalizeRecords, isoDate, keepLists, keyName, stableKey } from './common';
-import { ParseError } from './types';
+import { ParseError, type FetchedDocument, type Parser } from './types';
 
 // ---------------------------------------------------------------------------------------------------------
 // List codes
@@ -697,4 +697,19 @@ export function cslRecords(items: Iterable<CslItem>, lists: readonly string[] | 
   }
   for (const key of merged) byKey.set(key, tidy(byKey.get(key)!));
   return keepLists(finalizeRecords([...byKey.values()], where), lists);
+}
+
+/** A CSL parser from a function that yields one document's items: every document, filtered by `lists`. */
+export function cslParser(itemsOf: (doc: FetchedDocument, wanted: Set<string> | undefined) => Iterable<CslItem>): Parser {
+  return ({ source, documents }) => {
+    const wanted = source.lists ? new Set<string>(source.lists) : undefined;
+    const where = documents.map((d) => d.name).join(', ') || source.id;
+    return cslRecords(
+      (function* () {
+        for (const doc of documents) yield* itemsOf(doc, wanted);
+      })(),
+      source.lists,
+      where,
+    );
+  };
 }

@@ -12,7 +12,7 @@ import { formatZodIssues } from './config';
 import { decodeText } from './common';
 import {
   cleanText,
-  cslRecords,
+  cslParser,
   idsEntries,
   idsOrderHint,
   listOfItem,
@@ -138,14 +138,4 @@ function* itemsOf(doc: FetchedDocument, wanted: ReadonlySet<string> | undefined)
   }
 }
 
-export const parseCslCsv: Parser = ({ source, documents }) => {
-  const wanted = source.lists ? new Set<string>(source.lists) : undefined;
-  const where = documents.map((d) => d.name).join(', ') || source.id;
-  return cslRecords(
-    (function* () {
-      for (const doc of documents) yield* itemsOf(doc, wanted);
-    })(),
-    source.lists,
-    where,
-  );
-};
+export const parseCslCsv: Parser = cslParser(itemsOf);

@@ -14,7 +14,7 @@ import { formatZodIssues } from './config';
 import { decodeText } from './common';
 import {
   cleanText,
-  cslRecords,
+  cslParser,
   identifier,
   listOfItem,
   multi,
@@ -174,14 +174,4 @@ function* itemsOf(doc: FetchedDocument, wanted: ReadonlySet<string> | undefined)
   }
 }
 
-export const parseCslJson: Parser = ({ source, documents }) => {
-  const wanted = source.lists ? new Set<string>(source.lists) : undefined;
-  const where = documents.map((d) => d.name).join(', ') || source.id;
-  return cslRecords(
-    (function* () {
-      for (const doc of documents) yield* itemsOf(doc, wanted);
-    })(),
-    source.lists,
-    where,
-  );
-};
+export const parseCslJson: Parser = cslParser(itemsOf);
