@@ -11,11 +11,11 @@
  * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
  */
 import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { thousands, table } from './cli/table';
-import { auditTrail, recordLookup } from './core/audit';
+import { auditTrail, currentUser, recordLookup } from './core/audit';
 import { listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
@@ -50,6 +50,7 @@ commands:
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
   status [--json]                          each source: status, last refresh, last error
+  discord-register [--global] [--check|--clear]   register the Discord slash commands (docs/discord.md)
 
 options for every command:
   --db PATH                                database (default: $SANCTIONS_DB, else var/sanctions.db)
@@ -88,6 +89,9 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return statusCommand(rest, io);
       case 'audit':
         return auditCommand(rest, io);
+      case 'discord-register':
+        // Loaded here only, so that the other commands never load discord.js.
+        return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);
       case undefined:
       case 'help':
       case '-h':
@@ -192,7 +196,7 @@ function lookupCommand(args: string[], io: CliIO): number {
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
   // People reading the terminal always see the review band apart; JSON carries it only when asked.
   const options: LookupOptions = { limit: parsed.data.limit, lists: parsed.data.list, side: parsed.data.side, review: values.review || !values.json };
-  const audit = values.audit ? { platform: 'cli', actor: safeUser(), place: hostname() } : undefined;
+  const audit = values.audit ? { platform: 'cli', actor: currentUser(), place: hostname() } : undefined;
   return withDb(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
       if (!values.json) throw new UsageError('--batch needs --json');
@@ -213,14 +217,6 @@ function lookupCommand(args: string[], io: CliIO): number {
     else io.out(renderLookup(query, response.results, response.review ?? []));
     return 0;
   });
-}
-
-function safeUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
 }
 
 function readBatch(path: string): string[] {

@@ -4,7 +4,10 @@
  * credentials; with none, the console.
  */
 import { hostname } from 'node:os';
+import pino from 'pino';
 import { ConsoleBot } from './bots/console/console';
+import { createDiscordBot, discordOptionsFromConfig, type DiscordBot } from './bots/discord/client';
+import { createSlackApp, type SlackBot } from './bots/slack/app';
 import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
@@ -108,9 +111,47 @@ export async function main(): Promise<number> {
     beforeClose: (): Promise<unknown> => pipeline.tick(),
   });
   sinks.set(bot.sink.platform, bot.sink);
-  if (config.SLACK_BOT_TOKEN || config.DISCORD_TOKEN) {
-    line('Slack and Discord credentials are set, but those adapters are not part of this build yet; serving the console.');
+  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
+
+  let slack: SlackBot | undefined;
+  if (config.SLACK_BOT_TOKEN) {
+    slack = createSlackApp({
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      port: config.SLACK_PORT,
+      apiUrl: config.SLACK_API_URL,
+      data: () => handle,
+      audit: config.AUDIT_LOOKUPS,
+      admins: config.SLACK_ADMIN_USERS,
+      logger: logger.child({ name: 'slack' }),
+    });
+    sinks.set(slack.sink.platform, slack.sink);
+    try {
+      const { port } = await slack.start();
+      line(config.SLACK_APP_TOKEN ? 'Slack: connected (Socket Mode)' : `Slack: listening on :${port}/slack/events`);
+    } catch (err) {
+      line(`Slack: ${(err as Error).message}`);
+      mainDb.close();
+      return 2;
+    }
   }
+  let discord: DiscordBot | undefined;
+  const discordOptions = discordOptionsFromConfig(config);
+  if (discordOptions) {
+    discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }) });
+    try {
+      await discord.start();
+      line('Discord: logged in');
+    } catch (err) {
+      line((err as Error).message);
+      await slack?.stop();
+      mainDb.close();
+      return 2;
+    }
+    sinks.set(discord.sink.platform, discord.sink);
+  }
+  const chat = Boolean(slack || discord);
 
   let refreshing = false;
   async function refreshNow(which: SourceConfig[]): Promise<string> {
@@ -143,8 +184,12 @@ export async function main(): Promise<number> {
   }
 
   try {
-    await bot.run();
+    // With a chat platform connected and no terminal, serve until stopped; with a terminal, the console too.
+    if (chat && !process.stdin.isTTY) await untilSignal();
+    else await bot.run();
   } finally {
+    await slack?.stop();
+    await discord?.stop();
     await scheduler.stop();
     await pipeline.stop();
     healthServer?.server.close();
@@ -152,4 +197,15 @@ export async function main(): Promise<number> {
     mainDb.close();
   }
   return 0;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      line('Stopping.');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

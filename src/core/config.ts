@@ -85,6 +85,19 @@ export const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with "xapp-"'),
   SLACK_PORT: port(3000),
+  SLACK_ADMIN_USERS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const ids = (v ?? '').split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase());
+      const bad = ids.find((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: `must be Slack member ids such as U012AB3CD, comma-separated; got "${bad}"` });
+        return z.NEVER;
+      }
+      return ids;
+    }),
   SLACK_API_URL: url('https://slack.com/api/'),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric application id (a snowflake)'),

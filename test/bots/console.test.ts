@@ -31,7 +31,7 @@ function start(env: NodeJS.ProcessEnv, onOutput?: (all: string, child: ReturnTyp
   return { child, done };
 }
 
-const waitFor = async (check: () => boolean, ms = 20_000) => {
+const waitFor = async (check: () => boolean, ms = 90_000) => {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error('timed out waiting');
@@ -54,7 +54,7 @@ describe('console adapter through pipes (npm start)', () => {
     expect(out).toMatch(/match for "Hikvision"|matches for "Hikvision"/);
     expect(out).toMatch(/Hikvision/);
     expect(out).toContain('US-BIS-EL');
-  });
+  }, 120_000);
 
   it('loads the sources on a first run, subscribes, and prints an alert when a refresh (another process) brings changes', async () => {
     const db = join(dir, 'timeline.db');
@@ -85,7 +85,7 @@ describe('console adapter through pipes (npm start)', () => {
     expect(result.out).not.toMatch(/JUHANG AVIATION.*Alert/s);
     expect(result.out.match(/^Alert$/gm)).toHaveLength(1);
     expect(result.out).toMatch(/312 changes in the last 30 days/);
-  });
+  }, 180_000);
 });
 
 describe('console adapter in-process', () => {

@@ -82,5 +82,5 @@ describe('delivery across a crash', () => {
     expect(check.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'delivered'").get()!.n).toBe(CHANNELS);
     expect(check.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n).toBe(CHANNELS * 312);
     check.close();
-  });
+  }, 180_000);
 });

@@ -1,0 +1,123 @@
+/**
+ * The Discord adapter: a discord.js client over the gateway for slash commands, autocomplete, buttons and
+ * questions, and an AlertSink for the delivery worker.
+ *
+ * Intents: Guilds (the guilds and channels the bot is in, needed to resolve the channel of a mention),
+ * GuildMessages (messages in server channels, to see mentions of the bot) and DirectMessages (DMs; with the
+ * Channel partial, because DM channels are not cached before their first message). Not MessageContent: it is
+ * privileged, and Discord delivers the content of messages that mention the bot and of DMs without it, which
+ * is all the bot reads.
+ */
+import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import type { Config } from '../../core/config';
+import type { DataHandle } from '../../core/dataset';
+import { ButtonStore } from './buttons';
+import { DiscordHandlers, describeError, NO_MENTIONS } from './handlers';
+import { stderrLogger, type Logger } from './logger';
+import { checkRegistered, describeCheck, type RegistrationCheck } from './register';
+import { DiscordSink } from './sink';
+
+export interface DiscordBotOptions {
+  /** DISCORD_TOKEN */
+  token: string;
+  /** DISCORD_APPLICATION_ID */
+  applicationId: string;
+  /** DISCORD_GUILD_ID: where the commands are registered (checked at start). */
+  guildId?: string;
+  /** DISCORD_API_URL: REST base without version. */
+  apiUrl?: string;
+  data: () => DataHandle;
+  /** Record lookups in the audit trail (AUDIT_LOOKUPS). */
+  audit: boolean;
+  logger?: Logger;
+  /** Compare the registered commands with the served ones at start and log a line when they differ (default true). */
+  checkCommands?: boolean;
+  /** REST retries of 5xx and timeouts for interactive answers (default 3; tests use 0). */
+  restRetries?: number;
+  /** REST time limit per request in ms (default 15000). */
+  restTimeoutMs?: number;
+  /** Alert delivery time limit per request in ms (default 10000). */
+  sinkTimeoutMs?: number;
+}
+
+export interface DiscordBot {
+  client: Client;
+  sink: DiscordSink;
+  handlers: DiscordHandlers;
+  /** Log in and resolve when the gateway session is ready. */
+  start(): Promise<void>;
+  /** Close the gateway and stop the REST timers. */
+  stop(): Promise<void>;
+  /** The start-time check of the registered commands (undefined when off, or when it could not be made). */
+  registration(): Promise<RegistrationCheck | undefined>;
+}
+
+/** The bot's options from the validated environment (main.ts adds data and logger). */
+export function discordOptionsFromConfig(config: Config): Omit<DiscordBotOptions, 'data'> | undefined {
+  if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) return undefined;
+  return {
+    token: config.DISCORD_TOKEN,
+    applicationId: config.DISCORD_APPLICATION_ID,
+    ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
+    apiUrl: config.DISCORD_API_URL,
+    audit: config.AUDIT_LOOKUPS,
+  };
+}
+
+export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
+  const logger = options.logger ?? stderrLogger;
+  const apiUrl = options.apiUrl ?? 'https://discord.com/api';
+  const clientOptions: ClientOptions = {
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+    partials: [Partials.Channel],
+    allowedMentions: NO_MENTIONS,
+    rest: { api: apiUrl, retries: options.restRetries ?? 3, timeout: options.restTimeoutMs ?? 15_000 },
+  };
+  const client = new Client(clientOptions);
+  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore() });
+  const sink = new DiscordSink({ token: options.token, apiUrl, timeoutMs: options.sinkTimeoutMs });
+
+  client.on(Events.InteractionCreate, (interaction) => void handlers.onInteraction(interaction));
+  client.on(Events.MessageCreate, (message) => void handlers.onMessage(message));
+  client.on(Events.Error, (err) => logger.error({ err: describeError(err) }, 'discord: client error'));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'discord: gateway disconnected'));
+
+  let check: Promise<RegistrationCheck | undefined> = Promise.resolve(undefined);
+
+  return {
+    client,
+    sink,
+    handlers,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      try {
+        await client.login(options.token);
+      } catch (err) {
+        await client.destroy();
+        sink.close();
+        throw new Error(`Discord login failed: ${describeError(err)} (check DISCORD_TOKEN and DISCORD_API_URL)`, { cause: err });
+      }
+      await ready;
+      logger.info({ user: client.user?.tag, id: client.user?.id }, 'discord: connected to the gateway');
+      if (options.checkCommands ?? true) {
+        // Never registers: only says so when what Discord has differs from what this bot serves.
+        check = checkRegistered({ token: options.token, applicationId: options.applicationId, ...(options.guildId ? { guildId: options.guildId } : {}), rest: client.rest }).then(
+          (result) => {
+            if (result.matches) logger.info({ scope: result.scope }, `discord: ${describeCheck(result)}`);
+            else logger.warn({ scope: result.scope, missing: result.missing, different: result.different }, `discord: ${describeCheck(result)}`);
+            return result;
+          },
+          (err: unknown) => {
+            logger.warn({ err: describeError(err) }, 'discord: could not check the registered slash commands');
+            return undefined;
+          },
+        );
+      }
+    },
+    async stop() {
+      await client.destroy();
+      sink.close();
+    },
+    registration: () => check,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The slash commands the bot serves, and the translation of an invocation into a line of the shared command
+ * grammar (src/core/commands/parse.ts), so that Discord adds no command logic of its own.
+ *
+ *   /sanctions lookup name:<autocomplete> [list:<code>] [side:us|cn]   -> lookup <name> list:<code> side:<side>
+ *   /sanctions subscriptions | lists | status | recent [days] | help [topic]
+ *   /sanctions-alerts subscribe [target] [kinds] [countries] [health]  -> subscribe cn kinds:added countries:CN health
+ *   /sanctions-alerts unsubscribe [target]
+ *   /sanctions-alerts watch add <name> | watch remove <name> | watch list
+ *
+ * Changing alerts is a separate top-level command because Discord's default member permissions apply to a whole
+ * command, never to one subcommand: `/sanctions` is for everyone, `/sanctions-alerts` is shown by default to
+ * members who can manage channels (server admins can change that under Server Settings > Integrations), and
+ * the bot checks Manage Server or Manage Channels again when it runs.
+ */
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { COMMAND_NAMES, MAX_QUERY_CHARS } from '../../core/commands/parse';
+import { LIST_CODES, listInfo } from '../../core/lists';
+
+export const LOOKUP_COMMAND = 'sanctions';
+export const ALERTS_COMMAND = 'sanctions-alerts';
+
+/** Who may change a channel's alerts: either permission, checked again at run time. */
+export const MANAGE_PERMISSIONS = [PermissionFlagsBits.ManageGuild, PermissionFlagsBits.ManageChannels] as const;
+/** Who sees /sanctions-alerts by default (one bit: Discord requires every bit of default_member_permissions). */
+export const ALERTS_DEFAULT_PERMISSIONS = PermissionFlagsBits.ManageChannels;
+
+const CONTEXTS = [InteractionContextType.Guild, InteractionContextType.BotDM];
+
+export const LIST_CHOICES = LIST_CODES.map((code) => ({ name: `${code} (${listInfo(code).short})`.slice(0, 100), value: code }));
+const SIDE_CHOICES = [
+  { name: 'US lists (Washington)', value: 'us' },
+  { name: 'Chinese lists (Beijing)', value: 'cn' },
+];
+
+export function lookupCommand(): SlashCommandBuilder {
+  const command = new SlashCommandBuilder()
+    .setName(LOOKUP_COMMAND)
+    .setDescription('Screen a name against US and Chinese sanctions and export-control lists')
+    .setContexts(...CONTEXTS);
+  command.addSubcommand((s) =>
+    s
+      .setName('lookup')
+      .setDescription('Every list a party is on, since when, under which notice, and how the name matched')
+      .addStringOption((o) => o.setName('name').setDescription('Company or person, in any script').setRequired(true).setAutocomplete(true).setMaxLength(MAX_QUERY_CHARS))
+      .addStringOption((o) => o.setName('list').setDescription('Only this list').addChoices(...LIST_CHOICES))
+      .addStringOption((o) => o.setName('side').setDescription("Only Washington's or only Beijing's lists").addChoices(...SIDE_CHOICES)),
+  );
+  command.addSubcommand((s) => s.setName('subscriptions').setDescription('What this channel follows, its watch terms, and whether alerts are paused'));
+  command.addSubcommand((s) => s.setName('lists').setDescription('The lists covered, designations in force, last refresh'));
+  command.addSubcommand((s) => s.setName('status').setDescription('Each source: last refresh, records, and any quarantine or failure'));
+  command.addSubcommand((s) =>
+    s
+      .setName('recent')
+      .setDescription('List changes of the last days, newest first')
+      .addIntegerOption((o) => o.setName('days').setDescription('How many days back (default 7)').setMinValue(1).setMaxValue(365)),
+  );
+  command.addSubcommand((s) =>
+    s
+      .setName('help')
+      .setDescription('How to use the bot')
+      .addStringOption((o) => o.setName('topic').setDescription('One command').addChoices(...COMMAND_NAMES.map((n) => ({ name: n, value: n })))),
+  );
+  return command;
+}
+
+const TARGET_DESCRIPTION = 'all, us, cn, or list codes such as US-BIS-EL (several: separate with spaces)';
+
+export function alertsCommand(): SlashCommandBuilder {
+  const command = new SlashCommandBuilder()
+    .setName(ALERTS_COMMAND)
+    .setDescription("Change this channel's alerts when a US or Chinese list changes")
+    .setContexts(...CONTEXTS)
+    .setDefaultMemberPermissions(ALERTS_DEFAULT_PERMISSIONS);
+  command.addSubcommand((s) =>
+    s
+      .setName('subscribe')
+      .setDescription('Alerts in this channel when a list changes')
+      .addStringOption((o) => o.setName('target').setDescription(TARGET_DESCRIPTION).setAutocomplete(true).setMaxLength(200))
+      .addStringOption((o) => o.setName('kinds').setDescription('Only these changes: added, removed, changed, suspended (comma-separated)').setMaxLength(100))
+      .addStringOption((o) => o.setName('countries').setDescription('Only parties in these countries, e.g. CN,HK').setMaxLength(100))
+      .addBooleanOption((o) => o.setName('health').setDescription('Also a notice when a source is quarantined or fails')),
+  );
+  command.addSubcommand((s) =>
+    s
+      .setName('unsubscribe')
+      .setDescription('Stop some or all alerts in this channel')
+      .addStringOption((o) => o.setName('target').setDescription(`${TARGET_DESCRIPTION}; empty: all`).setAutocomplete(true).setMaxLength(200)),
+  );
+  command.addSubcommandGroup((g) =>
+    g
+      .setName('watch')
+      .setDescription("The channel's own counterparties: alerted whenever a new designation matches one")
+      .addSubcommand((s) =>
+        s
+          .setName('add')
+          .setDescription('Watch a name')
+          .addStringOption((o) => o.setName('name').setDescription('Company or person').setRequired(true).setAutocomplete(true).setMaxLength(MAX_QUERY_CHARS)),
+      )
+      .addSubcommand((s) =>
+        s
+          .setName('remove')
+          .setDescription('Stop watching a name')
+          .addStringOption((o) => o.setName('name').setDescription('A watched name').setRequired(true).setAutocomplete(true).setMaxLength(MAX_QUERY_CHARS)),
+      )
+      .addSubcommand((s) => s.setName('list').setDescription('The names this channel watches')),
+  );
+  return command;
+}
+
+/** What `discord-register` PUTs and what the bot serves. */
+export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return [lookupCommand().toJSON(), alertsCommand().toJSON()];
+}
+
+// --------------------------------------------------------------------------------------------- invocation -> line
+
+export interface Invocation {
+  command: string;
+  group?: string | null;
+  subcommand?: string | null;
+  /** The option values by name (missing options: undefined). */
+  options: Record<string, string | number | boolean | undefined>;
+}
+
+/** Words of a free-text option, one line, no control characters. */
+function words(value: string | number | boolean | undefined): string {
+  return typeof value === 'string' ? value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim() : '';
+}
+
+/** A comma list without spaces, as the grammar wants it (`kinds:added,removed`). */
+function commaList(value: string | number | boolean | undefined): string {
+  return words(value)
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .join(',');
+}
+
+function targets(value: string | number | boolean | undefined): string {
+  return words(value)
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** The grammar line for a slash command, or undefined when it is not one of ours. */
+export function commandLine(inv: Invocation): string | undefined {
+  const o = inv.options;
+  const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  if (inv.command === LOOKUP_COMMAND) {
+    switch (inv.subcommand) {
+      case 'lookup':
+        return join('lookup', words(o.name), typeof o.list === 'string' ? `list:${o.list}` : '', typeof o.side === 'string' ? `side:${o.side}` : '');
+      case 'subscriptions':
+      case 'lists':
+      case 'status':
+        return inv.subcommand;
+      case 'recent':
+        return join('recent', typeof o.days === 'number' ? String(o.days) : '');
+      case 'help':
+        return join('help', words(o.topic));
+      default:
+        return undefined;
+    }
+  }
+  if (inv.command === ALERTS_COMMAND) {
+    if (inv.group === 'watch') {
+      if (inv.subcommand === 'list') return 'watch list';
+      if (inv.subcommand === 'add' || inv.subcommand === 'remove') return join('watch', inv.subcommand, words(o.name));
+      return undefined;
+    }
+    switch (inv.subcommand) {
+      case 'subscribe':
+        return join('subscribe', targets(o.target), commaList(o.kinds) ? `kinds:${commaList(o.kinds)}` : '', commaList(o.countries) ? `countries:${commaList(o.countries)}` : '', o.health === true ? 'health' : '');
+      case 'unsubscribe':
+        return join('unsubscribe', targets(o.target) || 'all');
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Suggestions for a subscribe/unsubscribe target as it is typed (the last word). */
+export function targetChoices(typed: string): Array<{ name: string; value: string }> {
+  const parts = typed.split(/[\s,]+/);
+  const last = (parts.pop() ?? '').toLowerCase();
+  const before = parts.filter(Boolean).join(' ');
+  const options = [
+    { value: 'all', label: 'all: every list' },
+    { value: 'us', label: "us: Washington's lists" },
+    { value: 'cn', label: "cn: Beijing's lists (retaliation)" },
+    ...LIST_CODES.map((c) => ({ value: c, label: `${c}: ${listInfo(c).name}` })),
+  ];
+  return options
+    .filter((opt) => !last || opt.value.toLowerCase().includes(last) || opt.label.toLowerCase().includes(last))
+    .slice(0, 25)
+    .map((opt) => {
+      const value = before ? `${before} ${opt.value}` : opt.value;
+      return { name: (before ? `${before} ${opt.label}` : opt.label).slice(0, 100), value: value.slice(0, 100) };
+    });
+}

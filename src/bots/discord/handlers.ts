@@ -1,0 +1,263 @@
+/**
+ * What the bot does with what Discord sends: slash commands, autocomplete, buttons, and questions (a mention in
+ * a server channel, or any DM). Thin: each turns into a line of the shared grammar for runCommand, and the Reply
+ * into a message through render.ts. Every message carries `allowedMentions: { parse: [] }`; failures are logged
+ * and answered with a polite line, never a trace.
+ */
+import {
+  MessageFlags,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type BaseMessageOptions,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Client,
+  type CommandInteractionOption,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import { SubscriptionStore } from '../../core/alerts/subscriptions';
+import { runCommand, type CommandContext } from '../../core/commands/handle';
+import { parseCommand } from '../../core/commands/parse';
+import { commandFromQuestion } from '../../core/commands/question';
+import type { Reply } from '../../core/commands/reply';
+import type { DataHandle } from '../../core/dataset';
+import { isListCode, listInfo, type ListCode } from '../../core/lists';
+import { lookup } from '../../core/lookup';
+import { ButtonStore } from './buttons';
+import { ALERTS_COMMAND, commandLine, LOOKUP_COMMAND, targetChoices } from './commands';
+import type { Logger } from './logger';
+import { escapeText, LIMITS, plainText, renderReply, truncate, type RenderOptions } from './render';
+
+/** No mention in anything the bot sends pings anyone; replies do not ping the person replied to. */
+export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
+
+export const SORRY = 'Sorry, something went wrong answering that. It has been logged; please try again in a moment.';
+const EXPIRED = 'This button has expired (the bot restarted since): run the lookup again.';
+const ALERTS_HINT = "Change this channel's alerts with `/sanctions-alerts` (it checks that you may manage the channel).";
+
+export interface HandlerOptions {
+  data: () => DataHandle;
+  audit: boolean;
+  logger: Logger;
+  buttons?: ButtonStore;
+}
+
+interface Where {
+  channel: string;
+  user: string;
+  guildId: string | null;
+  canManage: boolean;
+}
+
+type Choice = { name: string; value: string };
+
+export class DiscordHandlers {
+  readonly buttons: ButtonStore;
+
+  constructor(
+    private readonly client: Client,
+    private readonly options: HandlerOptions,
+  ) {
+    this.buttons = options.buttons ?? new ButtonStore();
+  }
+
+  private run(line: string, where: Where): Reply {
+    const data = this.options.data();
+    const ctx: CommandContext = {
+      db: data.db,
+      platform: 'discord',
+      channel: where.channel,
+      user: where.user,
+      place: where.guildId ?? 'dm',
+      canManage: where.canManage,
+      audit: this.options.audit,
+      ...(data.notice ? { notice: data.notice } : {}),
+    };
+    return runCommand(line, ctx);
+  }
+
+  private message(reply: Reply, options: RenderOptions): BaseMessageOptions & { content: string } {
+    const m = renderReply(reply, { buttons: this.buttons, ...options });
+    const content = m.content ?? (m.embeds.length ? '' : escapeText(reply.summary || 'Nothing to show.'));
+    return { content, embeds: m.embeds, components: m.components, allowedMentions: NO_MENTIONS };
+  }
+
+  /** May the member change this channel's alerts? In a DM, the person owns the conversation. */
+  static canManage(interaction: Interaction): boolean {
+    if (!interaction.inGuild()) return true;
+    return Boolean(interaction.memberPermissions?.any([PermissionFlagsBits.ManageGuild, PermissionFlagsBits.ManageChannels]));
+  }
+
+  async onInteraction(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
+      else if (interaction.isChatInputCommand()) await this.onCommand(interaction);
+      else if (interaction.isButton()) await this.onButton(interaction);
+    } catch (err) {
+      this.options.logger.error({ err: describeError(err), interaction: interaction.id, type: interaction.type }, 'discord: interaction failed');
+      await this.apologise(interaction);
+    }
+  }
+
+  private async apologise(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) {
+        if (!interaction.responded) await interaction.respond([]);
+      } else if (interaction.isRepliable()) {
+        if (interaction.deferred && !interaction.replied) await interaction.editReply({ content: SORRY, embeds: [], components: [], allowedMentions: NO_MENTIONS });
+        else if (interaction.replied || interaction.deferred) await interaction.followUp({ content: SORRY, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+        else await interaction.reply({ content: SORRY, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      }
+    } catch (err) {
+      this.options.logger.warn({ err: describeError(err), interaction: interaction.id }, 'discord: could not tell the user about a failure');
+    }
+  }
+
+  private where(interaction: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction): Where {
+    return { channel: interaction.channelId ?? interaction.user.id, user: interaction.user.id, guildId: interaction.guildId, canManage: DiscordHandlers.canManage(interaction) };
+  }
+
+  async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const options = leafOptions(interaction.options.data);
+    const line = commandLine({
+      command: interaction.commandName,
+      group: interaction.options.getSubcommandGroup(false),
+      subcommand: interaction.options.getSubcommand(false),
+      options: Object.fromEntries(options.map((o) => [o.name, o.value ?? undefined])),
+    });
+    if (!line) {
+      await interaction.reply({ content: 'This bot does not know that command (its registration may be out of date: `npx sanctions discord-register`).', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const where = this.where(interaction);
+    if (parseCommand(line).name === 'lookup') {
+      // Acknowledge within Discord's 3 s first: a lookup right after a refresh rebuilds the matcher's caches.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const reply = this.run(line, where);
+      await interaction.editReply(this.message(reply, { share: true }));
+      return;
+    }
+    const reply = this.run(line, where);
+    const ephemeral = reply.private !== false || reply.error === true;
+    await interaction.reply({ ...this.message(reply, { share: false }), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+  }
+
+  async onButton(interaction: ButtonInteraction): Promise<void> {
+    const decoded = this.buttons.decode(interaction.customId);
+    if (!decoded) {
+      await interaction.reply({ content: 'This button is not one this bot knows.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if ('expired' in decoded) {
+      await interaction.reply({ content: EXPIRED, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const line = decoded.kind === 'details' ? `details ${decoded.value}` : decoded.value;
+    // Buttons only ever look up: whatever a custom id says, it cannot change alerts.
+    const wanted = decoded.kind === 'details' ? 'details' : 'lookup';
+    if (parseCommand(line).name !== wanted) {
+      await interaction.reply({ content: 'This button is not one this bot knows.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const reply = this.run(line, { ...this.where(interaction), canManage: false });
+    const onEphemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
+    switch (decoded.kind) {
+      case 'more':
+        // The next page replaces an answer only its asker sees; on a public answer it goes to the one who asked for it.
+        if (onEphemeral) await interaction.update(this.message(reply, { share: true }));
+        else await interaction.reply({ ...this.message(reply, { share: true }), flags: MessageFlags.Ephemeral });
+        return;
+      case 'details':
+        await interaction.reply({ ...this.message(reply, { details: false, detailed: true }), flags: MessageFlags.Ephemeral });
+        return;
+      case 'share': {
+        const shared = this.message(reply, { share: false });
+        const by = `Shared by ${escapeText(interaction.user.displayName ?? interaction.user.username)}:`;
+        await interaction.reply({ ...shared, content: truncate([by, shared.content].filter(Boolean).join('\n'), LIMITS.content) });
+        return;
+      }
+    }
+  }
+
+  async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const typed = String(focused.value ?? '').trim();
+    let choices: Choice[] = [];
+    if (interaction.commandName === LOOKUP_COMMAND && focused.name === 'name') {
+      const list = interaction.options.getString('list');
+      const side = interaction.options.getString('side');
+      choices = this.nameChoices(typed, { ...(list && isListCode(list) ? { lists: [list] } : {}), ...(side === 'us' || side === 'cn' ? { side } : {}) });
+    } else if (interaction.commandName === ALERTS_COMMAND && focused.name === 'target') {
+      choices = targetChoices(typed);
+    } else if (interaction.commandName === ALERTS_COMMAND && focused.name === 'name') {
+      if (interaction.options.getSubcommand(false) === 'remove') {
+        const terms = new SubscriptionStore(this.options.data().db).watchTerms('discord', interaction.channelId ?? interaction.user.id);
+        choices = terms
+          .filter((t) => !typed || t.toLowerCase().includes(typed.toLowerCase()))
+          .slice(0, 25)
+          .map((t) => ({ name: truncate(plainText(t), LIMITS.choiceName), value: t.slice(0, 100) }));
+      } else {
+        choices = this.nameChoices(typed, {});
+      }
+    }
+    await interaction.respond(choices);
+  }
+
+  /** Up to 25 party names for what has been typed so far (matches first, then the review band). */
+  nameChoices(typed: string, filters: { lists?: ListCode[]; side?: 'us' | 'cn' }): Choice[] {
+    if (!typed) return [];
+    const response = lookup(this.options.data().db, typed.slice(0, 200), { limit: 25, review: true, ...filters });
+    const seen = new Set<string>();
+    const out: Choice[] = [];
+    for (const party of [...response.results, ...(response.review ?? [])]) {
+      const value = party.name.replace(/\s+/g, ' ').trim().slice(0, 100);
+      if (!value || seen.has(value.toLowerCase())) continue;
+      seen.add(value.toLowerCase());
+      const lists = [...new Set(party.designations.filter((d) => d.status !== 'removed').map((d) => listInfo(d.list).short))];
+      const label = plainText(party.name);
+      const withLists = lists.length ? `${label} · ${lists.join(', ')}` : label;
+      out.push({ name: truncate(withLists.length <= LIMITS.choiceName ? withLists : label, LIMITS.choiceName), value });
+      if (out.length === 25) break;
+    }
+    return out;
+  }
+
+  /** A question: a mention of the bot in a server channel, or any direct message. */
+  async onMessage(message: Message): Promise<void> {
+    try {
+      if (message.author.bot || message.system || message.webhookId) return;
+      const me = this.client.user?.id;
+      if (!me) return;
+      const inGuild = message.inGuild();
+      if (inGuild && !message.mentions.users.has(me)) return;
+      // "is DJI sanctioned?" -> lookup DJI; a bare command ("status", "recent 30") runs as typed.
+      const line = commandFromQuestion(message.content);
+      const command = parseCommand(line);
+      // In a server, alerts change through /sanctions-alerts, where Discord says who may; a DM is the person's own.
+      if (inGuild && (command.name === 'subscribe' || command.name === 'unsubscribe' || (command.name === 'watch' && command.action !== 'list'))) {
+        await message.reply({ content: ALERTS_HINT, allowedMentions: NO_MENTIONS });
+        return;
+      }
+      const reply = this.run(line, { channel: message.channelId, user: message.author.id, guildId: message.guildId, canManage: !inGuild });
+      await message.reply(this.message(reply, { share: false }));
+    } catch (err) {
+      this.options.logger.error({ err: describeError(err), message: message.id, channel: message.channelId }, 'discord: answering a message failed');
+      try {
+        await message.reply({ content: SORRY, allowedMentions: NO_MENTIONS });
+      } catch (again) {
+        this.options.logger.warn({ err: describeError(again) }, 'discord: could not tell the user about a failure');
+      }
+    }
+  }
+}
+
+/** The options that carry values, under a subcommand or a subcommand group. */
+function leafOptions(options: readonly CommandInteractionOption[]): CommandInteractionOption[] {
+  return options.flatMap((o) => (o.options ? leafOptions(o.options) : o.value === undefined ? [] : [o]));
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

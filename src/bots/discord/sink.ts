@@ -1,0 +1,100 @@
+/**
+ * Alert delivery to Discord channels: one POST /channels/:id/messages per alert, through a REST client of
+ * its own that neither retries nor waits out rate limits (rejectOnRateLimit, retries 0), so the delivery
+ * worker decides: 429 -> try again after retry-after; a deleted channel or a bot without access -> permanent
+ * (the worker pauses the subscription); 5xx, timeouts, network errors -> try again later.
+ *
+ * The worker's message key goes out as the message nonce with `enforce_nonce`: when a message is sent again
+ * within a few minutes (a retry after a timeout whose send had in fact gone through, a restart after a crash),
+ * Discord returns the first message instead of posting a second. Discord does not return nonces when listing
+ * messages, so there is no `confirm`: after a crash the worker sends again and the nonce absorbs the repeat.
+ */
+import { createHash } from 'node:crypto';
+import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RESTOptions } from 'discord.js';
+import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
+import type { Reply } from '../../core/commands/reply';
+import { renderReply } from './render';
+
+/** Discord error codes that no retry can fix, with what they mean for the channel. */
+const PERMANENT: Record<number, string> = {
+  10003: 'Unknown Channel: the channel was deleted',
+  50001: 'Missing Access: the bot cannot see this channel (removed from the server, or the channel is private)',
+  50013: 'Missing Permissions: the bot may not send messages or embeds in this channel',
+  50007: 'Cannot send messages to this user (DMs closed)',
+  10004: 'Unknown Guild: the bot was removed from the server',
+};
+
+export interface DiscordSinkOptions {
+  token: string;
+  apiUrl?: string;
+  /** Time limit per request (default 10 s). */
+  timeoutMs?: number;
+  restOptions?: Partial<RESTOptions>;
+}
+
+export class DiscordSink implements AlertSink {
+  readonly platform = 'discord';
+  readonly rest: REST;
+
+  constructor(options: DiscordSinkOptions) {
+    this.rest = new REST({
+      api: options.apiUrl ?? 'https://discord.com/api',
+      retries: 0,
+      timeout: options.timeoutMs ?? 10_000,
+      // Surface every rate limit (a 429, or the bucket known to be empty) instead of sleeping on it.
+      rejectOnRateLimit: () => true,
+      ...options.restOptions,
+    }).setToken(options.token);
+  }
+
+  async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
+    if (!/^\d{5,25}$/.test(channel)) return { ok: false, permanent: true, reason: `not a Discord channel id: "${channel}"` };
+    const message = renderReply(reply);
+    try {
+      const sent = (await this.rest.post(Routes.channelMessages(channel), {
+        body: {
+          content: message.content,
+          embeds: message.embeds,
+          allowed_mentions: { parse: [] },
+          ...(key ? { nonce: nonceFor(key), enforce_nonce: true } : {}),
+        },
+      })) as { id?: string };
+      return { ok: true, ...(sent?.id ? { ref: sent.id } : {}) };
+    } catch (err) {
+      return classify(err);
+    }
+  }
+
+  /** Stop the REST client's sweep timers. */
+  close(): void {
+    this.rest.clearHashSweeper();
+    this.rest.clearHandlerSweeper();
+  }
+}
+
+/** A nonce of Discord's at most 25 characters, the same for every attempt at one message. */
+export function nonceFor(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 25);
+}
+
+export function classify(err: unknown): DeliveryResult & { ok: false } {
+  if (err instanceof RateLimitError) {
+    const after = err.retryAfter > 0 ? err.retryAfter : err.timeToReset > 0 ? err.timeToReset : 1000;
+    return { ok: false, permanent: false, reason: `rate limited${err.global ? ' (global)' : ''} on ${err.route}`, retryAfterMs: Math.ceil(after) };
+  }
+  if (err instanceof DiscordAPIError) {
+    const known = typeof err.code === 'number' ? PERMANENT[err.code] : undefined;
+    if (known) return { ok: false, permanent: true, reason: `${known} (${err.code})` };
+    if (err.status === 404) return { ok: false, permanent: true, reason: `not found (${err.status} ${err.code}): ${err.message}` };
+    if (err.status === 403) return { ok: false, permanent: true, reason: `forbidden (${err.code}): ${err.message}` };
+    // 401: the token, not the channel, is wrong: retrying later (after a fix) is right; pausing every channel is not.
+    if (err.status === 401) return { ok: false, permanent: false, reason: 'Discord rejected the bot token (401)' };
+    if (err.status >= 500) return { ok: false, permanent: false, reason: `Discord error ${err.status}: ${err.message}` };
+    // Another 4xx: the same message would be refused again.
+    return { ok: false, permanent: true, reason: `Discord refused the message (${err.status} ${err.code}): ${err.message}` };
+  }
+  if (err instanceof HTTPError) return { ok: false, permanent: false, reason: `Discord HTTP ${err.status}` };
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return { ok: false, permanent: false, reason: 'timed out' };
+  return { ok: false, permanent: false, reason: `network: ${e?.cause?.code ?? e?.code ?? e?.message ?? String(err)}` };
+}

@@ -1,0 +1,328 @@
+/**
+ * The Slack adapter: one `/sanctions` command, its buttons, mentions and direct messages, and alert delivery.
+ * Thin, like the console: parsing and answers live in core (runCommand -> Reply); this file acks, decides who
+ * may manage a channel's alerts, renders (render.ts) and sends.
+ *
+ *   /sanctions <anything>   ack at once (empty), answer through response_url: ephemeral, or in the channel
+ *                           for what changes the channel (subscribe...)
+ *   buttons                 More results / Details (ephemeral), Share in channel (in the channel, "Shared by")
+ *   @bot <question>         "is Hikvision on any list?": the answer in the mention's thread
+ *   DM <question>           the same in the direct message
+ *
+ * Over HTTP (Bolt's receiver on SLACK_PORT, requests verified with the signing secret) or, when an app token
+ * is given, Socket Mode.
+ */
+import type { Server } from 'node:http';
+import { App, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import pino, { type BaseLogger } from 'pino';
+import type { AlertSink } from '../../core/alerts/delivery';
+import { handle } from '../../core/commands/handle';
+import { parseCommand, type Command } from '../../core/commands/parse';
+import { commandFromQuestion } from '../../core/commands/question';
+import type { Reply } from '../../core/commands/reply';
+import type { DataHandle } from '../../core/dataset';
+import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, type SlackMessage } from './render';
+import { SlackSink } from './sink';
+
+type WebClient = webApi.WebClient;
+
+export interface SlackAppOptions {
+  /** SLACK_BOT_TOKEN (xoxb-...). */
+  botToken: string;
+  /** SLACK_SIGNING_SECRET: verifies every HTTP request (required over HTTP). */
+  signingSecret?: string;
+  /** SLACK_APP_TOKEN (xapp-...): Socket Mode instead of HTTP when set. */
+  appToken?: string;
+  /** SLACK_PORT: where Bolt's HTTP receiver listens (default 3000; 0 picks a free port). */
+  port?: number;
+  /** Listen address (default: every interface). */
+  host?: string;
+  /** SLACK_API_URL: the Web API base (GovSlack, proxies); default https://slack.com/api/. */
+  apiUrl?: string;
+  /** The data answers come from (the refreshed database, or the seed with its notice); read per request. */
+  data: () => DataHandle;
+  /** Record lookups in the audit trail (AUDIT_LOOKUPS). */
+  audit: boolean;
+  /** SLACK_ADMIN_USERS: user ids that may manage alerts besides workspace admins and owners. */
+  admins?: string[];
+  logger?: BaseLogger;
+  /** The slash command's name (default /sanctions). */
+  command?: string;
+  /** How long a users.info answer (admin or not) is trusted, in ms (default 5 minutes). */
+  adminCacheMs?: number;
+  /** Alert delivery: per-call timeout in ms (default 10 s). */
+  deliveryTimeoutMs?: number;
+  /** Test knobs: the Web API client's retries (Bolt's default retries for half an hour), token check, bot ids. */
+  retryConfig?: webApi.RetryOptions;
+  tokenVerificationEnabled?: boolean;
+  botId?: string;
+  botUserId?: string;
+}
+
+export interface SlackBot {
+  app: App;
+  /** Listen (HTTP) or connect (Socket Mode); checks the token first. */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+  /** Alert delivery through chat.postMessage, for the delivery worker. */
+  sink: AlertSink;
+}
+
+/** SLACK_ADMIN_USERS ("U012AB3CD, W0123") -> user ids. */
+export function parseAdminUsers(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .map((v) => v.trim().toUpperCase())
+    .filter(Boolean);
+}
+
+export const DEFAULT_COMMAND = '/sanctions';
+const APOLOGY = 'Sorry, something went wrong answering that. It has been logged; please try again in a moment, or ask for "help".';
+
+/** Commands that change a channel's alerts: only admins, owners and allow-listed users. */
+function manages(command: Command): boolean {
+  return command.name === 'subscribe' || command.name === 'unsubscribe' || (command.name === 'watch' && command.action !== 'list');
+}
+
+interface Where {
+  user?: string;
+  channel: string;
+  team?: string;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackBot {
+  const log = options.logger ?? pino({ name: 'slack' });
+  const socketMode = Boolean(options.appToken);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+  };
+  const app = new App({
+    token: options.botToken,
+    logger: boltLogger(log),
+    logLevel: boltLevel(log.level),
+    clientOptions,
+    ...(socketMode
+      ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } }
+      : {
+          signingSecret: options.signingSecret,
+          customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n') }],
+        }),
+    ...(options.tokenVerificationEnabled !== undefined ? { tokenVerificationEnabled: options.tokenVerificationEnabled } : {}),
+    ...(options.botId ? { botId: options.botId } : {}),
+    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+  });
+
+  const admins = new Set((options.admins ?? []).map((a) => a.toUpperCase()));
+  const adminCache = new Map<string, { admin: boolean; until: number }>();
+  const cacheMs = options.adminCacheMs ?? 5 * 60_000;
+  let botUserId = options.botUserId;
+
+  /** Workspace admins and owners (users.info), and the allowlist. A failed look-up is a no, not cached. */
+  async function mayManage(user: string | undefined, client: WebClient): Promise<boolean> {
+    if (!user) return false;
+    if (admins.has(user.toUpperCase())) return true;
+    const cached = adminCache.get(user);
+    if (cached && cached.until > Date.now()) return cached.admin;
+    try {
+      const info = await client.users.info({ user });
+      const u = info.user;
+      const admin = Boolean(u && !u.deleted && (u.is_admin || u.is_owner || u.is_primary_owner));
+      adminCache.set(user, { admin, until: Date.now() + cacheMs });
+      if (adminCache.size > 5000) adminCache.delete(adminCache.keys().next().value!);
+      return admin;
+    } catch (err) {
+      log.warn({ err: describe(err), user }, 'users.info failed: treating the user as not an admin');
+      return false;
+    }
+  }
+
+  /** Run a parsed command for who asked where; only commands that change alerts ask who may manage. */
+  async function run(command: Command, where: Where, client?: WebClient): Promise<Reply> {
+    const canManage = manages(command) && client ? await mayManage(where.user, client) : false;
+    const data = options.data();
+    return handle(command, {
+      db: data.db,
+      platform: 'slack',
+      channel: where.channel,
+      user: where.user,
+      place: where.team,
+      canManage,
+      audit: options.audit,
+      notice: data.notice,
+    });
+  }
+
+  async function execute(line: string, where: Where, client: WebClient): Promise<{ command: Command; reply: Reply }> {
+    const command = parseCommand(line);
+    return { command, reply: await run(command, where, client) };
+  }
+
+  /** Render, with the Slack-only hint after a new subscription: a private channel must invite the app. */
+  function render(command: Command, reply: Reply, extra: { share: boolean; sharedBy?: string; channel: string }): SlackMessage {
+    const message = renderReply(reply, { share: extra.share, details: command.name !== 'details', allAliases: command.name === 'details', sharedBy: extra.sharedBy });
+    if (command.name === 'subscribe' && !reply.error && !extra.channel.startsWith('D') && message.blocks.length < 50) {
+      const who = botUserId && /^[UW][A-Z0-9]+$/.test(botUserId) ? `<@${botUserId}>` : 'this app';
+      message.blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Alerts are posted by ${who}. In a private channel, invite it first (\`/invite\`), or they cannot be delivered.`, verbatim: true }] });
+    }
+    return message;
+  }
+
+  async function apologise(respond: RespondFn, err: unknown, what: Record<string, unknown>): Promise<void> {
+    log.error({ err: describe(err), ...what }, 'slack: answering failed');
+    await respond({ response_type: 'ephemeral', replace_original: false, text: APOLOGY }).catch((e: unknown) => log.error({ err: describe(e) }, 'slack: could not send the apology'));
+  }
+
+  app.command(options.command ?? DEFAULT_COMMAND, async ({ command, ack, respond, client }) => {
+    // Slack waits 3 s for this: ack first (empty: nothing to show yet), answer through response_url after.
+    await ack();
+    try {
+      const { command: parsed, reply } = await execute(decodeSlackEntities(command.text), { user: command.user_id, channel: command.channel_id, team: command.team_id }, client);
+      const isPublic = reply.private === false;
+      await respond({ response_type: isPublic ? 'in_channel' : 'ephemeral', ...render(parsed, reply, { share: !isPublic, channel: command.channel_id }) });
+    } catch (err) {
+      await apologise(respond, err, { text: command.text, user: command.user_id });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^(?:${Object.values(ACTION_IDS).join('|')})$`), async ({ action, body, ack, respond }) => {
+    await ack();
+    try {
+      const parsed = parseCommand(decodeSlackEntities(action.value ?? ''));
+      // Buttons only ever carry lookups and details: anything else is not ours, and is ignored.
+      if (parsed.name !== 'lookup' && parsed.name !== 'details') {
+        log.warn({ action: action.action_id, value: action.value }, 'slack: ignored a button with an unexpected value');
+        return;
+      }
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      if (!channel) return;
+      const reply = await run(parsed, { user: body.user.id, channel, team: body.team?.id ?? body.user.team_id });
+      if (action.action_id === ACTION_IDS.share) {
+        await respond({ response_type: 'in_channel', replace_original: false, ...render(parsed, reply, { share: false, sharedBy: body.user.id, channel }) });
+      } else {
+        // Page 2 or details of an answer only the clicker sees may be shared in turn; of a public one, not.
+        const fromEphemeral = Boolean((body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral);
+        await respond({ response_type: 'ephemeral', replace_original: false, ...render(parsed, reply, { share: fromEphemeral, channel }) });
+      }
+    } catch (err) {
+      await apologise(respond, err, { action: action.action_id, value: action.value, user: body.user.id });
+    }
+  });
+
+  // Slack re-sends an event it thinks was not received; the same event_id must not be answered twice.
+  const seen = new Set<string>();
+  const firstTime = (eventId: string | undefined): boolean => {
+    if (!eventId) return true;
+    if (seen.has(eventId)) return false;
+    seen.add(eventId);
+    if (seen.size > 1000) seen.delete(seen.values().next().value!);
+    return true;
+  };
+
+  async function answerMessage(client: WebClient, text: string, where: Where, threadTs: string | undefined): Promise<void> {
+    const line = commandFromQuestion(fromSlackText(text));
+    let message: SlackMessage;
+    try {
+      const { command, reply } = await execute(line, where, client);
+      message = render(command, reply, { share: false, channel: where.channel });
+    } catch (err) {
+      log.error({ err: describe(err), text, user: where.user }, 'slack: answering a message failed');
+      message = { blocks: [], text: APOLOGY };
+    }
+    await client.chat.postMessage({
+      channel: where.channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(message.blocks.length ? { blocks: message.blocks } : {}),
+      text: message.text,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+  }
+
+  app.event('app_mention', async ({ event, body, client, context }) => {
+    if (!event.user || event.bot_id || !firstTime(body.event_id)) return;
+    // In the mention's thread: its own ts, or the thread it was written in.
+    await answerMessage(client, event.text, { user: event.user, channel: event.channel, team: event.team ?? context.teamId }, event.thread_ts ?? event.ts);
+  });
+
+  app.event('message', async ({ event, body, client, context }) => {
+    // Direct messages only, typed by a person (no edits, joins, or bot messages, ours included).
+    if (event.channel_type !== 'im' || event.subtype !== undefined || event.bot_id || !event.user || !event.text) return;
+    if (!firstTime(body.event_id)) return;
+    // A DM is a one-to-one conversation: answers go beside the question, or into its thread if it has one.
+    await answerMessage(client, event.text, { user: event.user, channel: event.channel, team: event.team ?? context.teamId }, event.thread_ts);
+  });
+
+  app.error(async (error) => {
+    log.error({ err: describe(error) }, 'slack: unhandled error');
+  });
+
+  let server: Server | undefined;
+  const sink = SlackSink.create({ token: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.deliveryTimeoutMs });
+
+  return {
+    app,
+    sink,
+    async start() {
+      if (options.tokenVerificationEnabled !== false) {
+        try {
+          // app.client carries no token of its own (Bolt adds it per request): pass it.
+          const auth = await app.client.auth.test({ token: options.botToken });
+          botUserId ??= auth.user_id;
+          log.info({ team: auth.team, user: auth.user }, 'slack: token accepted');
+        } catch (err) {
+          throw new Error(`Slack rejected the bot token (${describe(err)}): check SLACK_BOT_TOKEN${options.apiUrl ? ' and SLACK_API_URL' : ''}`, { cause: err });
+        }
+      }
+      if (socketMode) {
+        await app.start();
+        log.info('slack: connected in Socket Mode');
+        return {};
+      }
+      const started = (await app.start({ port: options.port ?? 3000, ...(options.host ? { host: options.host } : {}) })) as Server;
+      server = started;
+      const address = started.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      log.info({ port }, 'slack: listening for requests on /slack/events');
+      return { port };
+    },
+    async stop() {
+      // Keep-alive connections would hold server.close() open until they time out.
+      server?.closeAllConnections();
+      await app.stop();
+      server = undefined;
+    },
+  };
+}
+
+/** An error in one line for the logs, without tokens or request bodies. */
+function describe(err: unknown): string {
+  const e = err as { code?: string; data?: { error?: string }; message?: string };
+  if (e?.data?.error) return `${e.code ?? 'error'}: ${e.data.error}`;
+  return e?.message ?? String(err);
+}
+
+/** pino's level -> the level Bolt logs at (pino filters again). */
+function boltLevel(level: string | undefined): LogLevel {
+  if (level === 'debug' || level === 'trace') return LogLevel.DEBUG;
+  if (level === 'warn') return LogLevel.WARN;
+  if (level === 'error' || level === 'fatal' || level === 'silent') return LogLevel.ERROR;
+  return LogLevel.INFO;
+}
+
+/** Bolt's logger interface over pino. */
+function boltLogger(log: BaseLogger): BoltLogger {
+  let level = boltLevel(log.level);
+  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...m: unknown[]) => log.debug(text(m)),
+    info: (...m: unknown[]) => log.info(text(m)),
+    warn: (...m: unknown[]) => log.warn(text(m)),
+    error: (...m: unknown[]) => log.error(text(m)),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

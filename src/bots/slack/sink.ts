@@ -1,0 +1,122 @@
+/**
+ * Alert delivery to Slack: one chat.postMessage per Reply, and what came of it, for the delivery worker.
+ * The WebClient here never retries and never waits out a rate limit itself (retries: 0,
+ * rejectRateLimitedCalls): the worker owns retries, backoff and Retry-After, across restarts.
+ *
+ * Each message carries the worker's key as message metadata (event_type `sanctions_alert`), so that after a
+ * crash `confirm` can look for it in the channel's recent history. Reading history needs the
+ * channels:history / groups:history scopes, which the manifest does not ask for by default: without them
+ * (or when the bot is not in the channel) `confirm` answers "cannot tell", and the worker sends again.
+ */
+import { webApi } from '@slack/bolt';
+import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
+import type { Reply } from '../../core/commands/reply';
+import { renderReply } from './render';
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+/** Errors that another try will not fix: the channel is gone or closed to the bot, or the token is. */
+export const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'no_permission',
+  'restricted_action',
+  'ekm_access_denied',
+  'team_access_not_granted',
+]);
+
+export interface SlackSinkOptions {
+  token: string;
+  /** Web API base (SLACK_API_URL); default https://slack.com/api/. */
+  apiUrl?: string;
+  /** Per-call timeout in ms (a timeout is a transient failure). */
+  timeoutMs?: number;
+}
+
+/** A WebClient for delivery: no retries of its own, rate limits reported instead of waited out. */
+export function deliveryClient(options: SlackSinkOptions): WebClient {
+  return new webApi.WebClient(options.token, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+}
+
+export class SlackSink implements AlertSink {
+  readonly platform = 'slack';
+
+  constructor(private readonly client: WebClient) {}
+
+  static create(options: SlackSinkOptions): SlackSink {
+    return new SlackSink(deliveryClient(options));
+  }
+
+  async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
+    const message = renderReply(reply, { share: false });
+    try {
+      const result = await this.client.chat.postMessage({
+        channel,
+        blocks: message.blocks,
+        text: message.text,
+        unfurl_links: false,
+        unfurl_media: false,
+        link_names: false,
+        parse: 'none',
+        ...(key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {}),
+      });
+      return result.ts ? { ok: true, ref: result.ts } : { ok: true };
+    } catch (err) {
+      return deliveryFailure(err);
+    }
+  }
+
+  /** Did a message with this key reach the channel? Looks through its recent history; undefined if it cannot. */
+  async confirm(channel: string, key: string): Promise<boolean | undefined> {
+    try {
+      const history = await this.client.conversations.history({ channel, limit: HISTORY_LOOKBACK, include_all_metadata: true });
+      return (history.messages ?? []).some((m) => m.metadata?.event_type === METADATA_EVENT && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export const METADATA_EVENT = 'sanctions_alert';
+/** Messages looked through by `confirm`: a crash is followed by a restart within minutes, not days. */
+const HISTORY_LOOKBACK = 200;
+
+/** A WebClient error -> retry later (transient, maybe after Retry-After) or give up (permanent). */
+export function deliveryFailure(err: unknown): DeliveryResult & { ok: false } {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string; response_metadata?: { retryAfter?: number } }; statusCode?: number; original?: Error; message?: string };
+  switch (e.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return { ok: false, permanent: false, reason: 'rate limited', retryAfterMs: Math.max(0, (e.retryAfter ?? 1) * 1000) };
+    case webApi.ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      if (code === 'ratelimited' || code === 'rate_limited') {
+        const after = e.data?.response_metadata?.retryAfter;
+        return { ok: false, permanent: false, reason: code, ...(after !== undefined ? { retryAfterMs: after * 1000 } : {}) };
+      }
+      return { ok: false, permanent: PERMANENT_ERRORS.has(code), reason: code };
+    }
+    case webApi.ErrorCode.HTTPError:
+      return { ok: false, permanent: false, reason: `HTTP ${e.statusCode ?? '?'}` };
+    case webApi.ErrorCode.RequestError: {
+      const original = e.original as (Error & { cause?: { code?: string } }) | undefined;
+      const what = original?.name === 'TimeoutError' || original?.name === 'AbortError' ? 'timeout' : (original?.cause?.code ?? original?.message ?? 'request failed');
+      return { ok: false, permanent: false, reason: `network: ${what}` };
+    }
+    default:
+      // e.g. a 429 without a readable Retry-After: the worker's own backoff decides.
+      return { ok: false, permanent: false, reason: e.message ?? String(err) };
+  }
+}

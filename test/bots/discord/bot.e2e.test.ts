@@ -1,0 +1,428 @@
+/**
+ * The real discord.js against a loopback Discord (test/bots/discord/fake-discord.ts): slash commands,
+ * autocomplete, buttons, questions by mention and DM, registration, permissions, alert delivery and its
+ * faults, and that no mention of any kind ever leaves the bot.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApplicationCommandOptionType, GatewayDispatchEvents, InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordBot, type DiscordBot } from '../../../src/bots/discord/client';
+import { ALERTS_COMMAND, LOOKUP_COMMAND } from '../../../src/bots/discord/commands';
+import type { Logger } from '../../../src/bots/discord/logger';
+import { checkRegistered, registerCommands } from '../../../src/bots/discord/register';
+import { DiscordSink } from '../../../src/bots/discord/sink';
+import { run } from '../../../src/cli';
+import { alertReplies } from '../../../src/core/alerts/messages';
+import { Router, type RoutedEvent } from '../../../src/core/alerts/route';
+import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
+import type { DataHandle } from '../../../src/core/dataset';
+import { refreshSources } from '../../../src/core/refresh';
+import { loadSourcesFile } from '../../../src/core/sources/config';
+import { openDb, type Db } from '../../../src/core/store/db';
+import { currentDb } from '../../helpers/current';
+import { SOURCES_DIR } from '../../helpers/shared';
+import { tempDir } from '../../helpers/tmp';
+import { FakeDiscord, type Recorded } from './fake-discord';
+import { ADMIN, autocomplete, botMessage, button, CHANNEL_ID, DM_CHANNEL_ID, GUILD_ID, guildCreate, MEMBER, messageCreate, PERMISSIONS, slash, type Opt } from './payloads';
+
+const TOKEN = 'test-token.discord';
+const dir = tempDir('sanctions-discord-');
+const logs: Array<{ level: string; msg: string; obj: Record<string, unknown> }> = [];
+const logger: Logger = {
+  info: (obj, msg) => logs.push({ level: 'info', msg, obj }),
+  warn: (obj, msg) => logs.push({ level: 'warn', msg, obj }),
+  error: (obj, msg) => logs.push({ level: 'error', msg, obj }),
+};
+
+let fake: FakeDiscord;
+let bot: DiscordBot;
+let timeline: Db;
+let hostile: Db;
+let handle: DataHandle;
+let current: DataHandle;
+let timelineHandle: DataHandle;
+let hostileHandle: DataHandle;
+
+const str = (name: string, value: string, focused = false): Opt => ({ name, type: ApplicationCommandOptionType.String, value, ...(focused ? { focused } : {}) });
+
+/** The bodies the bot sent that carry a message (content, embeds or components). */
+function messageBodies(): Array<Recorded & { message: Record<string, unknown> }> {
+  return fake.requests.flatMap((r) => {
+    if (!r.body || typeof r.body !== 'object') return [];
+    const b = r.body as Record<string, unknown>;
+    const message = (r.path.endsWith('/callback') ? (b.data as Record<string, unknown> | undefined) : b) ?? {};
+    return 'content' in message || 'embeds' in message || 'components' in message ? [{ ...r, message }] : [];
+  });
+}
+
+function callbackOf(interactionId: string): Recorded | undefined {
+  return fake.requests.find((r) => r.method === 'POST' && r.path.startsWith(`/api/v10/interactions/${interactionId}/`) && r.path.endsWith('/callback'));
+}
+
+function editOf(token: string): Recorded | undefined {
+  return fake.requests.find((r) => r.method === 'PATCH' && r.path === `/api/v10/webhooks/${fake.applicationId}/${token}/messages/@original`);
+}
+
+beforeAll(async () => {
+  timeline = openDb(join(dir, 'timeline.db'));
+  await refreshSources(timeline, loadSourcesFile(join(SOURCES_DIR, 'timeline-t0.json')));
+  await refreshSources(timeline, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json')));
+  // Hostile names: each would ping a whole server, a user or a role if it reached Discord as written.
+  writeFileSync(
+    join(dir, 'hostile.json'),
+    JSON.stringify({
+      entities: [
+        { id: 'h1', name: '@everyone', aliases: ['<@123> Holdings', '@here Trading'], country: 'CN', federal_register: '<@&456> 99 FR 1', effective_date: '2026-01-02' },
+        { id: 'h2', name: '<@123>', aliases: ['**Bold** _Trading_ <#789>'], country: 'CN', effective_date: '2026-01-03' },
+      ],
+    }),
+  );
+  writeFileSync(join(dir, 'hostile-sources.json'), JSON.stringify({ sources: [{ id: 'hostile', format: 'entities-json', list: 'US-BIS-UVL', location: 'hostile.json' }] }));
+  hostile = openDb(join(dir, 'hostile.db'));
+  await refreshSources(hostile, loadSourcesFile(join(dir, 'hostile-sources.json')));
+
+  timelineHandle = { db: timeline, seed: false };
+  hostileHandle = { db: hostile, seed: false };
+  current = { db: currentDb(), seed: false };
+  handle = timelineHandle;
+
+  fake = await FakeDiscord.start();
+  // The current dataset is opened read-only, so this bot keeps no audit trail (a test below does, on its own).
+  bot = createDiscordBot({ token: TOKEN, applicationId: fake.applicationId, guildId: GUILD_ID, apiUrl: fake.api, data: () => handle, audit: false, logger, restRetries: 0 });
+  await bot.start();
+  fake.dispatch({ t: GatewayDispatchEvents.GuildCreate, d: guildCreate(fake.botUser) });
+  await fake.waitFor(() => bot.client.guilds.cache.has(GUILD_ID));
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+  timeline?.close();
+  hostile?.close();
+});
+
+describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)', () => {
+  it('connects with only the intents it needs, and warns (without registering) that the commands are not registered', async () => {
+    expect(bot.client.isReady()).toBe(true);
+    expect(bot.client.options.intents.toArray().sort()).toEqual(['DirectMessages', 'GuildMessages', 'Guilds']);
+    const check = await bot.registration();
+    expect(check).toMatchObject({ scope: 'guild', matches: false, missing: ['sanctions', 'sanctions-alerts'] });
+    expect(logs.some((l) => l.level === 'warn' && /differ from what this bot serves.*npx sanctions discord-register/.test(l.msg))).toBe(true);
+    expect(fake.find('PUT', /commands$/)).toHaveLength(0);
+  });
+
+  it('answers a slash lookup: deferred ephemeral, then the card through the webhook edit', async () => {
+    handle = timelineHandle;
+    const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'Rheinmetall')] });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
+    const edit = await fake.waitFor(() => editOf(payload.token));
+    expect(callbackOf(payload.id)!.body).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
+    expect(edit.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(edit.body.content).toMatch(/1 match for "Rheinmetall"/);
+    const card = edit.body.embeds[0];
+    expect(card.title).toBe('Rheinmetall AG');
+    expect(card.description).toMatch(/Matched:\*\* exact/);
+    expect(card.description).toContain('莱茵金属公司');
+    const field = card.fields.find((f: { name: string }) => f.name.startsWith('CN-MOFCOM-ECL'));
+    expect(field.name).toBe('CN-MOFCOM-ECL · Export Control List · active');
+    expect(field.value).toMatch(/since 2026-07-24/);
+    expect(field.value).toMatch(/\[official notice\]\(https:\/\/www\.mofcom\.gov\.cn\/.+\)/);
+    // Details for the party, and Share (the answer is only the asker's).
+    const ids = edit.body.components.flatMap((row: { components: Array<{ custom_id: string }> }) => row.components.map((c) => c.custom_id));
+    expect(ids).toEqual(expect.arrayContaining(['sanctions:share:lookup Rheinmetall', 'sanctions:details:p15513']));
+  });
+
+  it('autocompletes the name from the index, and answers empty input with no choices', async () => {
+    handle = timelineHandle;
+    const typed = autocomplete(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'Rheinmetall', true)] });
+    const empty = autocomplete(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', '  ', true)] });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: typed });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: empty });
+    const answer = await fake.waitFor(() => callbackOf(typed.id));
+    expect(answer.body.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    expect(answer.body.data.choices[0]).toEqual({ name: 'Rheinmetall AG · Export Control List', value: 'Rheinmetall AG' });
+    expect(answer.body.data.choices.length).toBeLessThanOrEqual(25);
+    for (const c of answer.body.data.choices) expect(c.name.length).toBeLessThanOrEqual(100);
+    expect((await fake.waitFor(() => callbackOf(empty.id))).body).toEqual({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
+  });
+
+  it('pages with More results and opens Details on the shared current dataset', async () => {
+    handle = current;
+    const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'Huawei')] });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
+    const first = await fake.waitFor(() => editOf(payload.token));
+    expect(first.body.content).toMatch(/more than 5 matches for "Huawei"/);
+    expect(first.body.embeds.length).toBeLessThanOrEqual(10);
+    const buttons = first.body.components.flatMap((row: { components: Array<{ custom_id: string; label: string }> }) => row.components);
+    const more = buttons.find((b: { label: string }) => b.label === 'More results');
+    expect(more.custom_id).toBe('sanctions:more:lookup Huawei page:2');
+    const details = buttons.find((b: { custom_id: string }) => b.custom_id.startsWith('sanctions:details:'));
+
+    // The click on the ephemeral answer: the next page replaces it (UPDATE_MESSAGE).
+    const click = button(fake.applicationId, more.custom_id, botMessage(fake.applicationId, fake.botUser, true, [more.custom_id]));
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: click });
+    const update = await fake.waitFor(() => callbackOf(click.id));
+    expect(update.body.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(update.body.data.content).toMatch(/matches for "Huawei".*page 2/);
+    expect(update.body.data.embeds.length).toBeGreaterThan(0);
+    expect(update.body.data.embeds[0].title).not.toBe(first.body.embeds[0].title);
+    expect(update.body.data.allowed_mentions).toEqual({ parse: [], replied_user: false });
+
+    const open = button(fake.applicationId, details.custom_id, botMessage(fake.applicationId, fake.botUser, true, [details.custom_id]));
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: open });
+    const card = await fake.waitFor(() => callbackOf(open.id));
+    expect(card.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(card.body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(card.body.data.embeds).toHaveLength(1);
+    expect(card.body.data.embeds[0].footer.text).toMatch(new RegExp(`^${details.custom_id.split(':')[2]}`));
+  });
+
+  it('answers a mention in a server channel (and ignores messages that do not mention it) and a DM', async () => {
+    handle = timelineHandle;
+    const chatter = messageCreate('Rheinmetall news today', { guild: true });
+    const mention = messageCreate(`<@${fake.botId}> is Rheinmetall sanctioned?`, { guild: true, mentions: [fake.botUser] });
+    const dm = messageCreate('Is Rheinmetall AG on any list?', { guild: false });
+    fake.dispatch({ t: GatewayDispatchEvents.MessageCreate, d: chatter });
+    fake.dispatch({ t: GatewayDispatchEvents.MessageCreate, d: mention });
+    fake.dispatch({ t: GatewayDispatchEvents.MessageCreate, d: dm });
+    const inChannel = await fake.waitFor(() => fake.find('POST', new RegExp(`^/api/v10/channels/${CHANNEL_ID}/messages$`)).find((r) => r.body.message_reference?.message_id === mention.id));
+    expect(inChannel.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(inChannel.body.embeds[0].title).toBe('Rheinmetall AG');
+    expect(inChannel.body.flags).toBeUndefined();
+    const inDm = await fake.waitFor(() => fake.find('POST', new RegExp(`^/api/v10/channels/${DM_CHANNEL_ID}/messages$`)).find((r) => r.body.message_reference?.message_id === dm.id));
+    expect(inDm.body.embeds[0].title).toBe('Rheinmetall AG');
+    expect(fake.requests.some((r) => r.body?.message_reference?.message_id === chatter.id)).toBe(false);
+  });
+
+  it('refuses alert changes to a member without Manage Server or Manage Channels, and accepts them from one with', async () => {
+    handle = timelineHandle;
+    const store = new SubscriptionStore(timeline);
+    const denied = slash(fake.applicationId, { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('target', 'cn')] }, { guild: true, permissions: PERMISSIONS.none, user: MEMBER });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: denied });
+    const no = await fake.waitFor(() => callbackOf(denied.id));
+    expect(no.body.data.flags).toBe(MessageFlags.Ephemeral);
+    expect(no.body.data.content).toMatch(/Only workspace or server admins/);
+    expect(store.get('discord', CHANNEL_ID)).toBeUndefined();
+
+    const allowed = slash(fake.applicationId, { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('target', 'cn US-BIS-EL'), str('kinds', 'added, removed')] }, { guild: true, permissions: PERMISSIONS.manager, user: ADMIN });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: allowed });
+    const yes = await fake.waitFor(() => callbackOf(allowed.id));
+    expect(yes.body.data.flags).toBeUndefined();
+    expect(yes.body.data.content).toMatch(/This channel now hears about Beijing's lists, Entity List \(US-BIS-EL\); changes: added, removed/);
+    expect(store.get('discord', CHANNEL_ID)).toMatchObject({ targets: ['side:cn', 'US-BIS-EL'], kinds: ['added', 'removed'], createdBy: ADMIN.id });
+
+    // In a DM the person manages their own conversation.
+    const own = slash(fake.applicationId, { name: ALERTS_COMMAND, group: 'watch', subcommand: 'add', options: [str('name', 'Rheinmetall')] }, { guild: false, user: MEMBER });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: own });
+    expect((await fake.waitFor(() => callbackOf(own.id))).body.data.content).toMatch(/Watching "Rheinmetall"/);
+    expect(store.watchTerms('discord', DM_CHANNEL_ID)).toEqual(['Rheinmetall']);
+  });
+
+  it('answers a failure politely (ephemeral, no trace) and logs it', async () => {
+    const closed = openDb(join(dir, 'closed.db'));
+    closed.close();
+    handle = { db: closed, seed: false };
+    try {
+      const status = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'status' });
+      const lookup = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'DJI')] });
+      fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: status });
+      fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: lookup });
+      const direct = await fake.waitFor(() => callbackOf(status.id));
+      expect(direct.body.data).toEqual({ content: expect.stringMatching(/^Sorry, something went wrong/), flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [], replied_user: false }, tts: false, enforce_nonce: false });
+      const edited = await fake.waitFor(() => editOf(lookup.token));
+      expect(edited.body.content).toMatch(/^Sorry, something went wrong/);
+      expect(JSON.stringify(edited.body)).not.toMatch(/at \w+ \(|\.ts:\d+|database connection/);
+      expect(logs.filter((l) => l.level === 'error' && l.msg === 'discord: interaction failed').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      handle = timelineHandle;
+    }
+  });
+
+  it('registers the commands with a PUT (guild and global), after which the start-time check matches', async () => {
+    const guild = await registerCommands({ token: TOKEN, applicationId: fake.applicationId, guildId: GUILD_ID, apiUrl: fake.api, restOptions: { retries: 0 } });
+    expect(guild).toEqual({ scope: 'guild', guildId: GUILD_ID, commands: ['sanctions', 'sanctions-alerts'] });
+    const put = fake.find('PUT', new RegExp(`^/api/v10/applications/${fake.applicationId}/guilds/${GUILD_ID}/commands$`));
+    expect(put).toHaveLength(1);
+    expect(put[0]!.headers.authorization).toBe(`Bot ${TOKEN}`);
+    const [lookupDef, alertsDef] = put[0]!.body;
+    expect(lookupDef.default_member_permissions).toBeUndefined();
+    expect(alertsDef.default_member_permissions).toBe('16');
+    const lookup = lookupDef.options.find((o: { name: string }) => o.name === 'lookup');
+    expect(lookup.options.find((o: { name: string }) => o.name === 'name')).toMatchObject({ required: true, autocomplete: true });
+    expect(lookup.options.find((o: { name: string }) => o.name === 'list').choices.length).toBeLessThanOrEqual(25);
+    expect(await checkRegistered({ token: TOKEN, applicationId: fake.applicationId, guildId: GUILD_ID, apiUrl: fake.api, restOptions: { retries: 0 } })).toMatchObject({ matches: true, missing: [], different: [] });
+
+    // The CLI: global when DISCORD_GUILD_ID is unset.
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(['discord-register'], { out: (t) => out.push(t), err: (t) => err.push(t), env: { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.api } });
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/Registered \/sanctions and \/sanctions-alerts for application \d+, globally/);
+    expect(fake.find('PUT', new RegExp(`^/api/v10/applications/${fake.applicationId}/commands$`))).toHaveLength(1);
+    expect(await run(['discord-register'], { out: () => {}, err: (t) => err.push(t), env: {} })).toBe(2);
+    expect(err.join('\n')).toMatch(/needs DISCORD_TOKEN and DISCORD_APPLICATION_ID/);
+
+    // --check and --clear on the guild scope; a rejected token exits 1 with the reason.
+    const env = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: GUILD_ID, DISCORD_API_URL: fake.api };
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env };
+    expect(await run(['discord-register', '--check'], io)).toBe(0);
+    expect(out.at(-1)).toBe(`guild ${GUILD_ID}: the guild slash commands are registered as served`);
+    expect(await run(['discord-register', '--clear'], io)).toBe(0);
+    expect(fake.find('PUT', new RegExp(`/guilds/${GUILD_ID}/commands$`)).at(-1)!.body).toEqual([]);
+    expect(await run(['discord-register', '--check'], io)).toBe(1);
+    expect(out.at(-1)).toMatch(/not registered: \/sanctions, \/sanctions-alerts/);
+    fake.on('PUT', /commands$/, () => ({ status: 401, body: { message: '401: Unauthorized', code: 0 } }), 1);
+    expect(await run(['discord-register'], io)).toBe(1);
+    expect(err.at(-1)).toMatch(/guild \d+ command registration failed: Discord rejected DISCORD_TOKEN \(401 Unauthorized\)/);
+  });
+});
+
+describe('Discord alert delivery (the AlertSink)', () => {
+  it('posts an alert to the channel and returns the message id', async () => {
+    const router = new Router(timeline);
+    const events = router.eventsAfter(0).filter((e) => e.list === 'CN-MOFCOM-ECL').slice(0, 2);
+    expect(events.length).toBe(2);
+    const [reply] = alertReplies({ targets: ['side:cn'] }, events);
+    const result = await bot.sink.deliver(CHANNEL_ID, reply!);
+    expect(result.ok).toBe(true);
+    const sent = fake.find('POST', new RegExp(`^/api/v10/channels/${CHANNEL_ID}/messages$`)).at(-1)!;
+    expect(result).toEqual({ ok: true, ref: expect.stringMatching(/^\d+$/) });
+    expect(sent.body.allowed_mentions).toEqual({ parse: [] });
+    expect(sent.body.content).toContain(events[0]!.name.split(' ')[0]);
+    expect(sent.body.embeds[0].description).toMatch(/CN-MOFCOM-ECL/);
+    expect(sent.body.components).toBeUndefined();
+  });
+
+  it("sends the worker's message key as the nonce, so that a repeat within minutes posts nothing new", async () => {
+    const reply = { blocks: [{ type: 'text' as const, text: 'once' }], summary: 'once' };
+    const first = await bot.sink.deliver(CHANNEL_ID, reply, 'sanctions-123456-1767225600000');
+    const again = await bot.sink.deliver(CHANNEL_ID, reply, 'sanctions-123456-1767225600000');
+    const other = await bot.sink.deliver(CHANNEL_ID, reply, 'sanctions-123457-1767225600000');
+    expect(first.ok && again.ok && first.ref === again.ref).toBe(true);
+    expect(other.ok && other.ref !== (first.ok && first.ref)).toBe(true);
+    const sent = fake.find('POST', new RegExp(`^/api/v10/channels/${CHANNEL_ID}/messages$`)).slice(-3);
+    expect(sent.map((r) => r.body.enforce_nonce)).toEqual([true, true, true]);
+    expect(sent[0]!.body.nonce).toMatch(/^[0-9a-f]{25}$/);
+    expect(sent[1]!.body.nonce).toBe(sent[0]!.body.nonce);
+    expect(sent[2]!.body.nonce).not.toBe(sent[0]!.body.nonce);
+  });
+
+  it('gives a 429 back as temporary with its retry-after, without waiting it out', async () => {
+    fake.on('POST', /^\/api\/v10\/channels\/1500000000000000001\/messages$/, () => ({ status: 429, body: { message: 'You are being rate limited.', retry_after: 1.5, global: false }, headers: { 'retry-after': '1.5', 'x-ratelimit-scope': 'user' } }), 1);
+    const started = Date.now();
+    const result = await bot.sink.deliver('1500000000000000001', { blocks: [{ type: 'text', text: 'x' }], summary: 'x' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result).toMatchObject({ ok: false, permanent: false });
+    expect(result.ok === false && result.retryAfterMs).toBeGreaterThanOrEqual(1500);
+    expect(result.ok === false && result.retryAfterMs).toBeLessThan(2000);
+  });
+
+  it('gives Unknown Channel, Missing Access and Missing Permissions back as permanent, a 500 and a timeout as temporary', async () => {
+    const answers: Record<string, { status: number; body: unknown }> = {
+      '1500000000000000002': { status: 404, body: { message: 'Unknown Channel', code: 10003 } },
+      '1500000000000000003': { status: 403, body: { message: 'Missing Access', code: 50001 } },
+      '1500000000000000004': { status: 403, body: { message: 'Missing Permissions', code: 50013 } },
+      '1500000000000000005': { status: 500, body: { message: 'Internal Server Error', code: 0 } },
+    };
+    for (const [channel, answer] of Object.entries(answers)) fake.on('POST', new RegExp(`^/api/v10/channels/${channel}/messages$`), () => answer);
+    const reply = { blocks: [{ type: 'text' as const, text: 'x' }], summary: 'x' };
+    expect(await bot.sink.deliver('1500000000000000002', reply)).toEqual({ ok: false, permanent: true, reason: 'Unknown Channel: the channel was deleted (10003)' });
+    expect(await bot.sink.deliver('1500000000000000003', reply)).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/^Missing Access/) });
+    expect(await bot.sink.deliver('1500000000000000004', reply)).toMatchObject({ ok: false, permanent: true, reason: expect.stringMatching(/^Missing Permissions/) });
+    expect(await bot.sink.deliver('1500000000000000005', reply)).toMatchObject({ ok: false, permanent: false, reason: 'Discord HTTP 500' });
+
+    // A server that never answers: the sink's own time limit, then temporary.
+    fake.on('POST', /^\/api\/v10\/channels\/1500000000000000006\/messages$/, () => ({ status: 200, body: {}, delayMs: 2000 }));
+    const slow = new DiscordSink({ token: TOKEN, apiUrl: fake.api, timeoutMs: 100 });
+    try {
+      expect(await slow.deliver('1500000000000000006', reply)).toMatchObject({ ok: false, permanent: false, reason: 'timed out' });
+    } finally {
+      slow.close();
+    }
+  });
+});
+
+describe('no mention ever leaves the bot', () => {
+  it('escapes hostile names in lookups, questions and alerts, and sends allowed_mentions none on every message', async () => {
+    handle = hostileHandle;
+    const lookup = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', '@everyone')] });
+    const other = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', '<@123>')] });
+    const ask = messageCreate(`<@${fake.botId}> check "Holdings"`, { guild: true, mentions: [fake.botUser] });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: lookup });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: other });
+    fake.dispatch({ t: GatewayDispatchEvents.MessageCreate, d: ask });
+    const first = await fake.waitFor(() => editOf(lookup.token));
+    const second = await fake.waitFor(() => editOf(other.token));
+    await fake.waitFor(() => fake.requests.find((r) => r.body?.message_reference?.message_id === ask.id));
+    // A first snapshot is a baseline without events: the alert carries the hostile names itself.
+    const [alert] = alertReplies({ targets: ['all'] }, [hostileEvent()]);
+    expect((await bot.sink.deliver(CHANNEL_ID, alert!)).ok).toBe(true);
+
+    // The hostile party was found and shown, neutralised.
+    expect(JSON.stringify(first.body.embeds)).toContain('@\u200beveryone');
+    expect(JSON.stringify(second.body.embeds)).toContain('\\\\<@\u200b123>');
+
+    const bodies = messageBodies();
+    expect(bodies.length).toBeGreaterThan(10);
+    for (const b of bodies) {
+      expect(b.message.allowed_mentions, `${b.method} ${b.path}`).toMatchObject({ parse: [] });
+      expect(Object.keys(b.message.allowed_mentions as object).sort(), `${b.method} ${b.path}`).toEqual(expect.not.arrayContaining(['users', 'roles']));
+      // custom_id is opaque: Discord hands it back on a click and never displays it.
+      const text = JSON.stringify(b.message, (key, value: unknown) => (key === 'custom_id' ? undefined : value));
+      expect(text, `${b.method} ${b.path}`).not.toMatch(/@everyone|@here|<@!?\d+>|<@&\d+>|<#\d+>/);
+    }
+  });
+
+});
+
+describe('start, stop and the audit trail', () => {
+  it('fails start with a clear error when Discord rejects the token, leaving nothing running', async () => {
+    const own = await FakeDiscord.start();
+    own.on('GET', /^\/api\/v10\/gateway\/bot$/, () => ({ status: 401, body: { message: '401: Unauthorized', code: 0 } }));
+    const rejected = createDiscordBot({ token: 'bad-token', applicationId: own.applicationId, apiUrl: own.api, data: () => timelineHandle, audit: false, logger, restRetries: 0 });
+    try {
+      await expect(rejected.start()).rejects.toThrow(/^Discord login failed: .*check DISCORD_TOKEN/);
+      expect(own.connections).toBe(0);
+    } finally {
+      await rejected.stop();
+      await own.close();
+    }
+  });
+
+  it('records lookups in the audit trail when asked to (its own bot, on the writable timeline database)', async () => {
+    const own = await FakeDiscord.start();
+    const audited = createDiscordBot({ token: TOKEN, applicationId: own.applicationId, apiUrl: own.api, data: () => timelineHandle, audit: true, logger, restRetries: 0, checkCommands: false });
+    try {
+      await audited.start();
+      const payload = slash(own.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'Rheinmetall')] }, { guild: true, user: ADMIN });
+      own.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
+      await own.waitFor(() => own.requests.find((r) => r.method === 'PATCH'));
+      const row = timeline.prepare<[], { platform: string; actor: string; place: string; query: string }>("SELECT platform, actor, place, query FROM audit WHERE platform = 'discord'").get();
+      expect(row).toEqual({ platform: 'discord', actor: ADMIN.id, place: `${GUILD_ID}/${CHANNEL_ID}`, query: 'Rheinmetall' });
+    } finally {
+      await audited.stop();
+      await own.close();
+    }
+  });
+});
+
+function hostileEvent(): RoutedEvent {
+  return {
+    id: 1,
+    at: '2026-01-02T00:00:00.000Z',
+    kind: 'added',
+    list: 'US-BIS-UVL',
+    source: 'hostile',
+    record: 'h1',
+    refreshId: 1,
+    name: '@everyone <@123> <@&456> <#789> @here',
+    detail: { since: '2026-01-02', citation: '<@&456> 99 FR 1' },
+    recordId: 1,
+    partyId: 1,
+    countries: ['CN'],
+    watch: '@here',
+    retaliation: false,
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * A loopback Discord for the real discord.js: REST (node:http) and the gateway (ws) on one port of 127.0.0.1.
+ * It records every REST request, answers what discord.js needs (gateway/bot, interaction callbacks, webhook
+ * edits and follow-ups, channel messages, command registration), and dispatches typed gateway events.
+ * Overrides (`fake.on`) fake the faults: 429 with retry-after, 404 Unknown Channel, 5xx.
+ */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ApplicationFlags,
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayOpcodes,
+  MessageType,
+  type APIMessage,
+  type APIUser,
+  type GatewayDispatchPayload,
+  type GatewayReadyDispatchData,
+} from 'discord-api-types/v10';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface Recorded {
+  method: string;
+  /** Decoded path without the query (`/api/v10/webhooks/1/tok/messages/@original`). */
+  path: string;
+  rawPath: string;
+  query: string;
+  headers: IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface FakeAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Answer only after this long (a slow or hung server). */
+  delayMs?: number;
+}
+
+type Override = { method: string; path: RegExp; answer: (req: Recorded) => FakeAnswer; times: number };
+
+let counter = 0n;
+/** A fresh snowflake with the current time in it (so discord.js's createdTimestamp is sensible). */
+export function snowflake(): string {
+  counter++;
+  return (((BigInt(Date.now()) - 1420070400000n) << 22n) + (counter % 4096n)).toString();
+}
+
+export function user(id: string, username: string, bot = false): APIUser {
+  return { id, username, discriminator: '0', global_name: username, avatar: null, ...(bot ? { bot: true } : {}) };
+}
+
+export class FakeDiscord {
+  readonly requests: Recorded[] = [];
+  readonly gatewayFrames: Array<{ op: number; t?: string | null }> = [];
+  readonly registered = new Map<string, unknown[]>();
+  /** Messages by nonce, for enforce_nonce: a repeat returns the first message. */
+  private readonly byNonce = new Map<string, APIMessage>();
+  readonly botUser: APIUser;
+  private readonly overrides: Override[] = [];
+  private readonly sockets = new Set<WebSocket>();
+  private seq = 0;
+  private readonly wss: WebSocketServer;
+
+  private constructor(
+    private readonly server: Server,
+    readonly applicationId: string,
+    readonly botId: string,
+  ) {
+    this.botUser = user(botId, 'sanctions-bot', true);
+    this.wss = new WebSocketServer({ server });
+    this.wss.on('connection', (socket) => this.onSocket(socket));
+  }
+
+  static async start(options: { applicationId?: string; botId?: string } = {}): Promise<FakeDiscord> {
+    const server = createServer();
+    const fake = new FakeDiscord(server, options.applicationId ?? '1100000000000000001', options.botId ?? '1100000000000000002');
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        let body: unknown = raw;
+        try {
+          body = raw ? JSON.parse(raw) : undefined;
+        } catch {
+          // not JSON: keep the text
+        }
+        const recorded: Recorded = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), rawPath: url.pathname, query: url.search, headers: req.headers, body };
+        fake.requests.push(recorded);
+        fake.answer(recorded, res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The REST base for discord.js (no version). */
+  get api(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  /** Answer matching requests with `answer` (the next `times` of them; default every one). */
+  on(method: string, path: RegExp, answer: (req: Recorded) => FakeAnswer, times = Infinity): void {
+    this.overrides.unshift({ method, path, answer, times });
+  }
+
+  private answer(req: Recorded, res: ServerResponse): void {
+    const send = ({ status, body, headers, delayMs }: FakeAnswer) => {
+      const text = body === undefined ? '' : JSON.stringify(body);
+      const write = () => {
+        if (res.destroyed) return;
+        res.writeHead(status, { ...(text ? { 'content-type': 'application/json' } : {}), ...headers });
+        res.end(text);
+      };
+      if (delayMs) setTimeout(write, delayMs).unref();
+      else write();
+    };
+    const override = this.overrides.find((o) => o.times > 0 && o.method === req.method && o.path.test(req.path));
+    if (override) {
+      override.times--;
+      return send(override.answer(req));
+    }
+    const p = req.path;
+    let m: RegExpMatchArray | null;
+    if (req.method === 'GET' && p === '/api/v10/gateway/bot') {
+      return send({ status: 200, body: { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } } });
+    }
+    if (req.method === 'GET' && p === '/api/v10/users/@me') return send({ status: 200, body: this.botUser });
+    if (req.method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(p)) return send({ status: 204 });
+    if ((m = p.match(/^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/)) && (req.method === 'PATCH' || req.method === 'GET')) {
+      return send({ status: 200, body: this.message('1100000000000000099', req.body) });
+    }
+    if ((m = p.match(/^\/api\/v10\/webhooks\/(\d+)\/([^/]+)$/)) && req.method === 'POST') return send({ status: 200, body: this.message('1100000000000000099', req.body) });
+    if ((m = p.match(/^\/api\/v10\/channels\/(\d+)\/messages$/)) && req.method === 'POST') {
+      const nonce = req.body?.enforce_nonce && typeof req.body.nonce === 'string' ? `${m[1]}:${req.body.nonce}` : undefined;
+      const message = (nonce && this.byNonce.get(nonce)) || this.message(m[1]!, req.body);
+      if (nonce) this.byNonce.set(nonce, message);
+      return send({ status: 200, body: message });
+    }
+    if ((m = p.match(/^\/api\/v10\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
+      if (req.method === 'PUT') {
+        const saved = (req.body as Array<Record<string, unknown>>).map((c) => ({ id: snowflake(), application_id: m![1], version: snowflake(), ...(m![2] ? { guild_id: m![2] } : {}), ...c }));
+        this.registered.set(p, saved);
+        return send({ status: 200, body: saved });
+      }
+      if (req.method === 'GET') return send({ status: 200, body: this.registered.get(p) ?? [] });
+    }
+    send({ status: 404, body: { message: '404: Not Found', code: 0 } });
+  }
+
+  /** A message object as Discord returns it for a send or an edit. */
+  message(channelId: string, body: { content?: string; embeds?: unknown[]; components?: unknown[]; flags?: number } | undefined): APIMessage {
+    return {
+      id: snowflake(),
+      channel_id: channelId,
+      author: this.botUser,
+      content: body?.content ?? '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: (body?.embeds ?? []) as APIMessage['embeds'],
+      pinned: false,
+      type: MessageType.Default,
+      flags: body?.flags ?? 0,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------ gateway
+
+  private onSocket(socket: WebSocket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as { op: number; d: unknown };
+      this.gatewayFrames.push({ op: frame.op });
+      if (frame.op === GatewayOpcodes.Heartbeat) socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
+      if (frame.op === GatewayOpcodes.Identify) {
+        const ready: GatewayReadyDispatchData = {
+          v: 10,
+          user: this.botUser,
+          guilds: [],
+          session_id: 'fake-session',
+          resume_gateway_url: `ws://127.0.0.1:${this.port}`,
+          shard: [0, 1],
+          application: { id: this.applicationId, flags: ApplicationFlags.GatewayMessageContentLimited, flags_new: String(ApplicationFlags.GatewayMessageContentLimited) },
+        };
+        this.send(socket, { op: GatewayOpcodes.Dispatch, t: GatewayDispatchEvents.Ready, d: ready, s: 0 });
+      }
+    });
+  }
+
+  private send(socket: WebSocket, payload: GatewayDispatchPayload): void {
+    socket.send(JSON.stringify({ ...payload, s: ++this.seq }));
+  }
+
+  /** Dispatch an event to every connected client. */
+  dispatch(payload: Omit<GatewayDispatchPayload, 's' | 'op'> & { t: GatewayDispatchPayload['t'] }): void {
+    for (const socket of this.sockets) this.send(socket, { op: GatewayOpcodes.Dispatch, s: 0, ...payload } as GatewayDispatchPayload);
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  /** Requests matching method and path. */
+  find(method: string, path: RegExp): Recorded[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
+  async waitFor<T>(get: () => T | undefined | false, ms = 5000): Promise<T> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const value = get();
+      if (value) return value;
+      if (Date.now() > until) throw new Error(`timed out after ${ms} ms; requests: ${this.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export { ChannelType };

@@ -1,0 +1,147 @@
+/**
+ * A loopback stand-in for Slack: the Web API (auth.test, users.info, chat.postMessage, conversations.history)
+ * and response_url, on
+ * 127.0.0.1, recording every call; plus signed requests to the bot, as Slack sends them.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  /** "chat.postMessage", "users.info", or "response" for response_url posts. */
+  method: string;
+  path: string;
+  raw: string;
+  /** Form fields or JSON, with `blocks` parsed when it came as a JSON string. */
+  body: Record<string, unknown>;
+}
+
+export interface FakeSlack {
+  url: string;
+  apiUrl: string;
+  calls: RecordedCall[];
+  responseUrl(): string;
+  close(): Promise<void>;
+}
+
+export interface FakeOptions {
+  admins: Set<string>;
+  /** chat.postMessage to these channels fails: 'rate' (429, Retry-After 1), 'gone' (channel_not_found), '500'. */
+  failing?: Record<string, 'rate' | 'gone' | '500'>;
+}
+
+async function read(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parse(raw: string, type: string | undefined): Record<string, unknown> {
+  let body: Record<string, unknown>;
+  if (type?.includes('application/json')) body = JSON.parse(raw || '{}') as Record<string, unknown>;
+  else body = Object.fromEntries(new URLSearchParams(raw));
+  if (typeof body.blocks === 'string') body.blocks = JSON.parse(body.blocks) as unknown;
+  return body;
+}
+
+export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
+  const calls: RecordedCall[] = [];
+  let ts = 1_700_000_000;
+  let responses = 0;
+  const history: Record<string, Array<{ metadata?: unknown } & Record<string, unknown>>> = {};
+  const server: Server = createServer(async (req, res) => {
+    const raw = await read(req);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body = parse(raw, req.headers['content-type']);
+    const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path;
+    calls.push({ method, path, raw, body });
+    const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    // Like Slack: every Web API call needs the bot token (in the body or as a Bearer header).
+    const token = String(body.token ?? req.headers.authorization?.replace(/^Bearer /, '') ?? '');
+    if (path.startsWith('/api/') && !token.startsWith('xoxb-')) return json(200, { ok: false, error: 'not_authed' });
+    switch (method) {
+      case 'auth.test':
+        return json(200, { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'sanctions', team_id: 'T0ACME', user_id: 'UBOT', bot_id: 'BBOT' });
+      case 'users.info': {
+        const user = String(body.user);
+        const admin = options.admins.has(user);
+        return json(200, { ok: true, user: { id: user, name: user.toLowerCase(), deleted: false, is_admin: admin, is_owner: false, is_primary_owner: false } });
+      }
+      case 'chat.postMessage': {
+        const failure = options.failing?.[String(body.channel)];
+        if (failure === 'rate') return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+        if (failure === 'gone') return json(200, { ok: false, error: 'channel_not_found' });
+        if (failure === '500') return json(500, { ok: false, error: 'internal_error' });
+        ts++;
+        const message = { type: 'message', bot_id: 'BBOT', ts: `${ts}.000100`, text: body.text, ...(body.metadata ? { metadata: JSON.parse(String(body.metadata)) as unknown } : {}) };
+        (history[String(body.channel)] ??= []).unshift(message);
+        return json(200, { ok: true, channel: body.channel, ts: message.ts, message });
+      }
+      case 'conversations.history': {
+        const channel = String(body.channel);
+        if (options.failing?.[channel] === 'gone') return json(200, { ok: false, error: 'channel_not_found' });
+        const all = history[channel] ?? [];
+        // Metadata only when asked for, as Slack does.
+        const messages = body.include_all_metadata === 'true' ? all : all.map(({ metadata: _m, ...m }) => m);
+        return json(200, { ok: true, messages: messages.slice(0, Number(body.limit ?? 100)), has_more: false });
+      }
+      case 'response':
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end('ok');
+      default:
+        return json(200, { ok: false, error: 'unknown_method' });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    responseUrl: () => `${url}/response/${++responses}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** POST to the bot's /slack/events as Slack does: signed with the secret (or tampered with, for the 401s). */
+export async function postToBot(
+  port: number,
+  body: string,
+  contentType: 'application/x-www-form-urlencoded' | 'application/json',
+  signing: { secret: string; timestamp?: number; signature?: string },
+): Promise<{ status: number; text: string; ms: number }> {
+  const timestamp = signing.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = Date.now();
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signing.signature ?? sign(signing.secret, timestamp, body),
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text, ms: Date.now() - started };
+}
+
+export async function waitFor<T>(find: () => T | undefined, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = find();
+    if (found) return found;
+    if (Date.now() > until) throw new Error('timed out waiting for the bot');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

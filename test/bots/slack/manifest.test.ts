@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_COMMAND } from '../../../src/bots/slack/app';
+import { REPO_ROOT } from '../../helpers/shared';
+
+interface Manifest {
+  display_information: { name: string; description: string; long_description?: string };
+  features: { bot_user: { display_name: string }; slash_commands: Array<{ command: string; url: string; usage_hint: string; description: string }>; app_home: { messages_tab_enabled: boolean } };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+}
+
+describe('slack/manifest.yml', () => {
+  const manifest = parse(readFileSync(join(REPO_ROOT, 'slack/manifest.yml'), 'utf8')) as Manifest;
+
+  it('declares the one slash command the app answers, and the events it listens to', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([DEFAULT_COMMAND]);
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im']);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('sends everything to Bolt\'s one endpoint', () => {
+    const urls = [...manifest.features.slash_commands.map((c) => c.url), manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url];
+    for (const url of urls) expect(url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
+  });
+
+  it('asks for the scopes the app uses, and no history of channels', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'im:history', 'im:read', 'im:write', 'users:read']);
+  });
+
+  it('stays within Slack\'s manifest limits', () => {
+    const info = manifest.display_information;
+    expect(info.name.length).toBeLessThanOrEqual(35);
+    expect(info.description.length).toBeLessThanOrEqual(140);
+    expect(info.long_description!.length).toBeGreaterThanOrEqual(175);
+    expect(info.long_description!.length).toBeLessThanOrEqual(4000);
+    expect(manifest.features.bot_user.display_name.length).toBeLessThanOrEqual(80);
+    for (const c of manifest.features.slash_commands) {
+      expect(c.description.length).toBeLessThanOrEqual(2000);
+      expect(c.usage_hint.length).toBeLessThanOrEqual(1000);
+    }
+  });
+});
