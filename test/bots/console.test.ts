@@ -69,9 +69,16 @@ describe('console adapter through pipes (npm start)', () => {
     await waitFor(() => /Follows: Beijing's lists/.test(out));
     // A refresh of the next snapshot, as cron would run it: another connection to the same database.
     const other = openDb(db);
-    await refreshSources(other, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json')));
+    const refreshed = await refreshSources(other, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json')));
+    expect(refreshed.map((r) => [r.source, r.outcome, r.added])).toEqual([['us-ofac-sdn', 'applied', 298], ['cn-lists', 'applied', 14]]);
     other.close();
-    await waitFor(() => alerted);
+    try {
+      await waitFor(() => alerted);
+    } catch (err) {
+      child.kill();
+      const { out: o, err: e } = await done;
+      throw new Error(`${(err as Error).message}; the console printed:\n${o}\nand on stderr:\n${e}`);
+    }
     child.stdin!.end('recent 30\n');
     const result = await done;
     if (process.env.DEBUG_CONSOLE) console.log(result.out);
