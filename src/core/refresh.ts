@@ -117,7 +117,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
     db.transaction(() => {
       sources.markNotModified(source.id, now);
       sources.finishRefresh(refreshId, now, 'not-modified', { records: state.record_count }, state.content_hash, null);
-    })();
+    }).immediate();
     return result('not-modified');
   }
 
@@ -171,7 +171,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       bumpDatasetVersion(db);
     }
     sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
-  })();
+  }).immediate();
   return result(changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts, baseline });
 }
 

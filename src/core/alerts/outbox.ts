@@ -72,7 +72,7 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
       });
       store.advance(sub.id, events.at(-1)!.id);
       report.subscriptions++;
-    })();
+    }).immediate();
   }
   return report;
 }
@@ -84,7 +84,7 @@ export function queueHealthNotice(db: Db, reply: Reply, now = new Date()): numbe
   const at = now.toISOString();
   db.transaction(() => {
     for (const s of subs) insert.run(s.id, s.platform, s.channel, 'health', JSON.stringify(reply), at, at);
-  })();
+  }).immediate();
   return subs.length;
 }
 

@@ -87,7 +87,7 @@ export class DeliveryWorker {
         this.db.transaction(() => {
           this.q.delivered.run(at, null, row.id);
           this.q.attempt.run(row.id, at, 'delivered', 'confirmed after a restart', null);
-        })();
+        }).immediate();
       } else this.q.unsend.run(row.id);
     }
   }
@@ -135,7 +135,7 @@ export class DeliveryWorker {
       this.db.transaction(() => {
         this.q.delivered.run(at(), result.ok ? (result.ref ?? null) : null, row.id);
         this.q.attempt.run(row.id, at(), 'delivered', null, null);
-      })();
+      }).immediate();
       report.delivered++;
       this.options.onAttempt?.(row.platform, 'delivered', row);
       return;
@@ -150,7 +150,7 @@ export class DeliveryWorker {
           new SubscriptionStore(this.db).pause(row.subscription_id, `${row.platform} said ${result.reason}`, this.now());
           this.q.failChannel.run(`subscription paused: ${result.reason}`, row.subscription_id);
         }
-      })();
+      }).immediate();
       report.failed++;
       this.options.onAttempt?.(row.platform, 'failed', row);
       return;
@@ -159,7 +159,7 @@ export class DeliveryWorker {
     this.db.transaction(() => {
       this.q.retry.run(new Date(this.now().getTime() + delay).toISOString(), result.reason, row.id);
       this.q.attempt.run(row.id, at(), 'retry', result.reason, result.retryAfterMs ?? null);
-    })();
+    }).immediate();
     report.retried++;
     this.options.onAttempt?.(row.platform, 'retry', row);
   }

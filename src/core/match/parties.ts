@@ -116,7 +116,7 @@ export function rebuildParties(db: Db): number {
   let changed = 0;
   db.transaction(() => {
     for (const r of records) changed += update.run(uf.find(r.id), r.id, uf.find(r.id)).changes;
-  })();
+  }).immediate();
   return changed;
 }
 
