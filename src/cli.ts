@@ -326,7 +326,7 @@ function statusCommand(args: string[], io: CliIO): number {
     const sources = new SourceStore(db).all();
     if (values.json) {
       for (const s of sources) {
-        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, error: s.last_error }));
+        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
       }
       return 0;
     }
@@ -336,8 +336,8 @@ function statusCommand(args: string[], io: CliIO): number {
     }
     io.out(
       table(
-        ['source', 'status', 'records', 'last success', 'last change', 'problem'],
-        sources.map((s) => [s.id, s.status, thousands(s.record_count), s.last_success_at?.slice(0, 16).replace('T', ' ') ?? 'never', s.last_change_at?.slice(0, 16).replace('T', ' ') ?? '', s.last_error ?? '']),
+        ['source', 'status', 'records', 'last success', 'last change', 'next run', 'problem'],
+        sources.map((s) => [s.id, s.status, thousands(s.record_count), s.last_success_at?.slice(0, 16).replace('T', ' ') ?? 'never', s.last_change_at?.slice(0, 16).replace('T', ' ') ?? '', s.next_run_at?.slice(0, 16).replace('T', ' ') ?? '', s.last_error ?? '']),
         ['l', 'l', 'r'],
       ),
     );

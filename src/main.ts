@@ -20,6 +20,7 @@ import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
 import { StoreError } from './core/store/db';
+import { SourceStore } from './core/store/sources';
 
 function line(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -173,6 +174,13 @@ export async function main(): Promise<number> {
     defaultCron: config.REFRESH_CRON,
     run: async (due) => line(await refreshNow(due)),
     onError: (err) => line(`refresh failed: ${err.message}`),
+    onPlanned: (next) => {
+      try {
+        new SourceStore(mainDb).planNextRuns(next);
+      } catch (err) {
+        line(`could not record the next refresh times: ${(err as Error).message}`);
+      }
+    },
   });
   scheduler.start(sources);
   pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));

@@ -12,6 +12,8 @@ export interface SchedulerOptions {
   jitterMs?: number;
   run: (sources: SourceConfig[]) => Promise<void>;
   onError?: (err: Error) => void;
+  /** Told the next run of every source when the schedule starts and after each run. */
+  onPlanned?: (next: Map<string, string>) => void;
 }
 
 export class RefreshScheduler {
@@ -31,6 +33,7 @@ export class RefreshScheduler {
       const task = cron.schedule(expr, () => this.tick(group));
       this.tasks.push({ cron: expr, task, sources: group });
     }
+    this.options.onPlanned?.(this.nextRuns());
   }
 
   private tick(group: SourceConfig[]): void {
@@ -44,6 +47,7 @@ export class RefreshScheduler {
         .catch((err: Error) => this.options.onError?.(err))
         .finally(() => {
           for (const s of ready) this.busy.delete(s.id);
+          this.options.onPlanned?.(this.nextRuns());
         });
     }, delay).unref();
   }

@@ -181,16 +181,18 @@ function listsReply(ctx: CommandContext): Reply {
 function statusReply(ctx: CommandContext): Reply {
   const sources = new SourceStore(ctx.db).all();
   if (!sources.length) return textReply('No source has been refreshed yet.');
+  const when = (t: string | null) => (t ? t.slice(0, 16).replace('T', ' ') : '');
   const rows = sources.map((s) => [
     s.id,
     s.status,
     String(s.record_count),
-    s.last_success_at ? s.last_success_at.slice(0, 16).replace('T', ' ') : 'never',
+    when(s.last_success_at) || 'never',
+    when(s.next_run_at),
     s.last_error ?? '',
   ]);
   const bad = sources.filter((s) => s.status === 'quarantined' || s.status === 'failed');
   return {
-    blocks: [{ type: 'heading', text: 'Sources' }, { type: 'table', headers: ['source', 'status', 'records', 'last success', 'problem'], rows }],
+    blocks: [{ type: 'heading', text: 'Sources' }, { type: 'table', headers: ['source', 'status', 'records', 'last refresh', 'next refresh', 'problem'], rows }],
     summary: bad.length ? `${bad.length} source(s) need attention: ${bad.map((b) => `${b.id} ${b.status}`).join(', ')}` : `${sources.length} sources ok`,
     private: true,
   };

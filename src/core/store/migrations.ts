@@ -231,6 +231,8 @@ export const MIGRATIONS: Migration[] = [
       );
       -- Source-health notices go out once per change of a source's state, not once per refresh.
       ALTER TABLE sources ADD COLUMN notified_status TEXT;
+      -- When the scheduler of a running bot will next refresh the source (for status).
+      ALTER TABLE sources ADD COLUMN next_run_at TEXT;
     `,
   },
 ];

@@ -22,6 +22,7 @@ export interface SourceRow {
   parser_version: number | null;
   last_error: string | null;
   record_count: number;
+  next_run_at: string | null;
 }
 
 export interface RefreshRow {
@@ -127,6 +128,14 @@ export class SourceStore {
 
   markFailed(id: string, now: string, status: 'quarantined' | 'failed', message: string): void {
     this.q.fail.run({ id, now, status, message });
+  }
+
+  /** Record when each source will next be refreshed (the running bot's scheduler). */
+  planNextRuns(next: Map<string, string>): void {
+    const update = this.db.prepare('UPDATE sources SET next_run_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, at] of next) update.run(at, id);
+    }).immediate();
   }
 
   recentRefreshes(sourceId: string, limit = 10): RefreshRow[] {

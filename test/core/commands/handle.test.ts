@@ -5,6 +5,7 @@ import type { Block, Reply } from '../../../src/core/commands/reply';
 import { refreshSources } from '../../../src/core/refresh';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
+import { SourceStore } from '../../../src/core/store/sources';
 import { currentDb } from '../../helpers/current';
 import { SOURCES_DIR } from '../../helpers/shared';
 import { tempDir } from '../../helpers/tmp';
@@ -67,6 +68,10 @@ describe('command handlers', () => {
     const events = recent.blocks.find((b) => b.type === 'events')!;
     expect(events).toMatchObject({ more: 312 - 25 });
     expect(runCommand('status', ctx).summary).toBe('2 sources ok');
+    new SourceStore(db).planNextRuns(new Map([['us-ofac-sdn', '2026-11-21T10:07:00.000Z']]));
+    const status = runCommand('status', ctx).blocks.find((b) => b.type === 'table')!;
+    expect(status).toMatchObject({ headers: ['source', 'status', 'records', 'last refresh', 'next refresh', 'problem'] });
+    expect(JSON.stringify(status)).toContain('2026-11-21 10:07');
   });
 
   it('adds the notice (bundled seed) to every reply', () => {
