@@ -1,16 +1,16 @@
 /**
  * Alert benchmark (not a test): the t0 -> t1 timeline (298 SDN designations, 14 China export-control
- * additions) routed to 1,000 subscriptions and delivered through the real Slack and Discord sinks when
- * available, else an HTTP sink, to fake platforms on 127.0.0.1. Prints events routed per second and the
- * time to drain the outbox.
+ * additions) routed to 1,000 subscriptions and delivered through the real Slack and Discord sinks to the
+ * loopback fakes the tests use (a Slack Web API and a Discord REST API on 127.0.0.1). Prints events routed
+ * per second and the time to drain the outbox.
  *
  *   npm run bench:alerts [-- --subscriptions N]
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { DiscordSink } from '../src/bots/discord/sink';
+import { SlackSink } from '../src/bots/slack/sink';
 import type { AlertSink } from '../src/core/alerts/delivery';
 import { routeNewEvents } from '../src/core/alerts/outbox';
 import { SubscriptionStore, type Target } from '../src/core/alerts/subscriptions';
@@ -18,6 +18,8 @@ import { DeliveryWorker } from '../src/core/alerts/worker';
 import { refreshSources } from '../src/core/refresh';
 import { loadSourcesFile } from '../src/core/sources/config';
 import { openDb } from '../src/core/store/db';
+import { FakeDiscord } from '../test/bots/discord/fake-discord';
+import { startFakeSlack } from '../test/bots/slack/fake-slack';
 import { repoPath, SHARED } from './lib/dataset';
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { subscriptions: { type: 'string', default: '1000' } } });
@@ -41,9 +43,14 @@ const mixes: Array<{ targets: Target[]; countries: string[] }> = [
 const platforms = ['slack', 'discord'];
 for (let i = 0; i < SUBSCRIPTIONS; i++) {
   const mix = mixes[i % mixes.length]!;
-  store.subscribe({ platform: platforms[i % 2]!, channel: `C${i}`, targets: mix.targets, kinds: ['added', 'removed', 'changed', 'suspended'], countries: mix.countries, health: false });
+  store.subscribe({ platform: platforms[i % 2]!, channel: channelOf(i), targets: mix.targets, kinds: ['added', 'removed', 'changed', 'suspended'], countries: mix.countries, health: false });
 }
-for (let i = 0; i < SUBSCRIPTIONS; i += 10) store.addWatch(platforms[i % 2]!, `C${i}`, i % 20 === 0 ? 'Rheinmetall' : 'Juhang Aviation');
+for (let i = 0; i < SUBSCRIPTIONS; i += 10) store.addWatch(platforms[i % 2]!, channelOf(i), i % 20 === 0 ? 'Rheinmetall' : 'Juhang Aviation');
+
+/** Slack channel ids look like C0123; Discord's are snowflakes. */
+function channelOf(i: number): string {
+  return i % 2 === 0 ? `C${String(i).padStart(6, '0')}` : String(1_300_000_000_000_000_000n + BigInt(i));
+}
 
 log('refreshing timeline t1');
 const r0 = performance.now();
@@ -58,36 +65,37 @@ const routeMs = performance.now() - t0;
 const queued = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox').get()!.n;
 const pairs = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n;
 
-// The fake platforms: answer every post at once, as a healthy API would.
-let received = 0;
-const server = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    received++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true,"ts":"1.1","id":"1"}');
-  });
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const httpSink = (platform: string): AlertSink => ({
-  platform,
-  async deliver(channel, reply, key) {
-    const res = await fetch(`${url}/${platform}/${channel}`, { method: 'POST', body: JSON.stringify({ key, blocks: reply.blocks }) });
-    return res.ok ? { ok: true } : { ok: false, permanent: false, reason: `HTTP ${res.status}` };
-  },
-});
-const worker = new DeliveryWorker(db, { sinks: new Map(platforms.map((p) => [p, httpSink(p)])) });
+// The fake platforms of the tests: they answer every post at once, as healthy APIs would.
+const slackFake = await startFakeSlack({ admins: new Set() });
+const discordFake = await FakeDiscord.start();
+const sinks = new Map<string, AlertSink>([
+  ['slack', SlackSink.create({ token: 'xoxb-bench', apiUrl: slackFake.apiUrl })],
+  ['discord', new DiscordSink({ token: 'bench-token.discord', apiUrl: discordFake.api })],
+]);
+const worker = new DeliveryWorker(db, { sinks });
 log(`draining ${queued} messages`);
 const d0 = performance.now();
-const drained = await worker.drain();
+const drained = { delivered: 0, retried: 0, failed: 0 };
+// Drain until the outbox is empty: rate-limited messages (Discord's 50 requests/s) wait for their Retry-After.
+for (;;) {
+  const pass = await worker.drain();
+  drained.delivered += pass.delivered;
+  drained.retried += pass.retried;
+  drained.failed += pass.failed;
+  const next = db.prepare<[], { at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state IN ('pending', 'sending')").get()!.at;
+  if (!next) break;
+  await new Promise((r) => setTimeout(r, Math.max(5, Date.parse(next) - Date.now())));
+}
 const drainMs = performance.now() - d0;
-server.close();
+const received = slackFake.calls.filter((c) => c.method === 'chat.postMessage').length + discordFake.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/messages$/.test(r.path)).length;
+await slackFake.close();
+await discordFake.close();
 db.close();
 
 const out = [
   `Alert benchmark: ${SUBSCRIPTIONS} subscriptions (${platforms.join(' + ')}; every list / side cn / SDN / side us in CN+HK; watch terms on 1 in 10)`,
   `refresh t0 -> t1: ${events} events in ${(refreshMs / 1000).toFixed(2)} s`,
   `routing: ${events} events x ${SUBSCRIPTIONS} subscriptions in ${routeMs.toFixed(0)} ms = ${Math.round((events * SUBSCRIPTIONS) / (routeMs / 1000)).toLocaleString('en-US')} event-subscription pairs/s (${Math.round(events / (routeMs / 1000)).toLocaleString('en-US')} events/s); ${pairs.toLocaleString('en-US')} deliveries claimed in ${queued} messages (digests), ${routed.subscriptions} subscriptions with news`,
-  `drain: ${drained.delivered} messages delivered to the fake platforms (${received} requests) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} retried, ${drained.failed} failed`,
+  `drain: ${drained.delivered} messages delivered to the fake Slack and Discord APIs (${received} posts) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} attempts deferred by rate limits or errors, ${drained.failed} failed`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

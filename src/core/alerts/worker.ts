@@ -43,6 +43,8 @@ export interface DrainReport {
 export class DeliveryWorker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<DrainReport>;
+  /** A platform that said "slow down" (a 429) gets nothing more until then. */
+  private readonly platformPausedUntil = new Map<string, number>();
   private readonly q;
 
   constructor(
@@ -64,6 +66,7 @@ export class DeliveryWorker {
         'INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES (?, ?, ?, ?, ?)',
       ),
       sending: db.prepare<[], OutboxRow>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY id"),
+      uncount: db.prepare<[number]>('UPDATE outbox SET attempts = attempts - 1 WHERE id = ?'),
       unsend: db.prepare<[number]>("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'"),
     };
   }
@@ -106,8 +109,9 @@ export class DeliveryWorker {
     await this.recover();
     const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
     for (;;) {
-      const now = this.now().toISOString();
-      const due = this.q.heads.all().filter((r) => r.next_attempt_at <= now);
+      const nowMs = this.now().getTime();
+      const now = new Date(nowMs).toISOString();
+      const due = this.q.heads.all().filter((r) => r.next_attempt_at <= now && (this.platformPausedUntil.get(r.platform) ?? 0) <= nowMs);
       if (!due.length) return report;
       // One message per channel at a time keeps each channel's messages in order; a few channels at once.
       for (let i = 0; i < due.length; i += CONCURRENCY) await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
@@ -141,7 +145,13 @@ export class DeliveryWorker {
       return;
     }
     const maxAttempts = this.options.maxAttempts ?? 8;
-    if (result.permanent || attempts >= maxAttempts) {
+    // Being told to wait (a rate limit) is not a failed attempt: it never counts towards giving up.
+    const rateLimited = result.retryAfterMs !== undefined;
+    if (rateLimited) {
+      this.q.uncount.run(row.id);
+      this.platformPausedUntil.set(row.platform, Math.max(this.platformPausedUntil.get(row.platform) ?? 0, this.now().getTime() + result.retryAfterMs!));
+    }
+    if (result.permanent || (!rateLimited && attempts >= maxAttempts)) {
       const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts: ${result.reason}`;
       this.db.transaction(() => {
         this.q.fail.run(reason, row.id);

@@ -137,6 +137,20 @@ describe('delivery faults', () => {
     expect(sink.sent.map((s) => s.reply.summary)).toEqual(['m0', 'm1']);
   });
 
+  it('never gives up on a message for being rate limited, and holds the whole platform until Retry-After', async () => {
+    const db = await queued('ratelimits', 2);
+    let now = new Date('2026-11-21T10:00:00Z');
+    const sink = new RecordingSink('slack', (n) => (n <= 3 ? { ok: false, permanent: false, reason: 'ratelimited', retryAfterMs: 1000 } : { ok: true }));
+    const worker = new DeliveryWorker(db, { sinks: new Map([['slack', sink]]), now: () => now, maxAttempts: 2 });
+    for (let i = 0; i < 3; i++) {
+      await worker.drain();
+      now = new Date(now.getTime() + 1000);
+    }
+    await worker.drain();
+    expect(sink.sent.map((s) => s.reply.summary)).toEqual(['m0', 'm1']);
+    expect(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'delivered'").get()!.n).toBe(2);
+  });
+
   it('treats a platform that hangs past the timeout as a temporary failure', async () => {
     const db = await queued('hang', 1);
     const sink: AlertSink = { platform: 'slack', deliver: () => new Promise(() => {}) };
