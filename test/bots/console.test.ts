@@ -77,7 +77,7 @@ describe('console adapter through pipes (npm start)', () => {
     } catch (err) {
       child.kill();
       const { out: o, err: e } = await done;
-      throw new Error(`${(err as Error).message}; the console printed:\n${o}\nand on stderr:\n${e}`);
+      throw new Error(`${(err as Error).message}; the console printed:\n${o}\nand on stderr:\n${e}`, { cause: err });
     }
     child.stdin!.end('recent 30\n');
     const result = await done;
