@@ -6,6 +6,7 @@ import { ParseError, type FetchedDocument } from '../../../src/core/sources/type
 import { folderDocs, input } from '../../helpers/docs';
 import { fixturePath } from '../../helpers/shared';
 import { measure, NOTICES_DIR, type MeasureReport } from './cn-notices.measure';
+import { perList } from '../../helpers/records';
 
 const parse = (documents: FetchedDocument[], lists?: string[]) =>
   parseCnNotices(input({ format: 'cn-notices', location: NOTICES_DIR, ...(lists ? { lists: lists as never } : {}) }, documents));
@@ -18,12 +19,6 @@ const fixture = (name: string, as?: string, contentType?: string): FetchedDocume
 
 function byCitation(records: SourceRecord[], citation: string): SourceRecord[] {
   return records.filter((r) => r.designations.some((d) => d.citation === citation));
-}
-
-function perList(records: SourceRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) for (const d of r.designations) out[d.list] = (out[d.list] ?? 0) + 1;
-  return out;
 }
 
 describe('cn-notices on the real announcement folder', () => {

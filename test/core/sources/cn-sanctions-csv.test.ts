@@ -6,6 +6,7 @@ import { cnListCode, cnNoticeCitation, parseCnSanctionsCsv, suspensionUntil } fr
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath } from '../../helpers/shared';
+import { keyed as byKey, perList } from '../../helpers/records';
 
 const DIR = 'china_lists/opensanctions_cn_sanctions';
 const FILES = {
@@ -23,18 +24,6 @@ const real = {
   t1: parseFile(rawPath(FILES.t1)),
   t2: parseFile(rawPath(FILES.t2)),
 };
-
-function byKey(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
-}
-
-function perList(records: SourceRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) for (const d of r.designations) out[d.list] = (out[d.list] ?? 0) + 1;
-  return out;
-}
 
 describe('cn-sanctions-csv on the real sheets', () => {
   it('reads every row: 610 / 589 / 603 rows, one record per designation event', () => {

@@ -9,6 +9,7 @@ import { citationParts, cleanText, cslList, idsEntryOrder, namesInName, parseIds
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath, SOURCES_DIR } from '../../helpers/shared';
+import { keyed, perList } from '../../helpers/records';
 
 const FULL = rawPath('csl/2022-04_full/consolidated.csv');
 const SAMPLE_2025 = rawPath('csl/2025_sample/consolidated.csv');
@@ -20,18 +21,6 @@ function parseFile(path: string, lists?: ListCode[]): SourceRecord[] {
 
 function parseText(text: string | Buffer, lists?: ListCode[], name = 'test.csv'): SourceRecord[] {
   return parseCslCsv(input({ format: 'csl-csv', lists }, [textDoc(name, text)]));
-}
-
-function keyed(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
-}
-
-function perList(records: SourceRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) for (const d of r.designations) out[d.list] = (out[d.list] ?? 0) + 1;
-  return out;
 }
 
 /** Rows per list, counted straight from the file (csv-parse + the source mapping), before any merging. */

@@ -7,6 +7,7 @@ import { parseCslJson } from '../../../src/core/sources/csl-json';
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath } from '../../helpers/shared';
+import { keyed, perList } from '../../helpers/records';
 
 const API = 'csl/2015_api_results_sample_govwizely';
 const FILES = ['dpl', 'dtc', 'el', 'fse', 'isn', 'plc', 'sdn', 'ssi', 'uvl'] as const;
@@ -17,18 +18,6 @@ function parseFiles(paths: string[], lists?: ListCode[]): SourceRecord[] {
 
 function parseText(text: string, lists?: ListCode[], name = 'test.json'): SourceRecord[] {
   return parseCslJson(input({ format: 'csl-json', lists }, [textDoc(name, text)]));
-}
-
-function keyed(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
-}
-
-function perList(records: SourceRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) for (const d of r.designations) out[d.list] = (out[d.list] ?? 0) + 1;
-  return out;
 }
 
 describe('csl-json on the 2015 API result samples (9 files, 54 results)', () => {

@@ -6,17 +6,12 @@ import { listFromText, parseEntitiesJson, parseFederalRegister } from '../../../
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath } from '../../helpers/shared';
+import { keyed } from '../../helpers/records';
 
 const NSF = 'nsfreg_restricted_entities_2026-07';
 
 function parseFile(path: string, list?: ListCode, lists?: ListCode[]): SourceRecord[] {
   return parseEntitiesJson(input({ format: 'entities-json', list, lists }, [fileDoc(path)]));
-}
-
-function keyed(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
 }
 
 describe('entities-json on the BIS Entity List (nsfreg, 3,409 entries)', () => {

@@ -6,15 +6,10 @@ import { parseFtmJson } from '../../../src/core/sources/ftm-json';
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath } from '../../helpers/shared';
+import { keyed } from '../../helpers/records';
 
 function parseFile(path: string, list: ListCode = 'US-OFAC-SDN'): SourceRecord[] {
   return parseFtmJson(input({ format: 'ftm-json', list }, [fileDoc(path)]));
-}
-
-function keyed(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
 }
 
 const DELTA = 'opensanctions/delta_sanctions_2024-05-27_28';

@@ -12,6 +12,7 @@ import type { FetchedDocument } from '../../../src/core/sources/types';
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath } from '../../helpers/shared';
+import { keyed } from '../../helpers/records';
 
 const SDN_2021 = 'ofac_sdn/2021-07_full_set';
 const SDN_2025_PARTIAL = 'ofac_sdn/2025-12_partial_no_sdn_csv';
@@ -29,12 +30,6 @@ function parse(path: string, options: { list?: ListCode; lists?: ListCode[] } & 
   if (options.addresses) extras.addresses = fileDoc(options.addresses);
   if (options.comments) extras.comments = fileDoc(options.comments);
   return parseOfacCsv(input({ format: 'ofac-csv', list: options.list, lists: options.lists }, [fileDoc(path)], extras));
-}
-
-function keyed(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
 }
 
 function listCounts(records: SourceRecord[]): Record<string, number> {

@@ -8,18 +8,13 @@ import { listOfEnhancedName, parseOfacEnhancedXml } from '../../../src/core/sour
 import { ParseError } from '../../../src/core/sources/types';
 import { fileDoc, input, textDoc } from '../../helpers/docs';
 import { fixturePath, rawPath, SOURCES_DIR } from '../../helpers/shared';
+import { keyed } from '../../helpers/records';
 
 const CONS_XML = rawPath('ofac_consolidated_non_sdn/2025-01-10_enhanced_xml/CONS_ENHANCED.XML');
 const NON_SDN: ListCode[] = ['US-OFAC-CMIC', 'US-OFAC-SSI', 'US-OFAC-PLC', 'US-OFAC-MBS', 'US-OFAC-CAPTA', 'US-OFAC-FSE'];
 
 function parse(path: string, options: { list?: ListCode; lists?: ListCode[] } = {}): SourceRecord[] {
   return parseOfacEnhancedXml(input({ format: 'ofac-enhanced-xml', ...options }, [fileDoc(path)]));
-}
-
-function keyed(records: SourceRecord[], key: string): SourceRecord {
-  const r = records.find((x) => x.key === key);
-  if (!r) throw new Error(`no record ${key}`);
-  return r;
 }
 
 function byName(records: SourceRecord[], name: string): SourceRecord {
