@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_REFRESH_CRON, loadConfig } from '../../src/core/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, DEFAULT_REFRESH_CRON, EnvSchema, loadConfig } from '../../src/core/config';
+import { REPO_ROOT } from '../helpers/shared';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -47,5 +50,17 @@ describe('loadConfig', () => {
     expect(c.SLACK_PORT).toBe(0);
     expect(c.AUDIT_LOOKUPS).toBe(false);
     expect(c.REFRESH_CRON).toBe('*/5 * * * *');
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the configuration reads, each with a comment above it', () => {
+    const text = readFileSync(join(REPO_ROOT, '.env.example'), 'utf8').split('\n');
+    for (const name of Object.keys(EnvSchema.shape)) {
+      const at = text.findIndex((l) => l.startsWith(`${name}=`));
+      expect(at, `${name} is missing from .env.example`).toBeGreaterThan(0);
+      expect(text[at - 1], `${name} has no comment`).toMatch(/^#/);
+    }
+    expect(loadConfig(Object.fromEntries(text.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string])))).toBeTruthy();
   });
 });
