@@ -49,10 +49,6 @@ class Quarantine extends Error {}
 
 const running = new Set<string>();
 
-export function isRefreshing(sourceId: string): boolean {
-  return running.has(sourceId);
-}
-
 export async function refreshSources(db: Db, sources: SourceConfig[], options: RefreshOptions = {}): Promise<SourceRefreshResult[]> {
   const results: SourceRefreshResult[] = [];
   for (const source of sources) {

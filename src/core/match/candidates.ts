@@ -144,16 +144,11 @@ export class CandidateFinder {
   }
 
   /**
-   * Candidate names for the expanded query tokens, best partial evidence first. The rarest tokens seed
-   * the candidates (their postings, up to a budget); commoner tokens then only add evidence to those
-   * seeds, probed through the (token, name) key, so a query costs about the same however common its
-   * other words are.
+   * Candidate name ids for the expanded query tokens, best partial evidence first, at most MAX_CANDIDATES.
+   * The rarest tokens seed the candidates (their postings, up to a budget); commoner tokens then only add
+   * evidence to those seeds, probed through the (token, name) key, so a query costs about the same however
+   * common its other words are.
    */
-  find(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): CandidateName[] {
-    return this.load(this.evidence(expanded, compact));
-  }
-
-  /** Name ids with their partial evidence, best first, at most MAX_CANDIDATES. */
   evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): number[] {
     const evidence = new Map<number, number>();
     const all = expanded.flatMap((e) => e.matches.map((m) => ({ ...m, weight: e.weight })));

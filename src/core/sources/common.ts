@@ -153,10 +153,6 @@ export function stableKey(...parts: Array<string | undefined>): string {
   return `${key.slice(0, 160)}#${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
 }
 
-export function shortHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 10);
-}
-
 /**
  * Validate raw parser output and merge records that share a key (the same entry printed twice):
  * names, countries, addresses, identifiers and designations are united. `where` names the input in errors.

@@ -25,20 +25,6 @@ export interface SourceRow {
   next_run_at: string | null;
 }
 
-export interface RefreshRow {
-  id: number;
-  source_id: string;
-  started_at: string;
-  finished_at: string | null;
-  outcome: RefreshOutcome;
-  records: number | null;
-  added: number;
-  removed: number;
-  changed: number;
-  suspended: number;
-  content_hash: string | null;
-  message: string | null;
-}
 
 export interface RefreshCounts {
   records?: number;
@@ -74,8 +60,6 @@ export class SourceStore {
         "UPDATE sources SET last_attempt_at = @now, last_success_at = @now, status = 'ok', last_error = NULL WHERE id = @id",
       ),
       fail: db.prepare('UPDATE sources SET status = @status, last_attempt_at = @now, last_error = @message WHERE id = @id'),
-      recent: db.prepare<[string, number], RefreshRow>('SELECT * FROM refreshes WHERE source_id = ? ORDER BY id DESC LIMIT ?'),
-      lastRefresh: db.prepare<[], RefreshRow>('SELECT * FROM refreshes ORDER BY id DESC LIMIT 1'),
     };
   }
 
@@ -136,9 +120,5 @@ export class SourceStore {
     this.db.transaction(() => {
       for (const [id, at] of next) update.run(at, id);
     }).immediate();
-  }
-
-  recentRefreshes(sourceId: string, limit = 10): RefreshRow[] {
-    return this.q.recent.all(sourceId, limit);
   }
 }
