@@ -19,6 +19,7 @@ import { auditTrail, currentUser, recordLookup } from './core/audit';
 import { listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
+import { shownTime } from './core/time';
 import { lookup, type LookupOptions, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
@@ -281,7 +282,7 @@ function eventsCommand(args: string[], io: CliIO): number {
       io.out(since.data ? `No events after ${since.data}.` : 'No events yet: the first refresh of a source is its baseline.');
       return 0;
     }
-    io.out(table(['id', 'at', 'kind', 'list', 'name', 'detail'], events.map((e) => [e.id, e.at.slice(0, 19).replace('T', ' '), e.kind, e.list, e.name, describeDetail(e.detail)]), ['r']));
+    io.out(table(['id', 'at', 'kind', 'list', 'name', 'detail'], events.map((e) => [e.id, shownTime(e.at, 'second'), e.kind, e.list, e.name, describeDetail(e.detail)]), ['r']));
     return 0;
   });
 }
@@ -310,7 +311,7 @@ function listsCommand(args: string[], io: CliIO): number {
     io.out(
       table(
         ['list', 'side', 'name', 'active', 'suspended', 'removed', 'sources', 'last refresh'],
-        summaries.map((s) => [s.list, s.side, s.name, thousands(s.active), s.suspended || '', s.removed || '', s.sources.join(', ') || '-', s.last_refresh?.slice(0, 16).replace('T', ' ') ?? 'never']),
+        summaries.map((s) => [s.list, s.side, s.name, thousands(s.active), s.suspended || '', s.removed || '', s.sources.join(', ') || '-', shownTime(s.last_refresh, 'minute', 'never')]),
         ['l', 'l', 'l', 'r', 'r', 'r'],
       ),
     );
@@ -337,7 +338,7 @@ function statusCommand(args: string[], io: CliIO): number {
     io.out(
       table(
         ['source', 'status', 'records', 'last success', 'last change', 'next run', 'problem'],
-        sources.map((s) => [s.id, s.status, thousands(s.record_count), s.last_success_at?.slice(0, 16).replace('T', ' ') ?? 'never', s.last_change_at?.slice(0, 16).replace('T', ' ') ?? '', s.next_run_at?.slice(0, 16).replace('T', ' ') ?? '', s.last_error ?? '']),
+        sources.map((s) => [s.id, s.status, thousands(s.record_count), shownTime(s.last_success_at, 'minute', 'never'), shownTime(s.last_change_at), shownTime(s.next_run_at), s.last_error ?? '']),
         ['l', 'l', 'r'],
       ),
     );
@@ -364,7 +365,7 @@ function auditCommand(args: string[], io: CliIO): number {
     io.out(
       table(
         ['id', 'at', 'platform', 'who', 'where', 'query', 'top result', 'data'],
-        entries.map((e) => [e.id, e.at.slice(0, 19).replace('T', ' '), e.platform, e.actor ?? '', e.place ?? '', e.query, e.results[0] ? `${e.results[0].name} (${e.results[0].score})` : 'no match', `v${e.datasetVersion}`]),
+        entries.map((e) => [e.id, shownTime(e.at, 'second'), e.platform, e.actor ?? '', e.place ?? '', e.query, e.results[0] ? `${e.results[0].name} (${e.results[0].score})` : 'no match', `v${e.datasetVersion}`]),
         ['r'],
       ),
     );

@@ -7,6 +7,7 @@ import { describeTargets, SubscriptionStore, type Target } from '../alerts/subsc
 import { listSummaries } from '../catalog';
 import { listInfo } from '../lists';
 import { metrics } from '../ops/metrics';
+import { shownTime } from '../time';
 import { lookup, partyById } from '../lookup';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
@@ -164,7 +165,7 @@ function subscriptionsReply(ctx: CommandContext): Reply {
     { label: 'Source-health notices', value: sub?.health ? 'yes' : 'no' },
     { label: 'Watch terms', value: terms.length ? terms.join('; ') : 'none' },
   ];
-  if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${sub.pausedAt?.slice(0, 16).replace('T', ' ')}); subscribe again to resume` });
+  if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${shownTime(sub.pausedAt)}); subscribe again to resume` });
   return { blocks: [{ type: 'heading', text: 'Alerts in this channel' }, { type: 'fields', fields }], summary: `Follows ${fields[0]!.value}`, private: true };
 }
 
@@ -173,7 +174,7 @@ function listsReply(ctx: CommandContext): Reply {
     s.list,
     listInfo(s.list).nameZh ? `${s.name} ${listInfo(s.list).nameZh}` : s.name,
     String(s.active),
-    s.last_refresh ? s.last_refresh.slice(0, 16).replace('T', ' ') : 'never',
+    shownTime(s.last_refresh, 'minute', 'never'),
   ]);
   return { blocks: [{ type: 'heading', text: 'Lists covered' }, { type: 'table', headers: ['code', 'list', 'in force', 'refreshed'], rows }], summary: `${rows.length} lists`, private: true };
 }
@@ -181,13 +182,12 @@ function listsReply(ctx: CommandContext): Reply {
 function statusReply(ctx: CommandContext): Reply {
   const sources = new SourceStore(ctx.db).all();
   if (!sources.length) return textReply('No source has been refreshed yet.');
-  const when = (t: string | null) => (t ? t.slice(0, 16).replace('T', ' ') : '');
   const rows = sources.map((s) => [
     s.id,
     s.status,
     String(s.record_count),
-    when(s.last_success_at) || 'never',
-    when(s.next_run_at),
+    shownTime(s.last_success_at, 'minute', 'never'),
+    shownTime(s.next_run_at),
     s.last_error ?? '',
   ]);
   const bad = sources.filter((s) => s.status === 'quarantined' || s.status === 'failed');
