@@ -49,28 +49,38 @@ class Quarantine extends Error {}
 
 const running = new Set<string>();
 
+/**
+ * Refresh several sources; the parties (which records are the same party) are rebuilt once at the end, not
+ * after each source: a source applied in between is found by lookup with its records as parties of their own.
+ */
 export async function refreshSources(db: Db, sources: SourceConfig[], options: RefreshOptions = {}): Promise<SourceRefreshResult[]> {
   const results: SourceRefreshResult[] = [];
   for (const source of sources) {
     options.onStart?.(source);
-    const result = await refreshSource(db, source, options);
+    const result = await refreshGuarded(db, source, options, false);
     options.onResult?.(result);
     results.push(result);
   }
+  if (results.some((r) => r.outcome === 'applied')) rebuildParties(db);
   return results;
 }
 
 export async function refreshSource(db: Db, source: SourceConfig, options: RefreshOptions = {}): Promise<SourceRefreshResult> {
+  return refreshGuarded(db, source, options, true);
+}
+
+async function refreshGuarded(db: Db, source: SourceConfig, options: RefreshOptions, parties: boolean): Promise<SourceRefreshResult> {
   if (running.has(source.id)) throw new Error(`source ${source.id} is already being refreshed`);
   running.add(source.id);
   try {
-    return await refreshOnce(db, source, options);
+    return await refreshOnce(db, source, options, parties);
   } finally {
     running.delete(source.id);
   }
 }
 
-async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions): Promise<SourceRefreshResult> {
+/** `parties`: rebuild the parties in the transaction that applies the snapshot. */
+async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions, parties: boolean): Promise<SourceRefreshResult> {
   const clock = options.now ?? (() => new Date());
   const started = Date.now();
   const sources = new SourceStore(db);
@@ -163,7 +173,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       changed: changedAnything,
     });
     if (changedAnything) {
-      rebuildParties(db);
+      if (parties) rebuildParties(db);
       bumpDatasetVersion(db);
     }
     sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
