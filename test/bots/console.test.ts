@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,26 +9,9 @@ import type { DataHandle } from '../../src/core/dataset';
 import { refreshSources } from '../../src/core/refresh';
 import { loadSourcesFile } from '../../src/core/sources/config';
 import { openDb } from '../../src/core/store/db';
-import { REPO_ROOT, SOURCES_DIR } from '../helpers/shared';
+import { SOURCES_DIR } from '../helpers/shared';
+import { startBot } from '../helpers/start-bot';
 import { tempDir } from '../helpers/tmp';
-
-/** Run the real `npm start` entry (bin/main.js) with piped stdin; resolve when it exits. */
-function start(env: NodeJS.ProcessEnv, onOutput?: (all: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/main.js')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', REFRESH_CRON: '0 0 1 1 *', ALERT_POLL_MS: '200', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-    onOutput?.(out, child);
-  });
-  child.stderr!.on('data', (d) => (err += d));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-  return { child, done };
-}
 
 const waitFor = async (check: () => boolean, ms = 90_000) => {
   const until = Date.now() + ms;
@@ -45,7 +27,7 @@ describe('console adapter through pipes (npm start)', () => {
   it('answers from the bundled seed, says so, and exits when the input ends, when no source can be reached', async () => {
     const offline = join(dir, 'offline.json');
     writeFileSync(offline, JSON.stringify({ sources: [{ id: 'us-ofac-sdn', format: 'ofac-csv', list: 'US-OFAC-SDN', location: 'http://127.0.0.1:9/sdn.csv', timeout_ms: 2000 }] }));
-    const { child, done } = start({ SANCTIONS_DB: join(dir, 'seeded.db'), SANCTIONS_SOURCES: offline });
+    const { child, done } = startBot({ SANCTIONS_DB: join(dir, 'seeded.db'), SANCTIONS_SOURCES: offline });
     child.stdin!.end('lookup Hikvision\nstatus\n');
     const { code, out, err } = await done;
     expect(code).toBe(0);
@@ -59,14 +41,13 @@ describe('console adapter through pipes (npm start)', () => {
   it('loads the sources on a first run, subscribes, and prints an alert when a refresh (another process) brings changes', async () => {
     const db = join(dir, 'timeline.db');
     let alerted = false;
-    const { child, done } = start({ SANCTIONS_DB: db, SANCTIONS_SOURCES: join(SOURCES_DIR, 'timeline-t0.json') }, (all) => {
-      alerted ||= /^Alert$/m.test(all) && /Rheinmetall AG/.test(all);
-    });
+    const { child, out, done } = startBot(
+      { SANCTIONS_DB: db, SANCTIONS_SOURCES: join(SOURCES_DIR, 'timeline-t0.json') },
+      { onOutput: (all) => (alerted ||= /^Alert$/m.test(all) && /Rheinmetall AG/.test(all)) },
+    );
     child.stdin!.write('subscribe cn\n');
     child.stdin!.write('subscriptions\n');
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    await waitFor(() => /Follows: Beijing's lists/.test(out));
+    await waitFor(() => /Follows: Beijing's lists/.test(out()));
     // A refresh of the next snapshot, as cron would run it: another connection to the same database.
     const other = openDb(db);
     const refreshed = await refreshSources(other, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json')));

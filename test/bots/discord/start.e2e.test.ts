@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ApplicationCommandOptionType, GatewayDispatchEvents } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +5,8 @@ import { LOOKUP_COMMAND } from '../../../src/bots/discord/commands';
 import { refreshSources } from '../../../src/core/refresh';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb } from '../../../src/core/store/db';
-import { REPO_ROOT, SOURCES_DIR } from '../../helpers/shared';
+import { SOURCES_DIR } from '../../helpers/shared';
+import { startBot } from '../../helpers/start-bot';
 import { tempDir } from '../../helpers/tmp';
 import { FakeDiscord } from './fake-discord';
 import { slash } from './payloads';
@@ -20,25 +20,18 @@ describe('npm start with Discord credentials', () => {
     await refreshSources(handle, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json')));
     handle.close();
     const fake = await FakeDiscord.start();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/main.js')], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
+    const { child, err, done } = startBot(
+      {
         SANCTIONS_DB: db,
         SANCTIONS_SOURCES: join(SOURCES_DIR, 'timeline-t1.json'),
         DISCORD_TOKEN: 'test-token.discord',
         DISCORD_APPLICATION_ID: fake.applicationId,
         DISCORD_API_URL: fake.api,
-        REFRESH_CRON: '0 0 1 1 *',
-        LOG_LEVEL: 'silent',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      { stdin: 'ignore' },
+    );
     try {
-      await fake.waitFor(() => /Discord: logged in/.test(err), 90_000);
+      await fake.waitFor(() => /Discord: logged in/.test(err()), 90_000);
       const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [{ name: 'name', type: ApplicationCommandOptionType.String, value: 'Rheinmetall' }] });
       fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
       const edit = await fake.waitFor(() => fake.requests.find((r) => r.method === 'PATCH' && r.path.includes(`/webhooks/${fake.applicationId}/${payload.token}/messages/@original`)), 60_000);
@@ -46,7 +39,7 @@ describe('npm start with Discord credentials', () => {
       expect(fake.requests.filter((r) => r.method === 'PUT' && /\/commands$/.test(r.path))).toEqual([]);
     } finally {
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect((await done).code).toBe(0);
       await fake.close();
     }
   }, 180_000);

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refreshSources } from '../../../src/core/refresh';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb } from '../../../src/core/store/db';
-import { REPO_ROOT, SOURCES_DIR } from '../../helpers/shared';
+import { SOURCES_DIR } from '../../helpers/shared';
+import { startBot } from '../../helpers/start-bot';
 import { tempDir } from '../../helpers/tmp';
 import { postToBot, startFakeSlack, waitFor } from './fake-slack';
 
@@ -28,26 +28,19 @@ describe('npm start with Slack credentials', () => {
     const fake = await startFakeSlack({ admins: new Set() });
     const port = await freePort();
     const secret = 'test-signing-secret';
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/main.js')], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
+    const { child, err, done } = startBot(
+      {
         SANCTIONS_DB: db,
         SANCTIONS_SOURCES: join(SOURCES_DIR, 'timeline-t1.json'),
         SLACK_BOT_TOKEN: 'xoxb-test',
         SLACK_SIGNING_SECRET: secret,
         SLACK_API_URL: fake.apiUrl,
         SLACK_PORT: String(port),
-        REFRESH_CRON: '0 0 1 1 *',
-        LOG_LEVEL: 'silent',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      { stdin: 'ignore' },
+    );
     try {
-      await waitFor(() => (/Slack: listening on :\d+/.test(err) ? true : undefined), 90_000);
+      await waitFor(() => (/Slack: listening on :\d+/.test(err()) ? true : undefined), 90_000);
       const body = new URLSearchParams({
         command: '/sanctions',
         text: 'lookup Rheinmetall',
@@ -65,7 +58,7 @@ describe('npm start with Slack credentials', () => {
       expect((await postToBot(port, body, 'application/x-www-form-urlencoded', { secret: 'wrong' })).status).toBe(401);
     } finally {
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect((await done).code).toBe(0);
       await fake.close();
     }
   }, 180_000);
