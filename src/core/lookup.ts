@@ -5,6 +5,7 @@
  */
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
+import { keyName } from './sources/common';
 import type { Db } from './store/db';
 
 export { DEFAULT_THRESHOLD, REVIEW_THRESHOLD };
@@ -189,6 +190,7 @@ class PartyLoader {
   }
 }
 
+/** Names that differ only in case, punctuation or spacing are one alias. */
 function fold(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return keyName(name).replace(/ /g, '');
 }
