@@ -75,7 +75,7 @@ export async function main(): Promise<number> {
 
   let handle: DataHandle;
   try {
-    const first = await openData(config.SANCTIONS_DB, config.SANCTIONS_SOURCES, (total) => {
+    const first = await openData(config.SANCTIONS_DB, sources, (total) => {
       line(`First run: loading the lists from ${config.SANCTIONS_SOURCES} into ${config.SANCTIONS_DB}`);
       return progress(total);
     });

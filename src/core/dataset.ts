@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { refreshSources, type RefreshOptions, type SourceRefreshResult } from './refresh';
-import { loadSourcesFile } from './sources/config';
+import { loadSourcesFile, type SourceConfig } from './sources/config';
 import { openDb, type Db } from './store/db';
 
 export const SEED_SOURCES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../data/seed/sources.json');
@@ -46,10 +46,9 @@ export interface FirstRun {
  * Open the database; when it holds nothing yet, refresh it from the configured sources first, and fall back
  * to the seed when that brings no data (no network, as on an air-gapped machine).
  */
-export async function openData(dbPath: string, sourcesPath: string, firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
+export async function openData(dbPath: string, sources: SourceConfig[], firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
   const db = openDb(dbPath);
   if (recordCount(db) > 0) return { handle: { db, seed: false }, results: [] };
-  const sources = loadSourcesFile(sourcesPath);
   const results = await refreshSources(db, sources, firstRun(sources.length));
   if (recordCount(db) > 0) return { handle: { db, seed: false }, results };
   const seed = await openSeed();
