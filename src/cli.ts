@@ -10,7 +10,7 @@
  *
  * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
@@ -20,7 +20,10 @@ import { listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
-import { lookup, type LookupOptions, type LookupResult } from './core/lookup';
+import { parseCommand } from './core/commands/parse';
+import { entityFromQuestion } from './core/commands/question';
+import { coverageLine, hasListData, type ListCoverage } from './core/coverage';
+import { delistedSince, lookup, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
 import { openDb, StoreError, type Db } from './core/store/db';
@@ -31,6 +34,8 @@ export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Standard input, for `--batch -` (tests hand it in; the process reads fd 0). */
+  stdin?: () => string;
 }
 
 const defaultIO: CliIO = {
@@ -41,12 +46,17 @@ const defaultIO: CliIO = {
 
 class UsageError extends Error {}
 
+/** A screening answer was asked of a database that holds no list data: refuse (exit 3), never "no match". */
+class NoListDataError extends Error {}
+
+export const EXIT = { ok: 0, sourceFailed: 1, usage: 2, noListData: 3 } as const;
+
 const USAGE = `usage: sanctions <command> [options]
 
 commands:
   refresh [--sources FILE]                 fetch, parse and diff every source; a line per source
-  lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
-  lookup --json --batch FILE               one query per line in, one JSON object per line out
+  lookup [--json] [--limit N] [--page N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
+  lookup --json --batch FILE|-             one query per line in (- for stdin), one JSON object per line out
   audit [--json] [--limit N]               the audit trail of recorded lookups, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
@@ -55,7 +65,10 @@ commands:
 
 options for every command:
   --db PATH                                database (default: $SANCTIONS_DB, else var/sanctions.db)
-  -h, --help                               this text`;
+  -h, --help                               this text
+
+exit status: 0 done; 1 a refresh left a source failed or quarantined; 2 usage or configuration error;
+3 no list data loaded (lookup never answers from an empty or missing database, and never creates one)`;
 
 const COMMON = {
   db: { type: 'string' },
@@ -107,6 +120,10 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
       io.err(`sanctions: ${err.message}\n\n${USAGE}`);
       return 2;
     }
+    if (err instanceof NoListDataError) {
+      io.err(`sanctions: ${err.message}`);
+      return EXIT.noListData;
+    }
     if (err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError) {
       io.err(`sanctions: ${err.message}`);
       return 2;
@@ -116,7 +133,27 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
 }
 
 function withDb<T>(path: string, fn: (db: Db) => T): T {
+  if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created): run "npx sanctions refresh --db ${path}" first`);
   const db = openDb(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A database that must already hold list data (lookups, screening): a missing file is never created, and an
+ * empty or never-refreshed one is refused with what to run, so that no answer can say "no match" from nothing.
+ */
+function withListData<T>(path: string, fn: (db: Db) => T): T {
+  const fix = `load the lists first: npx sanctions refresh --db ${path} [--sources FILE] (the bundled seed is a demo, not screening data)`;
+  if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`no list data loaded: there is no database at ${path} (nothing was created); ${fix}`);
+  const db = openDb(path);
+  if (!hasListData(db)) {
+    db.close();
+    throw new NoListDataError(`no list data loaded: the database ${path} holds no list (never refreshed, or every source failed); ${fix}`);
+  }
   try {
     return fn(db);
   } finally {
@@ -166,6 +203,7 @@ function refreshLine(r: SourceRefreshResult, idWidth: number): string {
 
 const LookupArgs = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
   list: z
     .string()
     .optional()
@@ -186,6 +224,7 @@ function lookupCommand(args: string[], io: CliIO): number {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean' },
     limit: { type: 'string' },
+    page: { type: 'string' },
     list: { type: 'string' },
     side: { type: 'string' },
     batch: { type: 'string' },
@@ -193,37 +232,47 @@ function lookupCommand(args: string[], io: CliIO): number {
     audit: { type: 'boolean' },
   });
   if (values.help) return help(io);
-  const parsed = LookupArgs.safeParse({ limit: values.limit, list: values.list, side: values.side });
+  const parsed = LookupArgs.safeParse({ limit: values.limit, page: values.page, list: values.list, side: values.side });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
   // People reading the terminal always see the review band apart; JSON carries it only when asked.
-  const options: LookupOptions = { limit: parsed.data.limit, lists: parsed.data.list, side: parsed.data.side, review: values.review || !values.json };
+  const { limit, page } = parsed.data;
+  const options: LookupOptions = { limit, offset: (page - 1) * limit, lists: parsed.data.list, side: parsed.data.side, review: values.review || !values.json };
   const audit = values.audit ? { platform: 'cli', actor: currentUser(), place: hostname() } : undefined;
-  return withDb(dbPath(values.db, io.env), (db) => {
+  if (values.batch && !values.json) throw new UsageError('--batch needs --json');
+  if (values.batch && positionals.length) throw new UsageError('--batch reads its queries from the file; give no QUERY');
+  const typed = positionals.join(' ').trim();
+  if (!values.batch && !typed) throw new UsageError('lookup needs a QUERY');
+  // Read the input before the database, so that a bad --batch path is a usage error whatever the data.
+  const lines = values.batch ? readBatch(values.batch, io) : [];
+  return withListData(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
-      if (!values.json) throw new UsageError('--batch needs --json');
-      if (positionals.length) throw new UsageError('--batch reads its queries from the file; give no QUERY');
-      const lines = readBatch(values.batch);
       for (const line of lines) {
-        const response = lookup(db, line, options);
+        const response = lookup(db, entityFromQuestion(line), options);
         if (audit && line.trim()) recordLookup(db, audit, response);
         io.out(JSON.stringify(response));
       }
       return 0;
     }
-    const query = positionals.join(' ').trim();
-    if (!query) throw new UsageError('lookup needs a QUERY');
-    const response = lookup(db, query, options);
+    // The same parser as every chat entry point: "sanctions lookup is DJI sanctioned? side:us" looks up DJI on US lists.
+    const command = parseCommand(`lookup ${typed}`);
+    if (command.name !== 'lookup') throw new UsageError(command.name === 'help' && command.problem ? command.problem : 'lookup needs a QUERY');
+    const query = command.query;
+    const response = lookup(db, query, {
+      ...options,
+      ...(command.lists ? { lists: [...new Set([...(options.lists ?? []), ...command.lists])] } : {}),
+      ...(command.side ? { side: command.side } : {}),
+    });
     if (audit) recordLookup(db, audit, response);
     if (values.json) io.out(JSON.stringify(response));
-    else io.out(renderLookup(query, response.results, response.review ?? []));
+    else io.out(renderLookup(response));
     return 0;
   });
 }
 
-function readBatch(path: string): string[] {
+function readBatch(path: string, io: CliIO): string[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = path === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(path, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read --batch file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
@@ -232,10 +281,22 @@ function readBatch(path: string): string[] {
   return lines;
 }
 
-function renderLookup(query: string, results: LookupResult[], review: LookupResult[]): string {
+function renderLookup(response: LookupResponse): string {
+  const { query, results, total, offset } = response;
+  const review = response.review ?? [];
   const out: string[] = [];
-  if (!results.length) out.push(`No match for "${query}" on any list.`);
-  results.forEach((r, i) => out.push(renderParty(r, `${i + 1}.`)));
+  const searched = response.searched.filter((l) => l.freshness !== 'no data');
+  const scope = coverageLine({ lists: response.searched, as_of: response.as_of, warnings: response.warnings });
+  if (!total) {
+    out.push(`No match for "${query}" on the ${searched.length} list${searched.length === 1 ? '' : 's'} searched (${listCodes(searched)}); ${scope.replace(/^.*?, data/, 'data')}.`);
+  } else {
+    const range = results.length < total ? `, showing ${offset + 1}-${offset + results.length} of ${total}` : '';
+    out.push(`${total} match${total === 1 ? '' : 'es'} for "${query}"${range} (${scope}).`);
+  }
+  if (!total && response.outside_filter) out.push(`! Outside the lists searched, "${query}" matches ${response.outside_filter} part${response.outside_filter === 1 ? 'y' : 'ies'}: drop --list/--side (or list:/side:) to see ${response.outside_filter === 1 ? 'it' : 'them'}.`);
+  if (response.warnings.length) out.push(response.warnings.map((w) => `! ${w}`).join('\n'));
+  results.forEach((r, i) => out.push(renderParty(r, `${offset + i + 1}.`)));
+  if (total > offset + results.length) out.push(`${total - offset - results.length} more: add --page ${Math.floor(offset / Math.max(results.length, 1)) + 2} (or a larger --limit).`);
   if (review.length) {
     out.push(`Below the match threshold, worth a look (review):`);
     review.slice(0, 3).forEach((r) => out.push(renderParty(r, '?')));
@@ -243,12 +304,17 @@ function renderLookup(query: string, results: LookupResult[], review: LookupResu
   return out.join('\n\n');
 }
 
+function listCodes(lists: ListCoverage[]): string {
+  return lists.length > 6 ? `${lists.slice(0, 6).map((l) => l.list).join(', ')} and ${lists.length - 6} more` : lists.map((l) => l.list).join(', ');
+}
+
 function renderParty(r: LookupResult, mark: string): string {
   const how = `${r.match.how}${r.match.via ? ` via "${r.match.via}"` : ''}`;
-  const head = `${mark} ${r.name}  [${r.type}${r.countries.length ? `, ${r.countries.join(' ')}` : ''}]  score ${r.score.toFixed(2)}: ${how} match on "${r.match.name}"`;
+  const standing = r.standing === 'delisted' ? `NO LONGER LISTED${delistedSince(r) ? ` since ${delistedSince(r)}` : ''}  ` : r.standing === 'suspended' ? 'SUSPENDED (no designation in force)  ' : '';
+  const head = `${mark} ${standing}${r.name}  [${r.type}${r.countries.length ? `, ${r.countries.join(' ')}` : ''}]  score ${r.score.toFixed(2)}: ${how} match on "${r.match.name}"`;
   const rows = r.designations.map((d) => [
     d.list,
-    d.status + (d.until ? ` until ${d.until}` : ''),
+    d.status + (d.until ? (d.status === 'removed' ? ` ${d.until}` : ` until ${d.until}`) : ''),
     d.since ?? '',
     d.citation ?? '',
     d.url ?? listInfo(d.list).url,

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { run } from '../src/cli';
+import { openData } from '../src/core/dataset';
+import { loadSourcesFile } from '../src/core/sources/config';
+import { openDb } from '../src/core/store/db';
 import { REPO_ROOT, SOURCES_DIR } from './helpers/shared';
 import { tempDir } from './helpers/tmp';
 
@@ -55,7 +58,8 @@ describe('sanctions CLI over the current dataset', () => {
     expect(response.query).toBe('Hikvision');
     expect(response.results.length).toBeGreaterThan(0);
     for (const r of response.results) {
-      expect(Object.keys(r).sort()).toEqual(['aliases', 'countries', 'designations', 'id', 'match', 'name', 'score', 'type']);
+      // The contract's fields, all there (fields may be added, never removed).
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['aliases', 'countries', 'designations', 'id', 'match', 'name', 'score', 'type']));
       expect(r.match).toEqual({ name: expect.any(String), how: expect.any(String) });
       for (const d of r.designations) {
         expect(d).toEqual(expect.objectContaining({ list: expect.any(String), status: expect.stringMatching(/^(active|removed|suspended)$/), source: expect.any(String) }));
@@ -87,7 +91,8 @@ describe('sanctions CLI over the current dataset', () => {
     const { out } = await cli(['lookup', '--db', db, 'Hikvision']);
     expect(out).toMatch(/^1\. .*Hikvision/im);
     expect(out).toContain('US-BIS-EL');
-    expect((await cli(['lookup', '--db', db, 'Heineken N.V.'])).out).toBe('No match for "Heineken N.V." on any list.');
+    const miss = (await cli(['lookup', '--db', db, 'Heineken N.V.'])).out;
+    expect(miss).toMatch(/^No match for "Heineken N\.V\." on the 19 lists searched \(US-BIS-EL, .*\); data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$/);
   });
 
   it('lookup --review --json adds the review band; the text output shows it apart', async () => {
@@ -120,6 +125,7 @@ describe('sanctions CLI over the current dataset', () => {
     [['lookup', '--side', 'eu', 'x'], /--side: must be us or cn/],
     [['lookup', '--limit', '0', 'x'], /--limit: /],
     [['lookup', '--batch', 'f'], /--batch needs --json/],
+    [['lookup', '--page', '0', 'x'], /--page: /],
     [['lookup'], /lookup needs a QUERY/],
     [['events', '--since', 'yesterday'], /--since: must be an event id/],
     [['lookup', '--bogus', 'x'], /Unknown option '--bogus'/],
@@ -158,5 +164,118 @@ describe('sanctions events', () => {
     const later = (await cli(['events', '--json', '--since', String(all[300].id), '--db', db])).lines;
     expect(later).toHaveLength(all.length - 301);
     expect((await cli(['events', '--db', db])).out).toMatch(/added\s+CN-MOFCOM-ECL\s+Rheinmetall AG/);
+  });
+});
+
+describe('a lookup never answers from no data (issue 10, seen 1)', () => {
+  const dir = tempDir();
+
+  it.each([
+    [['Hikvision']],
+    [['--json', 'Hikvision']],
+  ])('refuses %j on a missing database with exit 3, and creates neither the file nor its folder', async (args) => {
+    const path = join(dir, 'no', 'such', 'dir', 'x.db');
+    const { code, out, err } = await cli(['lookup', '--db', path, ...args]);
+    expect(code).toBe(3);
+    expect(out).toBe('');
+    expect(err).toMatch(/no list data loaded: there is no database at .*x\.db \(nothing was created\).*sanctions refresh/);
+    expect(existsSync(join(dir, 'no'))).toBe(false);
+  });
+
+  it('refuses --batch on a missing database too, and prints no result line', async () => {
+    const file = join(dir, 'q.txt');
+    writeFileSync(file, 'Hikvision\nDJI\n');
+    const path = join(dir, 'missing.db');
+    const { code, out } = await cli(['lookup', '--json', '--batch', file, '--db', path]);
+    expect(code).toBe(3);
+    expect(out).toBe('');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a database that exists but was never refreshed (or whose every source failed)', async () => {
+    const path = join(dir, 'empty.db');
+    openDb(path).close();
+    const text = await cli(['lookup', '--db', path, 'Hikvision']);
+    expect(text.code).toBe(3);
+    expect(text.err).toMatch(/no list data loaded: the database .*empty\.db holds no list/);
+    const batch = join(dir, 'one.txt');
+    writeFileSync(batch, 'Hikvision\n');
+    expect((await cli(['lookup', '--json', '--batch', batch, '--db', path])).code).toBe(3);
+  });
+
+  it('refuses the database a seed-only first start left behind, where the console answers from the seed', async () => {
+    const path = join(dir, 'first-run.db');
+    // A first start with no reachable source: every source fails, the database stays empty, the console uses the seed.
+    const unreachable = join(dir, 'unreachable.json');
+    writeFileSync(unreachable, JSON.stringify({ sources: [{ id: 'sdn', format: 'ofac-csv', list: 'US-OFAC-SDN', location: 'http://127.0.0.1:9/sdn.csv', timeout_ms: 500 }] }));
+    const first = await openData(path, loadSourcesFile(unreachable));
+    expect(first.handle.seed).toBe(true);
+    first.handle.db.close();
+    first.handle.main?.close();
+    const { code, err } = await cli(['lookup', '--db', path, 'Hikvision']);
+    expect(code).toBe(3);
+    expect(err).toMatch(/no list data loaded/);
+  });
+
+  it('other read commands do not create a database either', async () => {
+    const path = join(dir, 'none', 'y.db');
+    for (const command of ['lists', 'status', 'events', 'audit']) {
+      const { code, err } = await cli([command, '--db', path]);
+      expect(code).toBe(3);
+      expect(err).toMatch(/there is no database at/);
+    }
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+  });
+});
+
+describe('every CLI answer says what it searched (issue 10, seen 8 and 9)', () => {
+  const db = inject('currentDb');
+
+  it('text says "showing 1-10 of 21" when a page cuts the matches, and how to see the rest', async () => {
+    const { out } = await cli(['lookup', '--db', db, 'Huawei']);
+    const first = out.split('\n')[0]!;
+    const total = Number(first.match(/^(\d+) matches for "Huawei", showing 1-10 of (\d+)/)?.[2]);
+    expect(total).toBeGreaterThan(10);
+    expect(first).toMatch(/19 lists searched \(US 14, China 5\), data as of /);
+    expect(out).toMatch(new RegExp(`${total - 10} more: add --page 2`));
+  });
+
+  it('JSON carries the total, the offset, the lists searched with their freshness, and pages with --page', async () => {
+    const one = JSON.parse((await cli(['lookup', '--json', '--db', db, 'Huawei'])).out);
+    expect(one.total).toBeGreaterThan(one.results.length);
+    expect(one.offset).toBe(0);
+    expect(one.searched).toHaveLength(19);
+    expect(one.searched[0]).toMatchObject({ list: 'US-BIS-EL', freshness: 'fresh', as_of: expect.stringMatching(/^\d{4}-/), sources: expect.any(Array) });
+    expect(one.as_of).toMatch(/^\d{4}-/);
+    const two = JSON.parse((await cli(['lookup', '--json', '--page', '2', '--db', db, 'Huawei'])).out);
+    expect(two.offset).toBe(10);
+    expect(two.total).toBe(one.total);
+    const ids = new Set(one.results.map((r: { id: string }) => r.id));
+    for (const r of two.results) expect(ids.has(r.id)).toBe(false);
+  });
+
+  it('a side filter says it searched only that side, and that the name is listed on the other', async () => {
+    for (const args of [['--side', 'cn', 'Hikvision'], ['Hikvision', 'side:cn']]) {
+      const { code, out } = await cli(['lookup', '--db', db, ...args]);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^No match for "Hikvision" on the 5 lists searched \(CN-MOFCOM-UEL, CN-MOFCOM-ECL, CN-MOFCOM-ECWL, CN-CM, CN-TAO\)/);
+      expect(out).toMatch(/Outside the lists searched, "Hikvision" matches 1 party/);
+    }
+    const json = JSON.parse((await cli(['lookup', '--json', '--side', 'cn', '--db', db, 'Hikvision'])).out);
+    expect(json.searched.map((l: { list: string }) => l.list)).toEqual(['CN-MOFCOM-UEL', 'CN-MOFCOM-ECL', 'CN-MOFCOM-ECWL', 'CN-CM', 'CN-TAO']);
+    expect(json.outside_filter).toBe(1);
+  });
+
+  it('reads a question like every chat entry point: "lookup is DJI sanctioned?" finds DJI', async () => {
+    const json = JSON.parse((await cli(['lookup', '--json', '--db', db, 'is', 'DJI', 'sanctioned?'])).out);
+    expect(json.query).toBe('DJI');
+    expect(json.results[0].name).toMatch(/DJI/);
+  });
+
+  it('--batch - reads the queries from standard input', async () => {
+    const out: string[] = [];
+    const code = await run(['lookup', '--json', '--batch', '-', '--db', db], { out: (t) => out.push(t), err: () => {}, env: {}, stdin: () => 'DJI\nHikvision\n' });
+    expect(code).toBe(0);
+    expect(out.map((l) => JSON.parse(l).query)).toEqual(['DJI', 'Hikvision']);
   });
 });

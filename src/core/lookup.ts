@@ -3,6 +3,7 @@
  * designation of every record that belongs to it, and how the name matched. Results at or above the
  * default threshold are matches; an optional review band below it is returned apart.
  */
+import { coverage, type ListCoverage } from './coverage';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import { keyName } from './sources/common';
@@ -12,10 +13,14 @@ export { DEFAULT_THRESHOLD, REVIEW_THRESHOLD };
 
 export interface LookupOptions {
   limit?: number;
+  /** Skip this many matches (paging): page n of size k is offset (n-1)*k, limit k. */
+  offset?: number;
   lists?: ListCode[];
   side?: Side;
   /** Also return the parties scoring in the review band (below the threshold). */
   review?: boolean;
+  /** The clock freshness is judged against. */
+  now?: Date;
 }
 
 export interface LookupDesignation {
@@ -40,6 +45,8 @@ export interface LookupResult {
   countries: string[];
   score: number;
   match: { name: string; how: MatchHow; via?: string };
+  /** listed: a designation in force; suspended: none in force, one suspended; delisted: every one removed. */
+  standing: Standing;
   designations: LookupDesignation[];
 }
 
@@ -47,6 +54,17 @@ export interface LookupResponse {
   query: string;
   results: LookupResult[];
   review?: LookupResult[];
+  /** Every match at or above the threshold on the lists searched; `results` is one page of them. */
+  total: number;
+  offset: number;
+  /** The lists searched, after the list and side filters, with how fresh each one's data is. */
+  searched: ListCoverage[];
+  /** The oldest data among the lists searched. */
+  as_of: string | null;
+  /** Lists whose data a reader should not trust blindly (failed, quarantined, stale, not loaded). */
+  warnings: string[];
+  /** With a list or side filter and no match: how many parties match on the lists the filter left out. */
+  outside_filter?: number;
 }
 
 interface Cached {
@@ -75,22 +93,51 @@ function versionReader(db: Db): () => number {
   return () => Number(statement.get()?.value ?? 0);
 }
 
+/** Hits examined for ranking and the total; a query that matches more parties than this is not a name. */
+const MAX_HITS = 2000;
+
 export function lookup(db: Db, query: string, options: LookupOptions = {}): LookupResponse {
   const limit = options.limit ?? 10;
+  const offset = options.offset ?? 0;
   const { matcher, loader } = prepared(db);
-  const hits = matcher.search(query, options.review ? REVIEW_THRESHOLD : DEFAULT_THRESHOLD);
-  const results: LookupResult[] = [];
-  const review: LookupResult[] = [];
+  const hits = matcher.search(query, options.review ? REVIEW_THRESHOLD : DEFAULT_THRESHOLD).slice(0, MAX_HITS);
+  // Each hit's standing on the lists searched: parties with nothing on them drop out, and parties still
+  // listed come before suspended ones, which come before delisted ones (then by score, as the matcher ranks).
+  const matches: Array<{ hit: MatchHit; standing: Standing }> = [];
+  const reviewHits: Array<{ hit: MatchHit; standing: Standing }> = [];
   for (const hit of hits) {
-    const band = hit.score >= DEFAULT_THRESHOLD ? results : review;
-    if (band.length >= limit) {
-      if (results.length >= limit && (!options.review || review.length >= limit)) break;
-      continue;
-    }
-    const result = loader.load(hit, options);
-    if (result) band.push(result);
+    const inBand = hit.score >= DEFAULT_THRESHOLD;
+    if (!inBand && reviewHits.length >= limit) continue;
+    const standing = loader.standing(hit.partyId, options);
+    if (!standing) continue;
+    (inBand ? matches : reviewHits).push({ hit, standing });
   }
-  return options.review ? { query, results, review } : { query, results };
+  const order = (a: { standing: Standing }, b: { standing: Standing }) => STANDING_ORDER[a.standing] - STANDING_ORDER[b.standing];
+  matches.sort(order);
+  reviewHits.sort(order);
+  const load = (list: Array<{ hit: MatchHit }>) => list.map(({ hit }) => loader.load(hit, options)).filter((r): r is LookupResult => Boolean(r));
+  const results = load(matches.slice(offset, offset + limit));
+  const covered = coverage(db, { lists: options.lists, side: options.side }, options.now);
+  const response: LookupResponse = { query, results, total: matches.length, offset, searched: covered.lists, as_of: covered.as_of, warnings: covered.warnings };
+  if (options.review) response.review = load(reviewHits.slice(0, limit));
+  // Nothing on the lists a filter kept: say whether the name is on the others, so a filter never hides a listing.
+  if (!matches.length && (options.lists?.length || options.side)) {
+    response.outside_filter = hits.filter((h) => h.score >= DEFAULT_THRESHOLD && loader.standing(h.partyId, {})).length;
+  }
+  return response;
+}
+
+export type Standing = 'listed' | 'suspended' | 'delisted';
+const STANDING_ORDER: Record<Standing, number> = { listed: 0, suspended: 1, delisted: 2 };
+
+/** A party's standing from its designations' statuses. */
+export function standingOf(statuses: Iterable<string>): Standing {
+  let suspended = false;
+  for (const s of statuses) {
+    if (s === 'active') return 'listed';
+    if (s === 'suspended') suspended = true;
+  }
+  return suspended ? 'suspended' : 'delisted';
 }
 
 /** One party by its id ("p123"), with every designation and name: the "Details" view. */
@@ -99,6 +146,21 @@ export function partyById(db: Db, id: string): LookupResult | undefined {
   if (!m) return undefined;
   const partyId = Number(m[1]);
   return prepared(db).loader.load({ partyId, recordId: partyId, name: '', kind: 'primary', score: 1, how: 'exact' }, {});
+}
+
+/** "listed" / "suspended: no designation in force" / "no longer listed since 2025-01-07" */
+export function standingText(party: Pick<LookupResult, 'standing' | 'designations'>): string {
+  if (party.standing === 'listed') return 'listed';
+  if (party.standing === 'suspended') return 'suspended: no designation in force';
+  const since = delistedSince(party);
+  return `no longer listed${since ? ` since ${since}` : ''}`;
+}
+
+/** The latest removal date of a delisted party's designations ("no longer listed since ..."). */
+export function delistedSince(party: Pick<LookupResult, 'designations'>): string | undefined {
+  if (standingOf(party.designations.map((d) => d.status)) !== 'delisted') return undefined;
+  const dates = party.designations.filter((d) => d.status === 'removed' && d.until).map((d) => d.until!);
+  return dates.length ? dates.sort().at(-1) : undefined;
 }
 
 const LIST_ORDER = new Map<string, number>(LIST_CODES.map((c, i) => [c, i]));
@@ -124,10 +186,19 @@ class PartyLoader {
       designations: db.prepare<[string], { record_id: number; list: string; status: LookupDesignation['status']; since: string | null; until: string | null; citation: string | null; url: string | null; programs: string; authority: string | null; notes: string | null }>(
         'SELECT record_id, list, status, since, until, citation, url, programs, authority, notes FROM designations WHERE record_id IN (SELECT value FROM json_each(?))',
       ),
+      statuses: db.prepare<[number, number], { list: string; status: string }>(
+        'SELECT d.list, d.status FROM records r JOIN designations d ON d.record_id = r.id WHERE r.party_id = ? OR r.id = ?',
+      ),
       names: db.prepare<[string], { value: string; kind: string }>(
         "SELECT value, kind FROM names WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY kind = 'weak', id",
       ),
     };
+  }
+
+  /** The party's standing on the lists the options select; undefined when it has no designation there. */
+  standing(partyId: number, options: LookupOptions): Standing | undefined {
+    const rows = this.q.statuses.all(partyId, partyId).filter((d) => wanted(d.list, options));
+    return rows.length ? standingOf(rows.map((d) => d.status)) : undefined;
   }
 
   load(hit: MatchHit, options: LookupOptions): LookupResult | undefined {
@@ -137,9 +208,7 @@ class PartyLoader {
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
     const designations = this.q.designations
       .all(ids)
-      .filter((d) => isListCode(d.list))
-      .filter((d) => !options.lists?.length || options.lists.includes(d.list as ListCode))
-      .filter((d) => !options.side || listInfo(d.list as ListCode).side === options.side)
+      .filter((d) => wanted(d.list, options))
       .map((d) => {
         const programs = JSON.parse(d.programs) as string[];
         return {
@@ -185,9 +254,16 @@ class PartyLoader {
       countries,
       score: Math.round(hit.score * 1000) / 1000,
       match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}) },
+      standing: standingOf(distinct.map((d) => d.status)),
       designations: distinct,
     };
   }
+}
+
+function wanted(list: string, options: LookupOptions): boolean {
+  if (!isListCode(list)) return false;
+  if (options.lists?.length && !options.lists.includes(list)) return false;
+  return !options.side || listInfo(list).side === options.side;
 }
 
 /** Names that differ only in case, punctuation or spacing are one alias. */

@@ -128,3 +128,16 @@ describe('console adapter in-process', () => {
     db.close();
   });
 });
+
+describe('console renderer: standing (issue 10, seen 7)', () => {
+  it('marks a delisted party "no longer listed since", not "match"', () => {
+    const party = {
+      id: 'p1', name: 'Former Listed Trading Co', aliases: [], type: 'entity', countries: [], score: 1,
+      match: { name: 'Former Listed Trading Co', how: 'exact' as const }, standing: 'delisted' as const,
+      designations: [{ list: 'US-OFAC-SDN' as const, status: 'removed' as const, since: '2019-01-02', until: '2024-05-06', source: 's' }],
+    };
+    const text = renderReply({ blocks: [{ type: 'party', party, band: 'match' }], summary: 'x' }, PLAIN);
+    expect(text).toMatch(/^○ no longer listed since 2024-05-06: Former Listed Trading Co/);
+    expect(text).not.toMatch(/● match/);
+  });
+});

@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLD, lookup, REVIEW_THRESHOLD, type LookupResult } from '../../src/core/lookup';
+import { refreshSources } from '../../src/core/refresh';
+import { loadSourcesFile } from '../../src/core/sources/config';
+import { openDb, type Db } from '../../src/core/store/db';
 import { currentDb } from '../helpers/current';
+import { tempDir } from '../helpers/tmp';
 
 const db = currentDb();
 const lists = (r: LookupResult) => [...new Set(r.designations.map((d) => d.list))].sort();
@@ -121,5 +127,42 @@ describe('lookup over the current dataset', () => {
 
   it('returns nothing for empty or punctuation-only queries', () => {
     for (const q of ['', '   ', '...', '、']) expect(lookup(db, q).results).toEqual([]);
+  });
+});
+
+describe('lookup ranks parties still listed before delisted ones, and counts every match (issue 10, seen 7 and 8)', () => {
+  const dir = tempDir();
+  let db: Db;
+
+  beforeAll(async () => {
+    writeFileSync(
+      join(dir, 'standing.json'),
+      JSON.stringify({
+        entities: [
+          { id: 'a', name: 'Orion Vektor Dynamics Ltd', country: 'CN', status: 'removed', effective_date: '2019-01-02' },
+          { id: 'b', name: 'Orion Vektor Dynamics Trading', country: 'HK', effective_date: '2021-03-04' },
+          { id: 'c', name: 'Orion Vektor Dynamics Suspended Co', country: 'CN', status: 'suspended', effective_date: '2022-03-04' },
+        ],
+      }),
+    );
+    writeFileSync(join(dir, 'sources.json'), JSON.stringify({ sources: [{ id: 'standing', format: 'entities-json', list: 'US-BIS-UVL', location: 'standing.json' }] }));
+    db = openDb(join(dir, 'standing.db'));
+    await refreshSources(db, loadSourcesFile(join(dir, 'sources.json')));
+  });
+  afterAll(() => db.close());
+
+  it('puts the listed party first even when a delisted one scores higher, then suspended, then delisted', () => {
+    const { results, total } = lookup(db, 'Orion Vektor Dynamics');
+    expect(total).toBe(results.length);
+    expect(results.map((r) => r.standing)).toEqual(['listed', 'suspended', 'delisted']);
+    expect(results.at(-1)!.score).toBeGreaterThan(results[0]!.score);
+  });
+
+  it('pages with offset and says the total', () => {
+    const page = lookup(db, 'Orion Vektor Dynamics', { limit: 1, offset: 1 });
+    expect(page.total).toBe(3);
+    expect(page.offset).toBe(1);
+    expect(page.results).toHaveLength(1);
+    expect(page.results[0]!.standing).toBe('suspended');
   });
 });

@@ -89,6 +89,9 @@ export class ConsoleBot {
         canManage: true,
         audit: this.options.audit,
         notice: data.notice,
+        // The console may answer from the demo seed (labelled, a miss proves nothing); chat bots refuse.
+        seed: data.seed,
+        seedAnswers: true,
       });
       this.write(renderReply(reply, this.options.style));
     } catch (err) {

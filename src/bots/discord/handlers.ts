@@ -17,9 +17,10 @@ import {
   type Message,
 } from 'discord.js';
 import { SubscriptionStore } from '../../core/alerts/subscriptions';
+import { hasListData } from '../../core/coverage';
 import { runCommand, type CommandContext } from '../../core/commands/handle';
 import { parseCommand } from '../../core/commands/parse';
-import { commandFromQuestion } from '../../core/commands/question';
+import { stripMentions } from '../../core/commands/question';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { isListCode, listInfo, type ListCode } from '../../core/lists';
@@ -73,6 +74,7 @@ export class DiscordHandlers {
       canManage: where.canManage,
       audit: this.options.audit,
       ...(data.notice ? { notice: data.notice } : {}),
+      seed: data.seed,
     };
     return runCommand(line, ctx);
   }
@@ -206,8 +208,10 @@ export class DiscordHandlers {
 
   /** Up to 25 party names for what has been typed so far (matches first, then the review band). */
   nameChoices(typed: string, filters: { lists?: ListCode[]; side?: 'us' | 'cn' }): Choice[] {
-    if (!typed) return [];
-    const response = lookup(this.options.data().db, typed.slice(0, 200), { limit: 25, review: true, ...filters });
+    const data = this.options.data();
+    // No suggestions from the demo seed or an empty database: the lookup itself says why it cannot screen.
+    if (!typed || data.seed || !hasListData(data.db)) return [];
+    const response = lookup(data.db, typed.slice(0, 200), { limit: 25, review: true, ...filters });
     const seen = new Set<string>();
     const out: Choice[] = [];
     for (const party of [...response.results, ...(response.review ?? [])]) {
@@ -232,7 +236,7 @@ export class DiscordHandlers {
       const inGuild = message.inGuild();
       if (inGuild && !message.mentions.users.has(me)) return;
       // "is DJI sanctioned?" -> lookup DJI; a bare command ("status", "recent 30") runs as typed.
-      const line = commandFromQuestion(message.content);
+      const line = stripMentions(message.content);
       const command = parseCommand(line);
       // In a server, alerts change through /sanctions-alerts, where Discord says who may; a DM is the person's own.
       if (inGuild && (command.name === 'subscribe' || command.name === 'unsubscribe' || (command.name === 'watch' && command.action !== 'list'))) {

@@ -8,7 +8,7 @@
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
-import type { LookupDesignation, LookupResult } from '../../core/lookup';
+import { standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import type { ButtonStore } from './buttons';
 
 export const LIMITS = {
@@ -135,9 +135,13 @@ function designationField(d: LookupDesignation, detailed: boolean): APIEmbedFiel
 
 const moreHints = new WeakMap<APIEmbed, string>();
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function partyEmbed(p: LookupResult, band: 'match' | 'review', detailed: boolean): APIEmbed {
   const review = band === 'review';
-  const removedOnly = p.designations.length > 0 && p.designations.every((d) => d.status === 'removed');
+  const inactive = p.standing !== 'listed';
   const how = `${p.match.how}${p.match.via ? ` via “${p.match.via}”` : ''}`;
   const lines = [
     `**Matched:** ${escapeText(how)} on “${escapeText(p.match.name)}” · score ${p.score.toFixed(2)}`,
@@ -148,13 +152,13 @@ function partyEmbed(p: LookupResult, band: 'match' | 'review', detailed: boolean
     const rest = p.aliases.length - shown.length;
     lines.push(`**Also known as:** ${shown.map(escapeText).join('; ')}${rest > 0 ? `; +${rest} more` : ''}`);
   }
-  if (removedOnly) lines.push('_No longer listed: every designation has been removed._');
+  if (inactive) lines.push(`**${escapeText(capitalised(standingText(p)))}**${p.standing === 'delisted' ? ': every designation has been removed' : ''}.`);
   if (review) lines.push('_Below the match threshold: worth a look, not a match._');
   const fields = p.designations.map((d) => designationField(d, detailed));
   const embed: APIEmbed = {
-    title: truncate(escapeText(p.name), LIMITS.title),
+    title: truncate(escapeText(inactive && !review ? `${p.name} (${p.standing === 'delisted' ? 'no longer listed' : 'suspended'})` : p.name), LIMITS.title),
     description: truncate(lines.join('\n'), LIMITS.description),
-    color: review ? COLOURS.review : removedOnly ? COLOURS.removed : COLOURS.match,
+    color: review ? COLOURS.review : inactive ? COLOURS.removed : COLOURS.match,
     fields: fields.length > LIMITS.fields ? [...fields.slice(0, LIMITS.fields - 1), { name: `+${fields.length - LIMITS.fields + 1} more designations`, value: 'Use Details for all of them.' }] : fields,
     footer: { text: plainText(`${p.id}${p.countries.length ? ` · ${p.countries.join(' ')}` : ''}`) },
     ...(review ? { author: { name: 'Review: below the match threshold' } } : {}),

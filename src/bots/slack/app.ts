@@ -18,7 +18,6 @@ import pino, { type BaseLogger } from 'pino';
 import type { AlertSink } from '../../core/alerts/delivery';
 import { handle } from '../../core/commands/handle';
 import { parseCommand, type Command } from '../../core/commands/parse';
-import { commandFromQuestion } from '../../core/commands/question';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, type SlackMessage } from './render';
@@ -150,6 +149,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       canManage,
       audit: options.audit,
       notice: data.notice,
+      seed: data.seed,
     });
   }
 
@@ -220,7 +220,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   };
 
   async function answerMessage(client: WebClient, text: string, where: Where, threadTs: string | undefined): Promise<void> {
-    const line = commandFromQuestion(fromSlackText(text));
+    const line = fromSlackText(text);
     let message: SlackMessage;
     try {
       const { command, reply } = await execute(line, where, client);

@@ -12,7 +12,7 @@
 import type { types } from '@slack/bolt';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
-import type { LookupDesignation, LookupResult } from '../../core/lookup';
+import { standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
 
 type KnownBlock = types.KnownBlock;
@@ -238,7 +238,13 @@ function designationLine(d: LookupDesignation): string {
 
 function renderParty(p: LookupResult, band: 'match' | 'review', opts: RenderOptions): KnownBlock[] {
   const kind = [p.type === 'unknown' ? '' : p.type, p.countries.join(' ')].filter(Boolean).join(' · ');
-  const title = band === 'review' ? `:grey_question: ${escapeMrkdwn(p.name)}` : `:red_circle: *${escapeMrkdwn(p.name)}*`;
+  // The red match marker only for a party with a designation in force; a delisted or suspended one is grey and says so.
+  const title =
+    band === 'review'
+      ? `:grey_question: ${escapeMrkdwn(p.name)}`
+      : p.standing === 'listed'
+        ? `:red_circle: *${escapeMrkdwn(p.name)}*`
+        : `:white_circle: *${escapeMrkdwn(p.name)}* · _${escapeMrkdwn(standingText(p))}_`;
   const head = `${title}${kind ? `  _${escapeMrkdwn(kind)}_` : ''}`;
   // Active first, as the core orders them; lines that do not fit are counted, not cut mid-way.
   const lines = [head];

@@ -5,15 +5,16 @@
 import { recordLookup } from '../audit';
 import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
 import { listSummaries } from '../catalog';
+import { coverageLine, hasListData } from '../coverage';
 import { listInfo } from '../lists';
 import { metrics } from '../ops/metrics';
 import { shownTime } from '../time';
-import { lookup, partyById } from '../lookup';
+import { lookup, partyById, standingText, type LookupResponse } from '../lookup';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { SourceStore } from '../store/sources';
 import { HELP, HELP_ORDER } from './help';
-import { parseCommand, type Command } from './parse';
+import { lookupLine, parseCommand, type Command } from './parse';
 import { textReply, type Block, type Reply } from './reply';
 
 export interface CommandContext {
@@ -31,6 +32,10 @@ export interface CommandContext {
   audit: boolean;
   /** Shown on every answer, e.g. that the answer comes from the bundled seed. */
   notice?: string;
+  /** The database is the bundled seed (a demo), not list data refreshed from the publishers. */
+  seed?: boolean;
+  /** May a lookup answer from the seed? The console may (labelled, for trying the bot out); chat bots may not. */
+  seedAnswers?: boolean;
   now?: () => Date;
 }
 
@@ -74,39 +79,71 @@ function dispatch(command: Command, ctx: CommandContext): Reply {
   }
 }
 
+/** The refusal every screening path gives when there is no list data to answer from. */
+export const NO_LIST_DATA =
+  'No list data loaded: this bot cannot screen yet, so it gives no answer rather than an empty one. An operator must load the lists: "npx sanctions refresh" (or start the bot where the official sources or a mirror can be reached).';
+
+const NO_LIST_DATA_SEED =
+  'No list data loaded: only the bundled demo seed is here, which is not screening data, so this bot will not screen from it. An operator must load the lists: "npx sanctions refresh" (or start the bot where the official sources or a mirror can be reached).';
+
+/** Why this context may not answer a screening question, or undefined when it may. */
+function screeningRefusal(ctx: CommandContext): string | undefined {
+  if (ctx.seed && !ctx.seedAnswers) return NO_LIST_DATA_SEED;
+  if (!hasListData(ctx.db)) return NO_LIST_DATA;
+  return undefined;
+}
+
 function lookupReply(command: Extract<Command, { name: 'lookup' }>, ctx: CommandContext): Reply {
-  const wanted = command.page * PAGE_SIZE;
+  const refusal = screeningRefusal(ctx);
+  if (refusal) return textReply(refusal, { error: true });
+  const offset = (command.page - 1) * PAGE_SIZE;
   const started = performance.now();
-  const response = lookup(ctx.db, command.query, { limit: wanted + 1, lists: command.lists, side: command.side, review: true });
+  const response = lookup(ctx.db, command.query, { limit: PAGE_SIZE, offset, lists: command.lists, side: command.side, review: true, now: ctx.now?.() });
   metrics.lookupSeconds.observe((performance.now() - started) / 1000);
   metrics.lookups.inc({ platform: ctx.platform });
   if (ctx.audit) recordLookup(ctx.db, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
-  const shown = response.results.slice((command.page - 1) * PAGE_SIZE, wanted);
+  const shown = response.results;
   const review = command.page === 1 ? (response.review ?? []).slice(0, 3) : [];
   const filters = [command.lists?.length ? `lists ${command.lists.join(', ')}` : '', command.side ? `side ${command.side}` : ''].filter(Boolean).join('; ');
   const blocks: Block[] = [];
-  const count = response.results.length > wanted ? `more than ${wanted}` : String(response.results.length);
-  if (!response.results.length) {
+  const total = response.total;
+  const scope = coverageLine({ lists: response.searched, as_of: response.as_of, warnings: response.warnings });
+  if (!total) {
+    const searched = response.searched.filter((l) => l.freshness !== 'no data');
     blocks.push({ type: 'heading', text: `No match for "${command.query}"${filters ? ` (${filters})` : ''}` });
-    blocks.push({ type: 'text', text: review.length ? 'Nothing at or above the match threshold. Below it, worth a look:' : 'No party on any covered list matches this name.' });
+    const lines = [`No match on the ${searched.length} list${searched.length === 1 ? '' : 's'} searched (${searched.map((l) => l.list).join(', ')}), ${scope.replace(/^.*?, data/, 'data')}.`];
+    if (ctx.seed) lines.push('This is the bundled demo seed, a small sample: a miss here proves nothing about the real lists.');
+    if (response.outside_filter) lines.push(`Outside the lists searched, this name matches ${response.outside_filter} part${response.outside_filter === 1 ? 'y' : 'ies'}: ask again without ${filters}.`);
+    if (review.length) lines.push('Nothing at or above the match threshold. Below it, worth a look:');
+    blocks.push({ type: 'text', text: lines.join('\n') });
   } else {
-    blocks.push({ type: 'heading', text: `${count === '1' ? '1 match' : `${count} matches`} for "${command.query}"${filters ? ` (${filters})` : ''}${command.page > 1 ? `, page ${command.page}` : ''}` });
+    const range = shown.length < total ? `, ${offset + 1}-${offset + shown.length} of ${total}` : '';
+    blocks.push({ type: 'heading', text: `${total === 1 ? '1 match' : `${total} matches`} for "${command.query}"${filters ? ` (${filters})` : ''}${range}` });
+    blocks.push({ type: 'text', text: `${scope}.` });
   }
+  if (response.warnings.length) blocks.push({ type: 'text', text: response.warnings.map((w) => `⚠ ${w}`).join('\n') });
   for (const party of shown) blocks.push({ type: 'party', party, band: 'match' });
-  if (review.length && response.results.length) blocks.push({ type: 'text', text: 'Below the match threshold, worth a look:' });
+  if (review.length && total) blocks.push({ type: 'text', text: 'Below the match threshold, worth a look:' });
   for (const party of review) blocks.push({ type: 'party', party, band: 'review' });
   const actions: Extract<Block, { type: 'actions' }>['actions'] = [];
-  if (response.results.length > wanted) {
-    const rest = [command.lists?.length ? `list:${command.lists.join(',')}` : '', command.side ? `side:${command.side}` : ''].filter(Boolean).join(' ');
-    actions.push({ id: 'more', label: 'More results', value: `lookup ${command.query} ${rest} page:${command.page + 1}`.replace(/\s+/g, ' ').trim() });
-  }
-  if (shown.length || review.length) actions.push({ id: 'share', label: 'Share in channel', value: `lookup ${command.query}` });
+  const left = total - offset - shown.length;
+  if (left > 0) actions.push({ id: 'more', label: `Next ${Math.min(PAGE_SIZE, left)} of ${left} more`, value: lookupLine({ ...command, page: command.page + 1 }) });
+  if (shown.length || review.length) actions.push({ id: 'share', label: 'Share in channel', value: lookupLine({ ...command, page: 1 }) });
   if (actions.length) blocks.push({ type: 'actions', actions });
-  const top = shown[0];
-  const summary = top
-    ? `${top.name}: ${[...new Set(top.designations.map((d) => listInfo(d.list).short))].join(', ')}${response.results.length > 1 ? ` (+${response.results.length - 1} more)` : ''}`
-    : `No match for "${command.query}"`;
-  return { blocks, summary, private: true };
+  return { blocks, summary: lookupSummary(command.query, response), private: true };
+}
+
+/** The one line notifications and fallbacks show: never a match marker for a party no longer listed. */
+function lookupSummary(query: string, response: LookupResponse): string {
+  const top = response.results[0];
+  if (!top) {
+    const n = response.searched.filter((l) => l.freshness !== 'no data').length;
+    return `No match for "${query}" on ${n} list${n === 1 ? '' : 's'}${response.as_of ? `, data as of ${response.as_of.slice(0, 10)}` : ''}`;
+  }
+  const lists = [...new Set(top.designations.map((d) => listInfo(d.list).short))].join(', ');
+  const more = response.total > 1 ? ` (${response.total - 1} more match${response.total === 2 ? '' : 'es'})` : '';
+  if (top.standing === 'listed') return `${top.name}: ${lists}${more}`;
+  return `${top.name}: ${standingText(top)} (${lists})${more}`;
 }
 
 function detailsReply(partyId: string, ctx: CommandContext): Reply {

@@ -11,8 +11,9 @@
 import { z } from 'zod';
 import { isListCode, type ListCode } from '../lists';
 import { ChangeKind } from '../model';
+import { entityFromQuestion, MAX_QUERY_CHARS, stripMentions } from './question';
 
-export const MAX_QUERY_CHARS = 200;
+export { MAX_QUERY_CHARS };
 
 export type Command =
   | { name: 'lookup'; query: string; lists?: ListCode[]; side?: 'us' | 'cn'; page: number }
@@ -31,12 +32,24 @@ export const COMMAND_NAMES = ['lookup', 'subscribe', 'unsubscribe', 'subscriptio
 
 const Days = z.coerce.number().int().min(1).max(365);
 
-/** Parse one line. Never throws: what cannot be read becomes `help` with the problem said. */
+/** A chat message to the bot (a mention or a DM): the mention tokens addressed to it removed, then parsed. */
+export function parseMessage(text: string): Command {
+  return parseCommand(stripMentions(text.normalize('NFKC')));
+}
+
+/** Commands that stand alone: followed by other words they are part of a question ("status of Huawei?"). */
+const ALONE = new Set(['subscriptions', 'lists', 'status']);
+
+/**
+ * Parse what someone typed or said: a slash command's text, a Discord option, a mention, a DM, a console or
+ * CLI line. Never throws: what cannot be read becomes `help` with the problem said. Anything that is not a
+ * command is a question about a name ("is DJI sanctioned?" -> lookup DJI), read by the one question parser.
+ */
 export function parseCommand(input: string): Command {
-  const line = input.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  const line = input.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
   if (!line) return { name: 'help' };
-  const [head = '', ...rest] = line.split(/\s+/);
-  const word = head.toLowerCase();
+  const [head = '', ...rest] = line.split(' ');
+  const word = head === '?' ? '?' : head.toLowerCase().replace(/[?!.,;:。？！]+$/u, '');
   switch (word) {
     case 'lookup':
     case 'search':
@@ -48,24 +61,21 @@ export function parseCommand(input: string): Command {
       return parseSubscribe(rest);
     case 'unsubscribe':
       return parseUnsubscribe(rest);
-    case 'subscriptions':
-      return { name: 'subscriptions' };
     case 'watch':
       return parseWatch(rest);
-    case 'lists':
-      return { name: 'lists' };
-    case 'status':
-      return { name: 'status' };
     case 'recent': {
-      const days = Days.safeParse(rest[0] ?? 7);
+      // "recent news on Huawei?" is a question; "recent forever" a mistyped command.
+      if (rest.length > 1) return parseLookup(line.split(' '));
+      const days = Days.safeParse(rest[0]?.replace(/[?.!]$/, '') ?? 7);
       return days.success ? { name: 'recent', days: days.data } : { name: 'help', topic: 'recent', problem: `recent takes a number of days from 1 to 365, got "${rest[0]}"` };
     }
     case 'help':
     case '?':
       return { name: 'help', topic: rest[0]?.toLowerCase() };
     default:
-      // The bare `/sanctions <name>` is a lookup.
-      return parseLookup(line.split(/\s+/));
+      if (ALONE.has(word) && !rest.length) return { name: word as 'subscriptions' | 'lists' | 'status' };
+      // Anything else is a name, or a question about one: `/sanctions is DJI sanctioned?`.
+      return parseLookup(line.split(' '));
   }
 }
 
@@ -95,9 +105,22 @@ function parseLookup(words: string[]): Command {
       if (Number.isInteger(p) && p >= 1 && p <= 20) page = p;
     }
   }
-  const query = rest.join(' ').slice(0, MAX_QUERY_CHARS).trim();
+  const query = entityFromQuestion(rest.join(' '));
   if (!query) return { name: 'help', topic: 'lookup', problem: 'lookup needs a name' };
   return { name: 'lookup', query, page, ...(lists.length ? { lists } : {}), ...(side ? { side } : {}) };
+}
+
+/** The line that parses back to a lookup command (buttons carry it). */
+export function lookupLine(command: { query: string; lists?: ListCode[]; side?: 'us' | 'cn'; page?: number }): string {
+  return [
+    'lookup',
+    command.query,
+    command.lists?.length ? `list:${command.lists.join(',')}` : '',
+    command.side ? `side:${command.side}` : '',
+    command.page && command.page > 1 ? `page:${command.page}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function parseSubscribe(words: string[]): Command {

@@ -12,10 +12,11 @@
  * (`<@1>`, `<@!1>`, `<@&1>`, `<#1>`) are removed here; adapters decode their own entities (Slack's `&amp;`)
  * before calling.
  */
-import { MAX_QUERY_CHARS } from './parse';
+/** The longest query any entry point passes on to the matcher. */
+export const MAX_QUERY_CHARS = 200;
 
 /** Mention-like tokens and a leading "@name" addressed to the bot. */
-function stripMentions(text: string): string {
+export function stripMentions(text: string): string {
   return text
     .replace(/<[@#!][^<>]*>/g, ' ')
     .replace(/<(?:https?|mailto):[^<>|]*\|([^<>]*)>/gi, ' $1 ')
@@ -24,21 +25,28 @@ function stripMentions(text: string): string {
 }
 
 
-/** Leading words before the name, tried in this order, each at most once. */
-const LEADING: RegExp[] = [
-  /^(?:hey|hi|hello|yo|ok|okay|so)\b[\s,!:;]*/iu,
-  /^(?:can|could|would|will)\s+(?:you|u)\b\s*/iu,
-  /^(?:please|pls|plz|kindly)\b\s*/iu,
-  /^(?:quickly|quick|just)\b\s*/iu,
-  new RegExp(
-    String.raw`^(?:check(?:\s+on|\s+whether|\s+if)?|look\s*up|lookup|search(?:\s+for)?|screen|find|verify|tell\s+me\s+about|what\s+about|how\s+about|what'?s\s+(?:the\s+)?(?:status|deal|story)\s+(?:of|with|on)|what\s+is\s+(?:the\s+)?status\s+(?:of|on)|any\s+(?:hits?|matches|news|results?)\s+(?:for|on|about)|is\s+there\s+anything\s+(?:on|about|for)|do\s+we\s+have\s+anything\s+on|do\s+you\s+know(?:\s+about|\s+whether|\s+if)?|what\s+do\s+you\s+know\s+about)\b[\s,:;]*`,
-    'iu',
-  ),
-  /^(?:whether|if)\b\s*/iu,
+/**
+ * Leading words before the name, tried in this order, each at most once. Those marked `sentence` are also
+ * the first word of real names ("So Yuen", "Check Point", "Find Ltd", "Do Van Minh"): they are dropped only
+ * when the text reads as a question, never from a bare name.
+ */
+const LEADING: Array<{ pattern: RegExp; sentence?: true }> = [
+  { pattern: /^(?:hey|hi|hello|yo|ok|okay|so)\b[\s,!:;]*/iu, sentence: true },
+  { pattern: /^(?:can|could|would|will)\s+(?:you|u)\b\s*/iu },
+  { pattern: /^(?:please|pls|plz|kindly)\b\s*/iu },
+  { pattern: /^(?:quickly|quick|just)\b\s*/iu, sentence: true },
+  {
+    pattern: new RegExp(
+      String.raw`^(?:look\s*up|lookup|search\s+for|tell\s+me\s+about|what\s+about|how\s+about|what'?s\s+(?:the\s+)?(?:status|deal|story)\s+(?:of|with|on)|what\s+is\s+(?:the\s+)?status\s+(?:of|on)|any\s+(?:hits?|matches|news|results?)\s+(?:for|on|about)|is\s+there\s+anything\s+(?:on|about|for)|do\s+we\s+have\s+anything\s+on|do\s+you\s+know(?:\s+about|\s+whether|\s+if)?|what\s+do\s+you\s+know\s+about|check\s+(?:on|whether|if))\b[\s,:;]*`,
+      'iu',
+    ),
+  },
+  { pattern: /^(?:check|search|screen|find|verify)\b[\s,:;]*/iu, sentence: true },
+  { pattern: /^(?:whether|if)\b\s*/iu, sentence: true },
   // A question word ends the leading part: "is Check Point on any list?" keeps "Check Point".
-  /^(?:is|are|was|were|has|have|had|does|do|did)\b\s*/iu,
-  /^(?:请问|請問)/u,
-  /^(?:请|請)?(?:帮我|幫我|帮忙|幫忙)?(?:查询|查詢|查一下|查查|查|看看|看一下|搜索|搜一下)(?:一下)?/u,
+  { pattern: /^(?:is|are|was|were|has|have|had|does|do|did)\b\s*/iu, sentence: true },
+  { pattern: /^(?:请问|請問)/u },
+  { pattern: /^(?:请|請)?(?:帮我|幫我|帮忙|幫忙)?(?:查询|查詢|查一下|查查|查|看看|看一下|搜索|搜一下)(?:一下)?/u },
 ];
 
 /** Trailing words after the name, stripped repeatedly in any order. */
@@ -56,20 +64,45 @@ const TRAILING: RegExp[] = [
   /(?:是否|有没有|有沒有|吗|么|嗎|麼|呢)$/u,
 ];
 
+/** What a bare name loses at its end: stray punctuation, but not the full stop of "N.V." or "Co.". */
+const BARE_TRAILING = /[\s?!,;:。？！，、~…]+$/u;
+
 const QUOTED = /["“”「『《]\s*([^"“”「」『』《》]+?)\s*["“”」』》]/u;
 
-/** The name a question asks about ("" when there is none). */
+/** What makes a text a sentence about a name rather than the name alone. */
+const QUESTION_MARKS: RegExp[] = [
+  /[?？]/u,
+  /\b(?:please|pls|plz|thanks|thank\s+you|can\s+you|could\s+you)\b/iu,
+  /\b(?:on|in)\s+(?:[\w.'’-]+\s+){0,4}?(?:list|lists|blacklist|blacklists|watchlist|watchlists)\b/iu,
+  /\b(?:sanctioned|designated|blacklisted|under\s+sanctions?|subject\s+to\s+(?:sanctions?|export\s+controls?))\b/iu,
+  /(?:制裁|清单|名单|清單|名單|吗|嗎|么|麼|请问|請問|查一下|查询|查詢)/u,
+];
+
+export function readsAsQuestion(text: string): boolean {
+  return QUESTION_MARKS.some((m) => m.test(text));
+}
+
+/**
+ * The name a text asks about ("" when there is none): the one question parser behind every entry point
+ * (slash commands, Discord options, mentions, DMs, console, CLI, batch lines). A bare name comes back as it
+ * was typed (trimmed); a sentence ("is DJI sanctioned?", "请查一下华为") loses its question words. Mention
+ * tokens are the message layer's business (`parseMessage`): in a slash command's text they are what was typed.
+ */
 export function entityFromQuestion(text: string): string {
-  let s = stripMentions(text.normalize('NFKC')).replace(/\s+/g, ' ').trim();
+  let s = text.normalize('NFKC').replace(/\s+/g, ' ').trim();
   const quoted = s.match(QUOTED)?.[1]?.trim();
   if (quoted) return quoted.slice(0, MAX_QUERY_CHARS);
-  for (const pattern of LEADING) {
+  const sentence = readsAsQuestion(s);
+  for (const { pattern, sentence: onlyInSentence } of LEADING) {
+    if (onlyInSentence && !sentence) continue;
     const next = s.replace(pattern, '').trim();
     if (next) s = next;
   }
+  // A bare name loses only trailing punctuation; a sentence its trailing question words too.
+  const trailing = sentence ? TRAILING : [BARE_TRAILING];
   for (let changed = true; changed; ) {
     changed = false;
-    for (const pattern of TRAILING) {
+    for (const pattern of trailing) {
       const next = s.replace(pattern, '').trim();
       if (next !== s && next) {
         s = next;
@@ -81,32 +114,4 @@ export function entityFromQuestion(text: string): string {
   s = s.replace(/^[\s?!.,;:。？！，、~…'"’‘-]+/u, '').trim();
   if (!/[\p{L}\p{N}]/u.test(s) || /^(?:please|pls|help|hi|hello|hey|thanks)$/i.test(s)) return '';
   return s.slice(0, MAX_QUERY_CHARS).trim();
-}
-
-/** Options of the lookup grammar that a question may carry: `list:US-BIS-EL`, `side:cn`, `page:2`. */
-const OPTION = /^(?:list|lists|side|page):\S+$/i;
-
-/** Commands that take free words after them (their own grammar). */
-const WITH_ARGUMENTS = new Set(['subscribe', 'unsubscribe', 'watch', 'details', 'help']);
-/** Commands that stand alone (so "status of Huawei" stays a lookup). */
-const ALONE = new Set(['subscriptions', 'lists', 'status', '?']);
-
-/**
- * A message to the bot -> a command line: the message itself when it is a command ("status", "recent 30",
- * "subscribe cn", "lookup DJI side:us"), else `lookup <entity>` keeping any list:/side: options, else "help".
- */
-export function commandFromQuestion(text: string): string {
-  const words = stripMentions(text.normalize('NFKC')).trim().split(/\s+/).filter(Boolean);
-  if (!words.length) return 'help';
-  const first = words[0]!;
-  const head = first === '?' ? '?' : first.toLowerCase().replace(/[?!.,;:。？！]+$/u, '');
-  const rest = words.slice(1);
-  if (WITH_ARGUMENTS.has(head)) return [head, ...rest].join(' ');
-  if (ALONE.has(head) && !rest.length) return head;
-  if (head === 'recent' && (!rest.length || (rest.length === 1 && /^\d+[?.!]?$/.test(rest[0]!)))) return ['recent', ...rest.map((w) => w.replace(/[?.!]$/, ''))].join(' ');
-  const body = head === 'lookup' ? rest : words;
-  const options = body.filter((w) => OPTION.test(w));
-  const entity = entityFromQuestion(body.filter((w) => !OPTION.test(w)).join(' '));
-  if (!entity) return 'help';
-  return ['lookup', entity, ...options].join(' ');
 }

@@ -45,6 +45,8 @@ export const SourceConfig = z
     max_bytes: z.number().int().positive().optional(),
     /** How often the publisher updates, for people (shown by `lists`). */
     cadence: z.string().optional(),
+    /** Answers call this source's lists stale when its last good refresh is older than this (default 72). */
+    stale_after_hours: z.number().positive().optional(),
     description: z.string().optional(),
     /** Licence of the data, where it is not public domain. */
     licence: z.string().optional(),

@@ -235,4 +235,12 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE sources ADD COLUMN next_run_at TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'sources: how old their data may grow before answers call it stale',
+    sql: `
+      -- From the source config (stale_after_hours); NULL: the default in core/coverage.ts.
+      ALTER TABLE sources ADD COLUMN stale_after_hours REAL;
+    `,
+  },
 ];

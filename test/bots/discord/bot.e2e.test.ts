@@ -16,7 +16,7 @@ import { run } from '../../../src/cli';
 import { alertReplies } from '../../../src/core/alerts/messages';
 import { Router, type RoutedEvent } from '../../../src/core/alerts/route';
 import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
-import type { DataHandle } from '../../../src/core/dataset';
+import { openSeed, type DataHandle } from '../../../src/core/dataset';
 import { refreshSources } from '../../../src/core/refresh';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
@@ -147,15 +147,44 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
     expect((await fake.waitFor(() => callbackOf(empty.id))).body).toEqual({ type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
   });
 
+  it('reads the name option with the same question parser as a DM: "is DJI sanctioned?" finds DJI (issue 10, seen 2)', async () => {
+    handle = current;
+    const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'is DJI sanctioned?')] });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
+    const edit = await fake.waitFor(() => editOf(payload.token));
+    expect(edit.body.content).toMatch(/matches? for "DJI"/);
+    expect(edit.body.content).toMatch(/lists searched \(US \d+, China \d+\), data as of /);
+    expect(edit.body.embeds[0].title).toMatch(/DJI/);
+  });
+
+  it('refuses to screen from the demo seed or an empty database, saying why, instead of "no match" (issue 10, seen 1)', async () => {
+    const seed = await openSeed();
+    const empty = openDb(join(dir, 'empty.db'));
+    try {
+      for (const data of [seed, { db: empty, seed: false }]) {
+        handle = data;
+        const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'Hikvision')] });
+        fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
+        const edit = await fake.waitFor(() => editOf(payload.token));
+        expect(edit.body.content).toMatch(/No list data loaded/);
+        expect(edit.body.content).not.toMatch(/no match/i);
+      }
+    } finally {
+      handle = timelineHandle;
+      seed.db.close();
+      empty.close();
+    }
+  });
+
   it('pages with More results and opens Details on the shared current dataset', async () => {
     handle = current;
     const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'Huawei')] });
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
     const first = await fake.waitFor(() => editOf(payload.token));
-    expect(first.body.content).toMatch(/more than 5 matches for "Huawei"/);
+    expect(first.body.content).toMatch(/\d+ matches for "Huawei", 1-5 of \d+/);
     expect(first.body.embeds.length).toBeLessThanOrEqual(10);
     const buttons = first.body.components.flatMap((row: { components: Array<{ custom_id: string; label: string }> }) => row.components);
-    const more = buttons.find((b: { label: string }) => b.label === 'More results');
+    const more = buttons.find((b: { label: string }) => /^Next 5 of \d+ more$/.test(b.label));
     expect(more.custom_id).toBe('sanctions:more:lookup Huawei page:2');
     const details = buttons.find((b: { custom_id: string }) => b.custom_id.startsWith('sanctions:details:'));
 
@@ -164,7 +193,7 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: click });
     const update = await fake.waitFor(() => callbackOf(click.id));
     expect(update.body.type).toBe(InteractionResponseType.UpdateMessage);
-    expect(update.body.data.content).toMatch(/matches for "Huawei".*page 2/);
+    expect(update.body.data.content).toMatch(/matches for "Huawei", 6-10 of \d+/);
     expect(update.body.data.embeds.length).toBeGreaterThan(0);
     expect(update.body.data.embeds[0].title).not.toBe(first.body.embeds[0].title);
     expect(update.body.data.allowed_mentions).toEqual({ parse: [], replied_user: false });

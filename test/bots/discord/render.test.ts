@@ -12,11 +12,12 @@ import { classify } from '../../../src/bots/discord/sink';
 import type { Reply } from '../../../src/core/commands/reply';
 import { LIST_CODES } from '../../../src/core/lists';
 import type { LookupDesignation, LookupResult } from '../../../src/core/lookup';
+import { standingOf } from '../../../src/core/lookup';
 
 const MENTION = /@everyone|@here|<@!?\d+>|<@&\d+>|<#\d+>/;
 
 function party(id: number, overrides: Partial<LookupResult> = {}): LookupResult {
-  return {
+  const p: Omit<LookupResult, 'standing'> = {
     id: `p${id}`,
     name: `Party ${id} Technology Co., Ltd.`,
     aliases: ['Alias One', 'Alias Two'],
@@ -27,6 +28,7 @@ function party(id: number, overrides: Partial<LookupResult> = {}): LookupResult 
     designations: [{ list: 'US-BIS-EL', status: 'active', since: '2020-08-20', source: 'csl', citation: '85 FR 51596', url: 'https://www.federalregister.gov/d/2020-18213' }],
     ...overrides,
   };
+  return { ...p, standing: overrides.standing ?? standingOf(p.designations.map((d) => d.status)) };
 }
 
 function huge(id: number): LookupResult {
@@ -254,5 +256,22 @@ describe('sink: failures the delivery worker can act on', () => {
     expect(classify(new HTTPError(502, 'Bad Gateway', 'POST', 'u', {}))).toMatchObject({ permanent: false });
     expect(classify(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }))).toMatchObject({ permanent: false, reason: 'timed out' });
     expect(classify(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }))).toMatchObject({ permanent: false, reason: 'network: ECONNREFUSED' });
+  });
+});
+
+describe('render: a party no longer listed (issue 10, seen 7)', () => {
+  it('is grey, titled and described as no longer listed, with the date', () => {
+    const p = party(9, { designations: [{ list: 'US-DOD-1260H', status: 'removed', since: '2024-01-31', until: '2025-01-07', source: 'us-dod-1260h' }] });
+    const m = renderReply({ blocks: [{ type: 'party', party: p, band: 'match' }], summary: 'x' });
+    expect(m.embeds[0]!.color).toBe(COLOURS.removed);
+    expect(m.embeds[0]!.title).toMatch(/\(no longer listed\)$/);
+    expect(m.embeds[0]!.description).toMatch(/No longer listed since 2025-01-07/);
+  });
+
+  it('a suspended party is grey too and says nothing is in force', () => {
+    const p = party(10, { designations: [{ list: 'CN-MOFCOM-UEL', status: 'suspended', since: '2025-04-09', until: '2026-11-10', source: 'cn-lists' }] });
+    const m = renderReply({ blocks: [{ type: 'party', party: p, band: 'match' }], summary: 'x' });
+    expect(m.embeds[0]!.color).toBe(COLOURS.removed);
+    expect(m.embeds[0]!.description).toMatch(/Suspended: no designation in force/);
   });
 });

@@ -194,6 +194,15 @@ describe('Slack buttons', () => {
     expect(json(call)).not.toContain('sanctions_share');
   });
 
+  it('reads "/sanctions is DJI sanctioned?" with the same question parser as a mention (issue 10, seen 2)', async () => {
+    const asked = slash('is DJI sanctioned?');
+    await postToBot(currentPort, asked.body, FORM, { secret: SECRET });
+    const card = await waitFor(responseTo(asked.responseUrl));
+    expect(json(card)).toMatch(/matches? for \\"DJI\\"/);
+    expect(json(card)).toMatch(/lists searched \(US \d+, China \d+\), data as of /);
+    expect(json(card)).not.toMatch(/No match/);
+  });
+
   it('More results returns page 2 (the shared current dataset, "lookup Huawei")', async () => {
     const first = slash('lookup Huawei');
     await postToBot(currentPort, first.body, FORM, { secret: SECRET });
@@ -208,7 +217,7 @@ describe('Slack buttons', () => {
     await postToBot(currentPort, click.body, FORM, { secret: SECRET });
     const page2 = await waitFor(responseTo(click.responseUrl));
     expect(page2.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(json(page2)).toMatch(/matches for \\"Huawei\\", page 2/);
+    expect(json(page2)).toMatch(/matches for \\"Huawei\\", 6-10 of \d+/);
     const ids = (b: RecordedCall) => [...json(b).matchAll(/details (p\d+)/g)].map((m) => m[1]);
     expect(ids(page2).length).toBeGreaterThan(0);
     expect(ids(page2).some((id) => ids(page1).includes(id))).toBe(false);

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { ACTION_IDS, escapeMrkdwn, fromSlackText, LIMITS, renderReply, safeUrl, truncate } from '../../../src/bots/slack/render';
 import type { Reply } from '../../../src/core/commands/reply';
 import type { LookupResult } from '../../../src/core/lookup';
+import { standingOf } from '../../../src/core/lookup';
 
 type KnownBlock = types.KnownBlock;
 
 function party(overrides: Partial<LookupResult> = {}): LookupResult {
-  return {
+  const p: Omit<LookupResult, 'standing'> = {
     id: 'p1',
     name: 'Rheinmetall AG',
     aliases: ['Rheinmetall', '莱茵金属'],
@@ -18,6 +19,7 @@ function party(overrides: Partial<LookupResult> = {}): LookupResult {
     designations: [{ list: 'CN-MOFCOM-ECL', status: 'active', since: '2026-01-02', source: 'cn-lists', citation: '商务部公告2026年第1号', url: 'https://www.mofcom.gov.cn/a.html?x=1&y=2' }],
     ...overrides,
   };
+  return { ...p, standing: overrides.standing ?? standingOf(p.designations.map((d) => d.status)) };
 }
 
 /** Every text the message carries, as Slack would read it. */
@@ -237,5 +239,25 @@ describe('Slack renderer: layout', () => {
 describe('fromSlackText', () => {
   it('drops mentions, keeps link labels, decodes entities', () => {
     expect(fromSlackText('<@U0BOT> is AT&amp;T on a list? &lt;tag&gt; <https://x.example|X Corp> <#C1|general>')).toBe('is AT&T on a list? <tag> X Corp');
+  });
+});
+
+describe('Slack renderer: a party no longer listed (issue 10, seen 7)', () => {
+  const delisted = party({
+    name: 'Former Listed Trading Co',
+    designations: [{ list: 'US-OFAC-SDN', status: 'removed', since: '2019-01-02', until: '2024-05-06', source: 'us-ofac-sdn' }],
+  });
+
+  it('is grey and says since when it is no longer listed, never with the red match marker', () => {
+    const message = renderReply({ blocks: [{ type: 'party', party: delisted, band: 'match' }], summary: 'x' });
+    const all = texts(message.blocks).join('\n');
+    expect(all).not.toContain(':red_circle:');
+    expect(all).toContain(':white_circle:');
+    expect(all).toMatch(/no longer listed since 2024-05-06/);
+  });
+
+  it('keeps the red marker for a party with a designation in force', () => {
+    const all = texts(renderReply({ blocks: [{ type: 'party', party: party(), band: 'match' }], summary: 'x' }).blocks).join('\n');
+    expect(all).toContain(':red_circle:');
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../../src/core/commands/parse';
-import { commandFromQuestion, entityFromQuestion } from '../../../src/core/commands/question';
+import { parseCommand as parseText, parseMessage } from '../../../src/core/commands/parse';
+
+const parseCommand = parseMessage;
+import { entityFromQuestion as entityOf, stripMentions } from '../../../src/core/commands/question';
+
+/** What a mention or DM reaches the parser as: its mention tokens removed by the message layer. */
+const entityFromQuestion = (text: string) => entityOf(stripMentions(text));
 
 describe('entityFromQuestion', () => {
   it.each([
@@ -46,31 +51,51 @@ describe('entityFromQuestion', () => {
   });
 });
 
-describe('commandFromQuestion', () => {
+describe('parseCommand reads questions as every entry point receives them', () => {
   it.each([
-    ['<@U0BOT> is Rheinmetall on any list?', 'lookup Rheinmetall'],
-    ['<@U0BOT> status', 'status'],
-    ['<@U0BOT> status?', 'status'],
-    ['<@U0BOT> status of Huawei?', 'lookup status of Huawei'],
-    ['<@U0BOT> lists', 'lists'],
-    ['<@U0BOT> recent 30', 'recent 30'],
-    ['<@U0BOT> recent', 'recent'],
-    ['<@U0BOT> subscribe cn', 'subscribe cn'],
-    ['<@U0BOT> watch add Acme Trading', 'watch add Acme Trading'],
-    ['<@U0BOT> help', 'help'],
-    ['<@U0BOT>', 'help'],
-    ['<@U0BOT> ?', '?'],
-    ['<@U0BOT> lookup DJI side:us please', 'lookup DJI side:us'],
-    ['<@U0BOT> is DJI on any list? list:US-BIS-EL', 'lookup DJI list:US-BIS-EL'],
-    ['check DJI please', 'lookup DJI'],
-  ])('%j -> %j', (question, line) => {
-    expect(commandFromQuestion(question)).toBe(line);
+    ['<@U0BOT> is Rheinmetall on any list?', { name: 'lookup', query: 'Rheinmetall' }],
+    ['<@U0BOT> status', { name: 'status' }],
+    ['<@U0BOT> status?', { name: 'status' }],
+    ['<@U0BOT> status of Huawei?', { name: 'lookup', query: 'status of Huawei' }],
+    ['<@U0BOT> lists', { name: 'lists' }],
+    ['<@U0BOT> recent 30', { name: 'recent', days: 30 }],
+    ['<@U0BOT> recent', { name: 'recent', days: 7 }],
+    ['<@U0BOT> subscribe cn', { name: 'subscribe', side: 'cn' }],
+    ['<@U0BOT> watch add Acme Trading', { name: 'watch', action: 'add', term: 'Acme Trading' }],
+    ['<@U0BOT> help', { name: 'help' }],
+    ['<@U0BOT>', { name: 'help' }],
+    ['<@U0BOT> ?', { name: 'help' }],
+    ['<@U0BOT> lookup DJI side:us please', { name: 'lookup', query: 'DJI', side: 'us' }],
+    ['<@U0BOT> is DJI on any list? list:US-BIS-EL', { name: 'lookup', query: 'DJI', lists: ['US-BIS-EL'] }],
+    ['check DJI please', { name: 'lookup', query: 'DJI' }],
+    // The slash command's text and a Discord `name` option go through the same parser as a DM.
+    ['is DJI sanctioned?', { name: 'lookup', query: 'DJI' }],
+    ['lookup is DJI sanctioned?', { name: 'lookup', query: 'DJI' }],
+    ['Is Hikvision on the Entity List? side:cn', { name: 'lookup', query: 'Hikvision', side: 'cn' }],
+    ['华为被制裁了吗？', { name: 'lookup', query: '华为' }],
+  ])('%j -> %j', (text, expected) => {
+    expect(parseCommand(text)).toMatchObject(expected);
   });
 
-  it('always yields a line the grammar reads', () => {
+  it.each(['So Yuen Holdings', 'Check Point Software Technologies', 'Do Van Minh', 'Hi-Tech Industries', 'Just Group', 'Is Holding', 'Find Ltd'])(
+    'keeps the bare name %j whole: question words are dropped only from questions',
+    (name) => {
+      expect(entityFromQuestion(name)).toBe(name);
+      expect(parseText(`lookup ${name}`)).toMatchObject({ name: 'lookup', query: name });
+      // Typed bare, a name is looked up whole unless its first word is a command ("check ...", "search ...").
+      if (!/^(?:check|search|lookup)\b/i.test(name)) expect(parseText(name)).toMatchObject({ name: 'lookup', query: name });
+    },
+  );
+
+  it('always yields a command the handlers know', () => {
     for (const q of ['is "Status Holdings" sanctioned?', '<@U0BOT> lists please', 'recent forever']) {
-      const command = parseCommand(commandFromQuestion(q));
-      expect(['lookup', 'help']).toContain(command.name);
+      expect(['lookup', 'help']).toContain(parseCommand(q).name);
     }
+  });
+});
+
+describe('slash text is what was typed', () => {
+  it('keeps a typed "<!channel>" in a slash command as the name to look up (it is data, escaped on the way out)', () => {
+    expect(parseText('lookup <!channel>')).toMatchObject({ name: 'lookup', query: '<!channel>' });
   });
 });

@@ -1,0 +1,154 @@
+/**
+ * What an answer covered: the lists a lookup searched (after its list and side filters), how fresh each one's
+ * data is, and which of them a reader should not trust blindly (a failed or quarantined source, data older than
+ * the source's expected cadence, a list asked for that holds no data). Every screening answer carries this, so
+ * that "no match" always says "on these lists, with data as of ...".
+ */
+import { LIST_CODES, listInfo, type ListCode, type Side } from './lists';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './store/db';
+
+/** A source refreshed less recently than this is stale, unless its config says otherwise (`stale_after_hours`). */
+export const DEFAULT_STALE_AFTER_HOURS = 72;
+
+export type Freshness = 'fresh' | 'stale' | 'failing' | 'quarantined' | 'no data';
+
+export interface ListCoverage {
+  list: ListCode;
+  name: string;
+  side: Side;
+  /** Designations in force on the list. */
+  active: number;
+  sources: string[];
+  /** When the oldest of the list's sources last refreshed successfully (ISO), null when never. */
+  as_of: string | null;
+  freshness: Freshness;
+  /** For anything but fresh: one sentence a reader can act on. */
+  problem?: string;
+}
+
+export interface Coverage {
+  lists: ListCoverage[];
+  /** The oldest `as_of` of the lists searched: the answer is no fresher than this. */
+  as_of: string | null;
+  /** One line per list whose data is not to be trusted blindly. */
+  warnings: string[];
+}
+
+export interface CoverageFilter {
+  lists?: ListCode[];
+  side?: Side;
+}
+
+interface SourceFacts {
+  id: string;
+  status: string;
+  last_success_at: string | null;
+  last_error: string | null;
+  stale_after_hours: number | null;
+  failures: number;
+}
+
+interface Prepared {
+  perList: Statement<[], { list: string; source_id: string; active: number }>;
+  sources: Statement<[], SourceFacts>;
+}
+
+const statements = new WeakMap<Db, Prepared>();
+
+function prepared(db: Db): Prepared {
+  let p = statements.get(db);
+  if (!p) {
+    p = {
+      perList: db.prepare<[], { list: string; source_id: string; active: number }>(
+        `SELECT d.list AS list, r.source_id AS source_id, SUM(d.status = 'active') AS active
+           FROM designations d JOIN records r ON r.id = d.record_id
+          GROUP BY d.list, r.source_id`,
+      ),
+      // Consecutive failed or quarantined attempts since the last good one.
+      sources: db.prepare<[], SourceFacts>(
+        `SELECT s.id, s.status, s.last_success_at, s.last_error, s.stale_after_hours,
+                (SELECT COUNT(*) FROM refreshes f
+                  WHERE f.source_id = s.id AND f.outcome IN ('failed', 'quarantined')
+                    AND f.id > COALESCE((SELECT MAX(g.id) FROM refreshes g
+                                          WHERE g.source_id = s.id AND g.outcome IN ('applied', 'unchanged', 'not-modified')), 0)) AS failures
+           FROM sources s`,
+      ),
+    };
+    statements.set(db, p);
+  }
+  return p;
+}
+
+/** True when the database holds designations of at least one list: the only state in which a lookup may answer. */
+export function hasListData(db: Db): boolean {
+  return Boolean(db.prepare('SELECT 1 FROM designations LIMIT 1').get());
+}
+
+export function coverage(db: Db, filter: CoverageFilter = {}, now: Date = new Date()): Coverage {
+  const p = prepared(db);
+  const rows = p.perList.all();
+  const sources = new Map(p.sources.all().map((s) => [s.id, s]));
+  const byList = new Map<ListCode, { active: number; sources: Set<string> }>();
+  for (const row of rows) {
+    if (!(LIST_CODES as readonly string[]).includes(row.list)) continue;
+    const entry = byList.get(row.list as ListCode) ?? { active: 0, sources: new Set<string>() };
+    entry.active += row.active;
+    entry.sources.add(row.source_id);
+    byList.set(row.list as ListCode, entry);
+  }
+  const wanted = LIST_CODES.filter((code) => {
+    if (filter.lists?.length && !filter.lists.includes(code)) return false;
+    if (filter.side && listInfo(code).side !== filter.side) return false;
+    // Without an explicit list filter, the lists searched are those that hold data.
+    return Boolean(filter.lists?.length) || byList.has(code);
+  });
+  const lists = wanted.map((code) => describe(code, byList.get(code), sources, now));
+  const dates = lists.map((l) => l.as_of).filter((d): d is string => Boolean(d));
+  return {
+    lists,
+    as_of: dates.length ? dates.reduce((a, b) => (a < b ? a : b)) : null,
+    warnings: lists.filter((l) => l.problem).map((l) => `${l.list}: ${l.problem}`),
+  };
+}
+
+function describe(code: ListCode, held: { active: number; sources: Set<string> } | undefined, sources: Map<string, SourceFacts>, now: Date): ListCoverage {
+  const info = listInfo(code);
+  const base = { list: code, name: info.name, side: info.side, active: held?.active ?? 0, sources: [...(held?.sources ?? [])].sort() };
+  if (!held) return { ...base, as_of: null, freshness: 'no data', problem: 'no data loaded for this list: it was not searched' };
+  const facts = base.sources.map((id) => sources.get(id)).filter((s): s is SourceFacts => Boolean(s));
+  const asOf = facts.map((s) => s.last_success_at).reduce<string | null>((a, b) => (!b ? a : !a || b < a ? b : a), null);
+  const day = asOf ? asOf.slice(0, 10) : 'an unknown date';
+  const quarantined = facts.find((s) => s.status === 'quarantined');
+  if (quarantined) {
+    return { ...base, as_of: asOf, freshness: 'quarantined', problem: `data from ${day}: the latest download of ${quarantined.id} was quarantined${tries(quarantined.failures)} (${quarantined.last_error ?? 'see status'}), the older data is kept` };
+  }
+  const failing = facts.find((s) => s.status === 'failed');
+  if (failing) {
+    return { ...base, as_of: asOf, freshness: 'failing', problem: `data from ${day}: ${failing.failures > 1 ? `the last ${failing.failures} refreshes` : 'the last refresh'} of ${failing.id} failed (${failing.last_error ?? 'see status'})` };
+  }
+  const stale = facts.find((s) => !s.last_success_at || ageHours(s.last_success_at, now) > (s.stale_after_hours ?? DEFAULT_STALE_AFTER_HOURS));
+  if (stale) {
+    const limit = stale.stale_after_hours ?? DEFAULT_STALE_AFTER_HOURS;
+    return { ...base, as_of: asOf, freshness: 'stale', problem: `data from ${day}: ${stale.id} has not refreshed for more than ${limit} hours (its expected cadence)` };
+  }
+  return { ...base, as_of: asOf, freshness: 'fresh' };
+}
+
+function tries(failures: number): string {
+  return failures > 1 ? ` ${failures} times in a row` : '';
+}
+
+function ageHours(iso: string, now: Date): number {
+  return (now.getTime() - Date.parse(iso)) / 3_600_000;
+}
+
+/** "12 lists (US 8, China 4), data as of 2026-11-30" */
+export function coverageLine(c: Coverage): string {
+  const searched = c.lists.filter((l) => l.freshness !== 'no data');
+  const us = searched.filter((l) => l.side === 'us').length;
+  const cn = searched.length - us;
+  const sides = [us ? `US ${us}` : '', cn ? `China ${cn}` : ''].filter(Boolean).join(', ');
+  const when = c.as_of ? `data as of ${c.as_of.slice(0, 16).replace('T', ' ')} UTC` : 'data never refreshed';
+  return `${searched.length} list${searched.length === 1 ? '' : 's'} searched${sides ? ` (${sides})` : ''}, ${when}`;
+}
