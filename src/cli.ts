@@ -22,7 +22,7 @@ import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
 import { entityFromQuestion } from './core/commands/question';
-import { coverageLine, hasListData, type ListCoverage } from './core/coverage';
+import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
@@ -151,8 +151,13 @@ function withListData<T>(path: string, fn: (db: Db) => T): T {
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`no list data loaded: there is no database at ${path} (nothing was created); ${fix}`);
   const db = openDb(path);
   if (!hasListData(db)) {
+    const demo = onlyDemoData(db);
     db.close();
-    throw new NoListDataError(`no list data loaded: the database ${path} holds no list (never refreshed, or every source failed); ${fix}`);
+    throw new NoListDataError(
+      demo
+        ? `no list data loaded: the database ${path} holds only the bundled demo seed, which is not screening data; ${fix}`
+        : `no list data loaded: the database ${path} holds no list (never refreshed, or every source failed); ${fix}`,
+    );
   }
   try {
     return fn(db);

@@ -14,7 +14,7 @@ import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
-import { openData, recordCount, type DataHandle } from './core/dataset';
+import { hasRealData, openData, type DataHandle } from './core/dataset';
 import { startHealthServer } from './core/ops/health-server';
 import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
@@ -160,7 +160,7 @@ export async function main(): Promise<number> {
     refreshing = true;
     try {
       const results = await refreshSources(mainDb, which, { onResult: countResult });
-      if (handle.seed && recordCount(mainDb) > 0) handle = { db: mainDb, seed: false };
+      if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
       await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);

@@ -217,6 +217,14 @@ describe('a lookup never answers from no data (issue 10, seen 1)', () => {
     expect(err).toMatch(/no list data loaded/);
   });
 
+  it('refuses a database that holds only the bundled demo seed, even loaded with refresh', async () => {
+    const path = join(dir, 'seed.db');
+    expect((await cli(['refresh', '--db', path, '--sources', join(REPO_ROOT, 'data/seed/sources.json')])).code).toBe(0);
+    const { code, err } = await cli(['lookup', '--db', path, 'Hikvision']);
+    expect(code).toBe(3);
+    expect(err).toMatch(/holds only the bundled demo seed, which is not screening data/);
+  });
+
   it('other read commands do not create a database either', async () => {
     const path = join(dir, 'none', 'y.db');
     for (const command of ['lists', 'status', 'events', 'audit']) {

@@ -80,9 +80,20 @@ function prepared(db: Db): Prepared {
   return p;
 }
 
-/** True when the database holds designations of at least one list: the only state in which a lookup may answer. */
-export function hasListData(db: Db): boolean {
-  return Boolean(db.prepare('SELECT 1 FROM designations LIMIT 1').get());
+/**
+ * True when the database holds designations of at least one list from a real (not demo) source: the only
+ * state in which a screening answer may be given. `demo: true` also counts the bundled seed.
+ */
+export function hasListData(db: Db, options: { demo?: boolean } = {}): boolean {
+  const sql = options.demo
+    ? 'SELECT 1 FROM designations LIMIT 1'
+    : 'SELECT 1 FROM sources s WHERE s.demo = 0 AND EXISTS (SELECT 1 FROM records r JOIN designations d ON d.record_id = r.id WHERE r.source_id = s.id) LIMIT 1';
+  return Boolean(db.prepare(sql).get());
+}
+
+/** True when the only list data the database holds is demo data (the bundled seed loaded with `refresh`). */
+export function onlyDemoData(db: Db): boolean {
+  return !hasListData(db) && hasListData(db, { demo: true });
 }
 
 export function coverage(db: Db, filter: CoverageFilter = {}, now: Date = new Date()): Coverage {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasListData } from './coverage';
 import { refreshSources, type RefreshOptions, type SourceRefreshResult } from './refresh';
 import { loadSourcesFile, type SourceConfig } from './sources/config';
 import { openDb, type Db } from './store/db';
@@ -23,8 +24,9 @@ export interface DataHandle {
   main?: Db;
 }
 
-export function recordCount(db: Db): number {
-  return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM records WHERE removed_at IS NULL').get()!.n;
+/** Does the database hold real list data (not only the demo seed)? Only then do answers come from it. */
+export function hasRealData(db: Db): boolean {
+  return hasListData(db);
 }
 
 /** The seed, loaded into a database of its own in memory (the refreshed database is never mixed with it). */
@@ -48,9 +50,9 @@ export interface FirstRun {
  */
 export async function openData(dbPath: string, sources: SourceConfig[], firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
   const db = openDb(dbPath);
-  if (recordCount(db) > 0) return { handle: { db, seed: false }, results: [] };
+  if (hasRealData(db)) return { handle: { db, seed: false }, results: [] };
   const results = await refreshSources(db, sources, firstRun(sources.length));
-  if (recordCount(db) > 0) return { handle: { db, seed: false }, results };
+  if (hasRealData(db)) return { handle: { db, seed: false }, results };
   const seed = await openSeed();
   return { handle: { ...seed, main: db }, results };
 }

@@ -5,7 +5,7 @@
 import { recordLookup } from '../audit';
 import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
 import { listSummaries } from '../catalog';
-import { coverageLine, hasListData } from '../coverage';
+import { coverageLine, hasListData, onlyDemoData } from '../coverage';
 import { listInfo } from '../lists';
 import { metrics } from '../ops/metrics';
 import { shownTime } from '../time';
@@ -88,8 +88,12 @@ const NO_LIST_DATA_SEED =
 
 /** Why this context may not answer a screening question, or undefined when it may. */
 function screeningRefusal(ctx: CommandContext): string | undefined {
-  if (ctx.seed && !ctx.seedAnswers) return NO_LIST_DATA_SEED;
-  if (!hasListData(ctx.db)) return NO_LIST_DATA;
+  const seedAllowed = Boolean(ctx.seedAnswers);
+  if (ctx.seed && !seedAllowed) return NO_LIST_DATA_SEED;
+  if (hasListData(ctx.db)) return undefined;
+  if (seedAllowed && hasListData(ctx.db, { demo: true })) return undefined;
+  if (onlyDemoData(ctx.db)) return NO_LIST_DATA_SEED;
+  return NO_LIST_DATA;
   return undefined;
 }
 

@@ -47,6 +47,8 @@ export const SourceConfig = z
     cadence: z.string().optional(),
     /** Answers call this source's lists stale when its last good refresh is older than this (default 72). */
     stale_after_hours: z.number().positive().optional(),
+    /** Demo data (the bundled seed): loaded and shown, but never screening data (lookups refuse it). */
+    demo: z.boolean().optional(),
     description: z.string().optional(),
     /** Licence of the data, where it is not public domain. */
     licence: z.string().optional(),

@@ -237,10 +237,12 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 6,
-    name: 'sources: how old their data may grow before answers call it stale',
+    name: 'sources: how old their data may grow before answers call it stale, and which are demo data',
     sql: `
       -- From the source config (stale_after_hours); NULL: the default in core/coverage.ts.
       ALTER TABLE sources ADD COLUMN stale_after_hours REAL;
+      -- A demo source (the bundled seed): its data is never screening data, whatever database holds it.
+      ALTER TABLE sources ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
     `,
   },
 ];

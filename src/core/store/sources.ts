@@ -42,8 +42,9 @@ export class SourceStore {
       get: db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE id = ?'),
       all: db.prepare<[], SourceRow>('SELECT * FROM sources ORDER BY id'),
       register: db.prepare(
-        `INSERT INTO sources (id, format, location, stale_after_hours) VALUES (@id, @format, @location, @stale)
-         ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location, stale_after_hours = excluded.stale_after_hours`,
+        `INSERT INTO sources (id, format, location, stale_after_hours, demo) VALUES (@id, @format, @location, @stale, @demo)
+         ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location, stale_after_hours = excluded.stale_after_hours,
+           demo = excluded.demo`,
       ),
       begin: db.prepare<[string, string]>("INSERT INTO refreshes (source_id, started_at, outcome) VALUES (?, ?, 'running') RETURNING id"),
       finish: db.prepare(
@@ -63,8 +64,8 @@ export class SourceStore {
     };
   }
 
-  register(source: Pick<SourceConfig, 'id' | 'format' | 'location' | 'stale_after_hours'>): void {
-    this.q.register.run({ id: source.id, format: source.format, location: source.location, stale: source.stale_after_hours ?? null });
+  register(source: Pick<SourceConfig, 'id' | 'format' | 'location' | 'stale_after_hours' | 'demo'>): void {
+    this.q.register.run({ id: source.id, format: source.format, location: source.location, stale: source.stale_after_hours ?? null, demo: source.demo ? 1 : 0 });
   }
 
   get(id: string): SourceRow | undefined {
