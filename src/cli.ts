@@ -23,7 +23,8 @@ import { shownTime } from './core/time';
 import { lookup, type LookupOptions, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
-import { openDb, StoreError, type Db } from './core/store/db';
+import { openStore } from './core/reindex';
+import { StoreError, type Db } from './core/store/db';
 import { EventStore } from './core/store/events';
 import { SourceStore } from './core/store/sources';
 
@@ -116,7 +117,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
 }
 
 function withDb<T>(path: string, fn: (db: Db) => T): T {
-  const db = openDb(path);
+  const db = openStore(path);
   try {
     return fn(db);
   } finally {
@@ -130,7 +131,7 @@ async function refreshCommand(args: string[], io: CliIO): Promise<number> {
   if (positionals.length) throw new UsageError(`refresh takes no arguments, got "${positionals.join(' ')}"`);
   const file = values.sources || io.env.SANCTIONS_SOURCES || 'data/sources.json';
   const sources = loadSourcesFile(file);
-  const db = openDb(dbPath(values.db, io.env));
+  const db = openStore(dbPath(values.db, io.env));
   try {
     const started = Date.now();
     const idWidth = Math.max(...sources.map((s) => s.id.length));

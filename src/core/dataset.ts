@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { refreshSources, type RefreshOptions, type SourceRefreshResult } from './refresh';
 import { loadSourcesFile, type SourceConfig } from './sources/config';
-import { openDb, type Db } from './store/db';
+import { openStore } from './reindex';
+import type { Db } from './store/db';
 
 export const SEED_SOURCES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../data/seed/sources.json');
 
@@ -30,7 +31,7 @@ export function recordCount(db: Db): number {
 /** The seed, loaded into a database of its own in memory (the refreshed database is never mixed with it). */
 export async function openSeed(path = SEED_SOURCES): Promise<DataHandle> {
   if (!existsSync(path)) throw new Error(`the bundled seed is missing: ${path}`);
-  const db = openDb(':memory:');
+  const db = openStore(':memory:');
   const results = await refreshSources(db, loadSourcesFile(path));
   const bad = results.find((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
   if (bad) throw new Error(`the bundled seed could not be loaded: ${bad.message}`);
@@ -47,7 +48,7 @@ export interface FirstRun {
  * to the seed when that brings no data (no network, as on an air-gapped machine).
  */
 export async function openData(dbPath: string, sources: SourceConfig[], firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
-  const db = openDb(dbPath);
+  const db = openStore(dbPath);
   if (recordCount(db) > 0) return { handle: { db, seed: false }, results: [] };
   const results = await refreshSources(db, sources, firstRun(sources.length));
   if (recordCount(db) > 0) return { handle: { db, seed: false }, results };

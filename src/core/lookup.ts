@@ -3,6 +3,7 @@
  * designation of every record that belongs to it, and how the name matched. Results at or above the
  * default threshold are matches; an optional review band below it is returned apart.
  */
+import { distinctDesignations, renamedListings } from './designation-lines';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import { keyName } from './sources/common';
@@ -157,14 +158,9 @@ class PartyLoader {
       })
       .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
     if (!designations.length) return undefined;
-    // Records of one party on the same list with the same facts make one line, not two.
-    const seenDesignations = new Set<string>();
-    const distinct = designations.filter((d) => {
-      const k = [d.list, d.status, d.since, d.until, d.citation].join('|');
-      if (seenDesignations.has(k)) return false;
-      seenDesignations.add(k);
-      return true;
-    });
+    // One line per distinct designation: records of one party on the same list with the same facts make one
+    // line, and so do the records of one listing renamed within its source (designation-lines.ts).
+    const distinct = distinctDesignations(designations, renamedListings(records, this.q.designations.all(ids)));
     // The card is titled with the primary name of the record whose name matched.
     const titled = records.find((r) => r.id === hit.recordId) ?? records[0]!;
     const seen = new Set([fold(titled.name)]);
