@@ -20,4 +20,13 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    files: ['src/core/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@slack/*', 'discord.js', 'discord-api-types', '**/bots/**'], message: 'core never imports a platform' },
+        { group: ['../match/*', '../refresh', '../lookup', '../reindex'], message: 'the store is below the matcher: it is given what it needs (RecordNames, Derivations), never imports it' },
+      ] }],
+    },
+  },
 );

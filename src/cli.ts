@@ -26,7 +26,8 @@ import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './co
 import { delistedSince, lookup, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
-import { openDb, StoreError, type Db } from './core/store/db';
+import { openStore } from './core/reindex';
+import { StoreError, type Db } from './core/store/db';
 import { EventStore } from './core/store/events';
 import { SourceStore } from './core/store/sources';
 
@@ -134,7 +135,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
 
 function withDb<T>(path: string, fn: (db: Db) => T): T {
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created): run "npx sanctions refresh --db ${path}" first`);
-  const db = openDb(path);
+  const db = openStore(path);
   try {
     return fn(db);
   } finally {
@@ -149,7 +150,7 @@ function withDb<T>(path: string, fn: (db: Db) => T): T {
 function withListData<T>(path: string, fn: (db: Db) => T): T {
   const fix = `load the lists first: npx sanctions refresh --db ${path} [--sources FILE] (the bundled seed is a demo, not screening data)`;
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`no list data loaded: there is no database at ${path} (nothing was created); ${fix}`);
-  const db = openDb(path);
+  const db = openStore(path);
   if (!hasListData(db)) {
     const demo = onlyDemoData(db);
     db.close();
@@ -172,7 +173,7 @@ async function refreshCommand(args: string[], io: CliIO): Promise<number> {
   if (positionals.length) throw new UsageError(`refresh takes no arguments, got "${positionals.join(' ')}"`);
   const file = values.sources || io.env.SANCTIONS_SOURCES || 'data/sources.json';
   const sources = loadSourcesFile(file);
-  const db = openDb(dbPath(values.db, io.env));
+  const db = openStore(dbPath(values.db, io.env));
   try {
     const started = Date.now();
     const idWidth = Math.max(...sources.map((s) => s.id.length));

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { hasListData } from './coverage';
 import { refreshSources, type RefreshOptions, type SourceRefreshResult } from './refresh';
 import { loadSourcesFile, type SourceConfig } from './sources/config';
-import { openDb, type Db } from './store/db';
+import { openStore } from './reindex';
+import type { Db } from './store/db';
 
 export const SEED_SOURCES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../data/seed/sources.json');
 
@@ -32,7 +33,7 @@ export function hasRealData(db: Db): boolean {
 /** The seed, loaded into a database of its own in memory (the refreshed database is never mixed with it). */
 export async function openSeed(path = SEED_SOURCES): Promise<DataHandle> {
   if (!existsSync(path)) throw new Error(`the bundled seed is missing: ${path}`);
-  const db = openDb(':memory:');
+  const db = openStore(':memory:');
   const results = await refreshSources(db, loadSourcesFile(path));
   const bad = results.find((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
   if (bad) throw new Error(`the bundled seed could not be loaded: ${bad.message}`);
@@ -49,7 +50,7 @@ export interface FirstRun {
  * to the seed when that brings no data (no network, as on an air-gapped machine).
  */
 export async function openData(dbPath: string, sources: SourceConfig[], firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
-  const db = openDb(dbPath);
+  const db = openStore(dbPath);
   if (hasRealData(db)) return { handle: { db, seed: false }, results: [] };
   const results = await refreshSources(db, sources, firstRun(sources.length));
   if (hasRealData(db)) return { handle: { db, seed: false }, results };

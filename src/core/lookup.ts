@@ -4,6 +4,7 @@
  * default threshold are matches; an optional review band below it is returned apart.
  */
 import { coverage, type ListCoverage } from './coverage';
+import { distinctDesignations, renamedListings } from './designation-lines';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import { keyName } from './sources/common';
@@ -206,8 +207,8 @@ class PartyLoader {
     if (!records.length) return undefined;
     const ids = JSON.stringify(records.map((r) => r.id));
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
-    const designations = this.q.designations
-      .all(ids)
+    const rows = this.q.designations.all(ids);
+    const designations = rows
       .filter((d) => wanted(d.list, options))
       .map((d) => {
         const programs = JSON.parse(d.programs) as string[];
@@ -226,14 +227,9 @@ class PartyLoader {
       })
       .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
     if (!designations.length) return undefined;
-    // Records of one party on the same list with the same facts make one line, not two.
-    const seenDesignations = new Set<string>();
-    const distinct = designations.filter((d) => {
-      const k = [d.list, d.status, d.since, d.until, d.citation].join('|');
-      if (seenDesignations.has(k)) return false;
-      seenDesignations.add(k);
-      return true;
-    });
+    // One line per distinct designation: records of one party on the same list with the same facts make one
+    // line, and so do the records of one listing renamed within its source (designation-lines.ts).
+    const distinct = distinctDesignations(designations, renamedListings(records, rows));
     // The card is titled with the primary name of the record whose name matched.
     const titled = records.find((r) => r.id === hit.recordId) ?? records[0]!;
     const seen = new Set([fold(titled.name)]);

@@ -5,6 +5,7 @@
  * The first snapshot of a source is its baseline: stored, with no events (nothing "changed" yet).
  */
 import { diffSnapshot, type PlannedEvent } from './diff';
+import { NameIndex } from './match/name-index';
 import { rebuildParties } from './match/parties';
 import type { SourceRecord } from './model';
 import type { SourceConfig } from './sources/config';
@@ -143,7 +144,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
     return quarantine(`cannot parse ${source.location} as ${source.format}: ${(err as Error).message}`);
   }
 
-  const store = new RecordStore(db);
+  const store = new RecordStore(db, new NameIndex(db));
   const events = new EventStore(db);
   const refs = store.refs(source.id);
   const baseline = refs.length === 0;

@@ -1,47 +1,35 @@
 /**
- * Parties: records on different lists (or sources) that are the same real-world party, found by a
- * shared identifier (a USCC, a registration or IMO number...) or by a shared name or alias between
- * records of different sources. Stored as records.party_id (the smallest record id of the group) so
- * that lookup answers one card per party. Rebuilt after every refresh that changed data: linear in
- * the number of records and names.
+ * Parties: records on different lists (or sources) that are the same real-world party. Stored as
+ * records.party_id (the smallest record id of the group) so that lookup answers one card per party.
+ * Rebuilt after every refresh that changed data: linear in the number of records and names.
+ *
+ * Evidence is applied strongest first, and every join is refused when the merged group would contradict
+ * itself (PartyGroups: two different USCCs or registration numbers, a subsidiary with the parent its list
+ * names, other countries or record types), so a weak join can never undo what a strong one decided:
+ *  1. a shared identifier (USCC, registration, tax or IMO number, ISIN...);
+ *  2. the same primary name within one source, when the source repeats a party (in the same country, on
+ *     another list, or in another announcement or edition) rather than listing two parties of one name;
+ *  3. the same primary name (the full name) across sources;
+ *  4. a curated rename: a record's former name is another record's primary name;
+ *  5. an alias (not only places) that is another source's primary name for one party, unless the alias's
+ *     own source gives it to two of its parties or names another of its parties so;
+ *  6. a record's own short name ("(Dahua)" after "Zhejiang Dahua Technology Co., Ltd." on the 1260H sheet)
+ *     that is the whole distinctive core of another list's short name for one party ("Dahua Technology");
+ *  7. a specific alias that several sources give to one party each and none as a primary name.
+ * A name joins only when it points at exactly one party, and a record whose names point at parties that
+ * cannot be one (other countries...) joins none of them.
  */
 import type { Db } from '../store/db';
+import { nameForms } from './normalize';
+import { PartyGroups } from './party-groups';
+import { joinKey, type Identifier } from './party-identifiers';
+import { coreKey, isOwnShortName, aliasNamingAPrimary, specificSharedAlias, type IndexedName } from './party-names';
 
-/** Identifier types that say nothing about identity (dates, gender, sanctions flags...). */
-const WEAK_IDENTIFIER = /date|gender|nationality|citizen|title|position|birth|established|effective|listing|divestment|target type|sanctions|vessel type|flag|tonnage|email|phone|dob|pob/i;
-
-/** A name key shared by more records than this is too generic to join on. */
+/** A key shared by more records than this is too generic to join on. */
 const MAX_RECORDS_PER_KEY = 12;
 
-class UnionFind {
-  private readonly parent = new Map<number, number>();
-  /** Countries of each group, kept on its root: a name join must not bring together parties of other countries. */
-  readonly countries = new Map<number, Set<string>>();
-
-  find(x: number): number {
-    let root = this.parent.get(x) ?? x;
-    if (root === x) return x;
-    root = this.find(root);
-    this.parent.set(x, root);
-    return root;
-  }
-
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb) return;
-    // The smaller id is the root, so a party's id is the smallest record id in it.
-    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
-    this.parent.set(child, root);
-    const merged = new Set([...(this.countries.get(root) ?? []), ...(this.countries.get(child) ?? [])]);
-    this.countries.set(root, merged);
-    this.countries.delete(child);
-  }
-
-  countriesOf(x: number): Set<string> {
-    return this.countries.get(this.find(x)) ?? new Set();
-  }
-}
+/** Record types a company's short name can name. */
+const ORGANISATION = new Set(['entity', 'unknown']);
 
 interface RecordRow {
   id: number;
@@ -49,89 +37,254 @@ interface RecordRow {
   type: string;
   identifiers: string | null;
   countries: string | null;
+  parent: string | null;
+  lists: string | null;
+  dates: string | null;
 }
 
+interface NameRow extends IndexedName {
+  record_id: number;
+  kind: string;
+  value: string;
+}
+
+interface PartyRecord {
+  id: number;
+  source: string;
+  type: string;
+  lists: Set<string>;
+  /** When its designations began. */
+  dates: Set<string>;
+  parent?: string;
+  primary?: NameRow;
+}
+
+/** Name key -> the records that bear it. */
+type KeyIndex = Map<string, number[]>;
+
 export function rebuildParties(db: Db): number {
-  const records = db
+  const rows = db
     .prepare<[], RecordRow>(
-      `SELECT id, source_id, type, json_extract(payload, '$.identifiers') AS identifiers, json_extract(payload, '$.countries') AS countries FROM records`,
+      `SELECT id, source_id, type, json_extract(payload, '$.identifiers') AS identifiers, json_extract(payload, '$.countries') AS countries,
+              json_extract(payload, '$.parent') AS parent,
+              (SELECT group_concat(list) FROM designations WHERE record_id = records.id) AS lists,
+              (SELECT group_concat(since) FROM designations WHERE record_id = records.id) AS dates
+         FROM records`,
     )
     .all();
-  const byId = new Map(records.map((r) => [r.id, r]));
-  const uf = new UnionFind();
-  for (const r of records) uf.countries.set(r.id, new Set(JSON.parse(r.countries ?? '[]') as string[]));
-
-  const idKeys = new Map<string, number[]>();
-  for (const r of records) {
-    for (const ident of JSON.parse(r.identifiers ?? '[]') as Array<{ type: string; value: string }>) {
-      if (WEAK_IDENTIFIER.test(ident.type)) continue;
-      const value = ident.value.toUpperCase().replace(/[^A-Z0-9]/g, '');
-      if (value.length < 6) continue;
-      const key = `${ident.type.toLowerCase().replace(/[^a-z]/g, '')}:${value}`;
-      const list = idKeys.get(key) ?? [];
-      list.push(r.id);
-      idKeys.set(key, list);
-    }
-  }
-  for (const ids of idKeys.values()) {
-    if (ids.length > MAX_RECORDS_PER_KEY) continue;
-    for (const id of ids.slice(1)) uf.union(ids[0]!, id);
-  }
-
-  const nameKeys = new Map<string, Map<number, boolean>>();
   const names = db
-    .prepare<[], { record_id: number; compact: string; tokens: string; kind: string }>(
-      "SELECT record_id, compact, tokens, kind FROM names WHERE kind != 'weak' AND compact != ''",
-    )
-    .all();
-  for (const n of names) {
-    // One-word aliases (brands, acronyms, generic words such as "Technologies") are too weak to join on:
-    // parent and subsidiary share a brand but are different parties. One-word primary names may join
-    // other records whose primary name is the same ("Skydio Inc." on two of China's lists).
-    const oneWord = !n.tokens.includes(' ');
-    if (n.compact.length < 4 || (oneWord && n.kind !== 'primary')) continue;
-    const key = oneWord ? `primary:${n.compact}` : n.compact;
-    const holders = nameKeys.get(key) ?? new Map<number, boolean>();
-    holders.set(n.record_id, (holders.get(n.record_id) ?? false) || n.kind === 'primary');
-    nameKeys.set(key, holders);
-  }
-  // Joins within a source (a party repeated per designation) first, then across sources.
-  for (const pass of ['same-source', 'cross-source'] as const) {
-    for (const holders of nameKeys.values()) {
-      if (holders.size < 2 || holders.size > MAX_RECORDS_PER_KEY) continue;
-      const ids = [...holders.keys()];
-      for (let i = 0; i < ids.length; i++) {
-        for (let j = i + 1; j < ids.length; j++) {
-          const a = byId.get(ids[i]!)!;
-          const b = byId.get(ids[j]!)!;
-          if ((a.source_id === b.source_id) !== (pass === 'same-source')) continue;
-          const bothPrimary = holders.get(a.id)! && holders.get(b.id)!;
-          if (sameParty(a, b, bothPrimary, uf.countriesOf(a.id), uf.countriesOf(b.id))) uf.union(a.id, b.id);
-        }
-      }
-    }
-  }
+    .prepare<[], NameRow>("SELECT record_id, kind, value, tokens, compact, han FROM names WHERE kind != 'weak' AND compact != ''")
+    .all()
+    .map((n) => ({ ...n, han: Boolean(n.han) }));
+
+  const identifiers = new Map(rows.map((r) => [r.id, JSON.parse(r.identifiers ?? '[]') as Identifier[]]));
+  const groups = new PartyGroups(
+    rows.map((r) => ({ id: r.id, type: r.type, countries: JSON.parse(r.countries ?? '[]') as string[], identifiers: identifiers.get(r.id)! })),
+  );
+  const records = new Map<number, PartyRecord>(
+    rows.map((r) => [r.id, { id: r.id, source: r.source_id, type: r.type, lists: split(r.lists), dates: split(r.dates), ...(r.parent ? { parent: r.parent } : {}) }]),
+  );
+  for (const n of names) if (n.kind === 'primary') records.get(n.record_id)!.primary ??= n;
+
+  const keys = indexNames(records, names);
+  const join = new Joiner(records, groups);
+  keepSubsidiariesApart(records, keys.any, groups);
+  joinByIdentifiers(identifiers, groups);
+  joinWithinSources(records, keys.primary, groups);
+  join.toOneParty(keys.primary, keys.primary, { perSource: true });
+  join.toOneParty(keys.former, keys.primary, { sameSource: true });
+  join.toOneParty(keys.alias, keys.primary, { uniqueInOwnSource: true, apartInOwnSource: keys.primary });
+  join.toOneParty(keys.shortName, keys.shortFormCore, { organisations: true, apartInOwnSource: keys.shortFormCore });
+  joinOnSharedAliases(records, keys, groups);
 
   const update = db.prepare<[number, number, number]>('UPDATE records SET party_id = ? WHERE id = ? AND party_id IS NOT ?');
   let changed = 0;
   db.transaction(() => {
-    for (const r of records) changed += update.run(uf.find(r.id), r.id, uf.find(r.id)).changes;
+    for (const r of rows) changed += update.run(groups.find(r.id), r.id, groups.find(r.id)).changes;
   }).immediate();
   return changed;
 }
 
+interface NameKeys {
+  primary: KeyIndex;
+  former: KeyIndex;
+  /** Aliases and translations that may name a party (a record's own primary name left out). */
+  alias: KeyIndex;
+  /** Those of the aliases that may join records sharing them when no record bears them as primary name. */
+  sharedAlias: Set<string>;
+  /** Distinctive cores of primary names written without a legal form ("Dahua Technology" -> "dahua"). */
+  shortFormCore: KeyIndex;
+  /** Records' own short names, by the core they stand for. */
+  shortName: KeyIndex;
+  /** Every name of each record, by compact form (for the parent names of subsidiaries). */
+  any: KeyIndex;
+}
+
+function indexNames(records: Map<number, PartyRecord>, names: NameRow[]): NameKeys {
+  const keys: NameKeys = { primary: new Map(), former: new Map(), alias: new Map(), sharedAlias: new Set(), shortFormCore: new Map(), shortName: new Map(), any: new Map() };
+  for (const n of names) {
+    const record = records.get(n.record_id)!;
+    add(keys.any, n.compact, n.record_id);
+    const primary = record.primary;
+    if (n === primary) {
+      const core = coreKey(n);
+      if (core && core.replace(/ /g, '').length >= 3 && !nameForms(n.value).legal) add(keys.shortFormCore, core, n.record_id);
+    }
+    if (n.kind === 'primary') {
+      if (n.compact.length >= 4) add(keys.primary, n.compact, n.record_id);
+      continue;
+    }
+    if (primary && isOwnShortName(n, primary) && !nameForms(n.value).legal) add(keys.shortName, coreKey(primary)!, n.record_id);
+    if (n.compact.length < 4 || n.compact === primary?.compact) continue;
+    if (n.kind === 'former') add(keys.former, n.compact, n.record_id);
+    else if (aliasNamingAPrimary(n)) {
+      add(keys.alias, n.compact, n.record_id);
+      if (specificSharedAlias(n)) keys.sharedAlias.add(n.compact);
+    }
+  }
+  return keys;
+}
+
+function add(index: KeyIndex, key: string, id: number): void {
+  const ids = index.get(key) ?? [];
+  if (!ids.includes(id)) ids.push(id);
+  index.set(key, ids);
+}
+
+function split(list: string | null): Set<string> {
+  return new Set((list ?? '').split(',').filter(Boolean));
+}
+
+function differ(a: Set<string>, b: Set<string>): boolean {
+  return a.size !== b.size || [...a].some((x) => !b.has(x));
+}
+
+/** A subsidiary never joins the party of the parent its list names (on the 1260H sheet: Parent Name). */
+function keepSubsidiariesApart(records: Map<number, PartyRecord>, any: KeyIndex, groups: PartyGroups): void {
+  for (const r of records.values()) {
+    if (!r.parent) continue;
+    for (const id of any.get(nameForms(r.parent).compact) ?? []) if (records.get(id)!.source === r.source) groups.keepApart(r.id, id);
+  }
+}
+
+function joinByIdentifiers(identifiers: Map<number, Identifier[]>, groups: PartyGroups): void {
+  const byKey: KeyIndex = new Map();
+  for (const [id, idents] of identifiers) {
+    for (const ident of idents) {
+      const key = joinKey(ident);
+      if (key) add(byKey, key, id);
+    }
+  }
+  for (const ids of byKey.values()) {
+    if (ids.length > MAX_RECORDS_PER_KEY) continue;
+    for (const id of ids.slice(1)) groups.union(ids[0]!, id, false);
+  }
+}
+
 /**
- * Two records that share a name: the same party when nothing contradicts it. Within one source only by
- * their primary names (sheets that repeat a party once per designation, such as China's), since a source
- * that keeps two records under other shared names usually means two parties.
+ * Records of one source with the same primary name: one party when the source repeats it (in the same
+ * country, on another list, or in another announcement or edition), not when it lists two parties of one
+ * name at once (two undated OFAC entries "NATIONAL LIBERATION ARMY", one Colombian, one Macedonian, neither
+ * with a country).
  */
-function sameParty(a: RecordRow, b: RecordRow, bothPrimary: boolean, ca: Set<string>, cb: Set<string>): boolean {
-  if (a.source_id === b.source_id && !bothPrimary) return false;
-  const typeA = a.type === 'unknown' ? undefined : a.type;
-  const typeB = b.type === 'unknown' ? undefined : b.type;
-  if (typeA && typeB && typeA !== typeB) return false;
-  const agree = [...cb].some((c) => ca.has(c));
-  // People share names: join them only when their countries agree. Companies: unless their countries differ.
-  if (a.type === 'individual' || b.type === 'individual') return agree;
-  return agree || ca.size === 0 || cb.size === 0;
+function joinWithinSources(records: Map<number, PartyRecord>, primary: KeyIndex, groups: PartyGroups): void {
+  for (const ids of primary.values()) {
+    if (ids.length < 2 || ids.length > MAX_RECORDS_PER_KEY) continue;
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const a = records.get(ids[i]!)!;
+        const b = records.get(ids[j]!)!;
+        if (a.source !== b.source) continue;
+        const agree = [...groups.countriesOf(b.id)].some((c) => groups.countriesOf(a.id).has(c));
+        const redated = a.dates.size > 0 && b.dates.size > 0 && differ(a.dates, b.dates);
+        if (agree || differ(a.lists, b.lists) || redated) groups.union(a.id, b.id, true);
+      }
+    }
+  }
+}
+
+interface JoinOptions {
+  /** Join to the one matching party of each other source (full names, which several sources bear alike). */
+  perSource?: boolean;
+  /** Also join within the record's own source (curated renames). */
+  sameSource?: boolean;
+  /** Only organisations (a company's short name does not name a vessel). */
+  organisations?: boolean;
+  /** Refuse a name the record's own source gives to another of its parties too (it names several). */
+  uniqueInOwnSource?: boolean;
+  /** Refuse a name the record's own source bears, in `to`, as another of its parties' (it keeps them apart). */
+  apartInOwnSource?: KeyIndex;
+}
+
+class Joiner {
+  constructor(
+    private readonly records: Map<number, PartyRecord>,
+    private readonly groups: PartyGroups,
+  ) {}
+
+  /**
+   * Joins each record bearing names under `from` to the one party bearing each name under `to`, when all
+   * the parties its names point at can be one.
+   */
+  toOneParty(from: KeyIndex, to: KeyIndex, options: JoinOptions): void {
+    const keysOf = new Map<number, string[]>();
+    for (const [key, ids] of from) {
+      if (ids.length > MAX_RECORDS_PER_KEY || !to.has(key)) continue;
+      for (const id of ids) keysOf.set(id, [...(keysOf.get(id) ?? []), key]);
+    }
+    for (const [id, keys] of keysOf) {
+      const own = this.groups.find(id);
+      const named = new Set<number>();
+      const joinable = new Set<number>();
+      for (const key of keys) {
+        for (const parties of this.partiesNamed(id, key, from, to, options)) {
+          for (const p of parties) named.add(p);
+          if (parties.size === 1) joinable.add([...parties][0]!);
+        }
+      }
+      named.delete(own);
+      joinable.delete(own);
+      const all = [...named];
+      if (!all.every((p) => all.every((q) => p === q || this.groups.nameCompatible(p, q)))) continue;
+      for (const party of joinable) this.groups.union(id, party, true);
+    }
+  }
+
+  /**
+   * The parties `key` names for the record `id`, as sets (one per source with perSource): a set of one is a
+   * party to join, a larger one says the name is ambiguous there.
+   */
+  private partiesNamed(id: number, key: string, from: KeyIndex, to: KeyIndex, options: JoinOptions): Array<Set<number>> {
+    const record = this.records.get(id)!;
+    const own = this.groups.find(id);
+    const otherParty = (o: number) => o !== id && this.records.get(o)!.source === record.source && this.groups.find(o) !== own;
+    if (options.uniqueInOwnSource && from.get(key)!.some(otherParty)) return [];
+    if (options.apartInOwnSource?.get(key)?.some(otherParty)) return [];
+    if (options.organisations && !ORGANISATION.has(record.type)) return [];
+    const byScope = new Map<string, Set<number>>();
+    for (const t of to.get(key) ?? []) {
+      const target = this.records.get(t)!;
+      if (t === id || (!options.sameSource && target.source === record.source)) continue;
+      if (options.organisations && !ORGANISATION.has(target.type)) continue;
+      if (this.groups.find(t) === own || !this.groups.nameCompatible(id, t)) continue;
+      const scope = options.perSource ? target.source : '';
+      byScope.set(scope, (byScope.get(scope) ?? new Set()).add(this.groups.find(t)));
+    }
+    return [...byScope.values()];
+  }
+}
+
+/** Step 7: a specific alias several sources give to one party each, and none as a primary name. */
+function joinOnSharedAliases(records: Map<number, PartyRecord>, keys: NameKeys, groups: PartyGroups): void {
+  for (const [key, ids] of keys.alias) {
+    if (ids.length < 2 || ids.length > MAX_RECORDS_PER_KEY || keys.primary.has(key) || !keys.sharedAlias.has(key)) continue;
+    const partiesPerSource = new Map<string, Set<number>>();
+    for (const id of ids) {
+      const source = records.get(id)!.source;
+      partiesPerSource.set(source, (partiesPerSource.get(source) ?? new Set()).add(groups.find(id)));
+    }
+    if (partiesPerSource.size < 2 || [...partiesPerSource.values()].some((s) => s.size > 1)) continue;
+    if (!ids.every((a) => ids.every((b) => groups.nameCompatible(a, b)))) continue;
+    for (const id of ids.slice(1)) groups.union(ids[0]!, id, true);
+  }
 }

@@ -4,13 +4,31 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MIGRATIONS, type Migration } from './migrations';
+import { MIGRATIONS, type Derivations, type Migration } from './migrations';
 
 export type Db = Database.Database;
 
 export class StoreError extends Error {}
 
-export function openDb(path: string, options: { readonly?: boolean; migrations?: Migration[] } = {}): Db {
+export interface OpenOptions {
+  readonly?: boolean;
+  migrations?: Migration[];
+  /** How to re-derive the name index and parties when a migration asks (src/core/reindex.ts: openStore). */
+  derive?: Derivations;
+}
+
+/**
+ * Without derivations, a migration can re-derive nothing: fine for a database without records (nothing to
+ * derive), an error for one with records, which must be opened through openStore.
+ */
+const NO_DERIVATIONS: Derivations = {
+  reindex(db) {
+    const records = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM records').get()!.n;
+    if (records > 0) throw new StoreError(`this database's ${records} records need their name index rebuilt: open it with openStore (src/core/reindex.ts)`);
+  },
+};
+
+export function openDb(path: string, options: OpenOptions = {}): Db {
   const memory = path === ':memory:';
   if (!memory && !options.readonly) mkdirSync(dirname(resolve(path)), { recursive: true });
   let db: Db;
@@ -27,7 +45,7 @@ export function openDb(path: string, options: { readonly?: boolean; migrations?:
   if (!options.readonly) {
     if (!memory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    migrate(db, options.migrations ?? MIGRATIONS);
+    migrate(db, options.migrations ?? MIGRATIONS, options.derive);
   }
   return db;
 }
@@ -36,7 +54,7 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): number {
+export function migrate(db: Db, migrations: Migration[] = MIGRATIONS, derive: Derivations = NO_DERIVATIONS): number {
   const current = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
@@ -46,7 +64,7 @@ export function migrate(db: Db, migrations: Migration[] = MIGRATIONS): number {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      m.after?.(db);
+      m.after?.(db, derive);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

@@ -2,16 +2,25 @@
  * Numbered schema migrations. `PRAGMA user_version` holds the number of the last one applied; each runs in
  * its own transaction, in order, once. Never edit a migration that has shipped: add the next one.
  */
+import type { Db } from './db';
+
+/**
+ * Data derived in code from the stored records (the name index, the parties). The store does not know how
+ * to derive it (that is the matcher's business, a layer above): whoever opens the database supplies these
+ * steps, and a migration that changes the shape of derived data calls them (src/core/reindex.ts).
+ */
+export interface Derivations {
+  /** Rebuild the name index and the parties from the stored records. */
+  reindex(db: Db): void;
+}
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
   /** A step SQL alone cannot do (re-deriving data in code), run after `sql` in the same transaction. */
-  after?: (db: Db) => void;
+  after?: (db: Db, derive: Derivations) => void;
 }
-
-import type { Db } from './db';
-import { reindexAllNames } from './reindex';
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -140,7 +149,7 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE records ADD COLUMN party_id INTEGER;
       CREATE INDEX records_by_party ON records (party_id);
     `,
-    after: (db) => reindexAllNames(db),
+    after: (db, derive) => derive.reindex(db),
   },
   {
     version: 3,

@@ -4,16 +4,24 @@
  */
 import { designationsByList, recordHash, type SnapshotDiff, type StoredRecordRef } from '../diff';
 import type { ListCode } from '../lists';
-import { NameIndex } from '../match/name-index';
-import { SourceRecord } from '../model';
+import { SourceRecord, type NameEntry } from '../model';
 import type { Db } from './db';
+
+/**
+ * Where a record's names are indexed for search as it is written (the matcher's NameIndex, a layer above:
+ * given by the caller, so that the store does not import the matcher).
+ */
+export interface RecordNames {
+  replace(recordId: number, names: NameEntry[]): void;
+}
 
 export class RecordStore {
   private readonly q;
-  private readonly index: NameIndex;
 
-  constructor(private readonly db: Db) {
-    this.index = new NameIndex(db);
+  constructor(
+    private readonly db: Db,
+    private readonly index: RecordNames,
+  ) {
     this.q = {
       refs: db.prepare<[string], { id: number; key: string; hash: string; removed_at: string | null }>(
         'SELECT id, key, hash, removed_at FROM records WHERE source_id = ?',

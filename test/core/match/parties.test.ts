@@ -26,15 +26,28 @@ describe('parties from small hand-made sources', () => {
         { name: 'Anvik Technologies Sdn. Bhd.', aliases: ['Hudson Technologies, Ltd.'], country: 'Malaysia', federal_register: '90 FR 2, 1/2/25' },
         { name: 'Parent Holdings Ltd.', aliases: ['Brandco'], country: 'China', federal_register: '90 FR 3, 1/2/25' },
         { name: 'Wang Wei', country: 'China', federal_register: '90 FR 4, 1/2/25', type: 'individual' },
+        { name: 'Zeta Vision Technology', country: 'China', federal_register: '90 FR 5, 1/2/25' },
       ]),
       source('cmic', 'US-OFAC-CMIC', [
         { id: 'c1', name: 'ZHONGXIN PRECISION OPTICS COMPANY LIMITED', country: 'China' },
         { id: 'c2', name: 'Brandco Subsidiary Ltd.', aliases: ['Brandco'], country: 'China' },
         { id: 'c3', name: 'WANG Wei', country: 'Singapore', type: 'individual' },
+        { id: 'c4', name: 'Gamma Mobile Communications Group Co., Ltd.', aliases: ['China Gamma'], country: 'China' },
+      ]),
+      source('dod', 'US-DOD-1260H', [
+        { name: 'Hunan Zeta Vision Technology Co., Ltd.', aliases: ['Zeta Vision'] },
+        { name: 'Chengdu Zeta Vision Wisdom Technology Co., Ltd.' },
+        { name: 'China Gamma (Hong Kong) Limited', aliases: ['China Gamma'] },
+      ]),
+      source('sdn', 'US-OFAC-SDN', [
+        { id: 's1', name: 'Northern Liberation Front', aliases: ['NLF'] },
+        { id: 's2', name: 'Northern Liberation Front', aliases: ['FLN'] },
       ]),
       source('cn', 'CN-MOFCOM-UEL', [
         { name: 'Hudson Technologies Co.', country: 'United States', effective_date: '2023-02-16' },
         { name: 'Skydio Inc.', country: 'United States', effective_date: '2023-02-16' },
+        { name: 'Vantor Systems', effective_date: '2023-02-16' },
+        { name: 'Vantor Systems', effective_date: '2024-05-20' },
       ]),
       source('cn2', 'CN-MOFCOM-ECL', [{ name: 'Skydio Inc.', country: 'United States', effective_date: '2024-10-10' }]),
     ]);
@@ -58,6 +71,24 @@ describe('parties from small hand-made sources', () => {
 
   it('does not join parties of different countries that share an alias', () => {
     expect(partyOf('Anvik Technologies Sdn. Bhd.')[0]).not.toBe(partyOf('Hudson Technologies Co.')[0]);
+  });
+
+  it('does not join two undated entries of one source that share a name and no country (two parties of one name)', () => {
+    const [a, b] = partyOf('Northern Liberation Front');
+    expect(a).not.toBe(b);
+  });
+
+  it('joins the entries of one party that a source repeats per announcement', () => {
+    expect(new Set(partyOf('Vantor Systems')).size).toBe(1);
+  });
+
+  it('joins a full name written with a place and its short name to the list that names the party by its short form', () => {
+    expect(partyOf('Hunan Zeta Vision Technology Co., Ltd.')[0]).toBe(partyOf('Zeta Vision Technology')[0]);
+    expect(partyOf('Chengdu Zeta Vision Wisdom Technology Co., Ltd.')[0]).not.toBe(partyOf('Zeta Vision Technology')[0]);
+  });
+
+  it('does not join on an alias made of a place and one word', () => {
+    expect(partyOf('Gamma Mobile Communications Group Co., Ltd.')[0]).not.toBe(partyOf('China Gamma (Hong Kong) Limited')[0]);
   });
 
   it('does not join two people of the same name from different countries', () => {

@@ -1,0 +1,88 @@
+/**
+ * One line per distinct designation on a party's card. Records of one source on one list under different
+ * names are one listing seen under two names (a rename or a respelling: the 1260H sheet keeps the row of the
+ * old name open when it lists the new one), so they make one line: from the earliest start, with every
+ * notice. Records of one source under the same name are separate announcements (China's sheet, State's ISN
+ * notices): a line each, unless their facts are the same.
+ */
+import { keyName } from './sources/common';
+
+export interface DesignationLine {
+  list: string;
+  status: string;
+  since?: string;
+  until?: string;
+  source: string;
+  citation?: string;
+  url?: string;
+  programs?: string[];
+  authority?: string;
+  notes?: string;
+}
+
+function listingKey(d: { list: string; status: string; source: string }): string {
+  return [d.list, d.status, d.source].join('|');
+}
+
+/**
+ * The listings (list, status, source) that a party's records bear under two or more names and never twice
+ * under one name: renamed listings, to show as one line.
+ */
+export function renamedListings(
+  records: ReadonlyArray<{ id: number; source_id: string; name: string }>,
+  designations: ReadonlyArray<{ record_id: number; list: string; status: string }>,
+): Set<string> {
+  const recordById = new Map(records.map((r) => [r.id, r]));
+  const names = new Map<string, string[]>();
+  for (const d of designations) {
+    const record = recordById.get(d.record_id);
+    if (!record) continue;
+    const key = listingKey({ list: d.list, status: d.status, source: record.source_id });
+    names.set(key, [...(names.get(key) ?? []), keyName(record.name)]);
+  }
+  return new Set([...names].filter(([, n]) => n.length > 1 && new Set(n).size === n.length).map(([key]) => key));
+}
+
+/** The lines to show, in the order given: renamed listings folded into one, lines with the same facts once. */
+export function distinctDesignations<T extends DesignationLine>(lines: readonly T[], renamed: ReadonlySet<string>): T[] {
+  const folded = new Map<string, T[]>();
+  for (const d of lines) {
+    const key = listingKey(d);
+    if (renamed.has(key)) folded.set(key, [...(folded.get(key) ?? []), d]);
+  }
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const d of lines) {
+    const listing = listingKey(d);
+    const group = folded.get(listing);
+    const line = group ? foldListing(group) : d;
+    const k = group ? `listing|${listing}` : ['facts', d.list, d.status, d.since, d.until, d.citation].join('|');
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(line);
+  }
+  return out;
+}
+
+/** One listing from its lines: the earliest start, the latest end, every notice; the newest line's details. */
+function foldListing<T extends DesignationLine>(lines: readonly T[]): T {
+  if (lines.length === 1) return lines[0]!;
+  const bySince = [...lines].sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
+  const newest = bySince[bySince.length - 1]!;
+  const since = bySince.find((d) => d.since)?.since;
+  const until = lines.map((d) => d.until).filter((u): u is string => !!u).sort().pop();
+  const citations = [...new Set(bySince.flatMap((d) => (d.citation ? [d.citation] : [])))];
+  const programs = [...new Set(lines.flatMap((d) => d.programs ?? []))];
+  const line: T = { ...newest };
+  delete line.since;
+  delete line.until;
+  delete line.citation;
+  delete line.programs;
+  return {
+    ...line,
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+    ...(citations.length ? { citation: citations.join('; ') } : {}),
+    ...(programs.length ? { programs } : {}),
+  };
+}

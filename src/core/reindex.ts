@@ -1,0 +1,25 @@
+/**
+ * Re-deriving the name index and the parties from the stored records, after a schema change to either, and
+ * opening the store with that step wired in. It lives above both the store and the matcher so that the
+ * store never imports the matcher: migrations call the step through the `Derivations` they are given.
+ */
+import { NameIndex } from './match/name-index';
+import { rebuildParties } from './match/parties';
+import { SourceRecord } from './model';
+import { openDb, type Db, type OpenOptions } from './store/db';
+import type { Derivations } from './store/migrations';
+
+export function reindexAllNames(db: Db): void {
+  db.exec("DELETE FROM names; DELETE FROM name_tokens; DELETE FROM tokens; INSERT INTO token_grams (token_grams) VALUES ('delete-all');");
+  const index = new NameIndex(db);
+  const rows = db.prepare<[], { id: number; payload: string }>('SELECT id, payload FROM records').all();
+  for (const row of rows) index.replace(row.id, SourceRecord.parse(JSON.parse(row.payload)).names);
+  rebuildParties(db);
+}
+
+export const DERIVATIONS: Derivations = { reindex: reindexAllNames };
+
+/** The application's way to open the database: openDb with the derivations migrations may need. */
+export function openStore(path: string, options: Omit<OpenOptions, 'derive'> = {}): Db {
+  return openDb(path, { ...options, derive: DERIVATIONS });
+}
