@@ -152,7 +152,7 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
     const payload = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [str('name', 'is DJI sanctioned?')] });
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
     const edit = await fake.waitFor(() => editOf(payload.token));
-    expect(edit.body.content).toMatch(/matches? for "DJI"/);
+    expect(edit.body.content).toMatch(/match(?:es)? for "DJI"/);
     expect(edit.body.content).toMatch(/lists searched \(US \d+, China \d+\), data as of /);
     expect(edit.body.embeds[0].title).toMatch(/DJI/);
   });
