@@ -18,6 +18,7 @@ import { hasRealData, openData, type DataHandle } from './core/dataset';
 import { startHealthServer } from './core/ops/health-server';
 import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
+import { refreshInChild } from './core/refresh-process/run';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
 import { StoreError } from './core/store/db';
 import { SourceStore } from './core/store/sources';
@@ -154,12 +155,21 @@ export async function main(): Promise<number> {
   }
   const chat = Boolean(slack || discord);
 
+  /** A refresh off the serving path (a child process); in memory there is no file to share, so in-process. */
+  async function runRefresh(which: SourceConfig[]): Promise<SourceRefreshResult[]> {
+    if (config.SANCTIONS_DB === ':memory:') return refreshSources(mainDb, which, { onResult: countResult });
+    const report = await refreshInChild(config.SANCTIONS_DB, which, { onResult: countResult });
+    metrics.refreshPeakRss.set(report.rssPeakBytes);
+    return report.results;
+  }
+
   let refreshing = false;
   async function refreshNow(which: SourceConfig[]): Promise<string> {
     if (refreshing) return 'A refresh is already running.';
     refreshing = true;
     try {
-      const results = await refreshSources(mainDb, which, { onResult: countResult });
+      // In a child process: the bot keeps answering while the lists are fetched, parsed and indexed.
+      const results = await runRefresh(which);
       if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
       await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
@@ -172,6 +182,7 @@ export async function main(): Promise<number> {
 
   const scheduler = new RefreshScheduler({
     defaultCron: config.REFRESH_CRON,
+    jitterMs: config.REFRESH_JITTER_MS,
     run: async (due) => line(await refreshNow(due)),
     onError: (err) => line(`refresh failed: ${err.message}`),
     onPlanned: (next) => {

@@ -5,6 +5,7 @@
 import { userInfo } from 'node:os';
 import type { LookupResponse } from './lookup';
 import type { Db } from './store/db';
+import { withoutWaiting } from './store/busy';
 import { datasetVersion } from './store/meta';
 
 export interface AuditContext {
@@ -40,6 +41,38 @@ export function recordLookup(db: Db, context: AuditContext, response: LookupResp
     )
     .get(now.toISOString(), context.platform, context.actor ?? null, context.place ?? null, response.query, JSON.stringify(results), datasetVersion(db));
   return row!.id;
+}
+
+/** Audit entries that could not be written yet because another process held the write lock (a refresh). */
+const pending = new WeakMap<Db, Array<() => void>>();
+const RETRY_MS = 250;
+
+/**
+ * Record a lookup without ever making the person wait: written at once when the database is free, else kept
+ * in memory and written as soon as the other writer (a refresh committing in its own process) is done. A
+ * synchronous write that waited on the lock would stop the whole bot (acks, other lookups) meanwhile.
+ */
+export function recordLookupSoon(db: Db, context: AuditContext, response: LookupResponse, now = new Date()): void {
+  const write = () => void recordLookup(db, context, response, now);
+  const queue = pending.get(db);
+  if (queue) {
+    queue.push(write);
+    return;
+  }
+  if (!withoutWaiting(db, write)) {
+    pending.set(db, [write]);
+    scheduleFlush(db);
+  }
+}
+
+function scheduleFlush(db: Db): void {
+  setTimeout(() => {
+    const queue = pending.get(db);
+    if (!queue || !db.open) return void pending.delete(db);
+    while (queue.length && withoutWaiting(db, queue[0]!)) queue.shift();
+    if (queue.length) scheduleFlush(db);
+    else pending.delete(db);
+  }, RETRY_MS).unref();
 }
 
 export function auditTrail(db: Db, options: { limit?: number; sinceId?: number } = {}): AuditEntry[] {

@@ -81,6 +81,7 @@ export const EnvSchema = z.object({
   SANCTIONS_DB: z.string().trim().optional().transform((v) => v || 'var/sanctions.db'),
   SANCTIONS_SOURCES: z.string().trim().optional().transform((v) => v || 'data/sources.json'),
   REFRESH_CRON: cronExpression,
+  REFRESH_JITTER_MS: integer(0, 3_600_000, 'a number of milliseconds', 20_000),
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-') || v.startsWith('xoxe.'), 'must be a bot token starting with "xoxb-"'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with "xapp-"'),

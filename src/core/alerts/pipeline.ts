@@ -3,6 +3,7 @@
  * delivery pass. Run after each refresh and every ALERT_POLL_MS (which also picks up refreshes that another
  * process, such as `npx sanctions refresh` from cron, wrote into the same database).
  */
+import { writeLockFree } from '../store/busy';
 import type { Db } from '../store/db';
 import { noticeSourceHealth } from './health';
 import { routeNewEvents } from './outbox';
@@ -20,18 +21,24 @@ export class AlertPipeline {
     this.worker = new DeliveryWorker(db, options);
   }
 
-  /** Route and deliver what is due; concurrent calls share one turn. */
+  /**
+   * Route and deliver what is due; concurrent calls share one turn. While another process holds the write
+   * lock (a refresh committing) the turn is skipped, not waited for: the next one picks everything up.
+   */
   tick(): Promise<DrainReport> {
-    this.turn ??= (async () => {
-      try {
-        noticeSourceHealth(this.db);
-        routeNewEvents(this.db);
-        return await this.worker.drain();
-      } finally {
-        this.turn = undefined;
-      }
+    if (this.turn) return this.turn;
+    if (!writeLockFree(this.db)) return Promise.resolve({ delivered: 0, retried: 0, failed: 0, skipped: 'database busy' });
+    const turn = (async () => {
+      noticeSourceHealth(this.db);
+      routeNewEvents(this.db);
+      return this.worker.drain();
     })();
-    return this.turn;
+    // Cleared when settled, whichever way: a turn that finished before this line must not stay as the turn.
+    this.turn = turn.finally(() => {
+      if (this.turn === guarded) this.turn = undefined;
+    });
+    const guarded = this.turn;
+    return guarded;
   }
 
   start(intervalMs: number, onError: (err: Error) => void = () => {}): void {

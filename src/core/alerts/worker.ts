@@ -38,6 +38,8 @@ export interface DrainReport {
   delivered: number;
   retried: number;
   failed: number;
+  /** Why nothing was attempted this turn (the database was locked by another writer). */
+  skipped?: string;
 }
 
 export class DeliveryWorker {

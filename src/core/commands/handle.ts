@@ -2,7 +2,7 @@
  * Command handlers: a parsed Command and who/where asked, in; a platform-neutral Reply out.
  * No platform code here: adapters say who may manage subscriptions and how to render the reply.
  */
-import { recordLookup } from '../audit';
+import { recordLookupSoon } from '../audit';
 import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
 import { listSummaries } from '../catalog';
 import { coverageLine, hasListData, onlyDemoData } from '../coverage';
@@ -105,7 +105,7 @@ function lookupReply(command: Extract<Command, { name: 'lookup' }>, ctx: Command
   const response = lookup(ctx.db, command.query, { limit: PAGE_SIZE, offset, lists: command.lists, side: command.side, review: true, now: ctx.now?.() });
   metrics.lookupSeconds.observe((performance.now() - started) / 1000);
   metrics.lookups.inc({ platform: ctx.platform });
-  if (ctx.audit) recordLookup(ctx.db, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
+  if (ctx.audit) recordLookupSoon(ctx.db, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
   const shown = response.results;
   const review = command.page === 1 ? (response.review ?? []).slice(0, 3) : [];
   const filters = [command.lists?.length ? `lists ${command.lists.join(', ')}` : '', command.side ? `side ${command.side}` : ''].filter(Boolean).join('; ');

@@ -31,6 +31,23 @@ class Counter {
   }
 }
 
+class Gauge {
+  private value = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  set(value: number): void {
+    this.value = value;
+  }
+  get(): number {
+    return this.value;
+  }
+  render(): string {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.value}`].join('\n');
+  }
+}
+
 class Histogram {
   private readonly counts: number[];
   private sum = 0;
@@ -63,7 +80,8 @@ export const metrics = {
   refreshes: new Counter('sanctions_refreshes_total', 'Source refreshes, by source and outcome.'),
   events: new Counter('sanctions_change_events_total', 'Change events found, by list and kind.'),
   deliveries: new Counter('sanctions_deliveries_total', 'Alert delivery attempts, by platform and outcome (delivered, retry, failed).'),
+  refreshPeakRss: new Gauge('sanctions_refresh_peak_rss_bytes', 'Peak resident memory of the last refresh (its own child process).'),
   render(): string {
-    return [this.lookups, this.lookupSeconds, this.refreshes, this.events, this.deliveries].map((m) => m.render()).join('\n') + '\n';
+    return [this.lookups, this.lookupSeconds, this.refreshes, this.events, this.deliveries, this.refreshPeakRss].map((m) => m.render()).join('\n') + '\n';
   },
 };

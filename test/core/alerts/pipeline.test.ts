@@ -214,3 +214,31 @@ describe('quarantine stays silent', () => {
     await pipeline.stop();
   });
 });
+
+describe('the pipeline never waits on another process\'s write lock (issue 11, seen 1)', () => {
+  const dir = tempDir();
+
+  it('skips a turn while a refresh in another connection holds the lock, without blocking, and delivers on the next', async () => {
+    const path = join(dir, 'busy.db');
+    const db = openDb(path);
+    await refreshSources(db, timeline(0));
+    new SubscriptionStore(db).subscribe({ platform: 'slack', channel: 'C-SDN', targets: ['US-OFAC-SDN'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    await refreshSources(db, timeline(1));
+    const slack = new RecordingSink('slack');
+    const pipeline = new AlertPipeline(db, { sinks: new Map([['slack', slack]] as Array<[string, AlertSink]>) });
+    const refresh = openDb(path);
+    refresh.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    const skipped = await pipeline.tick();
+    // The connection's busy timeout is 5 s: a turn that waited on the lock would take that long.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(skipped).toMatchObject({ delivered: 0, skipped: 'database busy' });
+    expect(slack.sent).toHaveLength(0);
+    refresh.exec('ROLLBACK');
+    refresh.close();
+    // A turn that ended before it was stored must not stay the turn for ever: the next ones run.
+    expect((await pipeline.tick()).delivered).toBe(1);
+    expect(slack.sent).toHaveLength(1);
+    db.close();
+  });
+});
