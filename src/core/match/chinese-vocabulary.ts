@@ -10,7 +10,7 @@
  * Places whose English is their pinyin (浙江, 大连) are listed all the same: a vocabulary word is
  * also a word boundary, so 浙江大华 reads "zhejiang dahua" rather than one pinyin run "zhejiangdahua".
  */
-import { normalizeName } from './normalize';
+import { normalizeName } from './text';
 
 type Table = Readonly<Record<string, readonly string[]>>;
 

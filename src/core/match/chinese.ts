@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Converter as OpenCCConverterFactory, ConverterFunction } from 'opencc-js';
 import type { pinyin as PinyinFunction } from 'pinyin-pro';
 import { CHINESE_VOCABULARY, CHINESE_VOCABULARY_MAX_LENGTH } from './chinese-vocabulary';
-import { normalizeName } from './normalize';
+import { normalizeName } from './text';
 
 const requireCjs = createRequire(import.meta.url);
 

@@ -3,7 +3,7 @@
  * "NUDT" and as "National University of Defense Technology". Indexed beside the listed names.
  */
 import type { NameEntry } from '../model';
-import { normalizeName } from './normalize';
+import { normalizeName } from './text';
 
 const ACRONYM = /\s*\(([A-Z][A-Z0-9&.-]{1,9})\)/g;
 

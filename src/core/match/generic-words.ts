@@ -4,7 +4,7 @@
  * ("Zhejiang Dahua Technology" for the query "Dahua") is still that party; a name with another
  * distinctive word left out ("Oriental Apple" for "Apple") is only worth a review.
  */
-import { normalizeName } from './normalize';
+import { normalizeName } from './text';
 
 const PLACES = `
 beijing shanghai tianjin chongqing shenzhen guangzhou hangzhou zhejiang jiangsu sichuan chengdu xian xi an wuhan hubei

@@ -6,18 +6,9 @@
  *    words (of, and, the) dropped, Chinese folded to simplified and cut into character pairs.
  */
 import { hasHan, stripChineseLegalForms, toSimplified } from './chinese';
+import { normalizeName } from './text';
 
-export function normalizeName(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .normalize('NFC')
-    .replace(/['’`]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export { normalizeName };
 
 /** Legal forms and company-type words, as normalised tokens or token sequences. */
 const LEGAL_FORMS: string[][] = [
