@@ -39,7 +39,8 @@ export interface LookupResult {
   type: string;
   countries: string[];
   score: number;
-  match: { name: string; how: MatchHow; via?: string };
+  /** unmatched: query words the matched name does not account for ("usa" in "Hikvision USA"). */
+  match: { name: string; how: MatchHow; via?: string; unmatched?: string[] };
   designations: LookupDesignation[];
 }
 
@@ -184,7 +185,7 @@ class PartyLoader {
       type,
       countries,
       score: Math.round(hit.score * 1000) / 1000,
-      match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}) },
+      match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}), ...(hit.unexplained ? { unmatched: hit.unexplained } : {}) },
       designations: distinct,
     };
   }

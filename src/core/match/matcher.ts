@@ -9,6 +9,7 @@ import { CandidateFinder, type CandidateName } from './candidates';
 import { hasHan, latinRenderings, toSimplified, type RenderingHow } from './chinese';
 import { coverageFactor } from './generic-words';
 import { nameForms, type NameForms } from './normalize';
+import { queryUnits, unexplainedText, type UnitsOfQuery } from './query-units';
 import { idf, scoreName, type NameScore, type QueryToken } from './score';
 
 export type MatchHow =
@@ -31,6 +32,8 @@ export interface MatchHit {
   how: MatchHow;
   /** For pinyin / vocabulary matches: the Latin form of the query that matched. */
   via?: string;
+  /** Query words (or runs of Han characters) this name does not account for: "usa" in "Hikvision USA". */
+  unexplained?: string[];
 }
 
 /** Scores at or above this are matches; the CLI and bots show them as results. */
@@ -86,34 +89,36 @@ export class Matcher {
   /** Search several forms of one query together: candidates are gathered for all, loaded once, scored against each. */
   private searchVariants(variants: Variant[]): MatchHit[] {
     const total = this.finder.nameCount();
-    const prepared: Array<{ variant: Variant; tokens: QueryToken[] }> = [];
+    const prepared: Array<{ variant: Variant; tokens: QueryToken[]; units: UnitsOfQuery }> = [];
     const ids = new Set<number>();
     for (const variant of variants) {
-      const words = [...new Set(variant.forms.tokens)].slice(0, MAX_QUERY_TOKENS);
+      const units = queryUnits(variant.forms.tokens, MAX_QUERY_TOKENS);
+      const words = units.tokens;
       if (!words.length) continue;
       // A short single word (an acronym such as DJI or SMIC) must match exactly.
       const short = words.length === 1 && words[0]!.length <= 4;
       const loose = !short && !variant.forms.han;
-      const tokens: QueryToken[] = words.map((word) => {
+      const tokens: QueryToken[] = words.map((word, i) => {
         const matches = this.finder.expand(word, { fuzzy: variant.options.fuzzy && loose, prefix: variant.options.prefix && loose });
         const exact = matches.find((m) => m.how === 'exact');
         const df = exact ? exact.df : matches.length ? Math.max(...matches.map((m) => m.df)) : 0;
-        return { text: word, weight: idf(df, total), matches };
+        return { text: word, weight: idf(df, total), matches, units: units.tokenUnits[i]! };
       });
-      prepared.push({ variant, tokens });
+      prepared.push({ variant, tokens, units });
       for (const id of this.finder.evidence(tokens, variant.forms.compact)) ids.add(id);
     }
     const candidates = this.finder.load([...ids]);
     if (!candidates.length) return [];
     const dfs = this.finder.dfOf(candidates.flatMap((c) => c.tokens));
     const hits: MatchHit[] = [];
-    for (const { variant, tokens } of prepared) {
+    for (const { variant, tokens, units } of prepared) {
       const strict = variant.forms.legal && !variant.forms.han;
       const weight = (t: string) => idf(dfs.get(t) ?? 0, total) * coverageFactor(t, strict);
       for (const c of candidates) {
         if (c.han !== variant.forms.han) continue;
-        const s = scoreName(tokens, variant.forms.compact, c, weight, strict);
+        const s = scoreName(tokens, variant.forms.compact, c, weight, strict, units);
         if (s.score <= 0) continue;
+        const unexplained = unexplainedText(units, s.unexplained);
         hits.push({
           partyId: c.partyId,
           recordId: c.recordId,
@@ -122,6 +127,7 @@ export class Matcher {
           score: s.score * variant.factor,
           how: variant.how(c, s),
           ...(variant.via ? { via: variant.via } : {}),
+          ...(unexplained.length ? { unexplained } : {}),
         });
       }
     }

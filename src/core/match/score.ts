@@ -10,6 +10,17 @@ export interface QueryToken {
   /** Inverse document frequency of the word (a word no name has weighs the most). */
   weight: number;
   matches: TokenMatch[];
+  /** The query units (words, or Han characters) this token stands for; see QueryUnits. */
+  units?: number[];
+}
+
+/**
+ * The units a query is made of (its words; the characters of a Han query, whose tokens are character
+ * pairs) and what each costs when no name word explains it (generic-words.ts: places little, trade words
+ * a little more, anything else its whole weight).
+ */
+export interface QueryUnits {
+  cost: number[];
 }
 
 export interface NameScore {
@@ -22,6 +33,8 @@ export interface NameScore {
   reordered: boolean;
   /** The name equals the query (spacing and legal forms aside). */
   whole: boolean;
+  /** Indices of the query units no word of the name explains. */
+  unexplained: number[];
 }
 
 export function idf(df: number, total: number): number {
@@ -41,17 +54,20 @@ export function scoreName(
   name: { tokens: string[]; compact: string; type?: string; han?: boolean },
   nameWeight: (token: string) => number,
   fullLegalName = false,
+  units?: QueryUnits,
 ): NameScore {
   const whole = queryCompact.length > 0 && queryCompact === name.compact;
-  if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true };
+  if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true, unexplained: [] };
   let found = 0;
   let total = 0;
+  const missed: QueryToken[] = [];
+  const covered = new Set<number>();
+  let distinctive = false;
   let fuzzy = false;
   let prefix = false;
   const nameBest = new Map<string, number>();
   const positions: number[] = [];
   for (const q of query) {
-    total += q.weight;
     let best = 0;
     let how: TokenMatch['how'] | undefined;
     let at = -1;
@@ -64,14 +80,29 @@ export function scoreName(
       }
     });
     if (best > 0) {
+      total += q.weight;
       found += q.weight * best;
+      for (const u of q.units ?? []) {
+        covered.add(u);
+        if ((units?.cost[u] ?? 1) >= 1) distinctive = true;
+      }
       positions.push(at);
       const t = name.tokens[at]!;
       nameBest.set(t, Math.max(nameBest.get(t) ?? 0, best));
       if (how === 'fuzzy') fuzzy = true;
       if (how === 'prefix') prefix = true;
-    }
+    } else missed.push(q);
   }
+  // A query word the name does not explain costs its whole weight, unless a distinctive word of the query
+  // did match: then a place or trade word left over ("Hikvision USA", "Sugon Computers") costs only a
+  // share of it, and a token whose units are all explained by other tokens (a Han pair across a word
+  // boundary) nothing.
+  for (const q of missed) {
+    const open = (q.units ?? []).filter((u) => !covered.has(u));
+    const cost = !units || !distinctive || !q.units?.length ? 1 : open.length ? Math.max(...open.map((u) => units.cost[u] ?? 1)) : 0;
+    total += q.weight * cost;
+  }
+  const unexplained = units ? units.cost.map((_, u) => u).filter((u) => !covered.has(u)) : [];
   const queryCoverage = total > 0 ? found / total : 0;
   let nameTotal = 0;
   let nameFound = 0;
@@ -94,5 +125,5 @@ export function scoreName(
         : leading
           ? FLOOR.leading
           : FLOOR.entity;
-  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole };
+  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole, unexplained };
 }
