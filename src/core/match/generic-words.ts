@@ -17,7 +17,7 @@ gansu lanzhou ningxia qinghai foshan huizhou zhongshan shijiazhuang taiyuan hohh
 mianyang baotou luoyang yantai weihai zibo nantong kunshan
 moscow st petersburg saint tehran dubai sharjah abu dhabi istanbul ankara singapore kuala lumpur karachi lahore
 islamabad minsk damascus pyongyang caracas havana almaty tashkent yerevan baku tbilisi riga vilnius tallinn
-china chinese prc peoples republic russia russian federation iran iranian islamic korea north democratic people
+zhongguo zhonghua china chinese prc peoples republic russia russian federation iran iranian islamic korea north democratic people
 syria syrian belarus venezuela cuba myanmar burma uae emirates united arab turkey pakistan india hongkong shenzen
 asia asian europe european america american pacific eastern western northern southern east west north south
 `;
@@ -39,6 +39,10 @@ air integrated advanced applied innovation innovations smart labs laboratory lab
 computer computers computing devices device components hardware telecom telecommunications wireless mobile
 automotive motors motor vehicles auto drones drone uav sales marketing distribution distributor distributors
 subsidiary division operations representative worldwide brands
+keji jishu kexue gongye dianzi xinxi tongxin tongxun zhineng guoji konggu touzi maoyi shiye chanye gongcheng
+yanjiu yanjiusuo yanjiuyuan daxue xueyuan zhongxin fazhan kaifa zhizao shebei jixie hangkong hangtian chuanbo
+nengyuan huagong yiqi guangdian wuliu fuwu guanli zixun shengwu yiyao ruanjian wangluo shuzi dianqi zidonghua
+kongzhi chuangxin jingmi cailiao zhuangbei
 `;
 
 const GENERIC_PLACES = new Set(normalizeName(`${PLACES} ${WORLD_PLACES}`).split(' ').filter(Boolean));

@@ -6,9 +6,10 @@
  */
 import type { Db } from '../store/db';
 import { CandidateFinder, type CandidateName } from './candidates';
-import { hasHan, latinRenderings, toSimplified, type RenderingHow } from './chinese';
+import { hasHan, latinRenderings, toSimplified, vocabularyPinyin, type RenderingHow } from './chinese';
 import { coverageFactor } from './generic-words';
 import { nameForms, type NameForms } from './normalize';
+import { englishFromPinyin, pinyinQuery } from './pinyin';
 import { queryUnits, unexplainedText, type UnitsOfQuery } from './query-units';
 import { idf, scoreName, type NameScore, type QueryToken } from './score';
 
@@ -81,7 +82,18 @@ export class Matcher {
         });
       }
     } else {
-      variants.push({ forms: nameForms(text), options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
+      const forms = nameForms(text);
+      variants.push({ forms, options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
+      // Read as pinyin, in syllable pairs: "Kuangshi", "Haikang Weishi" meet names listed in Chinese script.
+      const pinyin = pinyinQuery(text, MAX_QUERY_TOKENS);
+      if (pinyin && pinyin.forms.tokens.join(' ') !== forms.tokens.join(' ')) {
+        variants.push({ forms: pinyin.forms, units: pinyin.units, options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.pinyin, how: () => 'pinyin' });
+        // ...and through the company vocabulary, in the English a party is listed under ("shuzi jishu": digital technology).
+        const english = englishFromPinyin(text, vocabularyPinyin());
+        if (english) {
+          variants.push({ forms: nameForms(english), options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.vocabulary, how: () => 'vocabulary', via: english });
+        }
+      }
     }
     return bestPerParty(this.searchVariants(variants)).filter((h) => h.score >= minScore);
   }
@@ -92,7 +104,7 @@ export class Matcher {
     const prepared: Array<{ variant: Variant; tokens: QueryToken[]; units: UnitsOfQuery }> = [];
     const ids = new Set<number>();
     for (const variant of variants) {
-      const units = queryUnits(variant.forms.tokens, MAX_QUERY_TOKENS);
+      const units = variant.units ?? queryUnits(variant.forms.tokens, MAX_QUERY_TOKENS);
       const words = units.tokens;
       if (!words.length) continue;
       // A short single word (an acronym such as DJI or SMIC) must match exactly.
@@ -137,6 +149,8 @@ export class Matcher {
 
 interface Variant {
   forms: NameForms;
+  /** The query's units when its tokens are not plain words or Han pairs (pinyin syllable pairs). */
+  units?: UnitsOfQuery;
   options: { fuzzy: boolean; prefix: boolean };
   /** Indirect routes to a name (pinyin, vocabulary) are trusted a little less than the name itself. */
   factor: number;
@@ -145,6 +159,7 @@ interface Variant {
 }
 
 function latinHow(candidate: CandidateName, s: NameScore): MatchHow {
+  if (candidate.pinyin) return 'pinyin';
   if (s.whole) return candidate.kind === 'primary' ? 'exact' : 'alias';
   if (s.fuzzy) return 'fuzzy';
   if (s.reordered) return 'word order';

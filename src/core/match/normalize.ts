@@ -19,6 +19,9 @@ const LEGAL_FORMS: string[][] = [
   'jsc', 'ojsc', 'pjsc', 'cjsc', 'ooo', 'oao', 'zao', 'pao', 'tov', 'too', 'pte', 'pty', 'sdn bhd', 'bhd', 'tbk', 'pt',
   'kk', 'k k', 'kabushiki kaisha', 'co ltd', 'fze', 'fzco', 'fzc', 'fz llc', 'wll', 'w l l', 'est', 'establishment',
   'private', 'public', 'joint stock', 'holding company',
+  // pinyin: 有限公司, 有限责任公司, 股份(有限)公司, 集团(有限)公司, 总公司, 分公司, 公司, and the same written together
+  'youxian gongsi', 'youxiangongsi', 'youxian zeren gongsi', 'youxianzerengongsi', 'gufen youxian gongsi', 'gufen gongsi', 'gufen',
+  'jituan', 'zong gongsi', 'zonggongsi', 'zongsi', 'fen gongsi', 'fengongsi', 'gongsi',
 ].map((f) => f.split(' '));
 
 /**

@@ -15,8 +15,8 @@ export interface UnitsOfQuery extends QueryUnits {
   tokenUnits: number[][];
   /** The text of each unit. */
   text: string[];
-  /** Which units are Han characters (shown joined, not spaced, when unexplained). */
-  han: boolean[];
+  /** Units of one group (the characters of a Han run, the syllables of a pinyin word) are shown joined when unexplained. */
+  group: number[];
 }
 
 export function queryUnits(tokens: readonly string[], max: number): UnitsOfQuery {
@@ -26,22 +26,22 @@ export function queryUnits(tokens: readonly string[], max: number): UnitsOfQuery
   const chars = hanTokens.length ? [...Array.from(hanTokens[0]!), ...hanTokens.slice(1).map((t) => Array.from(t).at(-1)!)] : [];
   const text = [...chars, ...latin];
   const cost = [...hanCharCosts(chars.join('')), ...latin.map(unexplainedCost)];
-  const han = text.map((_, i) => i < chars.length);
+  const group = text.map((_, i) => (i < chars.length ? -1 : i));
   const unitsByToken = new Map<string, number[]>();
   tokens.forEach((t, i) => {
     const units = i < hanTokens.length ? (Array.from(t).length === 1 ? [i] : [i, i + 1]) : [chars.length + i - hanTokens.length];
     unitsByToken.set(t, [...(unitsByToken.get(t) ?? []), ...units]);
   });
   const kept = [...unitsByToken.keys()].slice(0, max);
-  return { tokens: kept, tokenUnits: kept.map((t) => [...new Set(unitsByToken.get(t))]), text, cost, han };
+  return { tokens: kept, tokenUnits: kept.map((t) => [...new Set(unitsByToken.get(t))]), text, cost, group };
 }
 
-/** The unexplained units as text: runs of Han characters joined, other units one each. */
+/** The unexplained units as text: consecutive units of one group joined, other units one each. */
 export function unexplainedText(units: UnitsOfQuery, indices: readonly number[]): string[] {
   const out: string[] = [];
   let last = -2;
   for (const i of indices) {
-    if (units.han[i] && last === i - 1 && units.han[last]) out[out.length - 1] += units.text[i]!;
+    if (last === i - 1 && units.group[i] === units.group[last]) out[out.length - 1] += units.text[i]!;
     else out.push(units.text[i]!);
     last = i;
   }

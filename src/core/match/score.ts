@@ -51,7 +51,7 @@ const FLOOR = { entity: 0.5, leading: 0.65, legalName: 0.4, han: 0.75, individua
 export function scoreName(
   query: QueryToken[],
   queryCompact: string,
-  name: { tokens: string[]; compact: string; type?: string; han?: boolean },
+  name: { tokens: string[]; compact: string; type?: string; han?: boolean; pinyin?: boolean },
   nameWeight: (token: string) => number,
   fullLegalName = false,
   units?: QueryUnits,
@@ -116,7 +116,8 @@ export function scoreName(
   // The query is the head of the name ("Raytheon" for Raytheon Missiles & Defense): what follows a company's
   // head words usually describes a division or trade, so it counts for less (unless a legal name was typed).
   const leading = positions.length === query.length && positions.every((p, i) => p === i);
-  const floor = name.han
+  // Pinyin names are syllable pairs, as Han names are character pairs: covered as loosely.
+  const floor = name.han || name.pinyin
     ? FLOOR.han
     : name.type === 'individual'
       ? FLOOR.individual
