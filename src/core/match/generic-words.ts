@@ -43,6 +43,9 @@ keji jishu kexue gongye dianzi xinxi tongxin tongxun zhineng guoji konggu touzi 
 yanjiu yanjiusuo yanjiuyuan daxue xueyuan zhongxin fazhan kaifa zhizao shebei jixie hangkong hangtian chuanbo
 nengyuan huagong yiqi guangdian wuliu fuwu guanli zixun shengwu yiyao ruanjian wangluo shuzi dianqi zidonghua
 kongzhi chuangxin jingmi cailiao zhuangbei
+agricultural agriculture farming savings insurance credit loan trust securities automobile automobiles cars
+foods food beverage beverages dairy brewery textile textiles apparel garments sports home appliances retail
+stores entertainment music health healthcare coffee restaurant restaurants hotel hotels airlines airline
 `;
 
 const GENERIC_PLACES = new Set(normalizeName(`${PLACES} ${WORLD_PLACES}`).split(' ').filter(Boolean));
@@ -65,6 +68,10 @@ export function coverageFactor(token: string, fullLegalName = false): number {
  * word ("Sugon Computers", "DJI Innovations") a little more, any other word all of its weight.
  */
 export const UNEXPLAINED_COST = { place: 0.1, trade: 0.2, other: 1 } as const;
+
+export function isPlaceWord(token: string): boolean {
+  return GENERIC_PLACES.has(token);
+}
 
 export function unexplainedCost(token: string): number {
   if (GENERIC_PLACES.has(token)) return UNEXPLAINED_COST.place;

@@ -7,7 +7,7 @@
 import type { Db } from '../store/db';
 import { CandidateFinder, type CandidateName } from './candidates';
 import { hasHan, latinRenderings, toSimplified, vocabularyPinyin, type RenderingHow } from './chinese';
-import { coverageFactor } from './generic-words';
+import { coverageFactor, isPlaceWord } from './generic-words';
 import { nameForms, type NameForms } from './normalize';
 import { englishFromPinyin, pinyinQuery } from './pinyin';
 import { queryUnits, unexplainedText, type UnitsOfQuery } from './query-units';
@@ -128,7 +128,7 @@ export class Matcher {
       const weight = (t: string) => idf(dfs.get(t) ?? 0, total) * coverageFactor(t, strict);
       for (const c of candidates) {
         if (c.han !== variant.forms.han) continue;
-        const s = scoreName(tokens, variant.forms.compact, c, weight, strict, units);
+        const s = scoreName(tokens, variant.forms.compact, c, weight, strict, units, isPlaceWord);
         if (s.score <= 0) continue;
         const unexplained = unexplainedText(units, s.unexplained);
         hits.push({

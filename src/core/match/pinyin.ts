@@ -86,6 +86,7 @@ export function pinyinQuery(text: string, max: number): PinyinQuery | undefined 
   if (base.han) return undefined;
   const unitText: string[] = [];
   const cost: number[] = [];
+  const distinct: boolean[] = [];
   const group: number[] = [];
   const byToken = new Map<string, number[]>();
   const addToken = (token: string, units: number[]) => byToken.set(token, [...(byToken.get(token) ?? []), ...units]);
@@ -105,6 +106,7 @@ export function pinyinQuery(text: string, max: number): PinyinQuery | undefined 
       addToken(word, [unitText.length]);
       unitText.push(word);
       cost.push(wordCost);
+      distinct.push(wordCost >= 1 && word.length >= 3);
       group.push(w);
       return;
     }
@@ -112,6 +114,7 @@ export function pinyinQuery(text: string, max: number): PinyinQuery | undefined 
       run.push(unitText.length);
       unitText.push(syllable);
       cost.push(wordCost);
+      distinct.push(wordCost >= 1 && word.length >= 3);
       group.push(w);
     }
   });
@@ -120,7 +123,7 @@ export function pinyinQuery(text: string, max: number): PinyinQuery | undefined 
   const tokens = [...byToken.keys()].slice(0, max);
   return {
     forms: { ...base, tokens },
-    units: { tokens, tokenUnits: tokens.map((t) => [...new Set(byToken.get(t))]), text: unitText, cost, group },
+    units: { tokens, tokenUnits: tokens.map((t) => [...new Set(byToken.get(t))]), text: unitText, cost, distinct, group },
   };
 }
 

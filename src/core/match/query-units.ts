@@ -26,6 +26,7 @@ export function queryUnits(tokens: readonly string[], max: number): UnitsOfQuery
   const chars = hanTokens.length ? [...Array.from(hanTokens[0]!), ...hanTokens.slice(1).map((t) => Array.from(t).at(-1)!)] : [];
   const text = [...chars, ...latin];
   const cost = [...hanCharCosts(chars.join('')), ...latin.map(unexplainedCost)];
+  const distinct = text.map((t, i) => cost[i]! >= 1 && (i < chars.length || t.length >= 3));
   const group = text.map((_, i) => (i < chars.length ? -1 : i));
   const unitsByToken = new Map<string, number[]>();
   tokens.forEach((t, i) => {
@@ -33,7 +34,7 @@ export function queryUnits(tokens: readonly string[], max: number): UnitsOfQuery
     unitsByToken.set(t, [...(unitsByToken.get(t) ?? []), ...units]);
   });
   const kept = [...unitsByToken.keys()].slice(0, max);
-  return { tokens: kept, tokenUnits: kept.map((t) => [...new Set(unitsByToken.get(t))]), text, cost, group };
+  return { tokens: kept, tokenUnits: kept.map((t) => [...new Set(unitsByToken.get(t))]), text, cost, distinct, group };
 }
 
 /** The unexplained units as text: consecutive units of one group joined, other units one each. */

@@ -4,6 +4,7 @@
  * exact words; a name equal to the query (spacing and legal forms aside) scores 1.
  */
 import type { TokenMatch } from './candidates';
+import { UNEXPLAINED_COST } from './generic-words';
 
 export interface QueryToken {
   text: string;
@@ -21,6 +22,8 @@ export interface QueryToken {
  */
 export interface QueryUnits {
   cost: number[];
+  /** Units that identify a party when matched: not generic, and not a one- or two-letter word ("Li Auto"). */
+  distinct: boolean[];
 }
 
 export interface NameScore {
@@ -55,6 +58,7 @@ export function scoreName(
   nameWeight: (token: string) => number,
   fullLegalName = false,
   units?: QueryUnits,
+  isPlace: (token: string) => boolean = () => false,
 ): NameScore {
   const whole = queryCompact.length > 0 && queryCompact === name.compact;
   if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true, unexplained: [] };
@@ -72,7 +76,8 @@ export function scoreName(
     let how: TokenMatch['how'] | undefined;
     let at = -1;
     name.tokens.forEach((t, i) => {
-      const sim = t === q.text ? 1 : (q.matches.find((m) => m.token === t)?.sim ?? 0);
+      // A pinyin name is the reading of Chinese characters: only its exact syllables count, not look-alikes.
+      const sim = t === q.text ? 1 : name.pinyin ? 0 : (q.matches.find((m) => m.token === t)?.sim ?? 0);
       if (sim > best) {
         best = sim;
         how = t === q.text ? 'exact' : q.matches.find((m) => m.token === t)?.how;
@@ -84,7 +89,7 @@ export function scoreName(
       found += q.weight * best;
       for (const u of q.units ?? []) {
         covered.add(u);
-        if ((units?.cost[u] ?? 1) >= 1) distinctive = true;
+        if (units?.distinct[u]) distinctive = true;
       }
       positions.push(at);
       const t = name.tokens[at]!;
@@ -97,9 +102,18 @@ export function scoreName(
   // did match: then a place or trade word left over ("Hikvision USA", "Sugon Computers") costs only a
   // share of it, and a token whose units are all explained by other tokens (a Han pair across a word
   // boundary) nothing.
+  // Not for a person (a surname and a trade word are not a branch of anyone), and a place left over counts in
+  // full when the name has a place of its own the query did not give: "Agricultural Bank of China" is not
+  // "Russian Agricultural Bank".
+  const discount = units && distinctive && name.type !== 'individual';
+  const otherPlace = discount && name.tokens.some((t) => !nameBest.has(t) && isPlace(t));
   for (const q of missed) {
     const open = (q.units ?? []).filter((u) => !covered.has(u));
-    const cost = !units || !distinctive || !q.units?.length ? 1 : open.length ? Math.max(...open.map((u) => units.cost[u] ?? 1)) : 0;
+    const unitCost = (u: number) => {
+      const c = units?.cost[u] ?? 1;
+      return otherPlace && c <= UNEXPLAINED_COST.place ? 1 : c;
+    };
+    const cost = !discount || !q.units?.length ? 1 : open.length ? Math.max(...open.map(unitCost)) : 0;
     total += q.weight * cost;
   }
   const unexplained = units ? units.cost.map((_, u) => u).filter((u) => !covered.has(u)) : [];

@@ -79,3 +79,13 @@ describe('legal forms with a typo', () => {
     expect(first!.score).toBe(1);
   });
 });
+
+describe('what a leftover word may not excuse', () => {
+  const db = currentDb();
+  it('a place the name contradicts: "Agricultural Bank of China" is not the Russian Agricultural Bank', () => {
+    for (const r of lookup(db, 'Agricultural Bank of China').results) expect(r.name).not.toMatch(/russian|iran/i);
+  });
+  it('a short common word: "Li Auto" does not match a person named Li', () => {
+    expect(lookup(db, 'Li Auto Inc.').results).toEqual([]);
+  });
+});
