@@ -85,21 +85,21 @@ export class Matcher {
       const forms = nameForms(text);
       variants.push({ forms, options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
       // Read as pinyin, in syllable pairs: "Kuangshi", "Haikang Weishi" meet names listed in Chinese script.
-      const pinyin = pinyinQuery(text, MAX_QUERY_TOKENS);
+      const pinyin = pinyinQuery(forms, MAX_QUERY_TOKENS);
       if (pinyin && pinyin.forms.tokens.join(' ') !== forms.tokens.join(' ')) {
         variants.push({ forms: pinyin.forms, units: pinyin.units, options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.pinyin, how: () => 'pinyin' });
-        // ...and through the company vocabulary, in the English a party is listed under ("shuzi jishu": digital technology).
-        const english = englishFromPinyin(text, vocabularyPinyin());
-        if (english) {
-          variants.push({ forms: nameForms(english), options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.vocabulary, how: () => 'vocabulary', via: english });
-        }
+      }
+      // ...and through the company vocabulary, in the English a party is listed under ("shuzi jishu": digital technology).
+      const english = englishFromPinyin(forms, vocabularyPinyin());
+      if (english) {
+        variants.push({ forms: nameForms(english), options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.vocabulary, how: () => 'vocabulary', via: english });
       }
     }
-    return bestPerParty(this.searchVariants(variants)).filter((h) => h.score >= minScore);
+    return bestPerParty(this.searchVariants(variants, minScore)).filter((h) => h.score >= minScore);
   }
 
   /** Search several forms of one query together: candidates are gathered for all, loaded once, scored against each. */
-  private searchVariants(variants: Variant[]): MatchHit[] {
+  private searchVariants(variants: Variant[], minScore: number): MatchHit[] {
     const total = this.finder.nameCount();
     const prepared: Array<{ variant: Variant; tokens: QueryToken[]; units: UnitsOfQuery }> = [];
     const ids = new Set<number>();
@@ -130,7 +130,7 @@ export class Matcher {
         if (c.han !== variant.forms.han) continue;
         const s = scoreName(tokens, variant.forms.compact, c, weight, strict, units, isPlaceWord);
         if (s.score <= 0) continue;
-        const unexplained = unexplainedText(units, s.unexplained);
+        const unexplained = s.score * variant.factor >= minScore ? unexplainedText(units, s.covered) : [];
         hits.push({
           partyId: c.partyId,
           recordId: c.recordId,

@@ -34,7 +34,9 @@ const FUZZY_LEGAL_WORDS = new Set(['company', 'companies', 'corporation', 'incor
 function isLegalWord(word: string | undefined, form: string): boolean {
   if (word === undefined) return false;
   if (word === form) return true;
-  return FUZZY_LEGAL_WORDS.has(form) && word.length >= 4 && word[0] === form[0] && editDistance(word, form, 1) <= 1;
+  return (
+    word[0] === form[0] && Math.abs(word.length - form.length) <= 1 && word.length >= 4 && FUZZY_LEGAL_WORDS.has(form) && editDistance(word, form, 1) <= 1
+  );
 }
 
 const FILLER = new Set(['of', 'and', 'the', 'for', 'de', 'del', 'la', 'le', 'des', 'du', 'et', 'und', 'y', 'a', 'an', 'in', 'at', 'on', 'by']);

@@ -79,10 +79,10 @@ export interface PinyinQuery {
  * pinyin words cut into syllables and paired across word boundaries, so it meets the pairs of any word
  * segmentation of the name. The units are the syllables: a pair across a seam costs nothing once the
  * syllables on both sides are explained. A syllable costs what its query word would (generic-words).
- * Undefined when no two syllables stand together (no pair to make).
+ * Undefined when every pair it would make is a word of the query already.
  */
-export function pinyinQuery(text: string, max: number): PinyinQuery | undefined {
-  const base = nameForms(text);
+export function pinyinQuery(query: string | NameForms, max: number): PinyinQuery | undefined {
+  const base = typeof query === 'string' ? nameForms(query) : query;
   if (base.han) return undefined;
   const unitText: string[] = [];
   const cost: number[] = [];
@@ -91,9 +91,12 @@ export function pinyinQuery(text: string, max: number): PinyinQuery | undefined 
   const byToken = new Map<string, number[]>();
   const addToken = (token: string, units: number[]) => byToken.set(token, [...(byToken.get(token) ?? []), ...units]);
   let run: number[] = [];
+  // Worth a variant of its own only when pairs arise that the words as typed are not: a word of three
+  // syllables or more, or single syllables typed apart. Two-syllable words are their own pair already.
   let split = false;
+  let lastSingle = false;
   const flush = () => {
-    if (run.length > 1) split = true;
+    lastSingle = false;
     if (run.length === 1) addToken(unitText[run[0]!]!, [run[0]!]);
     for (let i = 0; i + 1 < run.length; i++) addToken(unitText[run[i]!]! + unitText[run[i + 1]!]!, [run[i]!, run[i + 1]!]);
     run = [];
@@ -110,6 +113,8 @@ export function pinyinQuery(text: string, max: number): PinyinQuery | undefined 
       group.push(w);
       return;
     }
+    if (syllables.length > 2 || (syllables.length === 1 && lastSingle)) split = true;
+    lastSingle = syllables.length === 1;
     for (const syllable of syllables) {
       run.push(unitText.length);
       unitText.push(syllable);
@@ -137,9 +142,11 @@ const MAX_WORD_SYLLABLES = 8;
  * vocabulary word covers stay as typed, joined per query word. Undefined when no vocabulary word of two
  * syllables or more is found, or nothing changes.
  */
-export function englishFromPinyin(text: string, vocabulary: ReadonlyMap<string, string>): string | undefined {
-  const base = nameForms(text);
+export function englishFromPinyin(query: string | NameForms, vocabulary: ReadonlyMap<string, string>): string | undefined {
+  const base = typeof query === 'string' ? nameForms(query) : query;
   if (base.han) return undefined;
+  // Only a word of two syllables or more can be a vocabulary word.
+  if (!base.tokens.some((t) => t.length >= 4 && (splitSyllables(t)?.length ?? 0) >= 2)) return undefined;
   const out: string[] = [];
   let run: Array<{ syllable: string; word: number }> = [];
   let found = false;

@@ -37,11 +37,12 @@ export function queryUnits(tokens: readonly string[], max: number): UnitsOfQuery
   return { tokens: kept, tokenUnits: kept.map((t) => [...new Set(unitsByToken.get(t))]), text, cost, distinct, group };
 }
 
-/** The unexplained units as text: consecutive units of one group joined, other units one each. */
-export function unexplainedText(units: UnitsOfQuery, indices: readonly number[]): string[] {
+/** The units not covered, as text: consecutive units of one group joined, other units one each. */
+export function unexplainedText(units: UnitsOfQuery, covered: ReadonlySet<number>): string[] {
   const out: string[] = [];
   let last = -2;
-  for (const i of indices) {
+  for (let i = 0; i < units.text.length; i++) {
+    if (covered.has(i)) continue;
     if (last === i - 1 && units.group[i] === units.group[last]) out[out.length - 1] += units.text[i]!;
     else out.push(units.text[i]!);
     last = i;

@@ -36,9 +36,12 @@ export interface NameScore {
   reordered: boolean;
   /** The name equals the query (spacing and legal forms aside). */
   whole: boolean;
-  /** Indices of the query units no word of the name explains. */
-  unexplained: number[];
+  /** The query units some word of the name explains (see QueryUnits). */
+  covered: ReadonlySet<number>;
 }
+
+/** Every unit: a whole match leaves nothing unexplained. */
+const ALL: ReadonlySet<number> = { has: () => true } as unknown as ReadonlySet<number>;
 
 export function idf(df: number, total: number): number {
   return Math.log(1 + total / (df + 1));
@@ -61,7 +64,7 @@ export function scoreName(
   isPlace: (token: string) => boolean = () => false,
 ): NameScore {
   const whole = queryCompact.length > 0 && queryCompact === name.compact;
-  if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true, unexplained: [] };
+  if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true, covered: ALL };
   let found = 0;
   let total = 0;
   const missed: QueryToken[] = [];
@@ -116,7 +119,7 @@ export function scoreName(
     const cost = !discount || !q.units?.length ? 1 : open.length ? Math.max(...open.map(unitCost)) : 0;
     total += q.weight * cost;
   }
-  const unexplained = units ? units.cost.map((_, u) => u).filter((u) => !covered.has(u)) : [];
+
   const queryCoverage = total > 0 ? found / total : 0;
   let nameTotal = 0;
   let nameFound = 0;
@@ -140,5 +143,5 @@ export function scoreName(
         : leading
           ? FLOOR.leading
           : FLOOR.entity;
-  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole, unexplained };
+  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole, covered };
 }
