@@ -152,7 +152,14 @@ export class CandidateFinder {
    * evidence to those seeds, probed through the (token, name) key, so a query costs about the same however
    * common its other words are.
    */
-  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): number[] {
+  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string, memo = new Map<string, Array<{ name_id: number }>>()): number[] {
+    // `memo`: postings already read for another form of the same query (its pinyin or vocabulary reading).
+    const postings = (id: number, limit: number) => {
+      const key = `${id}:${limit}`;
+      let rows = memo.get(key);
+      if (!rows) memo.set(key, (rows = this.q.postings.all(id, limit)));
+      return rows;
+    };
     const evidence = new Map<number, number>();
     const all = expanded.flatMap((e) => e.matches.map((m) => ({ ...m, weight: e.weight })));
     all.sort((a, b) => a.df - b.df);
@@ -164,7 +171,7 @@ export class CandidateFinder {
         rest.push(m);
         continue;
       }
-      const rows = this.q.postings.all(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
+      const rows = postings(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
       seeded += rows.length;
       for (const { name_id } of rows) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
     }

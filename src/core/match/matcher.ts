@@ -103,6 +103,7 @@ export class Matcher {
     const total = this.finder.nameCount();
     const prepared: Array<{ variant: Variant; tokens: QueryToken[]; units: UnitsOfQuery }> = [];
     const ids = new Set<number>();
+    const postings = new Map<string, Array<{ name_id: number }>>();
     for (const variant of variants) {
       const units = variant.units ?? queryUnits(variant.forms.tokens, MAX_QUERY_TOKENS);
       const words = units.tokens;
@@ -117,7 +118,7 @@ export class Matcher {
         return { text: word, weight: idf(df, total), matches, units: units.tokenUnits[i]! };
       });
       prepared.push({ variant, tokens, units });
-      for (const id of this.finder.evidence(tokens, variant.forms.compact)) ids.add(id);
+      for (const id of this.finder.evidence(tokens, variant.forms.compact, postings)) ids.add(id);
     }
     const candidates = this.finder.load([...ids]);
     if (!candidates.length) return [];

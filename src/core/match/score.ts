@@ -90,9 +90,11 @@ export function scoreName(
     if (best > 0) {
       total += q.weight;
       found += q.weight * best;
-      for (const u of q.units ?? []) {
-        covered.add(u);
-        if (units?.distinct[u]) distinctive = true;
+      if (q.units) {
+        for (const u of q.units) {
+          covered.add(u);
+          if (units?.distinct[u]) distinctive = true;
+        }
       }
       positions.push(at);
       const t = name.tokens[at]!;
@@ -108,16 +110,21 @@ export function scoreName(
   // Not for a person (a surname and a trade word are not a branch of anyone), and a place left over counts in
   // full when the name has a place of its own the query did not give: "Agricultural Bank of China" is not
   // "Russian Agricultural Bank".
-  const discount = units && distinctive && name.type !== 'individual';
-  const otherPlace = discount && name.tokens.some((t) => !nameBest.has(t) && isPlace(t));
-  for (const q of missed) {
-    const open = (q.units ?? []).filter((u) => !covered.has(u));
-    const unitCost = (u: number) => {
-      const c = units?.cost[u] ?? 1;
-      return otherPlace && c <= UNEXPLAINED_COST.place ? 1 : c;
-    };
-    const cost = !discount || !q.units?.length ? 1 : open.length ? Math.max(...open.map(unitCost)) : 0;
-    total += q.weight * cost;
+  if (missed.length) {
+    const discount = units !== undefined && distinctive && name.type !== 'individual';
+    const otherPlace = discount && name.tokens.some((t) => !nameBest.has(t) && isPlace(t));
+    for (const q of missed) {
+      let cost = 1;
+      if (discount && q.units?.length) {
+        cost = 0; // every unit explained by other tokens
+        for (const u of q.units) {
+          if (covered.has(u)) continue;
+          const c = units.cost[u] ?? 1;
+          cost = Math.max(cost, otherPlace && c <= UNEXPLAINED_COST.place ? 1 : c);
+        }
+      }
+      total += q.weight * cost;
+    }
   }
 
   const queryCoverage = total > 0 ? found / total : 0;
