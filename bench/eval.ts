@@ -2,10 +2,12 @@
  * Matching evaluation: runs the eval cases through lookup() and scores them exactly as
  * ../shared/eval/README.md says. It measures; it is not a test (exit 0 whatever the scores).
  *
- *   npm run eval -- [--cases FILE] [--db PATH] [--sources FILE] [--json]
+ *   npm run eval -- [--cases FILE]... [--db PATH] [--sources FILE] [--json]
  *
- * - cases: --cases FILE, default ../shared/eval/public.jsonl (beside the repository). Every line is validated;
- *   a bad file stops with exit 2 and "file:line: what is wrong".
+ * - cases: --cases FILE (may be repeated), default ../shared/eval/public.jsonl (beside the repository) and
+ *   bench/eval-extra.jsonl (this repository's own cases: subsidiary, pinyin, chinese-place, latin-in-chinese,
+ *   legal-form-typo, negative). Every line is validated; a bad file stops with exit 2 and "file:line: what is
+ *   wrong". Categories are reported per file.
  * - dataset: --db PATH as it is; otherwise --sources (default ../shared/data/sources/current.json) refreshed
  *   into var/eval.db with the project's refreshSources (a second run re-parses nothing that did not change).
  * - judgement (bench/lib/judge.ts): a positive case passes when one of the first 3 results has a designation
@@ -30,17 +32,21 @@ import { judge, TOP_K, type JudgedResult, type Verdict } from './lib/judge';
 import { clip, pct, shownPath } from './lib/report';
 import { fmtMs, round, summarize, type LatencySummary } from './lib/stats';
 
-const USAGE = 'usage: npm run eval -- [--cases FILE] [--db PATH] [--sources FILE] [--json]';
+const USAGE = 'usage: npm run eval -- [--cases FILE]... [--db PATH] [--sources FILE] [--json]';
+const EXTRA_CASES = repoPath('bench/eval-extra.jsonl');
 
 class UsageError extends Error {}
 
 interface Outcome {
   c: EvalCase;
+  /** The cases file, as shown. */
+  file: string;
   verdict: Verdict;
   top: JudgedResult[];
 }
 
 interface CategoryRow {
+  file: string;
   cat: string;
   cases: number;
   passed: number;
@@ -56,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        cases: { type: 'string' },
+        cases: { type: 'string', multiple: true },
         db: { type: 'string' },
         sources: { type: 'string' },
         json: { type: 'boolean' },
@@ -74,8 +80,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
-  const casesPath = values.cases ? resolve(values.cases) : DEFAULT_CASES;
-  const cases = loadCases(casesPath);
+  const casesPaths = values.cases?.length ? values.cases.map((c) => resolve(c)) : [DEFAULT_CASES, EXTRA_CASES];
+  const files = casesPaths.map((path) => ({ path, shown: shownPath(path), cases: loadCases(path) }));
+  const fileOf = new Map<EvalCase, string>();
+  for (const f of files) for (const c of f.cases) fileOf.set(c, f.shown);
+  const cases = files.flatMap((f) => f.cases);
+  const casesPath = casesPaths.join(', ');
 
   let dbPath: string;
   if (values.db) {
@@ -112,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       const started = performance.now();
       const response = lookup(db, c.q, {});
       ms.push(performance.now() - started);
-      return { c, verdict: judge(c, response.results), top: response.results };
+      return { c, file: fileOf.get(c)!, verdict: judge(c, response.results), top: response.results };
     });
     warm = summarize(ms);
   } finally {
@@ -130,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
       db: dbPath,
       dataset,
       categories: rows.map((r) => ({
+        file: r.file,
         cat: r.cat,
         cases: r.cases,
         passed: r.passed,
@@ -164,12 +175,13 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const out: string[] = [];
-  out.push(`Eval: ${cases.length} cases from ${shownPath(casesPath)} over ${shownPath(dbPath)} (${thousands(dataset.records)} records, ${thousands(dataset.names)} names)`);
+  out.push(`Eval: ${cases.length} cases from ${files.map((f) => f.shown).join(' + ')} over ${shownPath(dbPath)} (${thousands(dataset.records)} records, ${thousands(dataset.names)} names)`);
   out.push('');
   out.push(
     table(
-      ['category', 'cases', 'passed', `recall@${TOP_K} / clean`],
+      ['cases file', 'category', 'cases', 'passed', `recall@${TOP_K} / clean`],
       rows.map((r) => [
+        r.file,
         r.cat,
         r.cases,
         r.passed,
@@ -177,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
           .filter(Boolean)
           .join(', '),
       ]),
-      ['l', 'r', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r'],
     ),
   );
   out.push('');
@@ -223,8 +235,9 @@ function brief(r: JudgedResult) {
 function categoryRows(outcomes: Outcome[]): CategoryRow[] {
   const rows = new Map<string, CategoryRow>();
   for (const o of outcomes) {
-    let row = rows.get(o.c.cat);
-    if (!row) rows.set(o.c.cat, (row = { cat: o.c.cat, cases: 0, passed: 0, positives: 0, positives_passed: 0, negatives: 0, negatives_clean: 0 }));
+    const key = `${o.file}\t${o.c.cat}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { file: o.file, cat: o.c.cat, cases: 0, passed: 0, positives: 0, positives_passed: 0, negatives: 0, negatives_clean: 0 }));
     row.cases++;
     if (o.verdict.pass) row.passed++;
     if (o.c.expect === null) {

@@ -23,7 +23,7 @@ import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
 import { entityFromQuestion } from './core/commands/question';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
-import { delistedSince, lookup, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
+import { delistedSince, lookup, matchExplanation, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
 import { openStore } from './core/reindex';
@@ -315,7 +315,7 @@ function listCodes(lists: ListCoverage[]): string {
 }
 
 function renderParty(r: LookupResult, mark: string): string {
-  const how = `${r.match.how}${r.match.via ? ` via "${r.match.via}"` : ''}`;
+  const how = matchExplanation(r.match);
   const standing = r.standing === 'delisted' ? `NO LONGER LISTED${delistedSince(r) ? ` since ${delistedSince(r)}` : ''}  ` : r.standing === 'suspended' ? 'SUSPENDED (no designation in force)  ' : '';
   const head = `${mark} ${standing}${r.name}  [${r.type}${r.countries.length ? `, ${r.countries.join(' ')}` : ''}]  score ${r.score.toFixed(2)}: ${how} match on "${r.match.name}"`;
   const rows = r.designations.map((d) => [

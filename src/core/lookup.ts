@@ -45,7 +45,8 @@ export interface LookupResult {
   type: string;
   countries: string[];
   score: number;
-  match: { name: string; how: MatchHow; via?: string };
+  /** unmatched: query words the matched name does not account for ("usa" in "Hikvision USA"). */
+  match: { name: string; how: MatchHow; via?: string; unmatched?: string[] };
   /** listed: a designation in force; suspended: none in force, one suspended; delisted: every one removed. */
   standing: Standing;
   designations: LookupDesignation[];
@@ -149,6 +150,13 @@ export function partyById(db: Db, id: string): LookupResult | undefined {
   return prepared(db).loader.load({ partyId, recordId: partyId, name: '', kind: 'primary', score: 1, how: 'exact' }, {});
 }
 
+/** How the name matched, in words: `partial via "huawei"; not in the listed name: usa, germany`. */
+export function matchExplanation(match: LookupResult['match']): string {
+  const via = match.via ? ` via "${match.via}"` : '';
+  const unmatched = match.unmatched?.length ? `; not in the listed name: ${match.unmatched.join(', ')}` : '';
+  return `${match.how}${via}${unmatched}`;
+}
+
 /** "listed" / "suspended: no designation in force" / "no longer listed since 2025-01-07" */
 export function standingText(party: Pick<LookupResult, 'standing' | 'designations'>): string {
   if (party.standing === 'listed') return 'listed';
@@ -249,7 +257,7 @@ class PartyLoader {
       type,
       countries,
       score: Math.round(hit.score * 1000) / 1000,
-      match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}) },
+      match: { name: hit.name, how: hit.how, ...(hit.via ? { via: hit.via } : {}), ...(hit.unexplained ? { unmatched: hit.unexplained } : {}) },
       standing: standingOf(distinct.map((d) => d.status)),
       designations: distinct,
     };

@@ -3,7 +3,7 @@
  */
 import type { Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
-import { standingText, type LookupResult } from '../../core/lookup';
+import { matchExplanation, standingText, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
 
 export interface Style {
@@ -74,7 +74,7 @@ function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): s
       : p.standing === 'listed'
         ? style.red('● match')
         : style.dim(`○ ${standingText(p)}:`);
-  const how = `${p.match.how}${p.match.via ? ` via "${p.match.via}"` : ''}`;
+  const how = matchExplanation(p.match);
   const lines = [
     `${mark} ${style.bold(clean(p.name))}  ${style.dim(`[${p.type}${p.countries.length ? `, ${p.countries.join(' ')}` : ''}] score ${p.score.toFixed(2)}, ${how} on "${clean(p.match.name)}"  id ${p.id}`)}`,
   ];

@@ -8,7 +8,7 @@
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
-import { standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
+import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import type { ButtonStore } from './buttons';
 
 export const LIMITS = {
@@ -142,7 +142,7 @@ function capitalised(text: string): string {
 function partyEmbed(p: LookupResult, band: 'match' | 'review', detailed: boolean): APIEmbed {
   const review = band === 'review';
   const inactive = p.standing !== 'listed';
-  const how = `${p.match.how}${p.match.via ? ` via “${p.match.via}”` : ''}`;
+  const how = matchExplanation(p.match);
   const lines = [
     `**Matched:** ${escapeText(how)} on “${escapeText(p.match.name)}” · score ${p.score.toFixed(2)}`,
     `**Type:** ${escapeText(p.type)}${p.countries.length ? ` · ${escapeText(p.countries.join(', '))}` : ''}`,

@@ -12,7 +12,7 @@
 import type { types } from '@slack/bolt';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
-import { standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
+import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
 
 type KnownBlock = types.KnownBlock;
@@ -260,7 +260,7 @@ function renderParty(p: LookupResult, band: 'match' | 'review', opts: RenderOpti
   }
   if (hidden) lines.push(`_+${hidden} more designation${hidden === 1 ? '' : 's'}: see Details_`);
   const details = opts.details ? button('details', 'Details', `details ${p.id}`) : undefined;
-  const how = `${p.match.how}${p.match.via ? ` via ${p.match.via}` : ''}`;
+  const how = matchExplanation(p.match);
   const facts = [`Matched “${escapeMrkdwn(p.match.name)}” (${escapeMrkdwn(how)}), score ${p.score.toFixed(2)}`, `id ${escapeMrkdwn(p.id)}`];
   const shown = opts.allAliases ? p.aliases : p.aliases.slice(0, CARD_ALIASES);
   const aliases = shown.length

@@ -5,6 +5,7 @@
  * give the candidate names.
  */
 import type { Db } from '../store/db';
+import { PINYIN_LANG } from './pinyin';
 import { oneEditVariants, prefixSimilarity, typoSimilarity } from './similarity';
 
 export interface TokenMatch {
@@ -26,6 +27,8 @@ export interface CandidateName {
   han: boolean;
   /** The record's party type: people are matched more strictly than companies. */
   type: string;
+  /** A pinyin form derived from a Chinese-script name (tokens are syllable pairs). */
+  pinyin: boolean;
 }
 
 /** A postings list longer than this is not used to find candidates (the word is too common to say much). */
@@ -76,8 +79,8 @@ export class CandidateFinder {
         'SELECT name_id FROM name_tokens WHERE token_id = ? AND name_id IN (SELECT value FROM json_each(?))',
       ),
       compact: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE compact = ? LIMIT 50'),
-      names: db.prepare<[string], { id: number; record_id: number; party_id: number | null; value: string; kind: string; tokens: string; compact: string; han: number; type: string }>(
-        `SELECT n.id, n.record_id, r.party_id, n.value, n.kind, n.tokens, n.compact, n.han, r.type
+      names: db.prepare<[string], { id: number; record_id: number; party_id: number | null; value: string; kind: string; tokens: string; compact: string; han: number; type: string; lang: string | null }>(
+        `SELECT n.id, n.record_id, r.party_id, n.value, n.kind, n.tokens, n.compact, n.han, r.type, n.lang
            FROM names n JOIN records r ON r.id = n.record_id WHERE n.id IN (SELECT value FROM json_each(?))`,
       ),
       df: db.prepare<[string], { token: string; df: number }>('SELECT token, df FROM tokens WHERE token IN (SELECT value FROM json_each(?))'),
@@ -149,7 +152,14 @@ export class CandidateFinder {
    * evidence to those seeds, probed through the (token, name) key, so a query costs about the same however
    * common its other words are.
    */
-  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): number[] {
+  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string, memo = new Map<string, Array<{ name_id: number }>>()): number[] {
+    // `memo`: postings already read for another form of the same query (its pinyin or vocabulary reading).
+    const postings = (id: number, limit: number) => {
+      const key = `${id}:${limit}`;
+      let rows = memo.get(key);
+      if (!rows) memo.set(key, (rows = this.q.postings.all(id, limit)));
+      return rows;
+    };
     const evidence = new Map<number, number>();
     const all = expanded.flatMap((e) => e.matches.map((m) => ({ ...m, weight: e.weight })));
     all.sort((a, b) => a.df - b.df);
@@ -161,7 +171,7 @@ export class CandidateFinder {
         rest.push(m);
         continue;
       }
-      const rows = this.q.postings.all(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
+      const rows = postings(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
       seeded += rows.length;
       for (const { name_id } of rows) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
     }
@@ -191,6 +201,7 @@ export class CandidateFinder {
       compact: n.compact,
       han: n.han === 1,
       type: n.type,
+      pinyin: n.lang === PINYIN_LANG,
     }));
   }
 

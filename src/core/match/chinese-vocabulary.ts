@@ -10,7 +10,7 @@
  * Places whose English is their pinyin (浙江, 大连) are listed all the same: a vocabulary word is
  * also a word boundary, so 浙江大华 reads "zhejiang dahua" rather than one pinyin run "zhejiangdahua".
  */
-import { normalizeName } from './normalize';
+import { normalizeName } from './text';
 
 type Table = Readonly<Record<string, readonly string[]>>;
 
@@ -498,6 +498,79 @@ const REGIONS: Table = {
   澳门特别行政区: ['macau', 'macao'],
 };
 
+/** Countries and regions abroad, as they stand in the names of subsidiaries and branches. */
+const COUNTRIES: Table = {
+  美国: ['usa', 'united states', 'america'],
+  美洲: ['americas', 'america'],
+  加拿大: ['canada'],
+  墨西哥: ['mexico'],
+  巴西: ['brazil'],
+  阿根廷: ['argentina'],
+  英国: ['uk', 'united kingdom', 'britain'],
+  德国: ['germany'],
+  法国: ['france'],
+  意大利: ['italy'],
+  西班牙: ['spain'],
+  葡萄牙: ['portugal'],
+  荷兰: ['netherlands', 'holland'],
+  比利时: ['belgium'],
+  瑞士: ['switzerland'],
+  瑞典: ['sweden'],
+  挪威: ['norway'],
+  芬兰: ['finland'],
+  丹麦: ['denmark'],
+  波兰: ['poland'],
+  奥地利: ['austria'],
+  捷克: ['czech'],
+  匈牙利: ['hungary'],
+  希腊: ['greece'],
+  爱尔兰: ['ireland'],
+  俄罗斯: ['russia'],
+  乌克兰: ['ukraine'],
+  白俄罗斯: ['belarus'],
+  土耳其: ['turkey'],
+  以色列: ['israel'],
+  伊朗: ['iran'],
+  伊拉克: ['iraq'],
+  沙特: ['saudi arabia', 'saudi'],
+  沙特阿拉伯: ['saudi arabia'],
+  阿联酋: ['uae', 'united arab emirates'],
+  迪拜: ['dubai'],
+  卡塔尔: ['qatar'],
+  埃及: ['egypt'],
+  南非: ['south africa'],
+  尼日利亚: ['nigeria'],
+  肯尼亚: ['kenya'],
+  日本: ['japan'],
+  韩国: ['korea', 'south korea'],
+  朝鲜: ['north korea', 'dprk'],
+  印度: ['india'],
+  巴基斯坦: ['pakistan'],
+  孟加拉: ['bangladesh'],
+  越南: ['vietnam'],
+  泰国: ['thailand'],
+  马来西亚: ['malaysia'],
+  新加坡: ['singapore'],
+  印度尼西亚: ['indonesia'],
+  印尼: ['indonesia'],
+  菲律宾: ['philippines'],
+  缅甸: ['myanmar'],
+  柬埔寨: ['cambodia'],
+  老挝: ['laos'],
+  蒙古: ['mongolia'],
+  哈萨克斯坦: ['kazakhstan'],
+  乌兹别克斯坦: ['uzbekistan'],
+  澳大利亚: ['australia'],
+  澳洲: ['australia'],
+  新西兰: ['new zealand'],
+  欧洲: ['europe'],
+  亚洲: ['asia'],
+  非洲: ['africa'],
+  亚太: ['asia pacific', 'apac'],
+  中东: ['middle east'],
+  海外: ['overseas'],
+};
+
 /** Municipalities, cities and a few districts; each is also entered with 市. */
 const CITIES: Table = {
   北京: ['beijing'],
@@ -590,7 +663,7 @@ function build(): ReadonlyMap<string, readonly string[]> {
     if (!map.has(han)) map.set(han, english.map(normalizeName).filter((e) => e !== ''));
   };
   // Fixed names first so a generic table never overrides them.
-  for (const table of [INSTITUTIONS, BRANDS, REGIONS, COMPANY_WORDS]) {
+  for (const table of [INSTITUTIONS, BRANDS, REGIONS, COUNTRIES, COMPANY_WORDS]) {
     for (const [han, english] of Object.entries(table)) add(han, english);
   }
   for (const [han, english] of Object.entries(PROVINCES)) {
@@ -609,3 +682,17 @@ export const CHINESE_VOCABULARY: ReadonlyMap<string, readonly string[]> = build(
 
 /** Length in characters of the longest vocabulary word. */
 export const CHINESE_VOCABULARY_MAX_LENGTH: number = Math.max(...[...CHINESE_VOCABULARY.keys()].map((k) => k.length));
+
+const withSuffix = (table: Table, suffix: string): string[] => Object.keys(table).flatMap((k) => [k, `${k}${suffix}`]);
+
+/** Han place words: provinces, regions, cities (with 省 and 市), countries and regions abroad, 中国. */
+export const CHINESE_PLACE_WORDS: ReadonlySet<string> = new Set([
+  ...withSuffix(PROVINCES, '省'),
+  ...withSuffix(CITIES, '市'),
+  ...Object.keys(REGIONS),
+  ...Object.keys(COUNTRIES),
+  '中国', '中华', '中华人民共和国', '全国',
+]);
+
+/** Han company, trade and institution words (科技, 技术, 集团, 大学, 研究所...), places aside. */
+export const CHINESE_TRADE_WORDS: ReadonlySet<string> = new Set(Object.keys(COMPANY_WORDS).filter((k) => !CHINESE_PLACE_WORDS.has(k)));

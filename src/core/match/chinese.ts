@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Converter as OpenCCConverterFactory, ConverterFunction } from 'opencc-js';
 import type { pinyin as PinyinFunction } from 'pinyin-pro';
 import { CHINESE_VOCABULARY, CHINESE_VOCABULARY_MAX_LENGTH } from './chinese-vocabulary';
-import { normalizeName } from './normalize';
+import { normalizeName } from './text';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -250,6 +250,44 @@ function segment(core: string): Segment[] {
 
 // ---------------------------------------------------------------------------------------------
 // Renderings
+
+let vocabularyByPinyin: Map<string, string> | undefined;
+
+/**
+ * The vocabulary read back from pinyin: the toneless pinyin of each word of two characters or more
+ * (spaces removed) -> its first English rendering ('' for words dropped in English, such as 股份).
+ * Built on first use (~1,000 words through pinyin-pro); the first word of a pinyin wins (the fixed
+ * names come first in the vocabulary).
+ */
+export function vocabularyPinyin(): ReadonlyMap<string, string> {
+  if (!vocabularyByPinyin) {
+    vocabularyByPinyin = new Map();
+    for (const [han, english] of CHINESE_VOCABULARY) {
+      if (Array.from(han).length < 2) continue;
+      const key = normalizeName(pinyinSyllables(han).join('')).replace(/ /g, '');
+      if (!/^[a-z]+$/.test(key) || vocabularyByPinyin.has(key)) continue;
+      vocabularyByPinyin.set(key, english[0] ?? '');
+    }
+  }
+  return vocabularyByPinyin;
+}
+
+/**
+ * The pinyin of a Han name's core (legal forms stripped), one word per vocabulary word or run of other
+ * characters, places without 市/省, Latin parts kept: 深圳市大疆创新科技有限公司 -> "shenzhen dajiang
+ * chuangxin keji". Undefined when nothing Latin is left (only legal forms, or characters pinyin-pro
+ * does not know).
+ */
+export function pinyinRendering(han: string): string | undefined {
+  if (!hasHan(han)) return undefined;
+  const { core } = stripChineseLegalForms(han);
+  if (core === '') return undefined;
+  const text = segment(core)
+    .map((s) => (s.kind === 'other' ? s.text : s.pinyin))
+    .filter((t) => t !== '')
+    .join(' ');
+  return text && LATIN.test(text) ? text : undefined;
+}
 
 export type RenderingHow = 'pinyin' | 'vocabulary' | 'initials';
 export interface LatinRendering {

@@ -6,9 +6,11 @@
  */
 import type { Db } from '../store/db';
 import { CandidateFinder, type CandidateName } from './candidates';
-import { hasHan, latinRenderings, toSimplified, type RenderingHow } from './chinese';
-import { coverageFactor } from './generic-words';
+import { hasHan, latinRenderings, toSimplified, vocabularyPinyin, type RenderingHow } from './chinese';
+import { coverageFactor, isPlaceWord } from './generic-words';
 import { nameForms, type NameForms } from './normalize';
+import { englishFromPinyin, pinyinQuery } from './pinyin';
+import { queryUnits, unexplainedText, type UnitsOfQuery } from './query-units';
 import { idf, scoreName, type NameScore, type QueryToken } from './score';
 
 export type MatchHow =
@@ -31,6 +33,8 @@ export interface MatchHit {
   how: MatchHow;
   /** For pinyin / vocabulary matches: the Latin form of the query that matched. */
   via?: string;
+  /** Query words (or runs of Han characters) this name does not account for: "usa" in "Hikvision USA". */
+  unexplained?: string[];
 }
 
 /** Scores at or above this are matches; the CLI and bots show them as results. */
@@ -78,42 +82,56 @@ export class Matcher {
         });
       }
     } else {
-      variants.push({ forms: nameForms(text), options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
+      const forms = nameForms(text);
+      variants.push({ forms, options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
+      // Read as pinyin, in syllable pairs: "Kuangshi", "Haikang Weishi" meet names listed in Chinese script.
+      const pinyin = pinyinQuery(forms, MAX_QUERY_TOKENS);
+      if (pinyin && pinyin.forms.tokens.join(' ') !== forms.tokens.join(' ')) {
+        variants.push({ forms: pinyin.forms, units: pinyin.units, options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.pinyin, how: () => 'pinyin' });
+      }
+      // ...and through the company vocabulary, in the English a party is listed under ("shuzi jishu": digital technology).
+      const english = englishFromPinyin(forms, vocabularyPinyin());
+      if (english) {
+        variants.push({ forms: nameForms(english), options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.vocabulary, how: () => 'vocabulary', via: english });
+      }
     }
-    return bestPerParty(this.searchVariants(variants)).filter((h) => h.score >= minScore);
+    return bestPerParty(this.searchVariants(variants, minScore)).filter((h) => h.score >= minScore);
   }
 
   /** Search several forms of one query together: candidates are gathered for all, loaded once, scored against each. */
-  private searchVariants(variants: Variant[]): MatchHit[] {
+  private searchVariants(variants: Variant[], minScore: number): MatchHit[] {
     const total = this.finder.nameCount();
-    const prepared: Array<{ variant: Variant; tokens: QueryToken[] }> = [];
+    const prepared: Array<{ variant: Variant; tokens: QueryToken[]; units: UnitsOfQuery }> = [];
     const ids = new Set<number>();
+    const postings = new Map<string, Array<{ name_id: number }>>();
     for (const variant of variants) {
-      const words = [...new Set(variant.forms.tokens)].slice(0, MAX_QUERY_TOKENS);
+      const units = variant.units ?? queryUnits(variant.forms.tokens, MAX_QUERY_TOKENS);
+      const words = units.tokens;
       if (!words.length) continue;
       // A short single word (an acronym such as DJI or SMIC) must match exactly.
       const short = words.length === 1 && words[0]!.length <= 4;
       const loose = !short && !variant.forms.han;
-      const tokens: QueryToken[] = words.map((word) => {
+      const tokens: QueryToken[] = words.map((word, i) => {
         const matches = this.finder.expand(word, { fuzzy: variant.options.fuzzy && loose, prefix: variant.options.prefix && loose });
         const exact = matches.find((m) => m.how === 'exact');
         const df = exact ? exact.df : matches.length ? Math.max(...matches.map((m) => m.df)) : 0;
-        return { text: word, weight: idf(df, total), matches };
+        return { text: word, weight: idf(df, total), matches, units: units.tokenUnits[i]! };
       });
-      prepared.push({ variant, tokens });
-      for (const id of this.finder.evidence(tokens, variant.forms.compact)) ids.add(id);
+      prepared.push({ variant, tokens, units });
+      for (const id of this.finder.evidence(tokens, variant.forms.compact, postings)) ids.add(id);
     }
     const candidates = this.finder.load([...ids]);
     if (!candidates.length) return [];
     const dfs = this.finder.dfOf(candidates.flatMap((c) => c.tokens));
     const hits: MatchHit[] = [];
-    for (const { variant, tokens } of prepared) {
+    for (const { variant, tokens, units } of prepared) {
       const strict = variant.forms.legal && !variant.forms.han;
       const weight = (t: string) => idf(dfs.get(t) ?? 0, total) * coverageFactor(t, strict);
       for (const c of candidates) {
         if (c.han !== variant.forms.han) continue;
-        const s = scoreName(tokens, variant.forms.compact, c, weight, strict);
+        const s = scoreName(tokens, variant.forms.compact, c, weight, strict, units, isPlaceWord);
         if (s.score <= 0) continue;
+        const unexplained = s.score * variant.factor >= minScore ? unexplainedText(units, s.covered) : [];
         hits.push({
           partyId: c.partyId,
           recordId: c.recordId,
@@ -122,6 +140,7 @@ export class Matcher {
           score: s.score * variant.factor,
           how: variant.how(c, s),
           ...(variant.via ? { via: variant.via } : {}),
+          ...(unexplained.length ? { unexplained } : {}),
         });
       }
     }
@@ -131,6 +150,8 @@ export class Matcher {
 
 interface Variant {
   forms: NameForms;
+  /** The query's units when its tokens are not plain words or Han pairs (pinyin syllable pairs). */
+  units?: UnitsOfQuery;
   options: { fuzzy: boolean; prefix: boolean };
   /** Indirect routes to a name (pinyin, vocabulary) are trusted a little less than the name itself. */
   factor: number;
@@ -139,6 +160,7 @@ interface Variant {
 }
 
 function latinHow(candidate: CandidateName, s: NameScore): MatchHow {
+  if (candidate.pinyin) return 'pinyin';
   if (s.whole) return candidate.kind === 'primary' ? 'exact' : 'alias';
   if (s.fuzzy) return 'fuzzy';
   if (s.reordered) return 'word order';

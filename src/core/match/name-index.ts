@@ -8,6 +8,7 @@ import type { NameEntry } from '../model';
 import type { Db } from '../store/db';
 import { withDerivedNames } from './derive';
 import { nameForms } from './normalize';
+import { PINYIN_LANG, pinyinNameForms } from './pinyin';
 
 export class NameIndex {
   private readonly q;
@@ -35,7 +36,7 @@ export class NameIndex {
   }
 
   add(recordId: number, name: NameEntry): void {
-    const forms = nameForms(name.value);
+    const forms = name.lang === PINYIN_LANG ? pinyinNameForms(name.value) : nameForms(name.value);
     if (!forms.norm) return;
     const tokens = [...new Set(forms.tokens)];
     const row = this.q.insertName.get(

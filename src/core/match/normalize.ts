@@ -6,18 +6,10 @@
  *    words (of, and, the) dropped, Chinese folded to simplified and cut into character pairs.
  */
 import { hasHan, stripChineseLegalForms, toSimplified } from './chinese';
+import { editDistance } from './similarity';
+import { normalizeName } from './text';
 
-export function normalizeName(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .normalize('NFC')
-    .replace(/['’`]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export { normalizeName };
 
 /** Legal forms and company-type words, as normalised tokens or token sequences. */
 const LEGAL_FORMS: string[][] = [
@@ -27,7 +19,25 @@ const LEGAL_FORMS: string[][] = [
   'jsc', 'ojsc', 'pjsc', 'cjsc', 'ooo', 'oao', 'zao', 'pao', 'tov', 'too', 'pte', 'pty', 'sdn bhd', 'bhd', 'tbk', 'pt',
   'kk', 'k k', 'kabushiki kaisha', 'co ltd', 'fze', 'fzco', 'fzc', 'fz llc', 'wll', 'w l l', 'est', 'establishment',
   'private', 'public', 'joint stock', 'holding company',
+  // pinyin: 有限公司, 有限责任公司, 股份(有限)公司, 集团(有限)公司, 总公司, 分公司, 公司, and the same written together
+  'youxian gongsi', 'youxiangongsi', 'youxian zeren gongsi', 'youxianzerengongsi', 'gufen youxian gongsi', 'gufen gongsi', 'gufen',
+  'jituan', 'zong gongsi', 'zonggongsi', 'zongsi', 'fen gongsi', 'fengongsi', 'gongsi',
 ].map((f) => f.split(' '));
+
+/**
+ * Long legal-form words also stand when mistyped by one letter ("Compnay", "Corporaton", "Joint Stok"):
+ * a typo in a legal form must not leave behind a word no name has. Short forms (co, ltd, ag...) and words
+ * that are common words too (private, public) must be typed right.
+ */
+const FUZZY_LEGAL_WORDS = new Set(['company', 'companies', 'corporation', 'incorporated', 'limited', 'establishment', 'stock', 'kabushiki', 'kaisha']);
+
+function isLegalWord(word: string | undefined, form: string): boolean {
+  if (word === undefined) return false;
+  if (word === form) return true;
+  return (
+    word[0] === form[0] && Math.abs(word.length - form.length) <= 1 && word.length >= 4 && FUZZY_LEGAL_WORDS.has(form) && editDistance(word, form, 1) <= 1
+  );
+}
 
 const FILLER = new Set(['of', 'and', 'the', 'for', 'de', 'del', 'la', 'le', 'des', 'du', 'et', 'und', 'y', 'a', 'an', 'in', 'at', 'on', 'by']);
 
@@ -37,6 +47,18 @@ for (const form of LEGAL_FORMS) {
   list.push(form);
   list.sort((a, b) => b.length - a.length);
   LEGAL_BY_FIRST.set(form[0]!, list);
+}
+
+/** Legal forms whose first word is not itself one typo away from a legal word: looked up by first word. */
+const FUZZY_FIRST = LEGAL_FORMS.filter((form) => FUZZY_LEGAL_WORDS.has(form[0]!)).sort((a, b) => b.length - a.length);
+
+/** The legal form starting at words[i], if any (longest first): exactly, or with one typo in a long word. */
+function legalFormAt(words: readonly string[], i: number): string[] | undefined {
+  const matches = (form: string[]) => form.every((w, j) => isLegalWord(words[i + j], w));
+  const exact = LEGAL_BY_FIRST.get(words[i]!)?.find(matches);
+  if (exact) return exact;
+  if (words[i]!.length < 4) return undefined;
+  return FUZZY_FIRST.find(matches);
 }
 
 export interface NameForms {
@@ -62,7 +84,7 @@ export function nameForms(text: string): NameForms {
   const kept: string[] = [];
   let legalForm = false;
   for (let i = 0; i < words.length; i++) {
-    const legal = LEGAL_BY_FIRST.get(words[i]!)?.find((form) => form.every((w, j) => words[i + j] === w));
+    const legal = legalFormAt(words, i);
     if (legal) {
       legalForm = true;
       i += legal.length - 1;

@@ -4,12 +4,26 @@
  * exact words; a name equal to the query (spacing and legal forms aside) scores 1.
  */
 import type { TokenMatch } from './candidates';
+import { UNEXPLAINED_COST } from './generic-words';
 
 export interface QueryToken {
   text: string;
   /** Inverse document frequency of the word (a word no name has weighs the most). */
   weight: number;
   matches: TokenMatch[];
+  /** The query units (words, or Han characters) this token stands for; see QueryUnits. */
+  units?: number[];
+}
+
+/**
+ * The units a query is made of (its words; the characters of a Han query, whose tokens are character
+ * pairs) and what each costs when no name word explains it (generic-words.ts: places little, trade words
+ * a little more, anything else its whole weight).
+ */
+export interface QueryUnits {
+  cost: number[];
+  /** Units that identify a party when matched: not generic, and not a one- or two-letter word ("Li Auto"). */
+  distinct: boolean[];
 }
 
 export interface NameScore {
@@ -22,7 +36,12 @@ export interface NameScore {
   reordered: boolean;
   /** The name equals the query (spacing and legal forms aside). */
   whole: boolean;
+  /** The query units some word of the name explains (see QueryUnits). */
+  covered: ReadonlySet<number>;
 }
+
+/** Every unit: a whole match leaves nothing unexplained. */
+const ALL: ReadonlySet<number> = { has: () => true } as unknown as ReadonlySet<number>;
 
 export function idf(df: number, total: number): number {
   return Math.log(1 + total / (df + 1));
@@ -38,25 +57,30 @@ const FLOOR = { entity: 0.5, leading: 0.65, legalName: 0.4, han: 0.75, individua
 export function scoreName(
   query: QueryToken[],
   queryCompact: string,
-  name: { tokens: string[]; compact: string; type?: string; han?: boolean },
+  name: { tokens: string[]; compact: string; type?: string; han?: boolean; pinyin?: boolean },
   nameWeight: (token: string) => number,
   fullLegalName = false,
+  units?: QueryUnits,
+  isPlace: (token: string) => boolean = () => false,
 ): NameScore {
   const whole = queryCompact.length > 0 && queryCompact === name.compact;
-  if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true };
+  if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true, covered: ALL };
   let found = 0;
   let total = 0;
+  const missed: QueryToken[] = [];
+  const covered = new Set<number>();
+  let distinctive = false;
   let fuzzy = false;
   let prefix = false;
   const nameBest = new Map<string, number>();
   const positions: number[] = [];
   for (const q of query) {
-    total += q.weight;
     let best = 0;
     let how: TokenMatch['how'] | undefined;
     let at = -1;
     name.tokens.forEach((t, i) => {
-      const sim = t === q.text ? 1 : (q.matches.find((m) => m.token === t)?.sim ?? 0);
+      // A pinyin name is the reading of Chinese characters: only its exact syllables count, not look-alikes.
+      const sim = t === q.text ? 1 : name.pinyin ? 0 : (q.matches.find((m) => m.token === t)?.sim ?? 0);
       if (sim > best) {
         best = sim;
         how = t === q.text ? 'exact' : q.matches.find((m) => m.token === t)?.how;
@@ -64,14 +88,45 @@ export function scoreName(
       }
     });
     if (best > 0) {
+      total += q.weight;
       found += q.weight * best;
+      if (q.units) {
+        for (const u of q.units) {
+          covered.add(u);
+          if (units?.distinct[u]) distinctive = true;
+        }
+      }
       positions.push(at);
       const t = name.tokens[at]!;
       nameBest.set(t, Math.max(nameBest.get(t) ?? 0, best));
       if (how === 'fuzzy') fuzzy = true;
       if (how === 'prefix') prefix = true;
+    } else missed.push(q);
+  }
+  // A query word the name does not explain costs its whole weight, unless a distinctive word of the query
+  // did match: then a place or trade word left over ("Hikvision USA", "Sugon Computers") costs only a
+  // share of it, and a token whose units are all explained by other tokens (a Han pair across a word
+  // boundary) nothing.
+  // Not for a person (a surname and a trade word are not a branch of anyone), and a place left over counts in
+  // full when the name has a place of its own the query did not give: "Agricultural Bank of China" is not
+  // "Russian Agricultural Bank".
+  if (missed.length) {
+    const discount = units !== undefined && distinctive && name.type !== 'individual';
+    const otherPlace = discount && name.tokens.some((t) => !nameBest.has(t) && isPlace(t));
+    for (const q of missed) {
+      let cost = 1;
+      if (discount && q.units?.length) {
+        cost = 0; // every unit explained by other tokens
+        for (const u of q.units) {
+          if (covered.has(u)) continue;
+          const c = units.cost[u] ?? 1;
+          cost = Math.max(cost, otherPlace && c <= UNEXPLAINED_COST.place ? 1 : c);
+        }
+      }
+      total += q.weight * cost;
     }
   }
+
   const queryCoverage = total > 0 ? found / total : 0;
   let nameTotal = 0;
   let nameFound = 0;
@@ -85,7 +140,8 @@ export function scoreName(
   // The query is the head of the name ("Raytheon" for Raytheon Missiles & Defense): what follows a company's
   // head words usually describes a division or trade, so it counts for less (unless a legal name was typed).
   const leading = positions.length === query.length && positions.every((p, i) => p === i);
-  const floor = name.han
+  // Pinyin names are syllable pairs, as Han names are character pairs: covered as loosely.
+  const floor = name.han || name.pinyin
     ? FLOOR.han
     : name.type === 'individual'
       ? FLOOR.individual
@@ -94,5 +150,5 @@ export function scoreName(
         : leading
           ? FLOOR.leading
           : FLOOR.entity;
-  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole };
+  return { score: queryCoverage * (floor + (1 - floor) * nameCoverage), fuzzy, prefix, reordered, whole, covered };
 }

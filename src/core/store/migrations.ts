@@ -254,4 +254,10 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE sources ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'derived data again: pinyin forms of Chinese names, and parties under the stricter grouping rules',
+    sql: '',
+    after: (db, derive) => derive.reindex(db),
+  },
 ];
