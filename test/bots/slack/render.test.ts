@@ -224,7 +224,7 @@ describe('Slack renderer: layout', () => {
   it('shows how the name matched, the score, and a few aliases', () => {
     const p = party({ aliases: Array.from({ length: 9 }, (_, i) => `Alias ${i}`), match: { name: 'Rheinmetal', how: 'fuzzy', via: 'pinyin' }, score: 0.91 });
     const json = JSON.stringify(renderReply({ blocks: [{ type: 'party', party: p, band: 'match' }], summary: 's' }).blocks);
-    expect(json).toMatch(/Matched “Rheinmetal” \(fuzzy via pinyin\), score 0\.91/);
+    expect(json).toMatch(/Matched “Rheinmetal” \(fuzzy via \\"pinyin\\"\), score 0\.91/);
     expect(json).toContain('Alias 4; +4 more');
     expect(json).not.toContain('Alias 5');
     expect(JSON.stringify(renderReply({ blocks: [{ type: 'party', party: p, band: 'match' }], summary: 's' }, { allAliases: true }).blocks)).toContain('Alias 8');
