@@ -24,7 +24,8 @@ import { parseCommand } from './core/commands/parse';
 import { entityFromQuestion } from './core/commands/question';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
-import { refreshSources, type SourceRefreshResult } from './core/refresh';
+import { describeHolder, LeaseBusyError } from './core/ops/lease';
+import { DEFAULT_REFRESH_WAIT_MS, refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
 import { openStore } from './core/reindex';
 import { StoreError, type Db } from './core/store/db';
@@ -55,7 +56,8 @@ export const EXIT = { ok: 0, sourceFailed: 1, usage: 2, noListData: 3 } as const
 const USAGE = `usage: sanctions <command> [options]
 
 commands:
-  refresh [--sources FILE]                 fetch, parse and diff every source; a line per source
+  refresh [--sources FILE] [--wait SECS]   fetch, parse and diff every source; a line per source (waits up to
+                                           --wait, default 300, for a refresh another process is running)
   lookup [--json] [--limit N] [--page N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
   lookup --json --batch FILE|-             one query per line in (- for stdin), one JSON object per line out
   audit [--json] [--limit N]               the audit trail of recorded lookups, newest first
@@ -168,18 +170,31 @@ function withListData<T>(path: string, fn: (db: Db) => T): T {
 }
 
 async function refreshCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, { sources: { type: 'string' } });
+  const { values, positionals } = parse(args, { sources: { type: 'string' }, wait: { type: 'string' } });
   if (values.help) return help(io);
   if (positionals.length) throw new UsageError(`refresh takes no arguments, got "${positionals.join(' ')}"`);
+  const wait = z.coerce.number().min(0).max(86_400).safeParse(values.wait ?? DEFAULT_REFRESH_WAIT_MS / 1000);
+  if (!wait.success) throw new UsageError(`--wait: must be a number of seconds from 0 to 86400, got "${values.wait}"`);
   const file = values.sources || io.env.SANCTIONS_SOURCES || 'data/sources.json';
   const sources = loadSourcesFile(file);
-  const db = openStore(dbPath(values.db, io.env));
+  const path = dbPath(values.db, io.env);
+  const db = openStore(path);
   try {
     const started = Date.now();
     const idWidth = Math.max(...sources.map((s) => s.id.length));
-    const results = await refreshSources(db, sources, {
-      onResult: (r) => io.out(refreshLine(r, idWidth)),
-    });
+    let results: SourceRefreshResult[];
+    try {
+      results = await refreshSources(db, sources, {
+        onResult: (r) => io.out(refreshLine(r, idWidth)),
+        waitMs: wait.data * 1000,
+        onWait: (row) => io.err(`sanctions: another refresh of ${path} is running (held by ${describeHolder(row)}); waiting up to ${wait.data}s`),
+      });
+    } catch (err) {
+      // Another process is refreshing this database: its refresh is the one that counts; nothing failed here.
+      if (!(err instanceof LeaseBusyError)) throw err;
+      io.err(`sanctions: refresh of ${path} already running (held by ${describeHolder(err.row)}); not started`);
+      return EXIT.ok;
+    }
     const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
     const totals = results.reduce((t, r) => ({ added: t.added + r.added, removed: t.removed + r.removed, changed: t.changed + r.changed, suspended: t.suspended + r.suspended }), { added: 0, removed: 0, changed: 0, suspended: 0 });
     io.out(
