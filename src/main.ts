@@ -16,6 +16,7 @@ import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
 import { hasRealData, openData, type DataHandle } from './core/dataset';
 import { startHealthServer } from './core/ops/health-server';
+import { Leadership } from './core/ops/leader';
 import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
@@ -109,7 +110,7 @@ export async function main(): Promise<number> {
     user: currentUser(),
     place: hostname(),
     refresh: () => refreshNow(sources),
-    beforeClose: (): Promise<unknown> => pipeline.tick(),
+    beforeClose: async (): Promise<unknown> => (leadership.isLeader ? pipeline.tick() : undefined),
   });
   sinks.set(bot.sink.platform, bot.sink);
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
@@ -161,7 +162,7 @@ export async function main(): Promise<number> {
     try {
       const results = await refreshSources(mainDb, which, { onResult: countResult });
       if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
-      await pipeline.tick();
+      if (leadership.isLeader) await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
       return `Refreshed ${results.length} source(s): ${changes} changes${bad.length ? `; not applied: ${bad.map((b) => `${b.source} (${b.outcome}: ${b.message})`).join('; ')}` : ''}.`;
@@ -182,8 +183,24 @@ export async function main(): Promise<number> {
       }
     },
   });
-  scheduler.start(sources);
-  pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+  // Issue 11: of the bot processes on one database, only the leader runs the schedule and the alert delivery
+  // (src/core/ops/leader.ts); every process answers commands.
+  let started = false;
+  const leadership = new Leadership(mainDb, {
+    ttlMs: config.LEADER_TTL_MS,
+    onGain: () => {
+      if (started) line('Leading now: scheduled refreshes and alert delivery run in this process.');
+      scheduler.start(sources);
+      pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+    },
+    onLose: async () => {
+      await scheduler.stop();
+      await pipeline.stop();
+    },
+    onError: (err) => line(`leadership: ${err.message}`),
+  });
+  leadership.start();
+  started = true;
 
   let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   if (config.HEALTH_PORT !== undefined) {
@@ -198,8 +215,7 @@ export async function main(): Promise<number> {
   } finally {
     await slack?.stop();
     await discord?.stop();
-    await scheduler.stop();
-    await pipeline.stop();
+    await leadership.stop();
     healthServer?.server.close();
     if (handle.db !== mainDb) handle.db.close();
     mainDb.close();

@@ -25,8 +25,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 }
 
 /** Source configs over the real timeline files: China's lists only (small and quick), or with OFAC SDN too. */
-export function timelineConfigs(dir: string): { cnT0: string; cnT1: string; t0: string; t1: string } {
-  const cn = (day: string) => ({ id: 'cn-lists', format: 'cn-sanctions-csv', location: join(RAW, `china_lists/opensanctions_cn_sanctions/history/${day}/sanctions.csv`) });
+export function timelineConfigs(dir: string): { cnT0: string; cnT1: string; cnT2: string; t0: string; t1: string } {
+  const cn = (day: string) => ({
+    id: 'cn-lists',
+    format: 'cn-sanctions-csv',
+    location: join(RAW, day === 'latest' ? 'china_lists/opensanctions_cn_sanctions/sanctions.csv' : `china_lists/opensanctions_cn_sanctions/history/${day}/sanctions.csv`),
+  });
   const sdn = (day: string) => ({ id: 'us-ofac-sdn', format: 'ofac-csv', list: 'US-OFAC-SDN', location: join(RAW, `ofac_sdn/${day}/sdn.csv`) });
   const write = (name: string, sources: object[]) => {
     const path = join(dir, name);
@@ -36,6 +40,7 @@ export function timelineConfigs(dir: string): { cnT0: string; cnT1: string; t0: 
   return {
     cnT0: write('cn-t0.json', [cn('2026-07-07')]),
     cnT1: write('cn-t1.json', [cn('2026-07-27')]),
+    cnT2: write('cn-t2.json', [cn('latest')]),
     t0: write('t0.json', [sdn('2024-04-26'), cn('2026-07-07')]),
     t1: write('t1.json', [sdn('2024-05-01'), cn('2026-07-27')]),
   };
