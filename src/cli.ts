@@ -11,9 +11,11 @@
  * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
 import { auditTrail, currentUser, recordLookup } from './core/audit';
 import { listSummaries } from './core/catalog';
@@ -28,7 +30,8 @@ import { describeHolder, LeaseBusyError } from './core/ops/lease';
 import { DEFAULT_REFRESH_WAIT_MS, refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
 import { openStore } from './core/reindex';
-import { StoreError, type Db } from './core/store/db';
+import { openDb, StoreError, type Db } from './core/store/db';
+import { CorruptDatabaseError, diagnose } from './core/store/integrity';
 import { EventStore } from './core/store/events';
 import { SourceStore } from './core/store/sources';
 
@@ -40,13 +43,20 @@ export interface CliIO {
   stdin?: () => string;
 }
 
+let stdout: GuardedOutput | undefined;
+let stderr: GuardedOutput | undefined;
+
 const defaultIO: CliIO = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => (stdout ??= guardOutput(process.stdout)).write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => (stderr ??= guardOutput(process.stderr)).write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
 };
 
 class UsageError extends Error {}
+
+/** Errors that say what is wrong by themselves: no integrity check needed to explain them. */
+const expected = (err: unknown): boolean =>
+  err instanceof UsageError || err instanceof NoListDataError || err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError || err instanceof LeaseBusyError;
 
 /** A screening answer was asked of a database that holds no list data: refuse (exit 3), never "no match". */
 class NoListDataError extends Error {}
@@ -63,7 +73,8 @@ commands:
   audit [--json] [--limit N]               the audit trail of recorded lookups, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
-  status [--json]                          each source: status, last refresh, last error
+  status [--json]                          each source: status, last refresh, last error (checks the file first)
+  backup [--force] FILE                    a consistent copy of the database, safe while the bot runs
   discord-register [--global] [--check|--clear]   register the Discord slash commands (docs/discord.md)
 
 options for every command:
@@ -106,6 +117,8 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return statusCommand(rest, io);
       case 'audit':
         return auditCommand(rest, io);
+      case 'backup':
+        return await backupCommand(rest, io);
       case 'discord-register':
         // Loaded here only, so that the other commands never load discord.js.
         return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);
@@ -127,7 +140,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
       io.err(`sanctions: ${err.message}`);
       return EXIT.noListData;
     }
-    if (err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError) {
+    if (err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError || err instanceof CorruptDatabaseError) {
       io.err(`sanctions: ${err.message}`);
       return 2;
     }
@@ -135,11 +148,13 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
   }
 }
 
-function withDb<T>(path: string, fn: (db: Db) => T): T {
+function withDb<T>(path: string, fn: (db: Db) => T, options: { check?: boolean } = {}): T {
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created): run "npx sanctions refresh --db ${path}" first`);
-  const db = openStore(path);
+  const db = openStore(path, options);
   try {
     return fn(db);
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
   } finally {
     db.close();
   }
@@ -153,7 +168,15 @@ function withListData<T>(path: string, fn: (db: Db) => T): T {
   const fix = `load the lists first: npx sanctions refresh --db ${path} [--sources FILE] (the bundled seed is a demo, not screening data)`;
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`no list data loaded: there is no database at ${path} (nothing was created); ${fix}`);
   const db = openStore(path);
-  if (!hasListData(db)) {
+  let listed: boolean;
+  try {
+    listed = hasListData(db);
+  } catch (err) {
+    const why = diagnose(db, path, err, expected);
+    db.close();
+    throw why;
+  }
+  if (!listed) {
     const demo = onlyDemoData(db);
     db.close();
     throw new NoListDataError(
@@ -164,6 +187,8 @@ function withListData<T>(path: string, fn: (db: Db) => T): T {
   }
   try {
     return fn(db);
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
   } finally {
     db.close();
   }
@@ -178,7 +203,7 @@ async function refreshCommand(args: string[], io: CliIO): Promise<number> {
   const file = values.sources || io.env.SANCTIONS_SOURCES || 'data/sources.json';
   const sources = loadSourcesFile(file);
   const path = dbPath(values.db, io.env);
-  const db = openStore(path);
+  const db = openStore(path, { check: true });
   try {
     const started = Date.now();
     const idWidth = Math.max(...sources.map((s) => s.id.length));
@@ -202,6 +227,33 @@ async function refreshCommand(args: string[], io: CliIO): Promise<number> {
         `${totals.changed} changed, ${totals.suspended} suspended` + (bad.length ? `; ${bad.length} not applied (${bad.map((b) => b.source).join(', ')})` : ''),
     );
     return bad.length ? 1 : 0;
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
+  } finally {
+    db.close();
+  }
+}
+
+/** A consistent copy of the database while the bot keeps writing (SQLite's online backup), then checked. */
+async function backupCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { force: { type: 'boolean' } });
+  if (values.help) return help(io);
+  if (positionals.length !== 1) throw new UsageError('backup needs one FILE to write the copy to');
+  const target = positionals[0]!;
+  const path = dbPath(values.db, io.env);
+  if (resolve(target) === resolve(path)) throw new UsageError(`backup: ${target} is the database itself`);
+  if (existsSync(target) && !values.force) throw new UsageError(`backup: ${target} exists; give another FILE, or --force to overwrite it`);
+  if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created)`);
+  const db = openStore(path, { check: true });
+  try {
+    // Large steps: a write by another process restarts the copy, so fewer steps finish sooner under load.
+    const { totalPages } = await db.backup(target, { progress: () => 4096 });
+    const copy = openDb(target, { readonly: true, check: true });
+    copy.close();
+    io.out(`Backed up ${path} to ${target} (${totalPages} pages, checked). To restore: stop the bot, then copy ${target} over ${path} (and remove ${path}-wal and ${path}-shm).`);
+    return EXIT.ok;
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
   } finally {
     db.close();
   }
@@ -430,7 +482,7 @@ function statusCommand(args: string[], io: CliIO): number {
       ),
     );
     return 0;
-  });
+  }, { check: true });
 }
 
 function auditCommand(args: string[], io: CliIO): number {

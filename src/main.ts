@@ -21,6 +21,7 @@ import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
 import { StoreError } from './core/store/db';
+import { CorruptDatabaseError } from './core/store/integrity';
 import { SourceStore } from './core/store/sources';
 
 function line(text: string): void {
@@ -88,6 +89,10 @@ export async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof StoreError) {
       line(`invalid configuration: SANCTIONS_DB: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof CorruptDatabaseError) {
+      line(err.message);
       return 2;
     }
     throw err;

@@ -9,6 +9,7 @@ import { SourceRecord } from './model';
 import { openDb, type Db, type OpenOptions } from './store/db';
 import type { Derivations } from './store/migrations';
 import { recoverInterrupted } from './recover';
+import { explainCorruption } from './store/integrity';
 
 export function reindexAllNames(db: Db): void {
   db.exec("DELETE FROM names; DELETE FROM name_tokens; DELETE FROM tokens; INSERT INTO token_grams (token_grams) VALUES ('delete-all');");
@@ -26,6 +27,11 @@ export const DERIVATIONS: Derivations = { reindex: reindexAllNames };
  */
 export function openStore(path: string, options: Omit<OpenOptions, 'derive'> = {}): Db {
   const db = openDb(path, { ...options, derive: DERIVATIONS });
-  if (!options.readonly) recoverInterrupted(db);
+  try {
+    if (!options.readonly) recoverInterrupted(db);
+  } catch (err) {
+    db.close();
+    throw explainCorruption(err, path);
+  }
   return db;
 }
