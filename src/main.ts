@@ -17,6 +17,7 @@ import { ConfigError, loadConfig, type Config } from './core/config';
 import { hasRealData, openData, type DataHandle } from './core/dataset';
 import { startHealthServer } from './core/ops/health-server';
 import { Leadership } from './core/ops/leader';
+import { LeaseBusyError } from './core/ops/lease';
 import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
@@ -165,7 +166,14 @@ export async function main(): Promise<number> {
     if (refreshing) return 'A refresh is already running.';
     refreshing = true;
     try {
-      const results = await refreshSources(mainDb, which, { onResult: countResult });
+      let results: SourceRefreshResult[];
+      try {
+        results = await refreshSources(mainDb, which, { onResult: countResult });
+      } catch (err) {
+        // Another process has been refreshing this database for longer than a refresh waits (issue 11).
+        if (err instanceof LeaseBusyError) return `A refresh of this database is ${err.message}; not started.`;
+        throw err;
+      }
       if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
       if (leadership.isLeader) await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');

@@ -5,7 +5,7 @@
  * Runs when the store opens, only while no live refresh holds the refresh lease (its state is its own).
  */
 import { rebuildParties } from './match/parties';
-import { Lease } from './ops/lease';
+import { Lease, leaseHeld } from './ops/lease';
 import type { Db } from './store/db';
 import { deleteMeta, getMeta, setMeta } from './store/meta';
 import { SourceStore } from './store/sources';
@@ -46,7 +46,8 @@ function needsRecovery(db: Db): boolean {
  */
 export function recoverInterrupted(db: Db, now: () => Date = () => new Date()): RecoveryReport {
   const report: RecoveryReport = { interrupted: 0, partiesRebuilt: false };
-  if (!needsRecovery(db)) return report;
+  // A plain read first: while a refresh runs, opening the database never waits on its write lock.
+  if (!needsRecovery(db) || leaseHeld(db, REFRESH_LEASE)) return report;
   const { lease } = Lease.tryTake(db, REFRESH_LEASE);
   if (!lease) return report; // a live refresh is running: it finishes its own work
   try {
