@@ -11,9 +11,11 @@
  * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
 import { auditTrail, currentUser, recordLookup } from './core/audit';
 import { listSummaries } from './core/catalog';
@@ -24,10 +26,12 @@ import { parseCommand } from './core/commands/parse';
 import { entityFromQuestion } from './core/commands/question';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, matchExplanation, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
-import { refreshSources, type SourceRefreshResult } from './core/refresh';
+import { describeHolder, LeaseBusyError } from './core/ops/lease';
+import { DEFAULT_REFRESH_WAIT_MS, refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError, loadSourcesFile } from './core/sources/config';
 import { openStore } from './core/reindex';
-import { StoreError, type Db } from './core/store/db';
+import { openDb, StoreError, type Db } from './core/store/db';
+import { CorruptDatabaseError, diagnose } from './core/store/integrity';
 import { EventStore } from './core/store/events';
 import { SourceStore } from './core/store/sources';
 
@@ -39,13 +43,20 @@ export interface CliIO {
   stdin?: () => string;
 }
 
+let stdout: GuardedOutput | undefined;
+let stderr: GuardedOutput | undefined;
+
 const defaultIO: CliIO = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => (stdout ??= guardOutput(process.stdout)).write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => (stderr ??= guardOutput(process.stderr)).write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
 };
 
 class UsageError extends Error {}
+
+/** Errors that say what is wrong by themselves: no integrity check needed to explain them. */
+const expected = (err: unknown): boolean =>
+  err instanceof UsageError || err instanceof NoListDataError || err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError || err instanceof LeaseBusyError;
 
 /** A screening answer was asked of a database that holds no list data: refuse (exit 3), never "no match". */
 class NoListDataError extends Error {}
@@ -55,13 +66,15 @@ export const EXIT = { ok: 0, sourceFailed: 1, usage: 2, noListData: 3 } as const
 const USAGE = `usage: sanctions <command> [options]
 
 commands:
-  refresh [--sources FILE]                 fetch, parse and diff every source; a line per source
+  refresh [--sources FILE] [--wait SECS]   fetch, parse and diff every source; a line per source (waits up to
+                                           --wait, default 300, for a refresh another process is running)
   lookup [--json] [--limit N] [--page N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
   lookup --json --batch FILE|-             one query per line in (- for stdin), one JSON object per line out
   audit [--json] [--limit N]               the audit trail of recorded lookups, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
-  status [--json]                          each source: status, last refresh, last error
+  status [--json]                          each source: status, last refresh, last error (checks the file first)
+  backup [--force] FILE                    a consistent copy of the database, safe while the bot runs
   discord-register [--global] [--check|--clear]   register the Discord slash commands (docs/discord.md)
 
 options for every command:
@@ -104,6 +117,8 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return statusCommand(rest, io);
       case 'audit':
         return auditCommand(rest, io);
+      case 'backup':
+        return await backupCommand(rest, io);
       case 'discord-register':
         // Loaded here only, so that the other commands never load discord.js.
         return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);
@@ -125,7 +140,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
       io.err(`sanctions: ${err.message}`);
       return EXIT.noListData;
     }
-    if (err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError) {
+    if (err instanceof ConfigError || err instanceof EnvError || err instanceof StoreError || err instanceof CorruptDatabaseError) {
       io.err(`sanctions: ${err.message}`);
       return 2;
     }
@@ -133,11 +148,13 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
   }
 }
 
-function withDb<T>(path: string, fn: (db: Db) => T): T {
+function withDb<T>(path: string, fn: (db: Db) => T, options: { check?: boolean } = {}): T {
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created): run "npx sanctions refresh --db ${path}" first`);
-  const db = openStore(path);
+  const db = openStore(path, options);
   try {
     return fn(db);
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
   } finally {
     db.close();
   }
@@ -151,7 +168,15 @@ function withListData<T>(path: string, fn: (db: Db) => T): T {
   const fix = `load the lists first: npx sanctions refresh --db ${path} [--sources FILE] (the bundled seed is a demo, not screening data)`;
   if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`no list data loaded: there is no database at ${path} (nothing was created); ${fix}`);
   const db = openStore(path);
-  if (!hasListData(db)) {
+  let listed: boolean;
+  try {
+    listed = hasListData(db);
+  } catch (err) {
+    const why = diagnose(db, path, err, expected);
+    db.close();
+    throw why;
+  }
+  if (!listed) {
     const demo = onlyDemoData(db);
     db.close();
     throw new NoListDataError(
@@ -162,24 +187,39 @@ function withListData<T>(path: string, fn: (db: Db) => T): T {
   }
   try {
     return fn(db);
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
   } finally {
     db.close();
   }
 }
 
 async function refreshCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, { sources: { type: 'string' } });
+  const { values, positionals } = parse(args, { sources: { type: 'string' }, wait: { type: 'string' } });
   if (values.help) return help(io);
   if (positionals.length) throw new UsageError(`refresh takes no arguments, got "${positionals.join(' ')}"`);
+  const wait = z.coerce.number().min(0).max(86_400).safeParse(values.wait ?? DEFAULT_REFRESH_WAIT_MS / 1000);
+  if (!wait.success) throw new UsageError(`--wait: must be a number of seconds from 0 to 86400, got "${values.wait}"`);
   const file = values.sources || io.env.SANCTIONS_SOURCES || 'data/sources.json';
   const sources = loadSourcesFile(file);
-  const db = openStore(dbPath(values.db, io.env));
+  const path = dbPath(values.db, io.env);
+  const db = openStore(path, { check: true });
   try {
     const started = Date.now();
     const idWidth = Math.max(...sources.map((s) => s.id.length));
-    const results = await refreshSources(db, sources, {
-      onResult: (r) => io.out(refreshLine(r, idWidth)),
-    });
+    let results: SourceRefreshResult[];
+    try {
+      results = await refreshSources(db, sources, {
+        onResult: (r) => io.out(refreshLine(r, idWidth)),
+        waitMs: wait.data * 1000,
+        onWait: (row) => io.err(`sanctions: another refresh of ${path} is running (held by ${describeHolder(row)}); waiting up to ${wait.data}s`),
+      });
+    } catch (err) {
+      // Another process is refreshing this database: its refresh is the one that counts; nothing failed here.
+      if (!(err instanceof LeaseBusyError)) throw err;
+      io.err(`sanctions: refresh of ${path} already running (held by ${describeHolder(err.row)}); not started`);
+      return EXIT.ok;
+    }
     const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
     const totals = results.reduce((t, r) => ({ added: t.added + r.added, removed: t.removed + r.removed, changed: t.changed + r.changed, suspended: t.suspended + r.suspended }), { added: 0, removed: 0, changed: 0, suspended: 0 });
     io.out(
@@ -187,6 +227,33 @@ async function refreshCommand(args: string[], io: CliIO): Promise<number> {
         `${totals.changed} changed, ${totals.suspended} suspended` + (bad.length ? `; ${bad.length} not applied (${bad.map((b) => b.source).join(', ')})` : ''),
     );
     return bad.length ? 1 : 0;
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
+  } finally {
+    db.close();
+  }
+}
+
+/** A consistent copy of the database while the bot keeps writing (SQLite's online backup), then checked. */
+async function backupCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { force: { type: 'boolean' } });
+  if (values.help) return help(io);
+  if (positionals.length !== 1) throw new UsageError('backup needs one FILE to write the copy to');
+  const target = positionals[0]!;
+  const path = dbPath(values.db, io.env);
+  if (resolve(target) === resolve(path)) throw new UsageError(`backup: ${target} is the database itself`);
+  if (existsSync(target) && !values.force) throw new UsageError(`backup: ${target} exists; give another FILE, or --force to overwrite it`);
+  if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created)`);
+  const db = openStore(path, { check: true });
+  try {
+    // Large steps: a write by another process restarts the copy, so fewer steps finish sooner under load.
+    const { totalPages } = await db.backup(target, { progress: () => 4096 });
+    const copy = openDb(target, { readonly: true, check: true });
+    copy.close();
+    io.out(`Backed up ${path} to ${target} (${totalPages} pages, checked). To restore: stop the bot, then copy ${target} over ${path} (and remove ${path}-wal and ${path}-shm).`);
+    return EXIT.ok;
+  } catch (err) {
+    throw diagnose(db, path, err, expected);
   } finally {
     db.close();
   }
@@ -415,7 +482,7 @@ function statusCommand(args: string[], io: CliIO): number {
       ),
     );
     return 0;
-  });
+  }, { check: true });
 }
 
 function auditCommand(args: string[], io: CliIO): number {

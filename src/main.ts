@@ -16,11 +16,14 @@ import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
 import { hasRealData, openData, type DataHandle } from './core/dataset';
 import { startHealthServer } from './core/ops/health-server';
+import { Leadership } from './core/ops/leader';
+import { LeaseBusyError } from './core/ops/lease';
 import { metrics } from './core/ops/metrics';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
-import { refreshInChild } from './core/refresh-process/run';
+import { RefreshBusyError, refreshInChild } from './core/refresh-process/run';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
 import { StoreError } from './core/store/db';
+import { CorruptDatabaseError } from './core/store/integrity';
 import { SourceStore } from './core/store/sources';
 
 function line(text: string): void {
@@ -90,6 +93,10 @@ export async function main(): Promise<number> {
       line(`invalid configuration: SANCTIONS_DB: ${err.message}`);
       return 2;
     }
+    if (err instanceof CorruptDatabaseError) {
+      line(err.message);
+      return 2;
+    }
     throw err;
   }
   /** The refreshed database: alerts and refreshes always work on it, even while answers come from the seed. */
@@ -110,7 +117,7 @@ export async function main(): Promise<number> {
     user: currentUser(),
     place: hostname(),
     refresh: () => refreshNow(sources),
-    beforeClose: (): Promise<unknown> => pipeline.tick(),
+    beforeClose: async (): Promise<unknown> => (leadership.isLeader ? pipeline.tick() : undefined),
   });
   sinks.set(bot.sink.platform, bot.sink);
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
@@ -169,9 +176,16 @@ export async function main(): Promise<number> {
     refreshing = true;
     try {
       // In a child process: the bot keeps answering while the lists are fetched, parsed and indexed.
-      const results = await runRefresh(which);
+      let results: SourceRefreshResult[];
+      try {
+        results = await runRefresh(which);
+      } catch (err) {
+        // Another process has been refreshing this database for longer than a refresh waits (issue 11).
+        if (err instanceof LeaseBusyError || err instanceof RefreshBusyError) return `A refresh of this database is ${err.message}; not started.`;
+        throw err;
+      }
       if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
-      await pipeline.tick();
+      if (leadership.isLeader) await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
       return `Refreshed ${results.length} source(s): ${changes} changes${bad.length ? `; not applied: ${bad.map((b) => `${b.source} (${b.outcome}: ${b.message})`).join('; ')}` : ''}.`;
@@ -193,8 +207,24 @@ export async function main(): Promise<number> {
       }
     },
   });
-  scheduler.start(sources);
-  pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+  // Issue 11: of the bot processes on one database, only the leader runs the schedule and the alert delivery
+  // (src/core/ops/leader.ts); every process answers commands.
+  let started = false;
+  const leadership = new Leadership(mainDb, {
+    ttlMs: config.LEADER_TTL_MS,
+    onGain: () => {
+      if (started) line('Leading now: scheduled refreshes and alert delivery run in this process.');
+      scheduler.start(sources);
+      pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+    },
+    onLose: async () => {
+      await scheduler.stop();
+      await pipeline.stop();
+    },
+    onError: (err) => line(`leadership: ${err.message}`),
+  });
+  leadership.start();
+  started = true;
 
   let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   if (config.HEALTH_PORT !== undefined) {
@@ -209,8 +239,7 @@ export async function main(): Promise<number> {
   } finally {
     await slack?.stop();
     await discord?.stop();
-    await scheduler.stop();
-    await pipeline.stop();
+    await leadership.stop();
     healthServer?.server.close();
     if (handle.db !== mainDb) handle.db.close();
     mainDb.close();

@@ -114,6 +114,8 @@ export const EnvSchema = z.object({
   HEALTH_PORT: port(undefined),
   HEALTH_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
   ALERT_POLL_MS: integer(0, 3_600_000, 'a number of milliseconds', 5000),
+  /** Several bot processes on one database: the leader's lease lasts this long past its last heartbeat. */
+  LEADER_TTL_MS: integer(1000, 3_600_000, 'a number of milliseconds', 30_000),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -50,7 +50,7 @@ export interface FirstRun {
  * to the seed when that brings no data (no network, as on an air-gapped machine).
  */
 export async function openData(dbPath: string, sources: SourceConfig[], firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
-  const db = openStore(dbPath);
+  const db = openStore(dbPath, { check: true });
   if (hasRealData(db)) return { handle: { db, seed: false }, results: [] };
   const results = await refreshSources(db, sources, firstRun(sources.length));
   if (hasRealData(db)) return { handle: { db, seed: false }, results };

@@ -8,6 +8,9 @@ import { diffSnapshot, type PlannedEvent } from './diff';
 import { NameIndex } from './match/name-index';
 import { rebuildParties } from './match/parties';
 import type { SourceRecord } from './model';
+import { Lease } from './ops/lease';
+import { killPoint } from './ops/test-hooks';
+import { markPartiesDirty, partiesDirty, rebuildPartiesAndClear, REFRESH_LEASE } from './recover';
 import type { SourceConfig } from './sources/config';
 import { fetchSource, FetchError, type SourceFetchResult, type SourceValidators } from './sources/fetch';
 import { PARSER_VERSION, PARSERS } from './sources/index';
@@ -17,11 +20,16 @@ import { EventStore } from './store/events';
 import { bumpDatasetVersion } from './store/meta';
 import { RecordStore } from './store/records';
 import { SourceStore, type RefreshOutcome } from './store/sources';
+import type { LeaseRow } from './store/leases';
 
 /** Default largest share of a source's records one refresh may remove. */
 export const DEFAULT_MAX_DROP = 0.2;
 /** Below this many stored records the share rule does not apply (small lists change by whole percents). */
 export const MIN_RECORDS_FOR_DROP_RULE = 20;
+/** How long a refresh waits for another one on the same database (another process) to finish. */
+export const DEFAULT_REFRESH_WAIT_MS = 5 * 60_000;
+/** A snapshot applied by another refresh between our diff and our write: diff again, at most this often. */
+const MAX_REDIFFS = 3;
 
 export interface SourceRefreshResult {
   source: string;
@@ -44,39 +52,64 @@ export interface RefreshOptions {
   /** Called before a source starts, e.g. to show progress. */
   onStart?: (source: SourceConfig) => void;
   onResult?: (result: SourceRefreshResult) => void;
+  /**
+   * How long to wait while another refresh of this database holds the refresh lease (default
+   * DEFAULT_REFRESH_WAIT_MS); past it, refreshSources throws LeaseBusyError (src/core/ops/lease.ts).
+   */
+  waitMs?: number;
+  /** Told once when another refresh holds the lease and this one starts waiting. */
+  onWait?: (holder: LeaseRow) => void;
+  /** Test seam: runs between the diff and the transaction that applies it. */
+  beforeApply?: (source: SourceConfig) => Promise<void> | void;
 }
 
 class Quarantine extends Error {}
 
-const running = new Set<string>();
+/** Sources being refreshed on each connection (across processes, the refresh lease keeps refreshes apart). */
+const running = new WeakMap<Db, Set<string>>();
 
 /**
  * Refresh several sources; the parties (which records are the same party) are rebuilt once at the end, not
  * after each source: a source applied in between is found by lookup with its records as parties of their own.
  */
 export async function refreshSources(db: Db, sources: SourceConfig[], options: RefreshOptions = {}): Promise<SourceRefreshResult[]> {
-  const results: SourceRefreshResult[] = [];
-  for (const source of sources) {
-    options.onStart?.(source);
-    const result = await refreshGuarded(db, source, options, false);
-    options.onResult?.(result);
-    results.push(result);
-  }
-  if (results.some((r) => r.outcome === 'applied')) rebuildParties(db);
-  return results;
+  return withRefreshLease(db, options, async (lease) => {
+    const results: SourceRefreshResult[] = [];
+    for (const source of sources) {
+      options.onStart?.(source);
+      const result = await refreshGuarded(db, source, options, false);
+      lease.renew();
+      options.onResult?.(result);
+      results.push(result);
+    }
+    if (results.some((r) => r.outcome === 'applied') || partiesDirty(db)) rebuildPartiesAndClear(db);
+    return results;
+  });
 }
 
 export async function refreshSource(db: Db, source: SourceConfig, options: RefreshOptions = {}): Promise<SourceRefreshResult> {
-  return refreshGuarded(db, source, options, true);
+  return withRefreshLease(db, options, () => refreshGuarded(db, source, options, true));
+}
+
+/** One refresh at a time per database, across processes: the refresh lease, held with a heartbeat. */
+async function withRefreshLease<T>(db: Db, options: RefreshOptions, work: (lease: Lease) => Promise<T>): Promise<T> {
+  const lease = await Lease.acquire(db, REFRESH_LEASE, { waitMs: options.waitMs ?? DEFAULT_REFRESH_WAIT_MS, onWait: options.onWait });
+  try {
+    return await work(lease);
+  } finally {
+    lease.release();
+  }
 }
 
 async function refreshGuarded(db: Db, source: SourceConfig, options: RefreshOptions, parties: boolean): Promise<SourceRefreshResult> {
-  if (running.has(source.id)) throw new Error(`source ${source.id} is already being refreshed`);
-  running.add(source.id);
+  const busy = running.get(db) ?? new Set<string>();
+  running.set(db, busy);
+  if (busy.has(source.id)) throw new Error(`source ${source.id} is already being refreshed`);
+  busy.add(source.id);
   try {
     return await refreshOnce(db, source, options, parties);
   } finally {
-    running.delete(source.id);
+    busy.delete(source.id);
   }
 }
 
@@ -146,40 +179,72 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
 
   const store = new RecordStore(db, new NameIndex(db));
   const events = new EventStore(db);
-  const refs = store.refs(source.id);
-  const baseline = refs.length === 0;
-  const diff = diffSnapshot(refs, records, (id) => store.payload(id), (id) => store.lists(id), (id) => store.name(id));
-
-  const maxDrop = source.max_drop ?? DEFAULT_MAX_DROP;
-  if (diff.priorCount >= MIN_RECORDS_FOR_DROP_RULE && diff.removed.length / diff.priorCount > maxDrop) {
-    const share = ((100 * diff.removed.length) / diff.priorCount).toFixed(1);
-    return quarantine(
-      `implausible drop: the new snapshot would remove ${diff.removed.length} of ${diff.priorCount} records (${share}%), ` +
-        `more than the ${Math.round(maxDrop * 100)}% this source allows; keeping the previous data`,
-    );
+  for (let attempt = 1; ; attempt++) {
+    // The diff reads one consistent snapshot of the source, and remembers which one (its version).
+    const { version, baseline, diff } = db.transaction(() => {
+      const refs = store.refs(source.id);
+      return {
+        version: sources.snapshotVersion(source.id),
+        baseline: refs.length === 0,
+        diff: diffSnapshot(refs, records, (id) => store.payload(id), (id) => store.lists(id), (id) => store.name(id)),
+      };
+    })();
+    const applied = await applyDiff(version, baseline, diff);
+    if (applied) return applied;
+    if (attempt >= MAX_REDIFFS) {
+      const message = 'the stored snapshot kept changing under this refresh (other refreshes on the same database); nothing applied';
+      const now = clock().toISOString();
+      sources.finishRefresh(refreshId, now, 'failed', {}, fetched.contentHash, message);
+      return result('failed', { message });
+    }
   }
 
-  const planned: PlannedEvent[] = baseline ? [] : diff.events;
-  const counts = countKinds(planned);
-  const changedAnything = diff.added.length + diff.changed.length + diff.removed.length > 0;
-  const now = clock().toISOString();
-  db.transaction(() => {
-    const ids = store.apply(source.id, diff, now);
-    events.insert(planned, { at: now, refreshId, sourceId: source.id, recordIds: ids });
-    sources.markApplied(source.id, now, {
-      validators: fetched.validators,
-      hash: fetched.contentHash,
-      parserVersion: PARSER_VERSION,
-      records: records.length,
-      changed: changedAnything,
-    });
-    if (changedAnything) {
-      if (parties) rebuildParties(db);
-      bumpDatasetVersion(db);
+  /**
+   * Apply the diff in one transaction, unless another refresh applied a snapshot of this source since the
+   * diff was made (undefined: diff again). So no change is ever written twice, with or without the lease.
+   */
+  async function applyDiff(version: number, baseline: boolean, diff: ReturnType<typeof diffSnapshot>): Promise<SourceRefreshResult | undefined> {
+    if (fetched.status !== 'ok') throw new Error('unreachable: only a fetched snapshot is applied');
+    const maxDrop = source.max_drop ?? DEFAULT_MAX_DROP;
+    if (diff.priorCount >= MIN_RECORDS_FOR_DROP_RULE && diff.removed.length / diff.priorCount > maxDrop) {
+      const share = ((100 * diff.removed.length) / diff.priorCount).toFixed(1);
+      return quarantine(
+        `implausible drop: the new snapshot would remove ${diff.removed.length} of ${diff.priorCount} records (${share}%), ` +
+          `more than the ${Math.round(maxDrop * 100)}% this source allows; keeping the previous data`,
+      );
     }
-    sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
-  }).immediate();
-  return result(changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts, baseline });
+
+    const planned: PlannedEvent[] = baseline ? [] : diff.events;
+    const counts = countKinds(planned);
+    const changedAnything = diff.added.length + diff.changed.length + diff.removed.length > 0;
+    await options.beforeApply?.(source);
+    killPoint('before-apply');
+    const now = clock().toISOString();
+    const current = db.transaction(() => {
+      if (sources.snapshotVersion(source.id) !== version) return false;
+      const ids = store.apply(source.id, diff, now);
+      events.insert(planned, { at: now, refreshId, sourceId: source.id, recordIds: ids });
+      killPoint('during-apply');
+      sources.markApplied(source.id, now, {
+        validators: fetched.validators,
+        hash: fetched.contentHash,
+        parserVersion: PARSER_VERSION,
+        records: records.length,
+        changed: changedAnything,
+      });
+      if (changedAnything) {
+        // Cleared by the parties rebuild; still set after a crash before it, so start-up finishes the job.
+        if (parties) rebuildParties(db);
+        else markPartiesDirty(db);
+        bumpDatasetVersion(db);
+      }
+      sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
+      return true;
+    }).immediate();
+    if (!current) return undefined;
+    killPoint('after-apply');
+    return result(changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts, baseline });
+  }
 }
 
 function countKinds(events: PlannedEvent[]) {

@@ -8,6 +8,8 @@ import { rebuildParties } from './match/parties';
 import { SourceRecord } from './model';
 import { openDb, type Db, type OpenOptions } from './store/db';
 import type { Derivations } from './store/migrations';
+import { recoverInterrupted } from './recover';
+import { explainCorruption } from './store/integrity';
 
 export function reindexAllNames(db: Db): void {
   db.exec("DELETE FROM names; DELETE FROM name_tokens; DELETE FROM tokens; INSERT INTO token_grams (token_grams) VALUES ('delete-all');");
@@ -19,7 +21,17 @@ export function reindexAllNames(db: Db): void {
 
 export const DERIVATIONS: Derivations = { reindex: reindexAllNames };
 
-/** The application's way to open the database: openDb with the derivations migrations may need. */
+/**
+ * The application's way to open the database: openDb with the derivations migrations may need, then the
+ * recovery of what a killed refresh left (src/core/recover.ts).
+ */
 export function openStore(path: string, options: Omit<OpenOptions, 'derive'> = {}): Db {
-  return openDb(path, { ...options, derive: DERIVATIONS });
+  const db = openDb(path, { ...options, derive: DERIVATIONS });
+  try {
+    if (!options.readonly) recoverInterrupted(db);
+  } catch (err) {
+    db.close();
+    throw explainCorruption(err, path);
+  }
+  return db;
 }

@@ -19,6 +19,7 @@
  * A name joins only when it points at exactly one party, and a record whose names point at parties that
  * cannot be one (other countries...) joins none of them.
  */
+import { killPoint } from '../ops/test-hooks';
 import type { Db } from '../store/db';
 import { nameForms } from './normalize';
 import { PartyGroups } from './party-groups';
@@ -101,6 +102,7 @@ export function rebuildParties(db: Db): number {
   let changed = 0;
   db.transaction(() => {
     for (const r of rows) changed += update.run(groups.find(r.id), r.id, groups.find(r.id)).changes;
+    killPoint('during-parties');
   }).immediate();
   return changed;
 }

@@ -3,6 +3,7 @@
  * parse -> diff -> apply on its own connection, reports each source as it finishes, and exits. All the
  * parsing memory and CPU of a refresh live here, never on the serving process's event loop.
  */
+import { LeaseBusyError } from '../ops/lease';
 import { refreshSources } from '../refresh';
 import { openStore } from '../reindex';
 import { ChildMessage, RefreshJob } from './protocol';
@@ -35,7 +36,7 @@ async function runJob(raw: unknown): Promise<void> {
     peak = Math.max(peak, process.memoryUsage.rss());
     await send({ type: 'done', results, rssPeakBytes: peak });
   } catch (err) {
-    await send({ type: 'error', message: (err as Error).message });
+    await send({ type: 'error', message: (err as Error).message, ...(err instanceof LeaseBusyError ? { busy: true } : {}) });
     process.exitCode = 1;
   } finally {
     db?.close();

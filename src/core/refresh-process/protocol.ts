@@ -32,6 +32,7 @@ export const ChildMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), source: z.string() }),
   z.object({ type: z.literal('result'), result: SourceResult }),
   z.object({ type: z.literal('done'), results: z.array(SourceResult), rssPeakBytes: z.number() }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  /** busy: another process holds the database's refresh lease (the message says who, since when). */
+  z.object({ type: z.literal('error'), message: z.string(), busy: z.boolean().optional() }),
 ]);
 export type ChildMessage = z.infer<typeof ChildMessage>;

@@ -28,6 +28,9 @@ export interface ChildRefreshReport {
 
 export class RefreshChildError extends Error {}
 
+/** Another process holds the database's refresh lease: this refresh did not start (the other one counts). */
+export class RefreshBusyError extends RefreshChildError {}
+
 export function refreshInChild(dbPath: string, sources: SourceConfig[], options: ChildRefreshOptions = {}): Promise<ChildRefreshReport> {
   return new Promise((resolvePromise, reject) => {
     const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
@@ -60,7 +63,7 @@ export function refreshInChild(dbPath: string, sources: SourceConfig[], options:
           finish(() => resolvePromise({ results: message.results, rssPeakBytes: message.rssPeakBytes }));
           break;
         case 'error':
-          finish(() => reject(new RefreshChildError(message.message)));
+          finish(() => reject(message.busy ? new RefreshBusyError(message.message) : new RefreshChildError(message.message)));
           break;
       }
     });

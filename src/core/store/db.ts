@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkIntegrity, explainCorruption } from './integrity';
 import { MIGRATIONS, type Derivations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -15,6 +16,8 @@ export interface OpenOptions {
   migrations?: Migration[];
   /** How to re-derive the name index and parties when a migration asks (src/core/reindex.ts: openStore). */
   derive?: Derivations;
+  /** Run a quick integrity check first (CorruptDatabaseError when the file is damaged). */
+  check?: boolean;
 }
 
 /**
@@ -37,15 +40,21 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   } catch (err) {
     throw new StoreError(`cannot open database ${path}: ${(err as Error).message}`);
   }
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  // Lookups read the name index at random: map the file and keep a larger page cache than SQLite's 2 MB.
-  db.pragma('mmap_size = 1073741824');
-  db.pragma('cache_size = -65536');
-  if (!options.readonly) {
-    if (!memory) db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    migrate(db, options.migrations ?? MIGRATIONS, options.derive);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // Lookups read the name index at random: map the file and keep a larger page cache than SQLite's 2 MB.
+    db.pragma('mmap_size = 1073741824');
+    db.pragma('cache_size = -65536');
+    if (options.check && !memory) checkIntegrity(db, path);
+    if (!options.readonly) {
+      if (!memory) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      migrate(db, options.migrations ?? MIGRATIONS, options.derive);
+    }
+  } catch (err) {
+    db.close();
+    throw explainCorruption(err, path);
   }
   return db;
 }

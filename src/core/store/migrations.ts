@@ -256,6 +256,25 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 7,
+    name: 'leases (one refresh at a time, one leader per database) and a version per source snapshot',
+    sql: `
+      -- A named lease held by one process (holder: host:pid:random) until expires_at (ms since the epoch),
+      -- renewed by its heartbeat; taken over when it expires or its holder is gone (src/core/ops/lease.ts).
+      CREATE TABLE leases (
+        name          TEXT PRIMARY KEY,
+        holder        TEXT NOT NULL,
+        acquired_at   TEXT NOT NULL,
+        heartbeat_at  TEXT NOT NULL,
+        expires_at    INTEGER NOT NULL
+      );
+      -- Bumped by every applied snapshot: a refresh applies its diff only onto the snapshot it diffed against.
+      ALTER TABLE sources ADD COLUMN snapshot_version INTEGER NOT NULL DEFAULT 0;
+      -- Refreshes left running by a process that died, found at start-up.
+      CREATE INDEX refreshes_running ON refreshes (id) WHERE outcome = 'running';
+    `,
+  },
+  {
+    version: 8,
     name: 'derived data again: pinyin forms of Chinese names, and parties under the stricter grouping rules',
     sql: '',
     after: (db, derive) => derive.reindex(db),

@@ -55,10 +55,14 @@ export class SourceStore {
         `UPDATE sources SET status = 'ok', last_attempt_at = @now, last_success_at = @now,
            last_change_at = CASE WHEN @changed THEN @now ELSE last_change_at END,
            validators = @validators, content_hash = @hash, parser_version = @parser_version,
-           last_error = NULL, record_count = @records WHERE id = @id`,
+           last_error = NULL, record_count = @records, snapshot_version = snapshot_version + 1 WHERE id = @id`,
       ),
       notModified: db.prepare(
         "UPDATE sources SET last_attempt_at = @now, last_success_at = @now, status = 'ok', last_error = NULL WHERE id = @id",
+      ),
+      version: db.prepare<[string], { snapshot_version: number }>('SELECT snapshot_version FROM sources WHERE id = ?'),
+      interrupted: db.prepare<[string, string]>(
+        "UPDATE refreshes SET outcome = 'failed', finished_at = ?, message = ? WHERE outcome = 'running'",
       ),
       fail: db.prepare('UPDATE sources SET status = @status, last_attempt_at = @now, last_error = @message WHERE id = @id'),
     };
@@ -113,6 +117,16 @@ export class SourceStore {
 
   markFailed(id: string, now: string, status: 'quarantined' | 'failed', message: string): void {
     this.q.fail.run({ id, now, status, message });
+  }
+
+  /** Which applied snapshot of the source the store holds (bumped by every apply). */
+  snapshotVersion(id: string): number {
+    return this.q.version.get(id)?.snapshot_version ?? 0;
+  }
+
+  /** Refreshes left `running` by a process that died: failed, with why. Returns how many. */
+  markInterrupted(now: string, message: string): number {
+    return this.q.interrupted.run(now, message).changes;
   }
 
   /** Record when each source will next be refreshed (the running bot's scheduler). */
