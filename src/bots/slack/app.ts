@@ -13,7 +13,7 @@
  * is given, Socket Mode.
  */
 import type { Server } from 'node:http';
-import { App, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import pino, { type BaseLogger } from 'pino';
 import type { AlertSink } from '../../core/alerts/delivery';
 import { handle } from '../../core/commands/handle';
@@ -22,6 +22,7 @@ import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, type SlackMessage } from './render';
 import { SlackSink } from './sink';
+import { refuseOutsideWindow } from './timestamp';
 
 type WebClient = webApi.WebClient;
 
@@ -101,12 +102,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     logger: boltLogger(log),
     logLevel: boltLevel(log.level),
     clientOptions,
-    ...(socketMode
-      ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } }
-      : {
-          signingSecret: options.signingSecret,
-          customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n') }],
-        }),
+    ...(socketMode ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } } : { receiver: httpReceiver(options.signingSecret, log) }),
     ...(options.tokenVerificationEnabled !== undefined ? { tokenVerificationEnabled: options.tokenVerificationEnabled } : {}),
     ...(options.botId ? { botId: options.botId } : {}),
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
@@ -293,6 +289,22 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       server = undefined;
     },
   };
+}
+
+/**
+ * Bolt's HTTP receiver (signatures checked with the signing secret), refusing timestamps more than five minutes
+ * ahead as well as behind; Socket Mode has no signatures to check.
+ */
+function httpReceiver(signingSecret: string | undefined, log: BaseLogger): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    // Bolt refuses to start without one; main.ts checks that it is set before getting here.
+    signingSecret: signingSecret ?? '',
+    logger: boltLogger(log),
+    logLevel: boltLevel(log.level),
+    customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n') }],
+  });
+  receiver.requestListener = refuseOutsideWindow(receiver.requestListener, (ts) => log.warn({ timestamp: ts }, 'slack: refused a request whose timestamp is more than 5 minutes from now'));
+  return receiver;
 }
 
 /** An error in one line for the logs, without tokens or request bodies. */
