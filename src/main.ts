@@ -95,9 +95,14 @@ export async function main(): Promise<number> {
   const mainDb = handle.main ?? handle.db;
 
   const sinks = new Map<string, AlertSink>();
+  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   const pipeline: AlertPipeline = new AlertPipeline(mainDb, {
     sinks,
     onAttempt: (platform, outcome) => metrics.deliveries.inc({ platform, outcome }),
+    // issue 11: retry for hours, then say so (error log, /healthz, status, subscriptions).
+    horizonMs: config.ALERT_RETRY_HOURS * 3_600_000,
+    maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
+    logger: logger.child({ name: 'alerts' }),
   });
   const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,
@@ -112,7 +117,6 @@ export async function main(): Promise<number> {
     beforeClose: (): Promise<unknown> => pipeline.tick(),
   });
   sinks.set(bot.sink.platform, bot.sink);
-  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
 
   let slack: SlackBot | undefined;
   if (config.SLACK_BOT_TOKEN) {

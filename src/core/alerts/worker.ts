@@ -3,6 +3,9 @@
  * platform's sink. A delivered message is marked so in the database right after the platform accepted it;
  * a temporary failure is retried with exponential backoff and jitter (a 429's Retry-After wins); a
  * permanent one (channel gone, bot removed) pauses the subscription with the reason. Every attempt is recorded.
+ * A message that still fails after ALERT_RETRY_HOURS of retries (the delay grows to ALERT_RETRY_MAX_DELAY_MS)
+ * is marked failed and logged at error level; failed messages of a platform are sent again as soon as another
+ * message to that platform goes through (failed.ts), or by hand (`sanctions outbox retry`).
  * After a crash, a message left "sending" may or may not have reached the channel: the sink is asked
  * (`confirm`, by the message's key) and the message is marked delivered or sent again; a sink that cannot
  * tell gets it again (at least once).
@@ -10,6 +13,7 @@
 import type { Reply } from '../commands/reply';
 import type { Db } from '../store/db';
 import type { AlertSink, DeliveryResult } from './delivery';
+import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
 import { SubscriptionStore } from './subscriptions';
 
@@ -25,14 +29,28 @@ export interface WorkerOptions {
   sinks: Map<string, AlertSink>;
   now?: () => Date;
   random?: () => number;
-  /** Give up on a message after this many attempts. */
+  /** Give up on a message after this many attempts (default: no limit, only the horizon). */
   maxAttempts?: number;
+  /** Give up on a message this long after its first attempt (default 48 h). */
+  horizonMs?: number;
   baseDelayMs?: number;
+  /** The longest wait between two attempts (default 1 h). */
   maxDelayMs?: number;
+  /** Where a message given up on, and failed messages sent again, are logged. */
+  logger?: WorkerLogger;
   /** A sink call that takes longer than this counts as a temporary failure. */
   timeoutMs?: number;
   onAttempt?: (platform: string, outcome: 'delivered' | 'retry' | 'failed', row: OutboxRow) => void;
 }
+
+/** The part of a pino logger the worker uses. */
+export interface WorkerLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export const DEFAULT_HORIZON_MS = 48 * 3_600_000;
+export const DEFAULT_MAX_DELAY_MS = 3_600_000;
 
 export interface DrainReport {
   delivered: number;
@@ -57,7 +75,7 @@ export class DeliveryWorker {
            AND o.id = (SELECT MIN(id) FROM outbox p WHERE p.platform = o.platform AND p.channel = o.channel AND p.state IN ('pending', 'sending'))
          ORDER BY o.next_attempt_at, o.id`,
       ),
-      claim: db.prepare<[number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?"),
+      claim: db.prepare<[string, number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1, retry_since = COALESCE(retry_since, ?) WHERE id = ?"),
       delivered: db.prepare<[string, string | null, number]>("UPDATE outbox SET state = 'delivered', delivered_at = ?, ref = ?, last_error = NULL WHERE id = ?"),
       retry: db.prepare<[string, string, number]>("UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?"),
       fail: db.prepare<[string, number]>("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?"),
@@ -123,11 +141,12 @@ export class DeliveryWorker {
     const at = () => this.now().toISOString();
     if (!sink) {
       // No adapter for this platform in this process (its credentials are not set): try again later.
-      this.q.retry.run(new Date(this.now().getTime() + (this.options.maxDelayMs ?? 900_000)).toISOString(), `no ${row.platform} adapter running`, row.id);
+      this.q.retry.run(new Date(this.now().getTime() + (this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS)).toISOString(), `no ${row.platform} adapter running`, row.id);
       report.retried++;
       return;
     }
-    this.q.claim.run(row.id);
+    const since = row.retry_since ?? at();
+    this.q.claim.run(since, row.id);
     const attempts = row.attempts + 1;
     let result: DeliveryResult;
     try {
@@ -142,17 +161,22 @@ export class DeliveryWorker {
       }).immediate();
       report.delivered++;
       this.options.onAttempt?.(row.platform, 'delivered', row);
+      // The platform answers again: what it failed to take before goes out again now.
+      const again = retryFailed(this.db, { platform: row.platform }, this.now());
+      if (again) this.options.logger?.warn({ platform: row.platform, messages: again }, `alert delivery: ${row.platform} answers again; sending ${again} failed message(s) again`);
       return;
     }
-    const maxAttempts = this.options.maxAttempts ?? 8;
+    const maxAttempts = this.options.maxAttempts ?? Infinity;
+    const horizonEnd = Date.parse(since) + (this.options.horizonMs ?? DEFAULT_HORIZON_MS);
+    const nowMs = this.now().getTime();
     // Being told to wait (a rate limit) is not a failed attempt: it never counts towards giving up.
     const rateLimited = result.retryAfterMs !== undefined;
     if (rateLimited) {
       this.q.uncount.run(row.id);
       this.platformPausedUntil.set(row.platform, Math.max(this.platformPausedUntil.get(row.platform) ?? 0, this.now().getTime() + result.retryAfterMs!));
     }
-    if (result.permanent || (!rateLimited && attempts >= maxAttempts)) {
-      const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts: ${result.reason}`;
+    if (result.permanent || (!rateLimited && (attempts >= maxAttempts || nowMs >= horizonEnd))) {
+      const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts in ${span(nowMs - Date.parse(since))}: ${result.reason}`;
       this.db.transaction(() => {
         this.q.fail.run(reason, row.id);
         this.q.attempt.run(row.id, at(), 'failed', reason, null);
@@ -163,9 +187,18 @@ export class DeliveryWorker {
       }).immediate();
       report.failed++;
       this.options.onAttempt?.(row.platform, 'failed', row);
+      if (!result.permanent) {
+        this.options.logger?.error(
+          { outbox: row.id, platform: row.platform, channel: row.channel, kind: row.kind, attempts, reason: result.reason },
+          `alert delivery: message ${row.id} to ${row.platform} ${row.channel} failed for good, ${reason}; it is sent again when ${row.platform} takes another message, or with "sanctions outbox retry --id ${row.id}"`,
+        );
+      } else {
+        this.options.logger?.warn({ outbox: row.id, platform: row.platform, channel: row.channel, reason: result.reason }, `alert delivery: ${row.platform} ${row.channel} refused message ${row.id} for good (${result.reason}); its subscription is paused`);
+      }
       return;
     }
-    const delay = result.retryAfterMs ?? this.backoff(attempts);
+    // The last try falls on the horizon itself, not after it.
+    const delay = result.retryAfterMs ?? Math.max(0, Math.min(this.backoff(attempts), horizonEnd - nowMs));
     this.db.transaction(() => {
       this.q.retry.run(new Date(this.now().getTime() + delay).toISOString(), result.reason, row.id);
       this.q.attempt.run(row.id, at(), 'retry', result.reason, result.retryAfterMs ?? null);
@@ -177,7 +210,7 @@ export class DeliveryWorker {
   /** Exponential backoff with full jitter: up to base * 2^(attempt-1), capped. */
   backoff(attempt: number): number {
     const base = this.options.baseDelayMs ?? 2000;
-    const cap = this.options.maxDelayMs ?? 900_000;
+    const cap = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2));
   }
@@ -191,6 +224,13 @@ export class DeliveryWorker {
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }
+}
+
+/** "3 min", "2.5 h". */
+function span(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 360_000) / 10} h`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

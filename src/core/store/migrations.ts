@@ -254,4 +254,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE sources ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'outbox: when the current run of retries began',
+    sql: `
+      -- A message is retried until ALERT_RETRY_HOURS after this (NULL: after it was queued). A failed message sent
+      -- again (by hand, or because its platform answers again) starts a new run here; created_at, part of the
+      -- message's key, never changes.
+      ALTER TABLE outbox ADD COLUMN retry_since TEXT;
+    `,
+  },
 ];
