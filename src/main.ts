@@ -17,6 +17,7 @@ import { ConfigError, loadConfig, type Config } from './core/config';
 import { hasRealData, openData, type DataHandle } from './core/dataset';
 import { startHealthServer } from './core/ops/health-server';
 import { metrics } from './core/ops/metrics';
+import { StartupError } from './core/ops/startup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
 import { StoreError } from './core/store/db';
@@ -130,13 +131,16 @@ export async function main(): Promise<number> {
       audit: config.AUDIT_LOOKUPS,
       admins: config.SLACK_ADMIN_USERS,
       logger: logger.child({ name: 'slack' }),
+      say: line,
+      startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000,
     });
     sinks.set(slack.sink.platform, slack.sink);
     try {
       const { port } = await slack.start();
       line(config.SLACK_APP_TOKEN ? 'Slack: connected (Socket Mode)' : `Slack: listening on :${port}/slack/events`);
     } catch (err) {
-      line(`Slack: ${(err as Error).message}`);
+      // issue 11: a StartupError is already the one line to print.
+      line(err instanceof StartupError ? err.message : `Slack: ${(err as Error).message}`);
       mainDb.close();
       return 2;
     }
@@ -144,7 +148,7 @@ export async function main(): Promise<number> {
   let discord: DiscordBot | undefined;
   const discordOptions = discordOptionsFromConfig(config);
   if (discordOptions) {
-    discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }) });
+    discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
     try {
       await discord.start();
       line('Discord: logged in');

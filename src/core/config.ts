@@ -113,6 +113,7 @@ export const EnvSchema = z.object({
   HEALTH_PORT: port(undefined),
   HEALTH_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
   ALERT_POLL_MS: integer(0, 3_600_000, 'a number of milliseconds', 5000),
+  STARTUP_RETRY_SECONDS: integer(0, 600, 'a number of seconds', 30),
   ALERT_RETRY_HOURS: integer(1, 24 * 30, 'a number of hours', 48),
   ALERT_RETRY_MAX_DELAY_MS: integer(1000, 24 * 3_600_000, 'a number of milliseconds', 3_600_000),
 });

@@ -21,4 +21,10 @@ export interface AlertSink {
    * undefined when it cannot (the message is then sent again: at least once).
    */
   confirm?(channel: string, key: string): Promise<boolean | undefined>;
+  /**
+   * Would a message in flight during a crash be recognised afterwards (confirm can read the channel, or the
+   * platform drops a repeat of the key)? When not (false), the worker keeps one message of this platform in flight
+   * at a time, so that a crash repeats at most that one. Undefined: yes.
+   */
+  repeatSafe?(): boolean;
 }

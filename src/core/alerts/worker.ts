@@ -131,8 +131,17 @@ export class DeliveryWorker {
       const now = new Date(nowMs).toISOString();
       const due = this.q.heads.all().filter((r) => r.next_attempt_at <= now && (this.platformPausedUntil.get(r.platform) ?? 0) <= nowMs);
       if (!due.length) return report;
+      // A platform that could not tell after a crash whether a message went out gets one at a time, so that a
+      // crash repeats at most the one in flight; the others a few channels at once.
+      const single = new Set<string>();
+      const batch = due.filter((r) => {
+        if (this.options.sinks.get(r.platform)?.repeatSafe?.() !== false) return true;
+        if (single.has(r.platform)) return false;
+        single.add(r.platform);
+        return true;
+      });
       // One message per channel at a time keeps each channel's messages in order; a few channels at once.
-      for (let i = 0; i < due.length; i += CONCURRENCY) await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
+      for (let i = 0; i < batch.length; i += CONCURRENCY) await Promise.all(batch.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
     }
   }
 
