@@ -109,7 +109,15 @@ export class DeliveryWorker {
           this.q.delivered.run(at, null, row.id);
           this.q.attempt.run(row.id, at, 'delivered', 'confirmed after a restart', null);
         }).immediate();
-      } else this.q.unsend.run(row.id);
+      } else {
+        if (seen === undefined) {
+          this.options.logger?.warn(
+            { outbox: row.id, platform: row.platform, channel: row.channel },
+            `alert delivery: could not tell whether message ${row.id} reached ${row.platform} ${row.channel} before the restart; sending it again once (it may appear twice)`,
+          );
+        }
+        this.q.unsend.run(row.id);
+      }
     }
   }
 

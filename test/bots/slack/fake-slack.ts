@@ -28,6 +28,8 @@ export interface FakeOptions {
   admins: Set<string>;
   /** chat.postMessage to these channels fails: 'rate' (429, Retry-After 1), 'gone' (channel_not_found), '500'. */
   failing?: Record<string, 'rate' | 'gone' | '500'>;
+  /** While `on`, chat.postMessage posts the message but never answers (the sender crashes before it hears back). */
+  hold?: { on: boolean };
   /** Every Web API call answers invalid_auth (a revoked or mistyped token). */
   rejectToken?: boolean;
   /** The token's scopes, sent as Slack does in the x-oauth-scopes header of every Web API answer (default: the manifest's). */
@@ -92,6 +94,7 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         ts++;
         const message = { type: 'message', bot_id: 'BBOT', ts: `${ts}.000100`, text: body.text, ...(body.metadata ? { metadata: JSON.parse(String(body.metadata)) as unknown } : {}) };
         (history[String(body.channel)] ??= []).unshift(message);
+        if (options.hold?.on) return;
         return json(200, { ok: true, channel: body.channel, ts: message.ts, message });
       }
       case 'conversations.history': {
