@@ -35,8 +35,8 @@ export async function checkDiscordToken(options: DiscordPreflightOptions): Promi
 
 function classify(err: unknown): Classified {
   if (err instanceof DiscordAPIError) {
-    if (err.status === 401) return { rejected: `401 ${err.message}` };
-    if (err.status === 403) return { rejected: `403 ${err.message}` };
+    const said = err.message.startsWith(String(err.status)) ? err.message : `${err.status} ${err.message}`;
+    if (err.status === 401 || err.status === 403) return { rejected: said };
     return { unreachable: `HTTP ${err.status} ${err.message}` };
   }
   if (err instanceof HTTPError) return { unreachable: `HTTP ${err.status}` };

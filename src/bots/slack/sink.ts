@@ -125,7 +125,7 @@ export function deliveryFailure(err: unknown): DeliveryResult & { ok: false } {
     case webApi.ErrorCode.RequestError: {
       const original = e.original as (Error & { cause?: { code?: string } }) | undefined;
       const what = original?.name === 'TimeoutError' || original?.name === 'AbortError' ? 'timeout' : (original?.cause?.code ?? original?.message ?? 'request failed');
-      return { ok: false, permanent: false, reason: `network: ${what}` };
+      return { ok: false, permanent: false, reason: `network: ${what}`, unanswered: true };
     }
     default:
       // e.g. a 429 without a readable Retry-After: the worker's own backoff decides.

@@ -7,7 +7,15 @@ import type { Reply } from '../commands/reply';
 
 export type DeliveryResult =
   | { ok: true; /** The platform's id of the message (Slack ts, Discord message id). */ ref?: string }
-  | { ok: false; permanent: boolean; reason: string; /** From a 429's Retry-After. */ retryAfterMs?: number };
+  | {
+      ok: false;
+      permanent: boolean;
+      reason: string;
+      /** From a 429's Retry-After. */
+      retryAfterMs?: number;
+      /** No answer came back (a timeout, a dropped connection): the platform may have posted it all the same. */
+      unanswered?: boolean;
+    };
 
 export interface AlertSink {
   platform: string;

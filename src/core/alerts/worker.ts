@@ -8,7 +8,8 @@
  * message to that platform goes through (failed.ts), or by hand (`sanctions outbox retry`).
  * After a crash, a message left "sending" may or may not have reached the channel: the sink is asked
  * (`confirm`, by the message's key) and the message is marked delivered or sent again; a sink that cannot
- * tell gets it again (at least once).
+ * tell gets it again (at least once). Likewise a message whose last attempt got no answer (a timeout) is looked
+ * up with `confirm` before it is sent again.
  */
 import type { Reply } from '../commands/reply';
 import type { Db } from '../store/db';
@@ -64,6 +65,8 @@ export class DeliveryWorker {
   /** A platform that said "slow down" (a 429) gets nothing more until then. */
   private readonly platformPausedUntil = new Map<string, number>();
   private readonly q;
+  /** Messages whose last attempt got no answer: looked up with `confirm` before they are sent again. */
+  private readonly unanswered = new Set<number>();
 
   constructor(
     private readonly db: Db,
@@ -165,16 +168,26 @@ export class DeliveryWorker {
     const since = row.retry_since ?? at();
     this.q.claim.run(since, row.id);
     const attempts = row.attempts + 1;
-    let result: DeliveryResult;
+    let result: DeliveryResult | undefined;
+    let note: string | null = null;
+    if (this.unanswered.delete(row.id) && sink.confirm) {
+      // The last attempt may have gone through without an answer: if the channel has it, it is delivered.
+      const seen = await sink.confirm(row.channel, messageKey(row)).catch(() => undefined);
+      if (seen) {
+        result = { ok: true };
+        note = 'found in the channel after an unanswered attempt';
+      }
+    }
     try {
-      result = await withTimeout(sink.deliver(row.channel, JSON.parse(row.payload) as Reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
+      result ??= await withTimeout(sink.deliver(row.channel, JSON.parse(row.payload) as Reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
     } catch (err) {
-      result = { ok: false, permanent: false, reason: (err as Error).message };
+      result = { ok: false, permanent: false, reason: (err as Error).message, unanswered: true };
     }
     if (result.ok) {
+      const ref = result.ref ?? null;
       this.db.transaction(() => {
-        this.q.delivered.run(at(), result.ok ? (result.ref ?? null) : null, row.id);
-        this.q.attempt.run(row.id, at(), 'delivered', null, null);
+        this.q.delivered.run(at(), ref, row.id);
+        this.q.attempt.run(row.id, at(), 'delivered', note, null);
       }).immediate();
       report.delivered++;
       this.options.onAttempt?.(row.platform, 'delivered', row);
@@ -183,6 +196,7 @@ export class DeliveryWorker {
       if (again) this.options.logger?.warn({ platform: row.platform, messages: again }, `alert delivery: ${row.platform} answers again; sending ${again} failed message(s) again`);
       return;
     }
+    if (result.unanswered) this.unanswered.add(row.id);
     const maxAttempts = this.options.maxAttempts ?? Infinity;
     const horizonEnd = Date.parse(since) + (this.options.horizonMs ?? DEFAULT_HORIZON_MS);
     const nowMs = this.now().getTime();
@@ -193,6 +207,7 @@ export class DeliveryWorker {
       this.platformPausedUntil.set(row.platform, Math.max(this.platformPausedUntil.get(row.platform) ?? 0, this.now().getTime() + result.retryAfterMs!));
     }
     if (result.permanent || (!rateLimited && (attempts >= maxAttempts || nowMs >= horizonEnd))) {
+      this.unanswered.delete(row.id);
       const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts in ${span(nowMs - Date.parse(since))}: ${result.reason}`;
       this.db.transaction(() => {
         this.q.fail.run(reason, row.id);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createSlackApp } from '../../../src/bots/slack/app';
+import { SlackSink } from '../../../src/bots/slack/sink';
 import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
 import { DeliveryWorker } from '../../../src/core/alerts/worker';
 import { openDb } from '../../../src/core/store/db';
@@ -94,4 +95,32 @@ describe('a crash while sending alerts to Slack (issue 11, seen 5)', () => {
     expect(run).toMatchObject({ duplicates: 0, channels: CHANNELS, delivered: CHANNELS });
     expect(run.warnings).toEqual([]);
   }, 60_000);
+
+  it('a send that timed out is looked up in the channel before it is sent again, not posted twice', async () => {
+    const hold = { on: true };
+    const slack = await startFakeSlack({ admins: new Set(), hold });
+    const sink = SlackSink.create({ token: 'xoxb-test', apiUrl: slack.apiUrl, timeoutMs: 300 });
+    sink.historyReadable = true;
+    const db = openDb(join(dir, 'timeout.db'));
+    const subs = new SubscriptionStore(db);
+    subs.subscribe({ platform: 'slack', channel: 'C0SLOW', targets: ['all'], kinds: ['added'], countries: [], health: false });
+    const at = new Date().toISOString();
+    db.prepare("INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (1, 'slack', 'C0SLOW', 'alert', ?, ?, ?)").run(
+      JSON.stringify({ blocks: [{ type: 'text', text: 'slow' }], summary: 'slow', private: false }),
+      at,
+      at,
+    );
+    const worker = new DeliveryWorker(db, { sinks: new Map([['slack', sink]]), baseDelayMs: 1 });
+    try {
+      expect(await worker.drain()).toMatchObject({ retried: 1 });
+      hold.on = false;
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await worker.drain()).toMatchObject({ delivered: 1 });
+      expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+      expect(db.prepare<[], { error: string }>("SELECT error FROM delivery_attempts WHERE outcome = 'delivered'").get()!.error).toMatch(/found in the channel/);
+    } finally {
+      db.close();
+      await slack.close();
+    }
+  });
 });
