@@ -7,6 +7,7 @@
  *   sanctions events [--json] [--since ID]
  *   sanctions lists [--json]
  *   sanctions status [--json]
+ *   sanctions outbox [--json] | outbox retry --id N | --all
  *
  * Database: --db PATH, else SANCTIONS_DB, else var/sanctions.db.
  */
@@ -24,6 +25,7 @@ import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
 import { entityFromQuestion } from './core/commands/question';
+import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, matchExplanation, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
 import { describeHolder, LeaseBusyError } from './core/ops/lease';
@@ -75,6 +77,8 @@ commands:
   lists [--json]                           the catalogue with counts and last refresh
   status [--json]                          each source: status, last refresh, last error (checks the file first)
   backup [--force] FILE                    a consistent copy of the database, safe while the bot runs
+  outbox [--json]                          alert messages that could not be delivered
+  outbox retry --id N | --all              send them again (also automatic once their platform answers again)
   discord-register [--global] [--check|--clear]   register the Discord slash commands (docs/discord.md)
 
 options for every command:
@@ -115,6 +119,8 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return listsCommand(rest, io);
       case 'status':
         return statusCommand(rest, io);
+      case 'outbox':
+        return outboxCommand(rest, io);
       case 'audit':
         return auditCommand(rest, io);
       case 'backup':
@@ -479,6 +485,53 @@ function statusCommand(args: string[], io: CliIO): number {
         ['source', 'status', 'records', 'last success', 'last change', 'next run', 'problem'],
         sources.map((s) => [s.id, s.status, thousands(s.record_count), shownTime(s.last_success_at, 'minute', 'never'), shownTime(s.last_change_at), shownTime(s.next_run_at), s.last_error ?? '']),
         ['l', 'l', 'r'],
+      ),
+    );
+    const failed = failedSummary(db);
+    if (failed.retryable) {
+      io.out(
+        `\nAlerts: ${failed.retryable} message(s) to ${failed.platforms.join(', ')} could not be delivered (oldest queued ${shownTime(failed.oldest)}; last error: ${failed.lastError ?? 'unknown'}): "sanctions outbox" lists them, "sanctions outbox retry --all" sends them again.`,
+      );
+    }
+    return 0;
+  });
+}
+
+function outboxCommand(args: string[], io: CliIO): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, id: { type: 'string' }, all: { type: 'boolean' } });
+  if (values.help) return help(io);
+  const [action, ...extra] = positionals;
+  if (extra.length || (action !== undefined && action !== 'retry')) throw new UsageError(`outbox takes "retry" or nothing, got "${positionals.join(' ')}"`);
+  if (action === 'retry') {
+    const id = values.id === undefined ? undefined : z.coerce.number().int().min(1).safeParse(values.id);
+    if (id && !id.success) throw new UsageError(`--id: must be a message id from "sanctions outbox", got "${values.id}"`);
+    if (Boolean(id) === Boolean(values.all)) throw new UsageError('outbox retry needs --id N or --all');
+    return withDb(dbPath(values.db, io.env), (db) => {
+      const n = retryFailed(db, id ? { id: id.data! } : { all: true });
+      if (id && !n) {
+        io.err(`sanctions: no failed message ${id.data} that can be sent again (see "sanctions outbox"; a paused subscription's messages are not sent again)`);
+        return 1;
+      }
+      io.out(`${n} message(s) queued again: a running bot sends them within ALERT_POLL_MS.`);
+      return 0;
+    });
+  }
+  if (values.id !== undefined || values.all) throw new UsageError('--id and --all go with "outbox retry"');
+  return withDb(dbPath(values.db, io.env), (db) => {
+    const failed = failedMessages(db);
+    if (values.json) {
+      for (const m of failed) io.out(JSON.stringify({ id: m.id, platform: m.platform, channel: m.channel, kind: m.kind, summary: m.summary, queued: m.created_at, attempts: m.attempts, error: m.last_error, paused: m.paused_reason }));
+      return 0;
+    }
+    if (!failed.length) {
+      io.out('No undelivered alert messages.');
+      return 0;
+    }
+    io.out(
+      table(
+        ['id', 'platform', 'channel', 'queued', 'attempts', 'error', 'message'],
+        failed.map((m) => [String(m.id), m.platform, m.channel, shownTime(m.created_at, 'minute'), String(m.attempts), m.paused_reason ? `subscription paused: ${m.paused_reason}` : (m.last_error ?? ''), m.summary.slice(0, 60)]),
+        ['r', 'l', 'l', 'l', 'r'],
       ),
     );
     return 0;

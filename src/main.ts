@@ -19,6 +19,7 @@ import { startHealthServer } from './core/ops/health-server';
 import { Leadership } from './core/ops/leader';
 import { LeaseBusyError } from './core/ops/lease';
 import { metrics } from './core/ops/metrics';
+import { StartupError } from './core/ops/startup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
 import { RefreshBusyError, refreshInChild } from './core/refresh-process/run';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
@@ -103,9 +104,14 @@ export async function main(): Promise<number> {
   const mainDb = handle.main ?? handle.db;
 
   const sinks = new Map<string, AlertSink>();
+  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   const pipeline: AlertPipeline = new AlertPipeline(mainDb, {
     sinks,
     onAttempt: (platform, outcome) => metrics.deliveries.inc({ platform, outcome }),
+    // issue 11: retry for hours, then say so (error log, /healthz, status, subscriptions).
+    horizonMs: config.ALERT_RETRY_HOURS * 3_600_000,
+    maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
+    logger: logger.child({ name: 'alerts' }),
   });
   const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,
@@ -120,7 +126,6 @@ export async function main(): Promise<number> {
     beforeClose: async (): Promise<unknown> => (leadership.isLeader ? pipeline.tick() : undefined),
   });
   sinks.set(bot.sink.platform, bot.sink);
-  const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
 
   let slack: SlackBot | undefined;
   if (config.SLACK_BOT_TOKEN) {
@@ -134,13 +139,16 @@ export async function main(): Promise<number> {
       audit: config.AUDIT_LOOKUPS,
       admins: config.SLACK_ADMIN_USERS,
       logger: logger.child({ name: 'slack' }),
+      say: line,
+      startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000,
     });
     sinks.set(slack.sink.platform, slack.sink);
     try {
       const { port } = await slack.start();
       line(config.SLACK_APP_TOKEN ? 'Slack: connected (Socket Mode)' : `Slack: listening on :${port}/slack/events`);
     } catch (err) {
-      line(`Slack: ${(err as Error).message}`);
+      // issue 11: a StartupError is already the one line to print.
+      line(err instanceof StartupError ? err.message : `Slack: ${(err as Error).message}`);
       mainDb.close();
       return 2;
     }
@@ -148,7 +156,7 @@ export async function main(): Promise<number> {
   let discord: DiscordBot | undefined;
   const discordOptions = discordOptionsFromConfig(config);
   if (discordOptions) {
-    discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }) });
+    discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
     try {
       await discord.start();
       line('Discord: logged in');
@@ -166,7 +174,7 @@ export async function main(): Promise<number> {
   async function runRefresh(which: SourceConfig[]): Promise<SourceRefreshResult[]> {
     if (config.SANCTIONS_DB === ':memory:') return refreshSources(mainDb, which, { onResult: countResult });
     const report = await refreshInChild(config.SANCTIONS_DB, which, { onResult: countResult });
-    metrics.refreshPeakRss.set(report.rssPeakBytes);
+    metrics.refreshPeakRss.set({}, report.rssPeakBytes);
     return report.results;
   }
 

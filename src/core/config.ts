@@ -116,6 +116,9 @@ export const EnvSchema = z.object({
   ALERT_POLL_MS: integer(0, 3_600_000, 'a number of milliseconds', 5000),
   /** Several bot processes on one database: the leader's lease lasts this long past its last heartbeat. */
   LEADER_TTL_MS: integer(1000, 3_600_000, 'a number of milliseconds', 30_000),
+  STARTUP_RETRY_SECONDS: integer(0, 600, 'a number of seconds', 30),
+  ALERT_RETRY_HOURS: integer(1, 24 * 30, 'a number of hours', 48),
+  ALERT_RETRY_MAX_DELAY_MS: integer(1000, 24 * 3_600_000, 'a number of milliseconds', 3_600_000),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -13,6 +13,7 @@ import type { Config } from '../../core/config';
 import type { DataHandle } from '../../core/dataset';
 import { ButtonStore } from './buttons';
 import { DiscordHandlers, describeError, NO_MENTIONS } from './handlers';
+import { checkDiscordToken } from './preflight';
 import { stderrLogger, type Logger } from './logger';
 import { checkRegistered, describeCheck, type RegistrationCheck } from './register';
 import { DiscordSink } from './sink';
@@ -38,6 +39,10 @@ export interface DiscordBotOptions {
   restTimeoutMs?: number;
   /** Alert delivery time limit per request in ms (default 10000). */
   sinkTimeoutMs?: number;
+  /** Lines for the operator at start-up (a retry); default: the logger at warn level. */
+  say?: (line: string) => void;
+  /** How long start-up keeps trying an unreachable API, in ms (STARTUP_RETRY_SECONDS; default 30 s). */
+  startupBudgetMs?: number;
 }
 
 export interface DiscordBot {
@@ -89,6 +94,14 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     sink,
     handlers,
     async start() {
+      try {
+        // Throws a StartupError with the line to print: token rejected, or the API unreachable.
+        await checkDiscordToken({ token: options.token, apiUrl, budgetMs: options.startupBudgetMs, say: options.say ?? ((text) => logger.warn({}, text)) });
+      } catch (err) {
+        await client.destroy();
+        sink.close();
+        throw err;
+      }
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
         await client.login(options.token);

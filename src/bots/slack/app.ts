@@ -13,15 +13,16 @@
  * is given, Socket Mode.
  */
 import type { Server } from 'node:http';
-import { App, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import pino, { type BaseLogger } from 'pino';
-import type { AlertSink } from '../../core/alerts/delivery';
 import { handle } from '../../core/commands/handle';
 import { parseCommand, type Command } from '../../core/commands/parse';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, type SlackMessage } from './render';
+import { checkSlackToken, missingHistoryScopes } from './preflight';
 import { SlackSink } from './sink';
+import { refuseOutsideWindow } from './timestamp';
 
 type WebClient = webApi.WebClient;
 
@@ -51,6 +52,10 @@ export interface SlackAppOptions {
   adminCacheMs?: number;
   /** Alert delivery: per-call timeout in ms (default 10 s). */
   deliveryTimeoutMs?: number;
+  /** Lines for the operator at start-up (a retry, missing scopes); default: the logger at warn level. */
+  say?: (line: string) => void;
+  /** How long start-up keeps trying an unreachable Web API, in ms (STARTUP_RETRY_SECONDS; default 30 s). */
+  startupBudgetMs?: number;
   /** Test knobs: the Web API client's retries (Bolt's default retries for half an hour), token check, bot ids. */
   retryConfig?: webApi.RetryOptions;
   tokenVerificationEnabled?: boolean;
@@ -64,7 +69,7 @@ export interface SlackBot {
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
   /** Alert delivery through chat.postMessage, for the delivery worker. */
-  sink: AlertSink;
+  sink: SlackSink;
 }
 
 /** SLACK_ADMIN_USERS ("U012AB3CD, W0123") -> user ids. */
@@ -97,16 +102,14 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
   };
   const app = new App({
+    // The token is checked in start() (one line, bounded retries), not by an auth.test Bolt would start here
+    // and leave to reject unhandled.
+    deferInitialization: true,
     token: options.botToken,
     logger: boltLogger(log),
     logLevel: boltLevel(log.level),
     clientOptions,
-    ...(socketMode
-      ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } }
-      : {
-          signingSecret: options.signingSecret,
-          customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n') }],
-        }),
+    ...(socketMode ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } } : { receiver: httpReceiver(options.signingSecret, log) }),
     ...(options.tokenVerificationEnabled !== undefined ? { tokenVerificationEnabled: options.tokenVerificationEnabled } : {}),
     ...(options.botId ? { botId: options.botId } : {}),
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
@@ -259,21 +262,26 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
 
   let server: Server | undefined;
   const sink = SlackSink.create({ token: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.deliveryTimeoutMs });
+  const say = options.say ?? ((text: string) => log.warn(text));
 
   return {
     app,
     sink,
     async start() {
       if (options.tokenVerificationEnabled !== false) {
-        try {
-          // app.client carries no token of its own (Bolt adds it per request): pass it.
-          const auth = await app.client.auth.test({ token: options.botToken });
-          botUserId ??= auth.user_id;
-          log.info({ team: auth.team, user: auth.user }, 'slack: token accepted');
-        } catch (err) {
-          throw new Error(`Slack rejected the bot token (${describe(err)}): check SLACK_BOT_TOKEN${options.apiUrl ? ' and SLACK_API_URL' : ''}`, { cause: err });
+        // Throws a StartupError with the line to print: token rejected, or the Web API unreachable.
+        const auth = await checkSlackToken({ token: options.botToken, apiUrl: options.apiUrl, budgetMs: options.startupBudgetMs, say });
+        botUserId ??= auth.userId;
+        log.info({ team: auth.team, user: auth.userId }, 'slack: token accepted');
+        const missing = missingHistoryScopes(auth.scopes);
+        sink.historyReadable = missing ? missing.length === 0 : undefined;
+        if (missing?.length) {
+          say(
+            `Slack: the token lacks ${missing.join(', ')}: alerts are delivered at least once, not exactly once (a crash while a message is being sent may post that one message twice); add the scopes (slack/manifest.yml) and reinstall the app for exactly once`,
+          );
         }
       }
+      await app.init();
       if (socketMode) {
         await app.start();
         log.info('slack: connected in Socket Mode');
@@ -293,6 +301,22 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       server = undefined;
     },
   };
+}
+
+/**
+ * Bolt's HTTP receiver (signatures checked with the signing secret), refusing timestamps more than five minutes
+ * ahead as well as behind; Socket Mode has no signatures to check.
+ */
+function httpReceiver(signingSecret: string | undefined, log: BaseLogger): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    // Bolt refuses to start without one; main.ts checks that it is set before getting here.
+    signingSecret: signingSecret ?? '',
+    logger: boltLogger(log),
+    logLevel: boltLevel(log.level),
+    customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n') }],
+  });
+  receiver.requestListener = refuseOutsideWindow(receiver.requestListener, (ts) => log.warn({ timestamp: ts }, 'slack: refused a request whose timestamp is more than 5 minutes from now'));
+  return receiver;
 }
 
 /** An error in one line for the logs, without tokens or request bodies. */

@@ -4,9 +4,12 @@
  * rejectRateLimitedCalls): the worker owns retries, backoff and Retry-After, across restarts.
  *
  * Each message carries the worker's key as message metadata (event_type `sanctions_alert`), so that after a
- * crash `confirm` can look for it in the channel's recent history. Reading history needs the
- * channels:history / groups:history scopes, which the manifest does not ask for by default: without them
- * (or when the bot is not in the channel) `confirm` answers "cannot tell", and the worker sends again.
+ * crash `confirm` can look for it in the channel's recent history. chat.postMessage takes no idempotency key,
+ * so reading the channel back is the only way to know: it needs channels:history, groups:history, im:history
+ * and mpim:history (the manifest asks for them) and the bot in the channel. When the token lacks them
+ * (`historyReadable` false, from the start-up check) `confirm` cannot tell, the message is sent again once, and
+ * the sink says it is not repeat-safe: the worker then keeps one Slack message in flight at a time, so a crash
+ * can repeat at most that one message (at least once).
  */
 import { webApi } from '@slack/bolt';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
@@ -54,7 +57,15 @@ export function deliveryClient(options: SlackSinkOptions): WebClient {
 export class SlackSink implements AlertSink {
   readonly platform = 'slack';
 
+  /** May the token read channel history (set at start from its scopes; undefined: not known)? */
+  historyReadable: boolean | undefined;
+
   constructor(private readonly client: WebClient) {}
+
+  /** Only when the token can read history back: else the worker sends one message at a time. */
+  repeatSafe(): boolean {
+    return this.historyReadable === true;
+  }
 
   static create(options: SlackSinkOptions): SlackSink {
     return new SlackSink(deliveryClient(options));
@@ -81,6 +92,7 @@ export class SlackSink implements AlertSink {
 
   /** Did a message with this key reach the channel? Looks through its recent history; undefined if it cannot. */
   async confirm(channel: string, key: string): Promise<boolean | undefined> {
+    if (this.historyReadable === false) return undefined;
     try {
       const history = await this.client.conversations.history({ channel, limit: HISTORY_LOOKBACK, include_all_metadata: true });
       return (history.messages ?? []).some((m) => m.metadata?.event_type === METADATA_EVENT && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
@@ -113,7 +125,7 @@ export function deliveryFailure(err: unknown): DeliveryResult & { ok: false } {
     case webApi.ErrorCode.RequestError: {
       const original = e.original as (Error & { cause?: { code?: string } }) | undefined;
       const what = original?.name === 'TimeoutError' || original?.name === 'AbortError' ? 'timeout' : (original?.cause?.code ?? original?.message ?? 'request failed');
-      return { ok: false, permanent: false, reason: `network: ${what}` };
+      return { ok: false, permanent: false, reason: `network: ${what}`, unanswered: true };
     }
     default:
       // e.g. a 429 without a readable Retry-After: the worker's own backoff decides.

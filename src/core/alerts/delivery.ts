@@ -7,7 +7,15 @@ import type { Reply } from '../commands/reply';
 
 export type DeliveryResult =
   | { ok: true; /** The platform's id of the message (Slack ts, Discord message id). */ ref?: string }
-  | { ok: false; permanent: boolean; reason: string; /** From a 429's Retry-After. */ retryAfterMs?: number };
+  | {
+      ok: false;
+      permanent: boolean;
+      reason: string;
+      /** From a 429's Retry-After. */
+      retryAfterMs?: number;
+      /** No answer came back (a timeout, a dropped connection): the platform may have posted it all the same. */
+      unanswered?: boolean;
+    };
 
 export interface AlertSink {
   platform: string;
@@ -21,4 +29,10 @@ export interface AlertSink {
    * undefined when it cannot (the message is then sent again: at least once).
    */
   confirm?(channel: string, key: string): Promise<boolean | undefined>;
+  /**
+   * Would a message in flight during a crash be recognised afterwards (confirm can read the channel, or the
+   * platform drops a repeat of the key)? When not (false), the worker keeps one message of this platform in flight
+   * at a time, so that a crash repeats at most that one. Undefined: yes.
+   */
+  repeatSafe?(): boolean;
 }

@@ -20,6 +20,9 @@ export interface OutboxRow {
   state: 'pending' | 'sending' | 'delivered' | 'failed';
   attempts: number;
   next_attempt_at: string;
+  /** When the current run of retries began (the first attempt, or a retry by hand); null before any. */
+  retry_since?: string | null;
+  last_error?: string | null;
 }
 
 export interface RouteReport {

@@ -3,13 +3,18 @@
  * platform's sink. A delivered message is marked so in the database right after the platform accepted it;
  * a temporary failure is retried with exponential backoff and jitter (a 429's Retry-After wins); a
  * permanent one (channel gone, bot removed) pauses the subscription with the reason. Every attempt is recorded.
+ * A message that still fails after ALERT_RETRY_HOURS of retries (the delay grows to ALERT_RETRY_MAX_DELAY_MS)
+ * is marked failed and logged at error level; failed messages of a platform are sent again as soon as another
+ * message to that platform goes through (failed.ts), or by hand (`sanctions outbox retry`).
  * After a crash, a message left "sending" may or may not have reached the channel: the sink is asked
  * (`confirm`, by the message's key) and the message is marked delivered or sent again; a sink that cannot
- * tell gets it again (at least once).
+ * tell gets it again (at least once). Likewise a message whose last attempt got no answer (a timeout) is looked
+ * up with `confirm` before it is sent again.
  */
 import type { Reply } from '../commands/reply';
 import type { Db } from '../store/db';
 import type { AlertSink, DeliveryResult } from './delivery';
+import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
 import { SubscriptionStore } from './subscriptions';
 
@@ -25,14 +30,28 @@ export interface WorkerOptions {
   sinks: Map<string, AlertSink>;
   now?: () => Date;
   random?: () => number;
-  /** Give up on a message after this many attempts. */
+  /** Give up on a message after this many attempts (default: no limit, only the horizon). */
   maxAttempts?: number;
+  /** Give up on a message this long after its first attempt (default 48 h). */
+  horizonMs?: number;
   baseDelayMs?: number;
+  /** The longest wait between two attempts (default 1 h). */
   maxDelayMs?: number;
+  /** Where a message given up on, and failed messages sent again, are logged. */
+  logger?: WorkerLogger;
   /** A sink call that takes longer than this counts as a temporary failure. */
   timeoutMs?: number;
   onAttempt?: (platform: string, outcome: 'delivered' | 'retry' | 'failed', row: OutboxRow) => void;
 }
+
+/** The part of a pino logger the worker uses. */
+export interface WorkerLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export const DEFAULT_HORIZON_MS = 48 * 3_600_000;
+export const DEFAULT_MAX_DELAY_MS = 3_600_000;
 
 export interface DrainReport {
   delivered: number;
@@ -48,6 +67,8 @@ export class DeliveryWorker {
   /** A platform that said "slow down" (a 429) gets nothing more until then. */
   private readonly platformPausedUntil = new Map<string, number>();
   private readonly q;
+  /** Messages whose last attempt got no answer: looked up with `confirm` before they are sent again. */
+  private readonly unanswered = new Set<number>();
 
   constructor(
     private readonly db: Db,
@@ -59,7 +80,7 @@ export class DeliveryWorker {
            AND o.id = (SELECT MIN(id) FROM outbox p WHERE p.platform = o.platform AND p.channel = o.channel AND p.state IN ('pending', 'sending'))
          ORDER BY o.next_attempt_at, o.id`,
       ),
-      claim: db.prepare<[number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?"),
+      claim: db.prepare<[string, number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1, retry_since = COALESCE(retry_since, ?) WHERE id = ?"),
       delivered: db.prepare<[string, string | null, number]>("UPDATE outbox SET state = 'delivered', delivered_at = ?, ref = ?, last_error = NULL WHERE id = ?"),
       retry: db.prepare<[string, string, number]>("UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?"),
       fail: db.prepare<[string, number]>("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?"),
@@ -93,7 +114,15 @@ export class DeliveryWorker {
           this.q.delivered.run(at, null, row.id);
           this.q.attempt.run(row.id, at, 'delivered', 'confirmed after a restart', null);
         }).immediate();
-      } else this.q.unsend.run(row.id);
+      } else {
+        if (seen === undefined) {
+          this.options.logger?.warn(
+            { outbox: row.id, platform: row.platform, channel: row.channel },
+            `alert delivery: could not tell whether message ${row.id} reached ${row.platform} ${row.channel} before the restart; sending it again once (it may appear twice)`,
+          );
+        }
+        this.q.unsend.run(row.id);
+      }
     }
   }
 
@@ -115,8 +144,17 @@ export class DeliveryWorker {
       const now = new Date(nowMs).toISOString();
       const due = this.q.heads.all().filter((r) => r.next_attempt_at <= now && (this.platformPausedUntil.get(r.platform) ?? 0) <= nowMs);
       if (!due.length) return report;
+      // A platform that could not tell after a crash whether a message went out gets one at a time, so that a
+      // crash repeats at most the one in flight; the others a few channels at once.
+      const single = new Set<string>();
+      const batch = due.filter((r) => {
+        if (this.options.sinks.get(r.platform)?.repeatSafe?.() !== false) return true;
+        if (single.has(r.platform)) return false;
+        single.add(r.platform);
+        return true;
+      });
       // One message per channel at a time keeps each channel's messages in order; a few channels at once.
-      for (let i = 0; i < due.length; i += CONCURRENCY) await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
+      for (let i = 0; i < batch.length; i += CONCURRENCY) await Promise.all(batch.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
     }
   }
 
@@ -125,36 +163,54 @@ export class DeliveryWorker {
     const at = () => this.now().toISOString();
     if (!sink) {
       // No adapter for this platform in this process (its credentials are not set): try again later.
-      this.q.retry.run(new Date(this.now().getTime() + (this.options.maxDelayMs ?? 900_000)).toISOString(), `no ${row.platform} adapter running`, row.id);
+      this.q.retry.run(new Date(this.now().getTime() + (this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS)).toISOString(), `no ${row.platform} adapter running`, row.id);
       report.retried++;
       return;
     }
-    this.q.claim.run(row.id);
+    const since = row.retry_since ?? at();
+    this.q.claim.run(since, row.id);
     const attempts = row.attempts + 1;
-    let result: DeliveryResult;
+    let result: DeliveryResult | undefined;
+    let note: string | null = null;
+    if (this.unanswered.delete(row.id) && sink.confirm) {
+      // The last attempt may have gone through without an answer: if the channel has it, it is delivered.
+      const seen = await sink.confirm(row.channel, messageKey(row)).catch(() => undefined);
+      if (seen) {
+        result = { ok: true };
+        note = 'found in the channel after an unanswered attempt';
+      }
+    }
     try {
-      result = await withTimeout(sink.deliver(row.channel, JSON.parse(row.payload) as Reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
+      result ??= await withTimeout(sink.deliver(row.channel, JSON.parse(row.payload) as Reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
     } catch (err) {
-      result = { ok: false, permanent: false, reason: (err as Error).message };
+      result = { ok: false, permanent: false, reason: (err as Error).message, unanswered: true };
     }
     if (result.ok) {
+      const ref = result.ref ?? null;
       this.db.transaction(() => {
-        this.q.delivered.run(at(), result.ok ? (result.ref ?? null) : null, row.id);
-        this.q.attempt.run(row.id, at(), 'delivered', null, null);
+        this.q.delivered.run(at(), ref, row.id);
+        this.q.attempt.run(row.id, at(), 'delivered', note, null);
       }).immediate();
       report.delivered++;
       this.options.onAttempt?.(row.platform, 'delivered', row);
+      // The platform answers again: what it failed to take before goes out again now.
+      const again = retryFailed(this.db, { platform: row.platform }, this.now());
+      if (again) this.options.logger?.warn({ platform: row.platform, messages: again }, `alert delivery: ${row.platform} answers again; sending ${again} failed message(s) again`);
       return;
     }
-    const maxAttempts = this.options.maxAttempts ?? 8;
+    if (result.unanswered) this.unanswered.add(row.id);
+    const maxAttempts = this.options.maxAttempts ?? Infinity;
+    const horizonEnd = Date.parse(since) + (this.options.horizonMs ?? DEFAULT_HORIZON_MS);
+    const nowMs = this.now().getTime();
     // Being told to wait (a rate limit) is not a failed attempt: it never counts towards giving up.
     const rateLimited = result.retryAfterMs !== undefined;
     if (rateLimited) {
       this.q.uncount.run(row.id);
       this.platformPausedUntil.set(row.platform, Math.max(this.platformPausedUntil.get(row.platform) ?? 0, this.now().getTime() + result.retryAfterMs!));
     }
-    if (result.permanent || (!rateLimited && attempts >= maxAttempts)) {
-      const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts: ${result.reason}`;
+    if (result.permanent || (!rateLimited && (attempts >= maxAttempts || nowMs >= horizonEnd))) {
+      this.unanswered.delete(row.id);
+      const reason = result.permanent ? result.reason : `gave up after ${attempts} attempts in ${span(nowMs - Date.parse(since))}: ${result.reason}`;
       this.db.transaction(() => {
         this.q.fail.run(reason, row.id);
         this.q.attempt.run(row.id, at(), 'failed', reason, null);
@@ -165,9 +221,18 @@ export class DeliveryWorker {
       }).immediate();
       report.failed++;
       this.options.onAttempt?.(row.platform, 'failed', row);
+      if (!result.permanent) {
+        this.options.logger?.error(
+          { outbox: row.id, platform: row.platform, channel: row.channel, kind: row.kind, attempts, reason: result.reason },
+          `alert delivery: message ${row.id} to ${row.platform} ${row.channel} failed for good, ${reason}; it is sent again when ${row.platform} takes another message, or with "sanctions outbox retry --id ${row.id}"`,
+        );
+      } else {
+        this.options.logger?.warn({ outbox: row.id, platform: row.platform, channel: row.channel, reason: result.reason }, `alert delivery: ${row.platform} ${row.channel} refused message ${row.id} for good (${result.reason}); its subscription is paused`);
+      }
       return;
     }
-    const delay = result.retryAfterMs ?? this.backoff(attempts);
+    // The last try falls on the horizon itself, not after it.
+    const delay = result.retryAfterMs ?? Math.max(0, Math.min(this.backoff(attempts), horizonEnd - nowMs));
     this.db.transaction(() => {
       this.q.retry.run(new Date(this.now().getTime() + delay).toISOString(), result.reason, row.id);
       this.q.attempt.run(row.id, at(), 'retry', result.reason, result.retryAfterMs ?? null);
@@ -179,7 +244,7 @@ export class DeliveryWorker {
   /** Exponential backoff with full jitter: up to base * 2^(attempt-1), capped. */
   backoff(attempt: number): number {
     const base = this.options.baseDelayMs ?? 2000;
-    const cap = this.options.maxDelayMs ?? 900_000;
+    const cap = this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2));
   }
@@ -193,6 +258,13 @@ export class DeliveryWorker {
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }
+}
+
+/** "3 min", "2.5 h". */
+function span(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 360_000) / 10} h`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -3,6 +3,7 @@
  * No platform code here: adapters say who may manage subscriptions and how to render the reply.
  */
 import { recordLookupSoon } from '../audit';
+import { failedMessages, failedSummary } from '../alerts/failed';
 import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
 import { listSummaries } from '../catalog';
 import { coverageLine, hasListData, onlyDemoData } from '../coverage';
@@ -207,6 +208,13 @@ function subscriptionsReply(ctx: CommandContext): Reply {
     { label: 'Watch terms', value: terms.length ? terms.join('; ') : 'none' },
   ];
   if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${shownTime(sub.pausedAt)}); subscribe again to resume` });
+  const failed = sub && !sub.pausedReason ? failedMessages(ctx.db, { platform: ctx.platform, channel: ctx.channel }) : [];
+  if (failed.length) {
+    fields.push({
+      label: 'Undelivered',
+      value: `${failed.length} alert message(s) since ${shownTime(failed[0]!.created_at)} could not be posted here (last error: ${failed.at(-1)!.last_error ?? 'unknown'}); they are sent again as soon as ${ctx.platform} takes a message, or by an operator with "sanctions outbox retry"`,
+    });
+  }
   return { blocks: [{ type: 'heading', text: 'Alerts in this channel' }, { type: 'fields', fields }], summary: `Follows ${fields[0]!.value}`, private: true };
 }
 
@@ -232,11 +240,17 @@ function statusReply(ctx: CommandContext): Reply {
     s.last_error ?? '',
   ]);
   const bad = sources.filter((s) => s.status === 'quarantined' || s.status === 'failed');
-  return {
-    blocks: [{ type: 'heading', text: 'Sources' }, { type: 'table', headers: ['source', 'status', 'records', 'last refresh', 'next refresh', 'problem'], rows }],
-    summary: bad.length ? `${bad.length} source(s) need attention: ${bad.map((b) => `${b.id} ${b.status}`).join(', ')}` : `${sources.length} sources ok`,
-    private: true,
-  };
+  const blocks: Block[] = [{ type: 'heading', text: 'Sources' }, { type: 'table', headers: ['source', 'status', 'records', 'last refresh', 'next refresh', 'problem'], rows }];
+  const failed = failedSummary(ctx.db);
+  const undelivered = failed.retryable ? `${failed.retryable} alert message(s) to ${failed.platforms.join(', ')} could not be delivered` : '';
+  if (undelivered) {
+    blocks.push({
+      type: 'text',
+      text: `Alerts: ${undelivered} (oldest queued ${shownTime(failed.oldest)}; last error: ${failed.lastError ?? 'unknown'}). They are sent again as soon as the platform takes a message, or with "sanctions outbox retry --all".`,
+    });
+  }
+  const problems = [...(bad.length ? [`${bad.length} source(s) need attention: ${bad.map((b) => `${b.id} ${b.status}`).join(', ')}`] : []), ...(undelivered ? [undelivered] : [])];
+  return { blocks, summary: problems.length ? problems.join('; ') : `${sources.length} sources ok`, private: true };
 }
 
 function recentReply(days: number, ctx: CommandContext): Reply {

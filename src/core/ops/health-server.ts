@@ -1,8 +1,12 @@
 /**
- * /healthz (database, last refresh per source, outbox backlog) and /metrics (Prometheus) on their own port.
+ * /healthz (database, last refresh per source, outbox backlog, messages given up on) and /metrics (Prometheus)
+ * on their own port. `status` is "ok", "degraded" (the bot runs, but something needs a person: a source
+ * quarantined or failing, alert messages that could not be delivered; `problems` says what), or "down" (the
+ * database cannot be read). Anything but "ok" answers 503.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { failedSummary } from '../alerts/failed';
 import { outboxBacklog } from '../alerts/outbox';
 import type { Db } from '../store/db';
 import { SourceStore } from '../store/sources';
@@ -29,10 +33,20 @@ export function health(options: HealthOptions): { ok: boolean; body: Record<stri
       error: s.last_error,
     }));
     const backlog = outboxBacklog(db);
-    const ok = sources.length > 0 && sources.every((s) => s.status === 'ok' || s.status === 'new');
-    return { ok, body: { ok, database: 'ok', seed: options.seed?.() ?? false, sources, outbox: backlog } };
+    const failed = failedSummary(db);
+    const problems: string[] = [];
+    if (!sources.length) problems.push('no source has been refreshed yet');
+    for (const s of sources) if (s.status !== 'ok' && s.status !== 'new') problems.push(`source ${s.id} ${s.status}${s.error ? `: ${s.error}` : ''}`);
+    if (failed.retryable) {
+      problems.push(
+        `${failed.retryable} alert message(s) to ${failed.platforms.join(', ')} could not be delivered (last error: ${failed.lastError ?? 'unknown'}); "sanctions outbox" lists them`,
+      );
+    }
+    metrics.setOutbox(backlog.pending, failed.retryable);
+    const ok = problems.length === 0;
+    return { ok, body: { ok, status: ok ? 'ok' : 'degraded', problems, database: 'ok', seed: options.seed?.() ?? false, sources, outbox: backlog } };
   } catch (err) {
-    return { ok: false, body: { ok: false, database: (err as Error).message } };
+    return { ok: false, body: { ok: false, status: 'down', problems: [`database: ${(err as Error).message}`], database: (err as Error).message } };
   }
 }
 
@@ -43,6 +57,8 @@ export async function startHealthServer(port: number, options: HealthOptions, ho
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     } else if (req.url === '/metrics') {
+      // The outbox gauges come from the database: refresh them first.
+      health(options);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(metrics.render());
     } else {

@@ -31,23 +31,6 @@ class Counter {
   }
 }
 
-class Gauge {
-  private value = 0;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  set(value: number): void {
-    this.value = value;
-  }
-  get(): number {
-    return this.value;
-  }
-  render(): string {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.value}`].join('\n');
-  }
-}
-
 class Histogram {
   private readonly counts: number[];
   private sum = 0;
@@ -74,6 +57,25 @@ class Histogram {
   }
 }
 
+class Gauge {
+  private readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  set(labels: Labels, value: number): void {
+    this.values.set(key(labels), value);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(key(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
+    return lines.join('\n');
+  }
+}
+
 export const metrics = {
   lookups: new Counter('sanctions_lookups_total', 'Lookups answered, by platform.'),
   lookupSeconds: new Histogram('sanctions_lookup_duration_seconds', 'Time to answer a lookup.', [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5]),
@@ -81,7 +83,12 @@ export const metrics = {
   events: new Counter('sanctions_change_events_total', 'Change events found, by list and kind.'),
   deliveries: new Counter('sanctions_deliveries_total', 'Alert delivery attempts, by platform and outcome (delivered, retry, failed).'),
   refreshPeakRss: new Gauge('sanctions_refresh_peak_rss_bytes', 'Peak resident memory of the last refresh (its own child process).'),
+  outbox: new Gauge('sanctions_outbox_messages', 'Alert messages in the outbox by state: pending (queued or being retried), failed (given up on, to be sent again).'),
+  setOutbox(pending: number, failed: number): void {
+    this.outbox.set({ state: 'pending' }, pending);
+    this.outbox.set({ state: 'failed' }, failed);
+  },
   render(): string {
-    return [this.lookups, this.lookupSeconds, this.refreshes, this.events, this.deliveries, this.refreshPeakRss].map((m) => m.render()).join('\n') + '\n';
+    return [this.lookups, this.lookupSeconds, this.refreshes, this.events, this.deliveries, this.outbox, this.refreshPeakRss].map((m) => m.render()).join('\n') + '\n';
   },
 };

@@ -279,4 +279,14 @@ export const MIGRATIONS: Migration[] = [
     sql: '',
     after: (db, derive) => derive.reindex(db),
   },
+  {
+    version: 9,
+    name: 'outbox: when the current run of retries began',
+    sql: `
+      -- A message is retried until ALERT_RETRY_HOURS after this (NULL: after it was queued). A failed message sent
+      -- again (by hand, or because its platform answers again) starts a new run here; created_at, part of the
+      -- message's key, never changes.
+      ALTER TABLE outbox ADD COLUMN retry_since TEXT;
+    `,
+  },
 ];

@@ -175,6 +175,20 @@ describe('Slack /sanctions over HTTP (real Bolt, fake Slack)', () => {
     expect(responseTo(stale.responseUrl)()).toBeUndefined();
   });
 
+  it('rejects requests signed 10 minutes in the future or the past (401), accepts one a minute ahead (issue 11, seen 10)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const future = slash('lookup Rheinmetall');
+    expect((await postToBot(timelinePort, future.body, FORM, { secret: SECRET, timestamp: now + 10 * 60 })).status).toBe(401);
+    const past = slash('lookup Rheinmetall');
+    expect((await postToBot(timelinePort, past.body, FORM, { secret: SECRET, timestamp: now - 10 * 60 })).status).toBe(401);
+    const skewed = slash('lookup Rheinmetall');
+    expect((await postToBot(timelinePort, skewed.body, FORM, { secret: SECRET, timestamp: now + 60 })).status).toBe(200);
+    expect(json(await waitFor(responseTo(skewed.responseUrl)))).toContain('Rheinmetall AG');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(responseTo(future.responseUrl)()).toBeUndefined();
+    expect(responseTo(past.responseUrl)()).toBeUndefined();
+  });
+
   it('serves a health check', async () => {
     const res = await fetch(`http://127.0.0.1:${timelinePort}/healthz`);
     expect(res.status).toBe(200);

@@ -28,7 +28,16 @@ export interface FakeOptions {
   admins: Set<string>;
   /** chat.postMessage to these channels fails: 'rate' (429, Retry-After 1), 'gone' (channel_not_found), '500'. */
   failing?: Record<string, 'rate' | 'gone' | '500'>;
+  /** While `on`, chat.postMessage posts the message but never answers (the sender crashes before it hears back). */
+  hold?: { on: boolean };
+  /** Every Web API call answers invalid_auth (a revoked or mistyped token). */
+  rejectToken?: boolean;
+  /** The token's scopes, sent as Slack does in the x-oauth-scopes header of every Web API answer (default: the manifest's). */
+  scopes?: string[];
 }
+
+/** The scopes slack/manifest.yml asks for. */
+export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read'];
 
 async function read(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -55,13 +64,20 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
     const body = parse(raw, req.headers['content-type']);
     const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path;
     calls.push({ method, path, raw, body });
+    const scopes = (options.scopes ?? MANIFEST_SCOPES).join(',');
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', ...(path.startsWith('/api/') ? { 'x-oauth-scopes': scopes } : {}), ...headers });
       res.end(JSON.stringify(payload));
     };
     // Like Slack: every Web API call needs the bot token (in the body or as a Bearer header).
     const token = String(body.token ?? req.headers.authorization?.replace(/^Bearer /, '') ?? '');
     if (path.startsWith('/api/') && !token.startsWith('xoxb-')) return json(200, { ok: false, error: 'not_authed' });
+    if (path.startsWith('/api/') && options.rejectToken) return json(200, { ok: false, error: 'invalid_auth' });
+    // Reading a channel back needs the history scope of its kind.
+    const historyScope = String(body.channel ?? '').startsWith('G') ? 'groups:history' : String(body.channel ?? '').startsWith('D') ? 'im:history' : 'channels:history';
+    if (method === 'conversations.history' && !(options.scopes ?? MANIFEST_SCOPES).includes(historyScope)) {
+      return json(200, { ok: false, error: 'missing_scope', needed: historyScope, provided: scopes });
+    }
     switch (method) {
       case 'auth.test':
         return json(200, { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'sanctions', team_id: 'T0ACME', user_id: 'UBOT', bot_id: 'BBOT' });
@@ -78,6 +94,7 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         ts++;
         const message = { type: 'message', bot_id: 'BBOT', ts: `${ts}.000100`, text: body.text, ...(body.metadata ? { metadata: JSON.parse(String(body.metadata)) as unknown } : {}) };
         (history[String(body.channel)] ??= []).unshift(message);
+        if (options.hold?.on) return;
         return json(200, { ok: true, channel: body.channel, ts: message.ts, message });
       }
       case 'conversations.history': {

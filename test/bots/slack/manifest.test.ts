@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_COMMAND } from '../../../src/bots/slack/app';
+import { HISTORY_SCOPES } from '../../../src/bots/slack/preflight';
 import { REPO_ROOT } from '../../helpers/shared';
+import { MANIFEST_SCOPES } from './fake-slack';
 
 interface Manifest {
   display_information: { name: string; description: string; long_description?: string };
@@ -28,8 +30,12 @@ describe('slack/manifest.yml', () => {
     for (const url of urls) expect(url).toMatch(/^https:\/\/[^/]+\/slack\/events$/);
   });
 
-  it('asks for the scopes the app uses, and no history of channels', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'im:history', 'im:read', 'im:write', 'users:read']);
+  it('asks for the scopes the app uses, with the history scopes that make alerts exactly once (issue 11, seen 5)', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
+      ['app_mentions:read', 'channels:history', 'chat:write', 'chat:write.public', 'commands', 'groups:history', 'im:history', 'im:read', 'im:write', 'mpim:history', 'users:read'],
+    );
+    for (const scope of HISTORY_SCOPES) expect(manifest.oauth_config.scopes.bot).toContain(scope);
+    expect([...MANIFEST_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it('stays within Slack\'s manifest limits', () => {

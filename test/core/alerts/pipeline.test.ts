@@ -176,7 +176,7 @@ describe('delivery faults', () => {
     const worker = new DeliveryWorker(db, { sinks: new Map([['slack', sink]]), maxAttempts: 2, baseDelayMs: 0 });
     await worker.drain();
     await worker.drain();
-    expect(db.prepare<[], { state: string; last_error: string }>('SELECT state, last_error FROM outbox').get()).toEqual({ state: 'failed', last_error: 'gave up after 2 attempts: HTTP 503' });
+    expect(db.prepare<[], { state: string; last_error: string }>('SELECT state, last_error FROM outbox').get()).toEqual({ state: 'failed', last_error: 'gave up after 2 attempts in 0 s: HTTP 503' });
   });
 });
 
