@@ -494,7 +494,7 @@ function statusCommand(args: string[], io: CliIO): number {
       );
     }
     return 0;
-  });
+  }, { check: true });
 }
 
 function outboxCommand(args: string[], io: CliIO): number {

@@ -15,6 +15,7 @@ import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
 import { hasRealData, openData, type DataHandle } from './core/dataset';
+import { warmUp } from './core/lookup';
 import { startHealthServer } from './core/ops/health-server';
 import { Leadership } from './core/ops/leader';
 import { LeaseBusyError } from './core/ops/lease';
@@ -85,6 +86,7 @@ export async function main(): Promise<number> {
       return progress(total);
     });
     handle = first.handle;
+    warmUp(handle.db);
     if (handle.seed) {
       const reasons = first.results.filter((r) => r.message).map((r) => `${r.source}: ${r.message}`);
       line(`No source could be reached${reasons.length ? ` (${reasons[0]}${reasons.length > 1 ? `; and ${reasons.length - 1} more` : ''})` : ''}. Answering from the bundled seed until a refresh succeeds.`);
@@ -193,6 +195,8 @@ export async function main(): Promise<number> {
         throw err;
       }
       if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
+      // The next lookup would rebuild the matcher for the new data version: do it now, not on someone's question.
+      warmUp(handle.db);
       if (leadership.isLeader) await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);

@@ -142,6 +142,15 @@ export function standingOf(statuses: Iterable<string>): Standing {
   return suspended ? 'suspended' : 'delisted';
 }
 
+/**
+ * Build the matcher's caches and the Chinese tables now (a Latin and a Chinese query), so that the first
+ * person to ask after a start or a refresh does not pay for them. For long-running processes, not the CLI.
+ */
+export function warmUp(db: Db): void {
+  lookup(db, 'Hikvision', { limit: 1 });
+  lookup(db, '华为技术', { limit: 1 });
+}
+
 /** One party by its id ("p123"), with every designation and name: the "Details" view. */
 export function partyById(db: Db, id: string): LookupResult | undefined {
   const m = id.match(/^p(\d+)$/);
