@@ -52,6 +52,10 @@ interface SourceFacts {
 interface Prepared {
   perList: Statement<[], { list: string; source_id: string; active: number }>;
   sources: Statement<[], SourceFacts>;
+  version: Statement<[], { value: string }>;
+  recent: Statement<[string], { outcome: string }>;
+  /** The per-list counts of one dataset version: they change only when a refresh changes data. */
+  counts?: { version: string; rows: Array<{ list: string; source_id: string; active: number }> };
 }
 
 const statements = new WeakMap<Db, Prepared>();
@@ -65,15 +69,10 @@ function prepared(db: Db): Prepared {
            FROM designations d JOIN records r ON r.id = d.record_id
           GROUP BY d.list, r.source_id`,
       ),
-      // Consecutive failed or quarantined attempts since the last good one.
-      sources: db.prepare<[], SourceFacts>(
-        `SELECT s.id, s.status, s.last_success_at, s.last_error, s.stale_after_hours,
-                (SELECT COUNT(*) FROM refreshes f
-                  WHERE f.source_id = s.id AND f.outcome IN ('failed', 'quarantined')
-                    AND f.id > COALESCE((SELECT MAX(g.id) FROM refreshes g
-                                          WHERE g.source_id = s.id AND g.outcome IN ('applied', 'unchanged', 'not-modified')), 0)) AS failures
-           FROM sources s`,
-      ),
+      version: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dataset_version'"),
+      sources: db.prepare<[], SourceFacts>('SELECT id, status, last_success_at, last_error, stale_after_hours, 0 AS failures FROM sources'),
+      // The latest attempts of a failing source, newest first (bounded: only the run of failures is counted).
+      recent: db.prepare<[string], { outcome: string }>('SELECT outcome FROM refreshes WHERE source_id = ? ORDER BY id DESC LIMIT 100'),
     };
     statements.set(db, p);
   }
@@ -98,8 +97,13 @@ export function onlyDemoData(db: Db): boolean {
 
 export function coverage(db: Db, filter: CoverageFilter = {}, now: Date = new Date()): Coverage {
   const p = prepared(db);
-  const rows = p.perList.all();
-  const sources = new Map(p.sources.all().map((s) => [s.id, s]));
+  // Counting designations per list reads every designation: once per dataset version, not once per lookup.
+  const version = p.version.get()?.value ?? '0';
+  if (p.counts?.version !== version) p.counts = { version, rows: p.perList.all() };
+  const rows = p.counts.rows;
+  const sources = new Map(
+    p.sources.all().map((s) => [s.id, s.status === 'ok' || s.status === 'new' ? s : { ...s, failures: failuresInARow(p.recent.all(s.id).map((r) => r.outcome)) }]),
+  );
   const byList = new Map<ListCode, { active: number; sources: Set<string> }>();
   for (const row of rows) {
     if (!(LIST_CODES as readonly string[]).includes(row.list)) continue;
@@ -144,6 +148,16 @@ function describe(code: ListCode, held: { active: number; sources: Set<string> }
     return { ...base, as_of: asOf, freshness: 'stale', problem: `data from ${day}: ${stale.id} has not refreshed for more than ${limit} hours (its expected cadence)` };
   }
   return { ...base, as_of: asOf, freshness: 'fresh' };
+}
+
+/** Failed or quarantined attempts since the last good one (newest first; a running one is skipped). */
+function failuresInARow(outcomes: string[]): number {
+  let n = 0;
+  for (const o of outcomes) {
+    if (o === 'failed' || o === 'quarantined') n++;
+    else if (o !== 'running') break;
+  }
+  return n;
 }
 
 function tries(failures: number): string {
