@@ -99,7 +99,8 @@ describe('a crash while sending alerts to Slack (issue 11, seen 5)', () => {
   it('a send that timed out is looked up in the channel before it is sent again, not posted twice', async () => {
     const hold = { on: true };
     const slack = await startFakeSlack({ admins: new Set(), hold });
-    const sink = SlackSink.create({ token: 'xoxb-test', apiUrl: slack.apiUrl, timeoutMs: 300 });
+    // Long enough that a loaded machine does not time out the answers that do come, short enough for the test.
+    const sink = SlackSink.create({ token: 'xoxb-test', apiUrl: slack.apiUrl, timeoutMs: 1000 });
     sink.historyReadable = true;
     const db = openDb(join(dir, 'timeout.db'));
     const subs = new SubscriptionStore(db);
@@ -114,8 +115,13 @@ describe('a crash while sending alerts to Slack (issue 11, seen 5)', () => {
     try {
       expect(await worker.drain()).toMatchObject({ retried: 1 });
       hold.on = false;
-      await new Promise((r) => setTimeout(r, 5));
-      expect(await worker.drain()).toMatchObject({ delivered: 1 });
+      // The retry is due after a jittered backoff: drain until it has been attempted.
+      let report = await worker.drain();
+      for (const until = Date.now() + 10_000; !report.delivered && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 20));
+        report = await worker.drain();
+      }
+      expect(report).toMatchObject({ delivered: 1 });
       expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
       expect(db.prepare<[], { error: string }>("SELECT error FROM delivery_attempts WHERE outcome = 'delivered'").get()!.error).toMatch(/found in the channel/);
     } finally {
