@@ -17,16 +17,15 @@
  * its list is the config's `list`, else as for ofac-csv (consolidated file by name -> lists from programs).
  * `lists` in the config keeps only those lists (current.json keeps the six non-SDN lists of CONS).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ListCode } from '../lists';
-import type { DesignationInput, Identifier, NameEntry, NameKind, PartyType, Script, SourceRecord, SourceRecordInput } from '../model';
-import { decodeText, finalizeRecords, isoDate, keepLists } from './common';
+import { SourceRecord, type DesignationInput, type Identifier, type NameEntry, type NameKind, type PartyType, type Script, type SourceRecordInput } from '../model';
+import { finalizeRecords, isoDate, keepLists } from './common';
+import { formatZodIssues } from './config';
 import { consolidatedListOfProgram, isConsolidatedName, listsOfPrograms, ofacCountries, ofacCountryCode } from './ofac-csv';
 import { ParseError, type FetchedDocument, type Parser } from './types';
+import { bufferChunks, streamXml, type XNode } from './xml-stream';
 
 export const ENHANCED_XML_NAMESPACE = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML';
-
-type XNode = Record<string, unknown>;
 
 /** Elements that repeat: always arrays, so that a single item does not turn into an object. */
 const REPEATED = new Set([
@@ -53,16 +52,6 @@ const REPEATED = new Set([
   'dateOfBirthItem',
   'placeOfBirthItem',
 ]);
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (tagName, _path, _leaf, isAttribute) => !isAttribute && REPEATED.has(tagName),
-});
 
 function isNode(v: unknown): v is XNode {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -402,57 +391,61 @@ function sdnListRecord(entry: XNode, where: string, listOf: (programs: string[])
 
 // ---------------------------------------------------------------------------------------------------------
 
-function readXml(doc: FetchedDocument): { parsed: XNode; text: string } {
-  const text = decodeText(doc);
-  const what = 'an OFAC Enhanced XML file';
-  if (!text.trim()) throw new ParseError(`${doc.name} is empty: expected ${what}`);
-  const start = text.trimStart();
-  if (/^[[{]/.test(start)) throw new ParseError(`${doc.name}: not ${what}: it is JSON`);
-  if (!start.startsWith('<')) throw new ParseError(`${doc.name}: not ${what}: it is not XML`);
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new ParseError(`${doc.name}: not well-formed XML at line ${line}, column ${col}: ${msg}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parser.parse(text);
-  } catch (err) {
-    throw new ParseError(`${doc.name}: not readable XML: ${(err as Error).message}`);
-  }
-  if (!isNode(parsed)) throw new ParseError(`${doc.name}: not ${what}: no root element`);
-  return { parsed, text };
+const WHAT = 'an OFAC Enhanced XML file';
+
+type Fixed = ListCode | undefined;
+
+/** Each record validated as it comes: an error names the file and the entity. */
+function validated(input: SourceRecordInput, where: string): SourceRecordInput {
+  const parsed = SourceRecord.safeParse(input);
+  if (!parsed.success) throw new ParseError(`${where}: entity ${input.key} "${input.name}": ${formatZodIssues(parsed.error)}`);
+  return input;
 }
 
-/** The default namespace declared on the root element (removeNSPrefix drops xmlns attributes from the tree). */
-function rootNamespace(text: string): string | undefined {
-  const m = text.match(/<(?![?!])[^\s>/]+([^>]*)>/);
-  return m?.[1]?.match(/\sxmlns\s*=\s*["']([^"']*)["']/)?.[1];
+/**
+ * Stream one OFAC XML document (Enhanced `sanctionsData` or old `sdnList`), calling `onRecord` with each
+ * entity's record, validated. Memory: one entity's subtree at a time, plus the caller's records.
+ */
+export function streamOfacXml(chunks: Iterable<Buffer>, where: string, fixed: Fixed, onRecord: (r: SourceRecordInput) => void): void {
+  let kind: 'enhanced' | 'sdnList' | undefined;
+  let hasEntities = false;
+  let sdnListOf: (programs: string[]) => ListCode[] = () => ['US-OFAC-SDN'];
+  streamXml(chunks, {
+    where,
+    what: WHAT,
+    repeated: REPEATED,
+    onRoot(name, attributes) {
+      if (name === 'sanctionsData') {
+        const ns = attributes.xmlns;
+        if (ns && ns !== ENHANCED_XML_NAMESPACE) {
+          throw new ParseError(`${where}: <sanctionsData> in namespace ${ns}, not the OFAC Enhanced XML namespace ${ENHANCED_XML_NAMESPACE}`);
+        }
+        kind = 'enhanced';
+      } else if (name === 'sdnList') {
+        kind = 'sdnList';
+        sdnListOf = fixed ? () => [fixed] : isConsolidatedName(where) ? listsOfPrograms : () => ['US-OFAC-SDN'];
+      } else {
+        throw new ParseError(`${where}: not ${WHAT}: the root element is <${name}>, expected <sanctionsData> (or the old <sdnList>)`);
+      }
+    },
+    onOpen(name, path) {
+      if (name === 'entities' && path.length === 1) hasEntities = true;
+    },
+    collect(name, path) {
+      if (kind === 'enhanced') return name === 'entity' && path.length === 2 && path[1] === 'entities';
+      return name === 'sdnEntry' && path.length === 1;
+    },
+    onElement(_name, node) {
+      onRecord(validated(kind === 'enhanced' ? enhancedRecord(node, where, fixed) : sdnListRecord(node, where, sdnListOf), where));
+    },
+  });
+  if (kind === 'enhanced' && !hasEntities) throw new ParseError(`${where}: <sanctionsData> has no <entities>`);
 }
 
 function recordsOf(doc: FetchedDocument, input: Parameters<Parser>[0]): SourceRecord[] {
-  const { parsed, text } = readXml(doc);
-  const roots = Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('!') && k !== '#text');
-  const rootName = roots[0];
-  const fixed = input.source.list;
-  if (rootName === 'sanctionsData') {
-    const root = parsed.sanctionsData;
-    const ns = rootNamespace(text);
-    if (ns && ns !== ENHANCED_XML_NAMESPACE) {
-      throw new ParseError(`${doc.name}: <sanctionsData> in namespace ${ns}, not the OFAC Enhanced XML namespace ${ENHANCED_XML_NAMESPACE}`);
-    }
-    if (!isNode(root) || !('entities' in root)) throw new ParseError(`${doc.name}: <sanctionsData> has no <entities>`);
-    const raw = items(root, 'entities', 'entity').map((e) => enhancedRecord(e as XNode, doc.name, fixed));
-    return finalizeRecords(raw, doc.name);
-  }
-  if (rootName === 'sdnList') {
-    const listOf = fixed ? () => [fixed] : isConsolidatedName(doc.name) ? listsOfPrograms : (): ListCode[] => ['US-OFAC-SDN'];
-    const raw = items(parsed.sdnList, 'sdnEntry').map((e) => sdnListRecord(e as XNode, doc.name, listOf));
-    return finalizeRecords(raw, doc.name);
-  }
-  throw new ParseError(
-    `${doc.name}: not an OFAC Enhanced XML file: the root element is <${rootName ?? '?'}>, expected <sanctionsData> (or the old <sdnList>)`,
-  );
+  const raw: SourceRecordInput[] = [];
+  streamOfacXml(bufferChunks(doc.body), doc.name, input.source.list, (r) => raw.push(r));
+  return finalizeRecords(raw, doc.name);
 }
 
 export const parseOfacEnhancedXml: Parser = (input) => {
