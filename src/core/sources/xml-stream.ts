@@ -118,9 +118,10 @@ export function streamXml(chunks: Iterable<Buffer>, options: XmlStreamOptions): 
     }
     parent.leaf = false;
     const prior = parent.node[frame.name];
-    if (options.repeated.has(frame.name)) parent.node[frame.name] = Array.isArray(prior) ? [...prior, value] : [value];
-    else if (prior === undefined) parent.node[frame.name] = value;
-    else parent.node[frame.name] = Array.isArray(prior) ? [...prior, value] : [prior, value];
+    // Arrays made here only, so pushing to them is safe.
+    if (Array.isArray(prior)) prior.push(value);
+    else if (options.repeated.has(frame.name)) parent.node[frame.name] = [value];
+    else parent.node[frame.name] = prior === undefined ? value : [prior, value];
   });
 
   const decoder = new TextDecoder('utf-8');

@@ -99,6 +99,13 @@ describe('an SDN_ENHANCED.XML-shaped file (the SDN entities of the real CONS fil
     expect(error).toBeInstanceOf(ParseError);
     expect((error as Error).message).toMatch(/^SDN_ENHANCED\.XML: entity \d+ "[^"]+": unknown sanctions list "Some New List"/);
   });
+  it('validates each record with zod as it is read, naming the file and the entity id', () => {
+    const long = '7'.repeat(600);
+    const bad = readFileSync(file, 'utf8').replace(/<entity id="\d+">/, `<entity id="${long}">`);
+    expect(() => parseOfacEnhancedXml(input({ format: 'ofac-enhanced-xml' }, [textDoc('SDN_ENHANCED.XML', bad)]))).toThrow(
+      new RegExp(`^SDN_ENHANCED\\.XML: entity ${long} "[^"]+": key`),
+    );
+  });
 });
 
 describe('data/sources.json takes OFAC from the Enhanced XML', () => {
