@@ -136,10 +136,15 @@ async function fetchUrl(url: string, options: FetchOptions): Promise<FetchResult
       throw new FetchError(`${where}: response of ${declared} bytes is larger than the limit of ${maxBytes} bytes`, 'too-large');
     }
 
-    const body = await readLimited(res, maxBytes, () => {
-      controller.abort();
-      return new FetchError(`${where}: response is larger than the limit of ${maxBytes} bytes`, 'too-large');
-    });
+    const body = await readLimited(
+      res,
+      maxBytes,
+      () => {
+        controller.abort();
+        return new FetchError(`${where}: response is larger than the limit of ${maxBytes} bytes`, 'too-large');
+      },
+      Number.isFinite(declared) ? declared : undefined,
+    );
     const contentHash = sha256(body);
     const validators = { ...fresh, contentHash };
     if (previous.contentHash === contentHash) return { status: 'not-modified', validators };
@@ -159,23 +164,34 @@ async function fetchUrl(url: string, options: FetchOptions): Promise<FetchResult
   }
 }
 
-/** Read the body, giving up (and dropping the connection) as soon as it passes maxBytes. */
-async function readLimited(res: Response, maxBytes: number, tooLarge: () => FetchError): Promise<Buffer> {
+/**
+ * Read the body, giving up (and dropping the connection) as soon as it passes maxBytes. With a Content-Length
+ * the body is copied into one buffer of that size as it arrives, so a 110 MB file is not held twice (the
+ * chunks, then their concatenation); a body longer than announced falls back to collecting chunks.
+ */
+async function readLimited(res: Response, maxBytes: number, tooLarge: () => FetchError, declared?: number): Promise<Buffer> {
   if (!res.body) return Buffer.alloc(0);
   const reader = res.body.getReader();
+  let whole = declared !== undefined && declared > 0 && declared <= maxBytes ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
+    if (total + value.byteLength > maxBytes) {
       const error = tooLarge();
       reader.cancel().catch(() => undefined);
       throw error;
     }
-    chunks.push(value);
+    if (whole && total + value.byteLength <= whole.length) whole.set(value, total);
+    else {
+      if (whole) chunks.push(whole.subarray(0, total));
+      whole = undefined;
+      chunks.push(value);
+    }
+    total += value.byteLength;
   }
+  if (whole) return total === whole.length ? whole : whole.subarray(0, total);
   return Buffer.concat(chunks, total);
 }
 

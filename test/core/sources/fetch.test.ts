@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../../src/core/sources/config';
@@ -10,6 +11,8 @@ import { FetchError, fetchLocation, fetchSource, type FetchResult } from '../../
 const ETAG = '"v1"';
 const LAST_MODIFIED = 'Tue, 01 Apr 2025 10:00:00 GMT';
 const BODY = 'ent_num,SDN_Name\n1,ACME LTD\n';
+/** 300 KB that compress well and differ at every offset. */
+const SIZED = Buffer.from(Array.from({ length: 30_000 }, (_, i) => `${String(i).padStart(9, '0')}\n`).join(''));
 
 let server: Server;
 let base: string;
@@ -48,6 +51,14 @@ beforeAll(async () => {
       case '/slow-body':
         res.writeHead(200, { 'content-type': 'text/plain' });
         return void res.write('first part, then nothing');
+      case '/sized':
+        res.writeHead(200, { 'content-length': String(SIZED.length) });
+        return void res.end(SIZED);
+      case '/sized-gzip': {
+        const zipped = gzipSync(SIZED);
+        res.writeHead(200, { 'content-length': String(zipped.length), 'content-encoding': 'gzip' });
+        return void res.end(zipped);
+      }
       case '/big-length':
         res.writeHead(200, { 'content-length': String(1024 * 1024) });
         return void res.end(Buffer.alloc(1024 * 1024));
@@ -139,6 +150,14 @@ describe('fetchLocation over http', () => {
   it('times out a body that stops arriving', async () => {
     const err = await fetchError(fetchLocation(`${base}/slow-body`, { timeoutMs: 200 }));
     expect(err.kind).toBe('timeout');
+  });
+
+  it('reads a body with a Content-Length into one buffer, byte for byte, also when gzip makes it longer than announced', async () => {
+    for (const path of ['/sized', '/sized-gzip']) {
+      const result = ok(await fetchLocation(`${base}${path}`, {}));
+      expect(result.bytes).toBe(SIZED.length);
+      expect(result.documents[0]!.body.equals(SIZED)).toBe(true);
+    }
   });
 
   it('rejects a Content-Length over maxBytes', async () => {
