@@ -123,6 +123,27 @@ function appendNote(d: DesignationInput, note: string): void {
   d.notes = d.notes ? `${d.notes}\n${note}` : note;
 }
 
+/**
+ * Write the step a modification makes into the designation's history: the listing itself first (from the
+ * designation as it stood), the step before it closed on the day this one starts.
+ */
+function recordStep(d: DesignationInput, mod: Modification, notice: ParsedNotice): void {
+  const from = mod.start ?? notice.header.published;
+  const history = (d.history ??= [{ status: 'active', from: d.since, citation: d.citation, url: d.url }]);
+  const last = history[history.length - 1]!;
+  if (!last.until || last.until > from) last.until = from;
+  const status = mod.action === 'suspend' ? 'suspended' : mod.action === 'stop' ? 'removed' : 'active';
+  const h = notice.header;
+  history.push({
+    status,
+    from,
+    ...(status === 'suspended' && mod.until ? { until: mod.until } : {}),
+    ...(h.citation ? { citation: h.citation } : {}),
+    ...(h.title ? { title: h.title } : {}),
+    ...(h.url ? { url: h.url } : {}),
+  });
+}
+
 /** Apply suspensions / stops to the designations of the notices they cite, oldest announcement first. */
 function applyModifications(notices: ParsedNotice[], built: Built[]): void {
   const byRef = new Map<string, Built[]>();
@@ -142,6 +163,7 @@ function applyModifications(notices: ParsedNotice[], built: Built[]): void {
       for (const b of targets) {
         if (b.notice.header.published > notice.header.published) continue;
         const d = b.designation;
+        recordStep(d, mod, notice);
         if (mod.action === 'suspend') {
           d.status = 'suspended';
           d.until = mod.until;
