@@ -221,7 +221,8 @@ function joinWithinSources(records: Map<number, PartyRecord>, primary: KeyIndex,
 function joinSameDesignations(records: Map<number, PartyRecord>, names: NameRow[], groups: PartyGroups): void {
   const namesOf = new Map<number, Set<string>>();
   for (const n of names) {
-    if ((n.kind !== 'primary' && n.kind !== 'translation') || n.compact.length < 4) continue;
+    // Short names too ("VSE Corporation" -> "vse"): the same list and day in two sources makes them specific.
+    if ((n.kind !== 'primary' && n.kind !== 'translation') || n.compact.length < 2) continue;
     namesOf.set(n.record_id, (namesOf.get(n.record_id) ?? new Set()).add(n.compact));
   }
   const byListing: KeyIndex = new Map();
