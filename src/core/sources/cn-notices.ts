@@ -22,7 +22,7 @@ import { readEntities, type NoticeEntity } from './cn-notices-parts/entities';
 import { readHeader, readMeasures, type MeasureGroup, type NoticeHeader } from './cn-notices-parts/header';
 import { readModifications, type Modification } from './cn-notices-parts/modifications';
 import { documentString, foldText, htmlToText, looksLikeHtml, tidy } from './cn-notices-parts/text';
-import { ParseError, type FetchedDocument, type Parser } from './types';
+import { ParseError, withParseWarnings, type FetchedDocument, type Parser } from './types';
 
 export interface ParsedNotice {
   /** Document name (file relative to the folder, or URL). */
@@ -144,8 +144,12 @@ function recordStep(d: DesignationInput, mod: Modification, notice: ParsedNotice
   });
 }
 
-/** Apply suspensions / stops to the designations of the notices they cite, oldest announcement first. */
-function applyModifications(notices: ParsedNotice[], built: Built[]): void {
+/**
+ * Apply suspensions / stops to the designations of the notices they cite, oldest announcement first.
+ * Returns a warning for each clause that names notices none of which was read.
+ */
+function applyModifications(notices: ParsedNotice[], built: Built[]): string[] {
+  const warnings: string[] = [];
   const byRef = new Map<string, Built[]>();
   const byDate = new Map<string, Built[]>();
   for (const b of built) {
@@ -160,6 +164,10 @@ function applyModifications(notices: ParsedNotice[], built: Built[]): void {
       for (const ref of mod.refs) for (const b of byRef.get(ref) ?? []) targets.add(b);
       for (const date of mod.dateRefs) for (const b of byDate.get(`${notice.header.list}|${date}`) ?? []) targets.add(b);
       const source = `${notice.header.title ?? notice.name}（${notice.header.published}）`;
+      if (!targets.size) {
+        const named = [...mod.refs, ...mod.dateRefs].join(', ');
+        warnings.push(`${notice.name}: "${mod.clause}" (${notice.header.published}) names ${named}, which no notice read carries: the change is not applied`);
+      }
       for (const b of targets) {
         if (b.notice.header.published > notice.header.published) continue;
         const d = b.designation;
@@ -178,6 +186,14 @@ function applyModifications(notices: ParsedNotice[], built: Built[]): void {
       }
     }
   }
+  return warnings;
+}
+
+/** Notices that read as announcements on a list but name no target and change no earlier notice. */
+function emptyNotices(notices: ParsedNotice[]): string[] {
+  return notices
+    .filter((n) => !n.entities.length && !n.modifications.length)
+    .map((n) => `${n.name}: a notice on ${n.header.list} (${n.header.citation ?? n.header.title ?? n.header.published}) that names no target and changes no earlier notice: nothing read from it`);
 }
 
 /** 移出 (removal) entries: mark the earlier designations of the same target on the same list removed. */
@@ -213,11 +229,11 @@ export const parseCnNotices: Parser = (input) => {
     .sort((a, b) => (a.header.published < b.header.published ? -1 : a.header.published > b.header.published ? 1 : 0));
   let built: Built[] = [];
   for (const notice of notices) for (const entity of notice.entities) built.push(build(notice, entity));
-  applyModifications(notices, built);
+  const warnings = [...emptyNotices(notices), ...applyModifications(notices, built)];
   built = applyRemovals(built);
   const records: SourceRecord[] = finalizeRecords(
     built.map((b) => b.record),
     `cn-notices ${input.source.id}`,
   );
-  return keepLists(records, input.source.lists);
+  return withParseWarnings(keepLists(records, input.source.lists), warnings);
 };
