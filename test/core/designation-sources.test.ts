@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineSources, samePage, type SourcedLine } from '../../src/core/designation-sources';
+import { historyText } from '../../src/core/designation-history';
 import { lineOn, type StatusLine } from '../../src/core/designation-status';
 
 const formats: Record<string, string> = { notices: 'cn-notices', sheet: 'cn-sanctions-csv', other: 'entities-json' };
@@ -88,5 +89,19 @@ describe('lineOn: a designation on a given day', () => {
   it('never changes removed or active designations', () => {
     const removed = { status: 'removed' as const, until: '2025-05-14' };
     expect(lineOn(removed, '2026-12-01')).toBe(removed);
+  });
+});
+
+describe('historyText: the steps after the listing, in words', () => {
+  it('names each suspension with its announcement, and the end of the last one', () => {
+    const text = historyText([
+      { status: 'active', from: '2025-04-04', until: '2025-05-14', citation: '〔2025〕7号' },
+      { status: 'suspended', from: '2025-05-14', until: '2025-08-12', title: '商务部新闻发言人就暂停17家美国实体不可靠实体清单措施答记者问' },
+      { status: 'suspended', from: '2025-11-10', until: '2026-11-10', citation: '公告X号' },
+      { status: 'active', from: '2026-11-10' },
+    ]);
+    expect(text).toBe('suspended 2025-05-14 – 2025-08-12 (商务部新闻发言人就暂停17家美国实体不可靠实体清单措施答记者问); suspended 2025-11-10 – 2026-11-10 (公告X号); in force again from 2026-11-10');
+    expect(historyText([{ status: 'active', from: '2025-03-04' }, { status: 'removed', from: '2025-11-10' }])).toBe('stopped 2025-11-10');
+    expect(historyText([{ status: 'active', from: '2025-03-04' }])).toBeUndefined();
   });
 });

@@ -213,6 +213,12 @@ function applyRemovals(built: Built[]): Built[] {
         [b.entity.zh, b.entity.en].some((n) => n && names.includes(keyName(n))),
     );
     for (const b of earlier) {
+      const history = (b.designation.history ??= [{ status: 'active', from: b.designation.since, citation: b.designation.citation, url: b.designation.url }]);
+      const last = history[history.length - 1]!;
+      const from = r.designation.until;
+      if (from && (!last.until || last.until > from)) last.until = from;
+      const h = r.notice.header;
+      history.push({ status: 'removed', from, ...(h.citation ? { citation: h.citation } : {}), ...(h.title ? { title: h.title } : {}), ...(h.url ? { url: h.url } : {}) });
       b.designation.status = 'removed';
       b.designation.until = r.designation.until;
       appendNote(b.designation, `${r.designation.until}起移出：${r.notice.header.citation ?? r.notice.header.title ?? r.notice.name}`);

@@ -121,6 +121,24 @@ describe('cn-notices on the real announcement folder', () => {
     expect(n7[0]!.designations[0]!.notes).toContain('继续暂停');
   });
 
+  it('keeps the history of the 〔2025〕7号 listings: listed, then each suspension with the announcement that made it', () => {
+    for (const r of byCitation(records, '不可靠实体清单工作机制公告〔2025〕7号')) {
+      const history = r.designations[0]!.history!;
+      expect(history.map((h) => [h.status, h.from, h.until])).toEqual([
+        ['active', '2025-04-04', '2025-05-14'],
+        ['suspended', '2025-05-14', '2025-08-12'],
+        ['suspended', '2025-08-12', '2025-11-10'],
+        ['suspended', '2025-11-10', '2026-11-10'],
+      ]);
+      expect(history[0]!.citation).toBe('不可靠实体清单工作机制公告〔2025〕7号');
+      for (const h of history.slice(1)) expect(h.title).toMatch(/不可靠实体清单/);
+    }
+    // the stopped 〔2025〕8号: listed, suspended, then stopped on 2025-08-12
+    for (const r of byCitation(records, '不可靠实体清单工作机制公告〔2025〕8号')) {
+      expect(r.designations[0]!.history!.at(-1)).toMatchObject({ status: 'removed', from: '2025-08-12' });
+    }
+  });
+
   it('marks stopped measures removed: 〔2025〕8号 from 2025-08-12, 〔2025〕5号 and 6号 from 2025-11-10', () => {
     const n8 = byCitation(records, '不可靠实体清单工作机制公告〔2025〕8号');
     expect(n8).toHaveLength(6);
@@ -225,6 +243,7 @@ describe('cn-notices fixtures', () => {
     expect(records).toHaveLength(3);
     for (const r of records) expect(r.designations[0]).toMatchObject({ list: 'CN-MOFCOM-ECWL', since: '2025-10-10', citation: '商务部公告2025年第98号' });
     const beta = records.find((r) => r.name === 'Test Beta LLC')!;
+    expect(beta.designations[0]!.history?.map((h) => h.status)).toEqual(['active', 'removed']);
     expect(beta.designations[0]).toMatchObject({ status: 'removed', until: '2026-01-15' });
     expect(records.filter((r) => r.designations[0]!.status === 'active')).toHaveLength(2);
     // alone, the removal page still says who left the list and when
