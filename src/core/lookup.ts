@@ -5,9 +5,12 @@
  */
 import { coverage, type ListCoverage } from './coverage';
 import { distinctDesignations, renamedListings } from './designation-lines';
+import { combineSources } from './designation-sources';
+import { isoDay, lineOn, statusOn } from './designation-status';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import { keyName } from './sources/common';
+import type { DesignationStep } from './model';
 import type { Db } from './store/db';
 
 export { DEFAULT_THRESHOLD, REVIEW_THRESHOLD };
@@ -36,6 +39,10 @@ export interface LookupDesignation {
   programs?: string[];
   authority?: string;
   notes?: string;
+  /** Where two sources of one list report this designation (an official notice and a curated sheet). */
+  sources?: string[];
+  /** The listing, then each suspension, stop or resumption with the announcement that made it; oldest first. */
+  history?: DesignationStep[];
 }
 
 export interface LookupResult {
@@ -204,9 +211,14 @@ class PartyLoader {
       designations: db.prepare<[string], { record_id: number; list: string; status: LookupDesignation['status']; since: string | null; until: string | null; citation: string | null; url: string | null; programs: string; authority: string | null; notes: string | null }>(
         'SELECT record_id, list, status, since, until, citation, url, programs, authority, notes FROM designations WHERE record_id IN (SELECT value FROM json_each(?))',
       ),
-      statuses: db.prepare<[number, number], { list: string; status: string }>(
-        'SELECT d.list, d.status FROM records r JOIN designations d ON d.record_id = r.id WHERE r.party_id = ? OR r.id = ?',
+      statuses: db.prepare<[number, number], { list: string; status: string; until: string | null }>(
+        'SELECT d.list, d.status, d.until FROM records r JOIN designations d ON d.record_id = r.id WHERE r.party_id = ? OR r.id = ?',
       ),
+      histories: db.prepare<[string], { id: number; designations: string }>(
+        `SELECT id, json_extract(payload, '$.designations') AS designations FROM records
+          WHERE id IN (SELECT value FROM json_each(?)) AND instr(payload, '"history"') > 0`,
+      ),
+      formats: db.prepare<[], { id: string; format: string }>('SELECT id, format FROM sources'),
       names: db.prepare<[string], { value: string; kind: string }>(
         "SELECT value, kind FROM names WHERE record_id IN (SELECT value FROM json_each(?)) ORDER BY kind = 'weak', id",
       ),
@@ -216,7 +228,13 @@ class PartyLoader {
   /** The party's standing on the lists the options select; undefined when it has no designation there. */
   standing(partyId: number, options: LookupOptions): Standing | undefined {
     const rows = this.q.statuses.all(partyId, partyId).filter((d) => wanted(d.list, options));
-    return rows.length ? standingOf(rows.map((d) => d.status)) : undefined;
+    const today = isoDay(options.now ?? new Date());
+    return rows.length ? standingOf(rows.map((d) => statusOn(d.status, d.until, today))) : undefined;
+  }
+
+  /** The designations (as parsed) of those records that carry a history, by record id. */
+  private historiesOf(ids: string): Map<number, Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>> {
+    return new Map(this.q.histories.all(ids).map((r) => [r.id, JSON.parse(r.designations) as Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>]));
   }
 
   load(hit: MatchHit, options: LookupOptions): LookupResult | undefined {
@@ -225,10 +243,14 @@ class PartyLoader {
     const ids = JSON.stringify(records.map((r) => r.id));
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
     const rows = this.q.designations.all(ids);
-    const designations = rows
+    const histories = this.historiesOf(ids);
+    const formats = new Map(this.q.formats.all().map((f) => [f.id, f.format]));
+    const today = isoDay(options.now ?? new Date());
+    const lines = rows
       .filter((d) => wanted(d.list, options))
-      .map((d) => {
+      .map((d): LookupDesignation => {
         const programs = JSON.parse(d.programs) as string[];
+        const history = histories.get(d.record_id)?.find((h) => h.list === d.list && (h.since ?? null) === d.since && (h.citation ?? null) === d.citation)?.history;
         return {
           list: d.list as ListCode,
           status: d.status,
@@ -240,8 +262,13 @@ class PartyLoader {
           ...(programs.length ? { programs } : {}),
           ...(d.authority ? { authority: d.authority } : {}),
           ...(d.notes ? { notes: d.notes } : {}),
+          ...(history?.length ? { history } : {}),
         };
-      })
+      });
+    // Two sources of one list (official notices and a curated sheet) make one line per designation
+    // (designation-sources.ts); a suspension that has run out reads as in force again (designation-status.ts).
+    const designations = combineSources(lines, (source) => formats.get(source))
+      .map((d) => lineOn(d, today))
       .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
     if (!designations.length) return undefined;
     // One line per distinct designation: records of one party on the same list with the same facts make one

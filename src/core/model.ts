@@ -12,6 +12,24 @@ export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date 
 export const DesignationStatus = z.enum(['active', 'removed', 'suspended']);
 export type DesignationStatus = z.infer<typeof DesignationStatus>;
 
+/**
+ * One step of a designation's life as the notices tell it: listed, suspended (until a date), stopped,
+ * resumed, each with the announcement that did it. Oldest first.
+ */
+export const DesignationStep = z.object({
+  status: DesignationStatus,
+  /** When this step began. */
+  from: IsoDate.optional(),
+  /** When it ended or ends (a suspension's end, the next step's start). */
+  until: IsoDate.optional(),
+  /** The announcement's number (文号), where it has one. */
+  citation: z.string().optional(),
+  /** The announcement's title, for those without a number (press answers that suspend measures). */
+  title: z.string().optional(),
+  url: z.string().optional(),
+});
+export type DesignationStep = z.infer<typeof DesignationStep>;
+
 export const Designation = z.object({
   list: ListCode,
   status: DesignationStatus.default('active'),
@@ -29,6 +47,8 @@ export const Designation = z.object({
   authority: z.string().optional(),
   /** Free text: licence requirement, reason, measure, status remark. */
   notes: z.string().optional(),
+  /** How the status came to be, where later announcements changed it (suspensions, stops). */
+  history: z.array(DesignationStep).optional(),
 });
 export type Designation = z.infer<typeof Designation>;
 export type DesignationInput = z.input<typeof Designation>;

@@ -3,6 +3,7 @@
  */
 import type { Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
 
@@ -82,6 +83,8 @@ function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): s
   for (const d of p.designations) {
     const status = d.status === 'active' ? '' : d.status === 'suspended' ? style.yellow(` suspended${d.until ? ` until ${d.until}` : ''}`) : style.dim(` removed${d.until ? ` ${d.until}` : ''}`);
     lines.push(`  ${style.cyan(d.list.padEnd(14))} ${listInfo(d.list).short}${status}  since ${d.since ?? '?'}${d.citation ? `  ${clean(d.citation)}` : ''}${d.url ? style.dim(`  ${clean(d.url)}`) : ''}`);
+    const history = historyText(d.history);
+    if (history) lines.push(style.dim(`  ${' '.repeat(14)} ${clean(history)}`));
   }
   return lines.join('\n');
 }

@@ -10,6 +10,9 @@
  *  2. the same primary name within one source, when the source repeats a party (in the same country, on
  *     another list, or in another announcement or edition) rather than listing two parties of one name;
  *  3. the same primary name (the full name) across sources;
+ *  3b. the same name (primary or translation) on the same list from the same day in two sources: one
+ *     designation reported twice (an official notice and a curated sheet), which joins people too when
+ *     one side gives no country (their countries must still not disagree);
  *  4. a curated rename: a record's former name is another record's primary name;
  *  5. an alias (not only places) that is another source's primary name for one party, unless the alias's
  *     own source gives it to two of its parties or names another of its parties so;
@@ -41,6 +44,7 @@ interface RecordRow {
   parent: string | null;
   lists: string | null;
   dates: string | null;
+  listings: string | null;
 }
 
 interface NameRow extends IndexedName {
@@ -58,6 +62,8 @@ interface PartyRecord {
   dates: Set<string>;
   parent?: string;
   primary?: NameRow;
+  /** list|since of each designation. */
+  listings: Set<string>;
 }
 
 /** Name key -> the records that bear it. */
@@ -69,7 +75,8 @@ export function rebuildParties(db: Db): number {
       `SELECT id, source_id, type, json_extract(payload, '$.identifiers') AS identifiers, json_extract(payload, '$.countries') AS countries,
               json_extract(payload, '$.parent') AS parent,
               (SELECT group_concat(list) FROM designations WHERE record_id = records.id) AS lists,
-              (SELECT group_concat(since) FROM designations WHERE record_id = records.id) AS dates
+              (SELECT group_concat(since) FROM designations WHERE record_id = records.id) AS dates,
+              (SELECT group_concat(list || '|' || since) FROM designations WHERE record_id = records.id AND since IS NOT NULL) AS listings
          FROM records`,
     )
     .all();
@@ -83,7 +90,7 @@ export function rebuildParties(db: Db): number {
     rows.map((r) => ({ id: r.id, type: r.type, countries: JSON.parse(r.countries ?? '[]') as string[], identifiers: identifiers.get(r.id)! })),
   );
   const records = new Map<number, PartyRecord>(
-    rows.map((r) => [r.id, { id: r.id, source: r.source_id, type: r.type, lists: split(r.lists), dates: split(r.dates), ...(r.parent ? { parent: r.parent } : {}) }]),
+    rows.map((r) => [r.id, { id: r.id, source: r.source_id, type: r.type, lists: split(r.lists), dates: split(r.dates), listings: split(r.listings), ...(r.parent ? { parent: r.parent } : {}) }]),
   );
   for (const n of names) if (n.kind === 'primary') records.get(n.record_id)!.primary ??= n;
 
@@ -93,6 +100,7 @@ export function rebuildParties(db: Db): number {
   joinByIdentifiers(identifiers, groups);
   joinWithinSources(records, keys.primary, groups);
   join.toOneParty(keys.primary, keys.primary, { perSource: true });
+  joinSameDesignations(records, names, groups);
   join.toOneParty(keys.former, keys.primary, { sameSource: true });
   join.toOneParty(keys.alias, keys.primary, { uniqueInOwnSource: true, apartInOwnSource: keys.primary });
   join.toOneParty(keys.shortName, keys.shortFormCore, { organisations: true, apartInOwnSource: keys.shortFormCore });
@@ -201,6 +209,33 @@ function joinWithinSources(records: Map<number, PartyRecord>, primary: KeyIndex,
         const redated = a.dates.size > 0 && b.dates.size > 0 && differ(a.dates, b.dates);
         if (agree || differ(a.lists, b.lists) || redated) groups.union(a.id, b.id, true);
       }
+    }
+  }
+}
+
+/**
+ * Step 3b: records of two sources that bear the same name (primary or translation) and the same designation
+ * (list and start day) report one designation: join them, people included when one side has no country.
+ * A name that one source gives to two of its records on that designation names neither.
+ */
+function joinSameDesignations(records: Map<number, PartyRecord>, names: NameRow[], groups: PartyGroups): void {
+  const namesOf = new Map<number, Set<string>>();
+  for (const n of names) {
+    // Short names too ("VSE Corporation" -> "vse"): the same list and day in two sources makes them specific.
+    if ((n.kind !== 'primary' && n.kind !== 'translation') || n.compact.length < 2) continue;
+    namesOf.set(n.record_id, (namesOf.get(n.record_id) ?? new Set()).add(n.compact));
+  }
+  const byListing: KeyIndex = new Map();
+  for (const r of records.values()) for (const l of r.listings) add(byListing, l, r.id);
+  for (const ids of byListing.values()) {
+    if (ids.length < 2) continue;
+    const byName: KeyIndex = new Map();
+    for (const id of ids) for (const n of namesOf.get(id) ?? []) add(byName, n, id);
+    for (const same of byName.values()) {
+      const perSource = new Map<string, number[]>();
+      for (const id of same) perSource.set(records.get(id)!.source, [...(perSource.get(records.get(id)!.source) ?? []), id]);
+      if (perSource.size < 2 || [...perSource.values()].some((v) => v.length > 1)) continue;
+      for (const id of same.slice(1)) if (groups.designationCompatible(same[0]!, id)) groups.union(same[0]!, id, false);
     }
   }
 }

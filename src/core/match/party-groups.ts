@@ -84,6 +84,17 @@ export class PartyGroups {
     return agree || ga.countries.size === 0 || gb.countries.size === 0;
   }
 
+  /**
+   * Whether the parties of a and b may be joined as the same designation reported by two sources: the same
+   * kind of record, and countries that do not disagree (one side may have none, people included).
+   */
+  designationCompatible(a: number, b: number): boolean {
+    const ga = this.group(a);
+    const gb = this.group(b);
+    if (ga.types.size && gb.types.size && ![...ga.types].some((t) => gb.types.has(t))) return false;
+    return [...gb.countries].some((c) => ga.countries.has(c)) || ga.countries.size === 0 || gb.countries.size === 0;
+  }
+
   /** Joins the parties of a and b unless that contradicts what either holds; true when they are (now) one. */
   union(a: number, b: number, byName: boolean): boolean {
     const ra = this.find(a);

@@ -22,7 +22,7 @@ import { readEntities, type NoticeEntity } from './cn-notices-parts/entities';
 import { readHeader, readMeasures, type MeasureGroup, type NoticeHeader } from './cn-notices-parts/header';
 import { readModifications, type Modification } from './cn-notices-parts/modifications';
 import { documentString, foldText, htmlToText, looksLikeHtml, tidy } from './cn-notices-parts/text';
-import { ParseError, type FetchedDocument, type Parser } from './types';
+import { ParseError, withParseWarnings, type FetchedDocument, type Parser } from './types';
 
 export interface ParsedNotice {
   /** Document name (file relative to the folder, or URL). */
@@ -123,8 +123,33 @@ function appendNote(d: DesignationInput, note: string): void {
   d.notes = d.notes ? `${d.notes}\n${note}` : note;
 }
 
-/** Apply suspensions / stops to the designations of the notices they cite, oldest announcement first. */
-function applyModifications(notices: ParsedNotice[], built: Built[]): void {
+/**
+ * Write the step a modification makes into the designation's history: the listing itself first (from the
+ * designation as it stood), the step before it closed on the day this one starts.
+ */
+function recordStep(d: DesignationInput, mod: Modification, notice: ParsedNotice): void {
+  const from = mod.start ?? notice.header.published;
+  const history = (d.history ??= [{ status: 'active', from: d.since, citation: d.citation, url: d.url }]);
+  const last = history[history.length - 1]!;
+  if (!last.until || last.until > from) last.until = from;
+  const status = mod.action === 'suspend' ? 'suspended' : mod.action === 'stop' ? 'removed' : 'active';
+  const h = notice.header;
+  history.push({
+    status,
+    from,
+    ...(status === 'suspended' && mod.until ? { until: mod.until } : {}),
+    ...(h.citation ? { citation: h.citation } : {}),
+    ...(h.title ? { title: h.title } : {}),
+    ...(h.url ? { url: h.url } : {}),
+  });
+}
+
+/**
+ * Apply suspensions / stops to the designations of the notices they cite, oldest announcement first.
+ * Returns a warning for each clause that names notices none of which was read.
+ */
+function applyModifications(notices: ParsedNotice[], built: Built[]): string[] {
+  const warnings: string[] = [];
   const byRef = new Map<string, Built[]>();
   const byDate = new Map<string, Built[]>();
   for (const b of built) {
@@ -139,9 +164,14 @@ function applyModifications(notices: ParsedNotice[], built: Built[]): void {
       for (const ref of mod.refs) for (const b of byRef.get(ref) ?? []) targets.add(b);
       for (const date of mod.dateRefs) for (const b of byDate.get(`${notice.header.list}|${date}`) ?? []) targets.add(b);
       const source = `${notice.header.title ?? notice.name}（${notice.header.published}）`;
+      if (!targets.size) {
+        const named = [...mod.refs, ...mod.dateRefs].join(', ');
+        warnings.push(`${notice.name}: "${mod.clause}" (${notice.header.published}) names ${named}, which no notice read carries: the change is not applied`);
+      }
       for (const b of targets) {
         if (b.notice.header.published > notice.header.published) continue;
         const d = b.designation;
+        recordStep(d, mod, notice);
         if (mod.action === 'suspend') {
           d.status = 'suspended';
           d.until = mod.until;
@@ -156,6 +186,14 @@ function applyModifications(notices: ParsedNotice[], built: Built[]): void {
       }
     }
   }
+  return warnings;
+}
+
+/** Notices that read as announcements on a list but name no target and change no earlier notice. */
+function emptyNotices(notices: ParsedNotice[]): string[] {
+  return notices
+    .filter((n) => !n.entities.length && !n.modifications.length)
+    .map((n) => `${n.name}: a notice on ${n.header.list} (${n.header.citation ?? n.header.title ?? n.header.published}) that names no target and changes no earlier notice: nothing read from it`);
 }
 
 /** 移出 (removal) entries: mark the earlier designations of the same target on the same list removed. */
@@ -175,6 +213,12 @@ function applyRemovals(built: Built[]): Built[] {
         [b.entity.zh, b.entity.en].some((n) => n && names.includes(keyName(n))),
     );
     for (const b of earlier) {
+      const history = (b.designation.history ??= [{ status: 'active', from: b.designation.since, citation: b.designation.citation, url: b.designation.url }]);
+      const last = history[history.length - 1]!;
+      const from = r.designation.until;
+      if (from && (!last.until || last.until > from)) last.until = from;
+      const h = r.notice.header;
+      history.push({ status: 'removed', from, ...(h.citation ? { citation: h.citation } : {}), ...(h.title ? { title: h.title } : {}), ...(h.url ? { url: h.url } : {}) });
       b.designation.status = 'removed';
       b.designation.until = r.designation.until;
       appendNote(b.designation, `${r.designation.until}起移出：${r.notice.header.citation ?? r.notice.header.title ?? r.notice.name}`);
@@ -191,11 +235,11 @@ export const parseCnNotices: Parser = (input) => {
     .sort((a, b) => (a.header.published < b.header.published ? -1 : a.header.published > b.header.published ? 1 : 0));
   let built: Built[] = [];
   for (const notice of notices) for (const entity of notice.entities) built.push(build(notice, entity));
-  applyModifications(notices, built);
+  const warnings = [...emptyNotices(notices), ...applyModifications(notices, built)];
   built = applyRemovals(built);
   const records: SourceRecord[] = finalizeRecords(
     built.map((b) => b.record),
     `cn-notices ${input.source.id}`,
   );
-  return keepLists(records, input.source.lists);
+  return withParseWarnings(keepLists(records, input.source.lists), warnings);
 };

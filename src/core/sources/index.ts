@@ -14,7 +14,7 @@ import { parseOfacCsv } from './ofac-csv';
 import { parseOfacEnhancedXml } from './ofac-enhanced-xml';
 import type { Parser } from './types';
 
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 
 export const PARSERS: Record<SourceFormat, Parser> = {
   'csl-csv': parseCslCsv,

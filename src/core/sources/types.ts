@@ -29,3 +29,20 @@ export class ParseError extends Error {
     this.name = 'ParseError';
   }
 }
+
+/**
+ * What a parser read and could not use (a notice that names no target, a suspension of a notice it does not
+ * have), to be reported with the source's refresh rather than dropped silently. Attached to the array of
+ * records a parser returns, so that the `Parser` signature stays as it is.
+ */
+const parseWarningsOf = new WeakMap<object, string[]>();
+
+export function withParseWarnings<T extends object>(records: T, warnings: readonly string[]): T {
+  if (warnings.length) parseWarningsOf.set(records, [...warnings]);
+  return records;
+}
+
+/** The warnings a parser attached to its records ([] when none). */
+export function parseWarnings(records: object): string[] {
+  return parseWarningsOf.get(records) ?? [];
+}

@@ -109,6 +109,27 @@ describe('Slack renderer: limits', () => {
   });
 });
 
+describe('Slack renderer: designation history', () => {
+  it('shows a suspension, the announcement that made it and its end under the designation', () => {
+    const designations = [
+      {
+        list: 'CN-MOFCOM-UEL' as const,
+        status: 'active' as const,
+        since: '2025-04-04',
+        source: 'cn-notices',
+        citation: '不可靠实体清单工作机制公告〔2025〕7号',
+        history: [
+          { status: 'active' as const, from: '2025-04-04', until: '2025-05-14' },
+          { status: 'suspended' as const, from: '2025-05-14', until: '2026-11-10', title: '商务部新闻发言人答记者问' },
+          { status: 'active' as const, from: '2026-11-10' },
+        ],
+      },
+    ];
+    const { blocks } = renderReply({ blocks: [{ type: 'party', party: party({ designations }), band: 'match' }], summary: 's' });
+    expect(texts(blocks).join('\n')).toMatch(/suspended 2025-05-14 – 2026-11-10 \(商务部新闻发言人答记者问\); in force again from 2026-11-10/);
+  });
+});
+
 describe('Slack renderer: escaping', () => {
   it('never lets data or a query form a mention, a broadcast or a link', () => {
     const evil = party({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../../src/core/model';
 import { parseCnNotices } from '../../../src/core/sources/cn-notices';
-import { ParseError, type FetchedDocument } from '../../../src/core/sources/types';
+import { ParseError, parseWarnings, type FetchedDocument } from '../../../src/core/sources/types';
 import { folderDocs, input } from '../../helpers/docs';
 import { fixturePath } from '../../helpers/shared';
 import { measure, NOTICES_DIR, type MeasureReport } from './cn-notices.measure';
@@ -121,6 +121,24 @@ describe('cn-notices on the real announcement folder', () => {
     expect(n7[0]!.designations[0]!.notes).toContain('继续暂停');
   });
 
+  it('keeps the history of the 〔2025〕7号 listings: listed, then each suspension with the announcement that made it', () => {
+    for (const r of byCitation(records, '不可靠实体清单工作机制公告〔2025〕7号')) {
+      const history = r.designations[0]!.history!;
+      expect(history.map((h) => [h.status, h.from, h.until])).toEqual([
+        ['active', '2025-04-04', '2025-05-14'],
+        ['suspended', '2025-05-14', '2025-08-12'],
+        ['suspended', '2025-08-12', '2025-11-10'],
+        ['suspended', '2025-11-10', '2026-11-10'],
+      ]);
+      expect(history[0]!.citation).toBe('不可靠实体清单工作机制公告〔2025〕7号');
+      for (const h of history.slice(1)) expect(h.title).toMatch(/不可靠实体清单/);
+    }
+    // the stopped 〔2025〕8号: listed, suspended, then stopped on 2025-08-12
+    for (const r of byCitation(records, '不可靠实体清单工作机制公告〔2025〕8号')) {
+      expect(r.designations[0]!.history!.at(-1)).toMatchObject({ status: 'removed', from: '2025-08-12' });
+    }
+  });
+
   it('marks stopped measures removed: 〔2025〕8号 from 2025-08-12, 〔2025〕5号 and 6号 from 2025-11-10', () => {
     const n8 = byCitation(records, '不可靠实体清单工作机制公告〔2025〕8号');
     expect(n8).toHaveLength(6);
@@ -150,10 +168,19 @@ describe('cn-notices on the real announcement folder', () => {
     expect(perList(parse(docs, ['CN-MOFCOM-ECL']))).toEqual({ 'CN-MOFCOM-ECL': 102 });
   });
 
-  it('reads a modification announcement alone (a single live page) without error', () => {
+  it('reads a modification announcement alone (a single live page) without error, and warns that it changes nothing read', () => {
     const only = docs.filter((d) => d.name.endsWith('20251105.md'));
     expect(only).toHaveLength(1);
-    expect(parse(only)).toEqual([]);
+    const alone = parse(only);
+    expect(alone).toEqual([]);
+    const warnings = parseWarnings(alone);
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const w of warnings) expect(w).toMatch(/20251105\.md: ".*(暂停|停止).*" \(2025-11-05\) names UEL:2025:\d+.*which no notice read carries/);
+    expect(warnings.join('\n')).toMatch(/UEL:2025:7/);
+  });
+
+  it('surfaces the notices of the folder that look relevant but yield nothing: only the PVH investigation notice', () => {
+    expect(parseWarnings(records)).toEqual([expect.stringMatching(/202403\.md: a notice on CN-MOFCOM-UEL \(不可靠实体清单工作机制公告〔2024〕3号\) that names no target/)]);
   });
 });
 
@@ -196,8 +223,11 @@ describe('cn-notices fixtures', () => {
     expect(records[0]!.designations[0]).toMatchObject({ list: 'CN-TAO', since: '2026-03-10', authority: '国务院台湾事务办公室' });
   });
 
-  it('gives zero records, not an error, for a notice that lists nobody', () => {
-    expect(parse([fixture('no-entities.txt')])).toEqual([]);
+  it('gives zero records, not an error, for a notice that lists nobody, with a warning naming the file', () => {
+    const none = parse([fixture('no-entities.txt')]);
+    expect(none).toEqual([]);
+    expect(parseWarnings(none)).toEqual([expect.stringMatching(/^no-entities\.txt: a notice on CN-.* names no target and changes no earlier notice/)]);
+    expect(parseWarnings(parse([fixture('ecwl-add.txt'), fixture('ecwl-remove.txt')]))).toEqual([]);
   });
 
   it('refuses text that is not a notice, saying why', () => {
@@ -213,6 +243,7 @@ describe('cn-notices fixtures', () => {
     expect(records).toHaveLength(3);
     for (const r of records) expect(r.designations[0]).toMatchObject({ list: 'CN-MOFCOM-ECWL', since: '2025-10-10', citation: '商务部公告2025年第98号' });
     const beta = records.find((r) => r.name === 'Test Beta LLC')!;
+    expect(beta.designations[0]!.history?.map((h) => h.status)).toEqual(['active', 'removed']);
     expect(beta.designations[0]).toMatchObject({ status: 'removed', until: '2026-01-15' });
     expect(records.filter((r) => r.designations[0]!.status === 'active')).toHaveLength(2);
     // alone, the removal page still says who left the list and when

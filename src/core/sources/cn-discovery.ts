@@ -1,0 +1,118 @@
+/**
+ * Discovery of China's official notices: from an index page (MOFCOM's yearly announcement index, its
+ * Security & Control Bureau's notices, the MFA countermeasures index, the TAO hub) to the links of the
+ * notices it lists, and from a notice page to its article text, which the `cn-notices` parser reads.
+ *
+ * - Pages are decoded by the charset they declare (HTTP Content-Type, else <meta charset> or <meta
+ *   http-equiv>), GB2312 / GBK / GB18030 through iconv-lite's GB18030 (a superset of both); UTF-8 otherwise.
+ * - The MOFCOM bureau's list is a JavaScript shell over a JSON API whose answer carries the list's HTML in a
+ *   string field: the links are read from that HTML.
+ * - A link is a notice when it points at an article page of the index's own site (MOFCOM `/art/YYYY/art_<id>.html`,
+ *   MFA / TAO `tYYYYMMDD_<n>.shtml|htm|html`); it is relevant when its title speaks of a list China keeps
+ *   (不可靠实体清单, 出口管制管控/关注名单, 反制, 反外国制裁法, 台独...). Irrelevant notices (anti-dumping rulings)
+ *   are returned too, marked, so that a caller can count what it skipped.
+ *
+ * No network here: the fetch module fetches, this module reads what it fetched.
+ */
+import iconv from 'iconv-lite';
+import { decodeEntities, htmlToText } from './cn-notices-parts/text';
+
+export interface NoticeLink {
+  url: string;
+  title: string;
+  /** The date printed beside the link (YYYY-MM-DD), else the one in the URL. */
+  date?: string;
+  /** The title speaks of one of China's lists. */
+  relevant: boolean;
+}
+
+/** The charset a page declares: the HTTP header first, then the page's own <meta>. */
+export function declaredCharset(body: Buffer, contentType?: string): string | undefined {
+  const fromHeader = /charset\s*=\s*["']?([\w-]+)/i.exec(contentType ?? '')?.[1];
+  if (fromHeader) return fromHeader.toLowerCase();
+  const head = body.subarray(0, 4096).toString('latin1');
+  const meta = /<meta\b[^>]*\bcharset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  return meta?.toLowerCase();
+}
+
+/** The page's text, decoded by its declared charset (GB family through GB18030). */
+export function decodePage(body: Buffer, contentType?: string): string {
+  const charset = declaredCharset(body, contentType);
+  let text: string;
+  if (charset && /^(?:gb2312|gbk|gb18030|x-gbk|cp936|euc-cn)$/.test(charset)) text = iconv.decode(body, 'gb18030');
+  else if (charset && charset !== 'utf-8' && charset !== 'utf8' && iconv.encodingExists(charset)) text = iconv.decode(body, charset);
+  else text = body.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+const RELEVANT = /不可靠实体清单|管控名单|关注名单|出口管制|反制|反外国制裁法|制裁|台独|顽固分子|帮凶|不可靠實體清單|管控名單|關注名單|反製|臺獨/;
+
+const ARTICLE_PATH = [/\/art\/\d{4}\/art_[0-9a-z]+\.html?$/i, /\/t\d{8}_\d+\.(?:s?html?)$/i];
+
+/** The list's HTML: the page itself, or the HTML a JSON API answer carries (MOFCOM bureau's list shell). */
+function listHtml(page: string): string {
+  const t = page.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return page;
+  try {
+    const parts: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') {
+        if (/<a\b/i.test(v)) parts.push(v);
+      } else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(JSON.parse(t));
+    return parts.join('\n');
+  } catch {
+    return page;
+  }
+}
+
+function isoFrom(text: string | undefined): string | undefined {
+  const m = /(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})/.exec(text ?? '') ?? /\bt(\d{4})(\d{2})(\d{2})_/.exec(text ?? '');
+  if (!m) return undefined;
+  const [y, mo, d] = [m[1]!, m[2]!.padStart(2, '0'), m[3]!.padStart(2, '0')];
+  return `${y}-${mo}-${d}`;
+}
+
+/**
+ * The notice links of an index page, in page order, each once. `base` is the index's own URL: relative
+ * links resolve against it, and only links to its own site are notices.
+ */
+export function noticeLinks(page: string, base: string): NoticeLink[] {
+  const html = listHtml(page).replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '');
+  const site = new URL(base).hostname.replace(/^www\./, '').split('.').slice(-3).join('.');
+  const out: NoticeLink[] = [];
+  const seen = new Set<string>();
+  const anchor = /<a\b([^>]*)>([\s\S]*?)<\/a>/gi;
+  for (const m of html.matchAll(anchor)) {
+    const attrs = m[1]!;
+    const href = /\bhref\s*=\s*["']([^"']+)["']/i.exec(attrs)?.[1];
+    if (!href || /^(?:javascript:|#|mailto:)/i.test(href)) continue;
+    let url: URL;
+    try {
+      url = new URL(decodeEntities(href), base);
+    } catch {
+      continue;
+    }
+    if (!/^https?:$/.test(url.protocol) || !url.hostname.endsWith(site)) continue;
+    if (!ARTICLE_PATH.some((p) => p.test(url.pathname))) continue;
+    const key = url.href.replace(/^https?:\/\//, '');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const titleAttr = /\btitle\s*=\s*["']([^"']+)["']/i.exec(attrs)?.[1];
+    const text = decodeEntities(m[2]!.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim();
+    const title = decodeEntities(titleAttr ?? '').trim() || text;
+    // The date printed after the link, before the next link (<span>2025-03-04</span>).
+    const rest = html.slice(m.index + m[0].length, m.index + m[0].length + 300);
+    const after = rest.slice(0, rest.search(/<a\b/i) >= 0 ? rest.search(/<a\b/i) : rest.length).replace(/<[^>]+>/g, ' ');
+    const date = isoFrom(after) ?? isoFrom(text) ?? isoFrom(url.pathname);
+    out.push({ url: url.href, title, ...(date ? { date } : {}), relevant: RELEVANT.test(title) });
+  }
+  return out;
+}
+
+/** The article text of a notice page (decoded by its charset), as the `cn-notices` parser reads it. */
+export function noticeText(body: Buffer, url: string, contentType?: string): string {
+  return htmlToText(decodePage(body, contentType), url);
+}
