@@ -25,6 +25,7 @@ import type { DesignationInput, DesignationStatus, NameEntry, PartyType, SourceR
 import { isListCode, type ListCode } from '../lists';
 import { countryCode, countryCodes, decodeText, finalizeRecords, isoDate, keepLists, keyName, scriptOf, splitMulti, stableKey } from './common';
 import { cnNoticeCitation, tidyMergedRecords } from './cn-sanctions-csv';
+import { checkItems } from './entities-json-item';
 import { ParseError, type FetchedDocument, type Parser } from './types';
 
 const FORMAT = 'entities-json';
@@ -176,7 +177,7 @@ function itemsOf(doc: FetchedDocument): Item[] {
   list.forEach((x, i) => {
     if (!x || typeof x !== 'object' || Array.isArray(x)) throw new ParseError(`${doc.name}: item ${i + 1}: not an object`);
   });
-  return list as Item[];
+  return checkItems(list, doc.name) as Item[];
 }
 
 function recordOf(item: Item, index: number, doc: FetchedDocument, fallbackList: ListCode | undefined): SourceRecordInput {
