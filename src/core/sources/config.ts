@@ -17,6 +17,7 @@ export const FORMATS = [
   'cn-sanctions-csv',
   'cn-notices',
   'ftm-json',
+  'fr-rule-xml',
 ] as const;
 export const SourceFormat = z.enum(FORMATS);
 export type SourceFormat = z.infer<typeof SourceFormat>;
