@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli';
 import { refreshSources } from '../../src/core/refresh';
 import type { SourceConfig } from '../../src/core/sources/config';
 import { openDb, type Db } from '../../src/core/store/db';
@@ -50,6 +51,17 @@ describe('an SDN file cut to 85% on a line boundary', () => {
     expect(state.pending_removals).toBe(result!.held);
     expect(state.pending_removals_since).not.toBeNull();
     expect(state.record_count).toBe(14965);
+  });
+
+  it('status shows the pending removals, in text and JSON', async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: () => undefined, env: {} };
+    expect(await run(['status', '--db', join(dir, 'sdn.db')], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/us-ofac-sdn .*\d+ removals pending since .*: applied when the next fetch confirms them/);
+    out.length = 0;
+    expect(await run(['status', '--json', '--db', join(dir, 'sdn.db')], io)).toBe(0);
+    const held = new SourceStore(db).get('us-ofac-sdn')!.pending_removals;
+    expect(JSON.parse(out[0]!)).toMatchObject({ source: 'us-ofac-sdn', pending_removals: held, pending_since: expect.any(String) });
   });
 
   it('clears the pending removals when the good file comes back, still without events', async () => {
