@@ -40,12 +40,14 @@ export function exceedsHold(count: number, prior: number, hold: RemovalHold): bo
 /**
  * Split a diff's removals: those already pending are confirmed; new ones are removed at once when they are
  * few, else held (and their removal events dropped: they are written when the removals are confirmed).
+ * A snapshot that itself drops too many new records confirms nothing: a source still shrinking (a second,
+ * differently damaged file) is no witness, so the earlier pending removals stay pending with the new ones.
  */
 export function planRemovals(diff: SnapshotDiff, hold: RemovalHold): RemovalPlan {
   const confirmed = diff.removed.filter((r) => r.pending);
   const fresh = diff.removed.filter((r) => !r.pending);
   if (!exceedsHold(fresh.length, diff.priorCount, hold)) return { diff, held: [], confirmed: confirmed.length };
-  const heldKeys = new Set(fresh.map((r) => r.key));
+  const heldKeys = new Set(diff.removed.map((r) => r.key));
   const events: PlannedEvent[] = diff.events.filter((e) => !(e.kind === 'removed' && heldKeys.has(e.key)));
-  return { diff: { ...diff, removed: confirmed, events }, held: fresh, confirmed: confirmed.length };
+  return { diff: { ...diff, removed: [], events }, held: diff.removed, confirmed: 0 };
 }
