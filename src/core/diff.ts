@@ -12,6 +12,8 @@ export interface StoredRecordRef {
   key: string;
   hash: string;
   removed: boolean;
+  /** Left out by an earlier snapshot, its removal held until a later one confirms it (removal-hold.ts). */
+  pending?: boolean;
 }
 
 export interface PlannedEvent {

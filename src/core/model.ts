@@ -35,6 +35,11 @@ export const Designation = z.object({
   status: DesignationStatus.default('active'),
   /** When the designation took effect (or was published), if the source says. */
   since: IsoDate.optional(),
+  /** Which date `since` is, where the source says: the effective date or the publication date. */
+  since_kind: z.enum(['effective', 'published']).optional(),
+  /** Publication and effective dates, where the source gives both (a Federal Register rule). */
+  published: IsoDate.optional(),
+  effective: IsoDate.optional(),
   /** End of a suspension, or the date a designation ended, if the source says. */
   until: IsoDate.optional(),
   /** Programs / legal bases as the source names them (SDGT, CMIC-EO13959, 2025年第13号...). */
@@ -45,6 +50,8 @@ export const Designation = z.object({
   url: z.string().optional(),
   /** Issuing body as the source names it ("Ministry of Commerce", "不可靠实体清单工作机制"). */
   authority: z.string().optional(),
+  /** Footnote numbers of the entry ("3": the Russia/Belarus military end-user FDP rule), explained in notes. */
+  footnotes: z.array(z.string()).optional(),
   /** Free text: licence requirement, reason, measure, status remark. */
   notes: z.string().optional(),
   /** How the status came to be, where later announcements changed it (suspensions, stops). */

@@ -3,10 +3,13 @@
  * events. A snapshot that is empty, unreadable, or would remove an implausible share of the records is
  * quarantined: the stored data stays, no events are written, and the reason is kept on the source.
  * The first snapshot of a source is its baseline: stored, with no events (nothing "changed" yet).
+ * Removals need two looks (removal-hold.ts): a snapshot removing more than a small share of the source has
+ * its removals held as pending (no events) and the rest applied; the next snapshot confirms or clears them.
  */
 import { diffSnapshot, type PlannedEvent } from './diff';
 import { NameIndex } from './match/name-index';
 import { rebuildParties } from './match/parties';
+import { planRemovals, resolveHold, type RemovalPlan } from './removal-hold';
 import type { SourceRecord } from './model';
 import { Lease } from './ops/lease';
 import { killPoint } from './ops/test-hooks';
@@ -41,6 +44,8 @@ export interface SourceRefreshResult {
   suspended: number;
   /** First snapshot of the source: stored without events. */
   baseline: boolean;
+  /** Removals this snapshot would make, held until the next fetch confirms them (no events yet). */
+  held?: number;
   message?: string;
   refreshId: number;
   ms: number;
@@ -135,9 +140,10 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
     ...extra,
   });
 
-  // Only a snapshot that was applied by this parser version may be skipped as unchanged.
+  // Only a snapshot that was applied by this parser version may be skipped as unchanged; removals held for
+  // confirmation need a second look at the data, so the source is read again even if it did not change.
   const previous: SourceValidators | undefined =
-    state.validators && state.status !== 'new' && state.parser_version === PARSER_VERSION
+    state.validators && state.status !== 'new' && state.parser_version === PARSER_VERSION && !state.pending_removals
       ? (JSON.parse(state.validators) as SourceValidators)
       : undefined;
 
@@ -214,36 +220,49 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       );
     }
 
-    const planned: PlannedEvent[] = baseline ? [] : diff.events;
+    const plan: RemovalPlan = baseline ? { diff, held: [], confirmed: 0 } : planRemovals(diff, resolveHold(source.removal_hold));
+    const applying = plan.diff;
+    const planned: PlannedEvent[] = baseline ? [] : applying.events;
     const counts = countKinds(planned);
-    const changedAnything = diff.added.length + diff.changed.length + diff.removed.length > 0;
+    const changedAnything = applying.added.length + applying.changed.length + applying.removed.length > 0;
+    const stored = records.length + plan.held.length;
+    const heldNote = plan.held.length
+      ? `${plan.held.length} removals of ${diff.priorCount} records held until the next fetch confirms them`
+      : null;
     await options.beforeApply?.(source);
     killPoint('before-apply');
     const now = clock().toISOString();
     const current = db.transaction(() => {
       if (sources.snapshotVersion(source.id) !== version) return false;
-      const ids = store.apply(source.id, diff, now);
+      const ids = store.apply(source.id, applying, now);
+      store.holdRemovals(source.id, plan.held, now);
       events.insert(planned, { at: now, refreshId, sourceId: source.id, recordIds: ids });
       killPoint('during-apply');
       sources.markApplied(source.id, now, {
         validators: fetched.validators,
         hash: fetched.contentHash,
         parserVersion: PARSER_VERSION,
-        records: records.length,
+        records: stored,
         changed: changedAnything,
       });
+      sources.updatePending(source.id);
       if (changedAnything) {
         // Cleared by the parties rebuild; still set after a crash before it, so start-up finishes the job.
         if (parties) rebuildParties(db);
         else markPartiesDirty(db);
         bumpDatasetVersion(db);
       }
-      sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts }, fetched.contentHash, baseline ? 'baseline' : null);
+      sources.finishRefresh(refreshId, now, changedAnything ? 'applied' : 'unchanged', { records: stored, ...counts }, fetched.contentHash, baseline ? 'baseline' : heldNote);
       return true;
     }).immediate();
     if (!current) return undefined;
     killPoint('after-apply');
-    return result(changedAnything ? 'applied' : 'unchanged', { records: records.length, ...counts, baseline });
+    return result(changedAnything ? 'applied' : 'unchanged', {
+      records: stored,
+      ...counts,
+      baseline,
+      ...(plan.held.length ? { held: plan.held.length, message: heldNote! } : {}),
+    });
   }
 }
 

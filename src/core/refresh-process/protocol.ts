@@ -23,6 +23,7 @@ export const SourceResult = z.object({
   changed: z.number(),
   suspended: z.number(),
   baseline: z.boolean(),
+  held: z.number().optional(),
   message: z.string().optional(),
   refreshId: z.number(),
   ms: z.number(),

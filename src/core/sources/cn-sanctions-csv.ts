@@ -68,9 +68,18 @@ export function readCsvTable(doc: FetchedDocument, required: readonly string[], 
     );
   }
   const rows: CsvRow[] = [];
-  for (const { record, info } of read().slice(1)) {
+  const all = read();
+  const last = all[all.length - 1]?.info.lines;
+  for (const { record, info } of all.slice(1)) {
     if (record.length > header.length && record.slice(header.length).some((c) => c.trim())) {
       throw new ParseError(`${doc.name}: line ${info.lines}: ${record.length} cells but the header has ${header.length} columns`);
+    }
+    // A row cut short is a damaged file (a download cut mid-row), never a row with empty cells: its last
+    // cell (a URL, a name) would be stored truncated and the rows after it would look removed.
+    if (record.length < header.length) {
+      throw new ParseError(
+        `${doc.name}: line ${info.lines}: the row is cut short (${record.length} of ${header.length} columns${info.lines === last ? ', at the end of the file: a truncated file?' : ''})`,
+      );
     }
     rows.push({
       line: info.lines,

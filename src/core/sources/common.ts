@@ -56,6 +56,12 @@ export function isoDate(text: string | null | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * Withdrawn or reserved codes that Intl names like a current country ("France" is FR and FX, "Burkina Faso"
+ * BF and HV, "Serbia" RS and YU): without this, the later code won and France came out as FX.
+ */
+const RETIRED_CODES = new Set(['AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'UK', 'VD', 'YD', 'YU', 'ZR']);
+
 const COUNTRY_BY_NAME = buildCountryIndex();
 
 function foldCountry(name: string): string {
@@ -74,6 +80,7 @@ function buildCountryIndex(): Map<string, string> {
   for (let a = 65; a <= 90; a++) {
     for (let b = 65; b <= 90; b++) {
       const code = String.fromCharCode(a, b);
+      if (RETIRED_CODES.has(code)) continue;
       const name = display.of(code);
       if (name && name !== code) index.set(foldCountry(name), code);
     }

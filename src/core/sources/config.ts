@@ -17,6 +17,7 @@ export const FORMATS = [
   'cn-sanctions-csv',
   'cn-notices',
   'ftm-json',
+  'fr-rule-xml',
 ] as const;
 export const SourceFormat = z.enum(FORMATS);
 export type SourceFormat = z.infer<typeof SourceFormat>;
@@ -40,6 +41,14 @@ export const SourceConfig = z
     cron: z.string().optional(),
     /** Largest share of the stored records one refresh may remove before the snapshot is quarantined. */
     max_drop: z.number().min(0).max(1).optional(),
+    /**
+     * Removals need two looks: a snapshot removing more than `share` of the records or more than `records`
+     * records has its removals held until the next fetch confirms them (defaults in core/removal-hold.ts).
+     */
+    removal_hold: z
+      .object({ share: z.number().min(0).max(1).optional(), records: z.number().int().min(0).optional() })
+      .strict()
+      .optional(),
     /** Request timeout and size limit for http(s) locations. */
     timeout_ms: z.number().int().positive().optional(),
     max_bytes: z.number().int().positive().optional(),

@@ -25,6 +25,8 @@ import type { DesignationInput, DesignationStatus, NameEntry, PartyType, SourceR
 import { isListCode, type ListCode } from '../lists';
 import { countryCode, countryCodes, decodeText, finalizeRecords, isoDate, keepLists, keyName, scriptOf, splitMulti, stableKey } from './common';
 import { cnNoticeCitation, tidyMergedRecords } from './cn-sanctions-csv';
+import { footnoteLines, splitFootnotes } from './el-footnotes';
+import { checkItems } from './entities-json-item';
 import { ParseError, type FetchedDocument, type Parser } from './types';
 
 const FORMAT = 'entities-json';
@@ -176,7 +178,7 @@ function itemsOf(doc: FetchedDocument): Item[] {
   list.forEach((x, i) => {
     if (!x || typeof x !== 'object' || Array.isArray(x)) throw new ParseError(`${doc.name}: item ${i + 1}: not an object`);
   });
-  return list as Item[];
+  return checkItems(list, doc.name) as Item[];
 }
 
 function recordOf(item: Item, index: number, doc: FetchedDocument, fallbackList: ListCode | undefined): SourceRecordInput {
@@ -215,7 +217,11 @@ function recordOf(item: Item, index: number, doc: FetchedDocument, fallbackList:
   const statusText = text(first(item, 'status', 'cnStatus'));
   const { status, remark } = statusOf(statusText);
   const remarks = text(item.remarks);
-  const notes = [text(item.notes), remarks, remark && `Status: ${remark}`].filter(Boolean).join('\n') || undefined;
+  const licence = text(item.notes) && list.startsWith('US-BIS-') ? splitFootnotes(text(item.notes)!) : undefined;
+  const notes =
+    [licence ? licence.text : text(item.notes), remarks, remark && `Status: ${remark}`, ...(licence ? footnoteLines(licence.footnotes, licence.text) : [])]
+      .filter(Boolean)
+      .join('\n') || undefined;
   let until = isoDate(text(first(item, 'cnStatusUntil', 'until', 'end_date', 'endDate')));
   if (!until && status === 'removed' && remarks) until = isoDate(remarks.match(/\bfrom (\d{4}-\d{2}-\d{2})/)?.[1]);
 
@@ -223,12 +229,15 @@ function recordOf(item: Item, index: number, doc: FetchedDocument, fallbackList:
     list,
     status,
     since,
+    // effective_date is an effective date; the earliest Federal Register date is when the listing was published.
+    since_kind: effective && item.effective_date ? 'effective' : !effective && since ? 'published' : undefined,
     until: status === 'active' ? undefined : until,
     programs: progs,
     citation: text(item.citation) ?? frCitation ?? progs.map(cnNoticeCitation).find(Boolean),
     url: text(first(item, 'sourceUrl', 'source_url', 'url')),
     authority: text(item.authority),
     notes,
+    footnotes: licence?.footnotes.length ? licence.footnotes : undefined,
   };
 
   const id = text(first(item, 'id', 'uid'));

@@ -9,12 +9,17 @@ import { parseCslCsv } from './csl-csv';
 import { parseCslJson } from './csl-json';
 import { parseDod1260hCsv } from './dod-1260h-csv';
 import { parseEntitiesJson } from './entities-json';
+import { parseFrRuleXml } from './fr-rule-xml';
 import { parseFtmJson } from './ftm-json';
 import { parseOfacCsv } from './ofac-csv';
 import { parseOfacEnhancedXml } from './ofac-enhanced-xml';
 import type { Parser } from './types';
 
-export const PARSER_VERSION = 2;
+/**
+ * 2: China's notices carry each designation's history (suspensions, stops, resumptions).
+ * 3: France, Burkina Faso, Benin, Serbia, DR Congo and Timor-Leste under their current codes (were FX, HV, DY, YU, ZR, TP).
+ */
+export const PARSER_VERSION = 3;
 
 export const PARSERS: Record<SourceFormat, Parser> = {
   'csl-csv': parseCslCsv,
@@ -26,4 +31,5 @@ export const PARSERS: Record<SourceFormat, Parser> = {
   'cn-sanctions-csv': parseCnSanctionsCsv,
   'cn-notices': parseCnNotices,
   'ftm-json': parseFtmJson,
+  'fr-rule-xml': parseFrRuleXml,
 };

@@ -289,4 +289,18 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE outbox ADD COLUMN retry_since TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'removals need two looks: records a snapshot left out, held until the next fetch confirms them',
+    sql: `
+      -- Set when a snapshot that would remove more than the source's hold threshold left this record out: the
+      -- record stays active, no event is written; the next snapshot that also lacks it removes it (with its
+      -- events), one that has it clears this.
+      ALTER TABLE records ADD COLUMN pending_removal_at TEXT;
+      CREATE INDEX records_pending_removal ON records (source_id) WHERE pending_removal_at IS NOT NULL;
+      -- How many removals of the source wait for confirmation, and since when (for status).
+      ALTER TABLE sources ADD COLUMN pending_removals INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sources ADD COLUMN pending_removals_since TEXT;
+    `,
+  },
 ];

@@ -23,8 +23,13 @@ export class RecordStore {
     private readonly index: RecordNames,
   ) {
     this.q = {
-      refs: db.prepare<[string], { id: number; key: string; hash: string; removed_at: string | null }>(
-        'SELECT id, key, hash, removed_at FROM records WHERE source_id = ?',
+      refs: db.prepare<[string], { id: number; key: string; hash: string; removed_at: string | null; pending_removal_at: string | null }>(
+        'SELECT id, key, hash, removed_at, pending_removal_at FROM records WHERE source_id = ?',
+      ),
+      hold: db.prepare('UPDATE records SET pending_removal_at = COALESCE(pending_removal_at, ?) WHERE id = ?'),
+      release: db.prepare<[string, string]>(
+        `UPDATE records SET pending_removal_at = NULL
+         WHERE source_id = ? AND pending_removal_at IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?))`,
       ),
       payload: db.prepare<[number], { payload: string }>('SELECT payload FROM records WHERE id = ?'),
       name: db.prepare<[number], { name: string }>('SELECT name FROM records WHERE id = ?'),
@@ -60,7 +65,13 @@ export class RecordStore {
   }
 
   refs(sourceId: string): StoredRecordRef[] {
-    return this.q.refs.all(sourceId).map((r) => ({ id: r.id, key: r.key, hash: r.hash, removed: r.removed_at !== null }));
+    return this.q.refs.all(sourceId).map((r) => ({
+      id: r.id,
+      key: r.key,
+      hash: r.hash,
+      removed: r.removed_at !== null,
+      ...(r.pending_removal_at !== null ? { pending: true } : {}),
+    }));
   }
 
   payload(id: number): SourceRecord {
@@ -102,6 +113,15 @@ export class RecordStore {
       ids.set(ref.key, ref.id);
     }
     return ids;
+  }
+
+  /**
+   * Mark the records whose removal waits for the next snapshot (keeping when each was first left out), and
+   * clear the mark of every other record of the source (present again, or removed now).
+   */
+  holdRemovals(sourceId: string, held: StoredRecordRef[], now: string): void {
+    for (const ref of held) this.q.hold.run(now, ref.id);
+    this.q.release.run(sourceId, JSON.stringify(held.map((r) => r.id)));
   }
 
   private recordRow(sourceId: string, record: SourceRecord, now: string) {

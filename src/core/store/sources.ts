@@ -23,6 +23,9 @@ export interface SourceRow {
   last_error: string | null;
   record_count: number;
   next_run_at: string | null;
+  /** Removals held until the next snapshot confirms them (removal-hold.ts), and since when. */
+  pending_removals: number;
+  pending_removals_since: string | null;
 }
 
 
@@ -63,6 +66,12 @@ export class SourceStore {
       version: db.prepare<[string], { snapshot_version: number }>('SELECT snapshot_version FROM sources WHERE id = ?'),
       interrupted: db.prepare<[string, string]>(
         "UPDATE refreshes SET outcome = 'failed', finished_at = ?, message = ? WHERE outcome = 'running'",
+      ),
+      pending: db.prepare<[string]>(
+        `UPDATE sources SET
+           pending_removals = (SELECT COUNT(*) FROM records WHERE source_id = sources.id AND pending_removal_at IS NOT NULL),
+           pending_removals_since = (SELECT MIN(pending_removal_at) FROM records WHERE source_id = sources.id AND pending_removal_at IS NOT NULL)
+         WHERE id = ?`,
       ),
       fail: db.prepare('UPDATE sources SET status = @status, last_attempt_at = @now, last_error = @message WHERE id = @id'),
     };
@@ -109,6 +118,11 @@ export class SourceStore {
       records: v.records,
       changed: v.changed ? 1 : 0,
     });
+  }
+
+  /** Count the source's removals held for confirmation again (after a snapshot is applied). */
+  updatePending(id: string): void {
+    this.q.pending.run(id);
   }
 
   markNotModified(id: string, now: string): void {
