@@ -273,7 +273,8 @@ function refreshLine(r: SourceRefreshResult, idWidth: number): string {
     case 'unchanged':
       return `${head}${thousands(r.records).padStart(7)} records  ` +
         (r.baseline ? 'baseline (first snapshot, no events)' : `+${r.added} added  -${r.removed} removed  ~${r.changed} changed  ${r.suspended} suspended`) +
-        (r.held ? `  (${r.held} removals held until the next fetch confirms them)` : '') + `  ${time}`;
+        (r.held ? `  (${r.held} removals held until the next fetch confirms them)` : '') + `  ${time}` +
+        (r.warnings?.length ? `\n${' '.repeat(idWidth + 2)}warning: ${r.warnings.join(`\n${' '.repeat(idWidth + 2)}warning: `)}` : '');
     case 'not-modified':
       return `${head}${thousands(r.records).padStart(7)} records  source unchanged since the last refresh  ${time}`;
     default:
@@ -473,7 +474,7 @@ function statusCommand(args: string[], io: CliIO): number {
     const sources = new SourceStore(db).all();
     if (values.json) {
       for (const s of sources) {
-        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, pending_removals: s.pending_removals, pending_since: s.pending_removals_since, last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
+        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, pending_removals: s.pending_removals, pending_since: s.pending_removals_since, warnings: s.parse_warnings ? (JSON.parse(s.parse_warnings) as string[]) : [], last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
       }
       return 0;
     }
@@ -484,7 +485,7 @@ function statusCommand(args: string[], io: CliIO): number {
     io.out(
       table(
         ['source', 'status', 'records', 'last success', 'last change', 'next run', 'problem'],
-        sources.map((s) => [s.id, s.status, thousands(s.record_count), shownTime(s.last_success_at, 'minute', 'never'), shownTime(s.last_change_at), shownTime(s.next_run_at), [s.last_error, s.pending_removals ? `${s.pending_removals} removals pending since ${shownTime(s.pending_removals_since, 'minute')}: applied when the next fetch confirms them` : ''].filter(Boolean).join('; ')]),
+        sources.map((s) => [s.id, s.status, thousands(s.record_count), shownTime(s.last_success_at, 'minute', 'never'), shownTime(s.last_change_at), shownTime(s.next_run_at), [s.last_error, s.pending_removals ? `${s.pending_removals} removals pending since ${shownTime(s.pending_removals_since, 'minute')}: applied when the next fetch confirms them` : '', warningsText(s.parse_warnings)].filter(Boolean).join('; ')]),
         ['l', 'l', 'r'],
       ),
     );
@@ -537,6 +538,13 @@ function outboxCommand(args: string[], io: CliIO): number {
     );
     return 0;
   }, { check: true });
+}
+
+/** "warning: 2 notices parsed to nothing (first: ...)" from a source's stored parse warnings. */
+function warningsText(json: string | null): string {
+  const warnings = json ? (JSON.parse(json) as string[]) : [];
+  if (!warnings.length) return '';
+  return `warning: ${warnings.length === 1 ? warnings[0] : `${warnings.length} parse warnings (first: ${warnings[0]})`}`;
 }
 
 function auditCommand(args: string[], io: CliIO): number {

@@ -17,7 +17,7 @@ import { markPartiesDirty, partiesDirty, rebuildPartiesAndClear, REFRESH_LEASE }
 import type { SourceConfig } from './sources/config';
 import { fetchSource, FetchError, type SourceFetchResult, type SourceValidators } from './sources/fetch';
 import { PARSER_VERSION, PARSERS } from './sources/index';
-import { ParseError } from './sources/types';
+import { ParseError, parseWarnings } from './sources/types';
 import type { Db } from './store/db';
 import { EventStore } from './store/events';
 import { bumpDatasetVersion } from './store/meta';
@@ -46,6 +46,8 @@ export interface SourceRefreshResult {
   baseline: boolean;
   /** Removals this snapshot would make, held until the next fetch confirms them (no events yet). */
   held?: number;
+  /** What the parser reported and did not turn into records (a notice that parsed to nothing...). */
+  warnings?: string[];
   message?: string;
   refreshId: number;
   ms: number;
@@ -178,6 +180,8 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
   try {
     records = PARSERS[source.format]({ source, documents: fetched.documents, extras: fetched.extras });
     if (records.length === 0) throw new Quarantine(`empty snapshot: ${source.location} holds no records`);
+    // Never dropped silently: kept on the source for status, and returned with the result.
+    sources.setParseWarnings(source.id, parseWarnings(records));
   } catch (err) {
     if (err instanceof ParseError || err instanceof Quarantine) return quarantine(err.message);
     return quarantine(`cannot parse ${source.location} as ${source.format}: ${(err as Error).message}`);
@@ -262,6 +266,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       ...counts,
       baseline,
       ...(plan.held.length ? { held: plan.held.length, message: heldNote! } : {}),
+      ...(parseWarnings(records).length ? { warnings: parseWarnings(records) } : {}),
     });
   }
 }

@@ -25,6 +25,7 @@ export const SourceResult = z.object({
   baseline: z.boolean(),
   held: z.number().optional(),
   message: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
   refreshId: z.number(),
   ms: z.number(),
 });

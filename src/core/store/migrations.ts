@@ -303,4 +303,12 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE sources ADD COLUMN pending_removals_since TEXT;
     `,
   },
+  {
+    version: 11,
+    name: 'sources: what the last parse warned about (notices that look relevant but parse to nothing)',
+    sql: `
+      -- JSON array of one-line warnings from the last snapshot parsed (NULL: none); shown by status.
+      ALTER TABLE sources ADD COLUMN parse_warnings TEXT;
+    `,
+  },
 ];

@@ -26,6 +26,8 @@ export interface SourceRow {
   /** Removals held until the next snapshot confirms them (removal-hold.ts), and since when. */
   pending_removals: number;
   pending_removals_since: string | null;
+  /** JSON array of what the last parse warned about (a notice that parsed to nothing...), or null. */
+  parse_warnings: string | null;
 }
 
 
@@ -141,6 +143,11 @@ export class SourceStore {
   /** Refreshes left `running` by a process that died: failed, with why. Returns how many. */
   markInterrupted(now: string, message: string): number {
     return this.q.interrupted.run(now, message).changes;
+  }
+
+  /** Keep what the last parse of the source warned about (an empty list clears it). */
+  setParseWarnings(id: string, warnings: readonly string[]): void {
+    this.db.prepare('UPDATE sources SET parse_warnings = ? WHERE id = ?').run(warnings.length ? JSON.stringify(warnings) : null, id);
   }
 
   /** Record when each source will next be refreshed (the running bot's scheduler). */
