@@ -24,6 +24,7 @@ import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
+import { historyText } from './core/designation-history';
 import { entityFromQuestion } from './core/commands/question';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
@@ -401,7 +402,12 @@ function renderParty(r: LookupResult, mark: string): string {
     d.url ?? listInfo(d.list).url,
   ]);
   const aliases = r.aliases.length ? `\n   also: ${r.aliases.slice(0, 6).join('; ')}${r.aliases.length > 6 ? `; +${r.aliases.length - 6} more` : ''}` : '';
-  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}`;
+  // What happened to a designation since it was made (China suspends, resumes and stops measures).
+  const histories = r.designations.flatMap((d) => {
+    const text = historyText(d.history, 60);
+    return text ? [`   ${d.list} history: ${text}`] : [];
+  });
+  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}${histories.length ? `\n${histories.join('\n')}` : ''}`;
 }
 
 function indent(text: string, by: string): string {
