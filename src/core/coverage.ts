@@ -53,10 +53,15 @@ interface Prepared {
   perList: Statement<[], { list: string; source_id: string; active: number }>;
   sources: Statement<[], SourceFacts>;
   version: Statement<[], { value: string }>;
-  recent: Statement<[string], { outcome: string }>;
+  latest: Statement<[string], { outcome: string }>;
   /** The per-list counts of one dataset version: they change only when a refresh changes data. */
   counts?: { version: string; rows: Array<{ list: string; source_id: string; active: number }> };
+  /** Answers of the last few seconds, by dataset version, filter and minute: lookups come in bursts. */
+  recent: Map<string, { at: number; coverage: Coverage }>;
 }
+
+/** How long a coverage answer is reused: a source that fails shows in answers within this. */
+const REUSE_MS = 2000;
 
 const statements = new WeakMap<Db, Prepared>();
 
@@ -72,7 +77,8 @@ function prepared(db: Db): Prepared {
       version: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dataset_version'"),
       sources: db.prepare<[], SourceFacts>('SELECT id, status, last_success_at, last_error, stale_after_hours, 0 AS failures FROM sources'),
       // The latest attempts of a failing source, newest first (bounded: only the run of failures is counted).
-      recent: db.prepare<[string], { outcome: string }>('SELECT outcome FROM refreshes WHERE source_id = ? ORDER BY id DESC LIMIT 100'),
+      recent: new Map(),
+      latest: db.prepare<[string], { outcome: string }>('SELECT outcome FROM refreshes WHERE source_id = ? ORDER BY id DESC LIMIT 100'),
     };
     statements.set(db, p);
   }
@@ -99,10 +105,13 @@ export function coverage(db: Db, filter: CoverageFilter = {}, now: Date = new Da
   const p = prepared(db);
   // Counting designations per list reads every designation: once per dataset version, not once per lookup.
   const version = p.version.get()?.value ?? '0';
+  const key = `${version}|${filter.lists?.join(',') ?? ''}|${filter.side ?? ''}|${Math.floor(now.getTime() / 60_000)}`;
+  const reused = p.recent.get(key);
+  if (reused && Date.now() - reused.at < REUSE_MS) return reused.coverage;
   if (p.counts?.version !== version) p.counts = { version, rows: p.perList.all() };
   const rows = p.counts.rows;
   const sources = new Map(
-    p.sources.all().map((s) => [s.id, s.status === 'ok' || s.status === 'new' ? s : { ...s, failures: failuresInARow(p.recent.all(s.id).map((r) => r.outcome)) }]),
+    p.sources.all().map((s) => [s.id, s.status === 'ok' || s.status === 'new' ? s : { ...s, failures: failuresInARow(p.latest.all(s.id).map((r) => r.outcome)) }]),
   );
   const byList = new Map<ListCode, { active: number; sources: Set<string> }>();
   for (const row of rows) {
@@ -120,11 +129,14 @@ export function coverage(db: Db, filter: CoverageFilter = {}, now: Date = new Da
   });
   const lists = wanted.map((code) => describe(code, byList.get(code), sources, now));
   const dates = lists.map((l) => l.as_of).filter((d): d is string => Boolean(d));
-  return {
+  const result: Coverage = {
     lists,
     as_of: dates.length ? dates.reduce((a, b) => (a < b ? a : b)) : null,
     warnings: lists.filter((l) => l.problem).map((l) => `${l.list}: ${l.problem}`),
   };
+  if (p.recent.size > 64) p.recent.clear();
+  p.recent.set(key, { at: Date.now(), coverage: result });
+  return result;
 }
 
 function describe(code: ListCode, held: { active: number; sources: Set<string> } | undefined, sources: Map<string, SourceFacts>, now: Date): ListCoverage {

@@ -188,6 +188,9 @@ export function delistedSince(party: Pick<LookupResult, 'designations'>): string
   return dates.length ? dates.sort().at(-1) : undefined;
 }
 
+/** Source formats whose designations carry a history of suspensions, resumptions and stops. */
+const HISTORY_FORMATS = new Set(['cn-notices']);
+
 const LIST_ORDER = new Map<string, number>(LIST_CODES.map((c, i) => [c, i]));
 const STATUS_ORDER: Record<string, number> = { active: 0, suspended: 1, removed: 2 };
 
@@ -232,6 +235,14 @@ class PartyLoader {
     return rows.length ? standingOf(rows.map((d) => statusOn(d.status, d.until, today))) : undefined;
   }
 
+  private formatsBySource?: Map<string, string>;
+
+  /** Each source's format (read once per dataset version: the loader is renewed with it). */
+  private formats(): Map<string, string> {
+    this.formatsBySource ??= new Map(this.q.formats.all().map((f) => [f.id, f.format]));
+    return this.formatsBySource;
+  }
+
   /** The designations (as parsed) of those records that carry a history, by record id. */
   private historiesOf(ids: string): Map<number, Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>> {
     return new Map(this.q.histories.all(ids).map((r) => [r.id, JSON.parse(r.designations) as Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>]));
@@ -243,8 +254,10 @@ class PartyLoader {
     const ids = JSON.stringify(records.map((r) => r.id));
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
     const rows = this.q.designations.all(ids);
-    const histories = this.historiesOf(ids);
-    const formats = new Map(this.q.formats.all().map((f) => [f.id, f.format]));
+    const formats = this.formats();
+    // Only announcement sources carry a designation's history: the others' payloads are never read here.
+    const withHistory = records.filter((r) => HISTORY_FORMATS.has(formats.get(r.source_id) ?? ''));
+    const histories: ReturnType<PartyLoader["historiesOf"]> = withHistory.length ? this.historiesOf(JSON.stringify(withHistory.map((r) => r.id))) : new Map();
     const today = isoDay(options.now ?? new Date());
     const lines = rows
       .filter((d) => wanted(d.list, options))

@@ -9,7 +9,7 @@ import { CandidateFinder, type CandidateName } from './candidates';
 import { hasHan, latinRenderings, toSimplified, vocabularyPinyin, type RenderingHow } from './chinese';
 import { coverageFactor, isPlaceWord } from './generic-words';
 import { nameForms, type NameForms } from './normalize';
-import { englishFromPinyin, pinyinQuery } from './pinyin';
+import { englishFromPinyin, pinyinQuery, splitSyllables } from './pinyin';
 import { queryUnits, unexplainedText, type UnitsOfQuery } from './query-units';
 import { idf, scoreName, type NameScore, type QueryToken } from './score';
 
@@ -46,6 +46,13 @@ const MAX_QUERY_LENGTH = 200;
 const MAX_QUERY_TOKENS = 12;
 /** Latin forms of a Chinese query tried, best first. */
 const MAX_RENDERINGS = 4;
+/** At least two thirds of the words split into pinyin syllables. */
+function readsAsPinyin(tokens: readonly string[]): boolean {
+  if (!tokens.length) return false;
+  const syllabic = tokens.filter((t) => splitSyllables(t)).length;
+  return syllabic * 3 >= tokens.length * 2;
+}
+
 const RENDERING_FACTOR: Record<RenderingHow, number> = { vocabulary: 0.96, pinyin: 0.96, initials: 0.9 };
 
 export class Matcher {
@@ -85,6 +92,9 @@ export class Matcher {
       const forms = nameForms(text);
       variants.push({ forms, options: { fuzzy: true, prefix: true }, factor: 1, how: latinHow });
       // Read as pinyin, in syllable pairs: "Kuangshi", "Haikang Weishi" meet names listed in Chinese script.
+      // Only a query that reads as pinyin (most of its words split into syllables): a long Arabic or Russian
+      // name is not one, and trying it costs the slowest queries most.
+      if (!readsAsPinyin(forms.tokens)) return bestPerParty(this.searchVariants(variants, minScore)).filter((h) => h.score >= minScore);
       const pinyin = pinyinQuery(forms, MAX_QUERY_TOKENS);
       if (pinyin && pinyin.forms.tokens.join(' ') !== forms.tokens.join(' ')) {
         variants.push({ forms: pinyin.forms, units: pinyin.units, options: { fuzzy: false, prefix: false }, factor: RENDERING_FACTOR.pinyin, how: () => 'pinyin' });
