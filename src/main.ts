@@ -14,7 +14,8 @@ import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
-import { hasRealData, openData, type DataHandle } from './core/dataset';
+import { hasListData } from './core/coverage';
+import { openData, type DataHandle } from './core/dataset';
 import { warmUp } from './core/lookup';
 import { startHealthServer } from './core/ops/health-server';
 import { Leadership } from './core/ops/leader';
@@ -194,7 +195,7 @@ export async function main(): Promise<number> {
         if (err instanceof LeaseBusyError || err instanceof RefreshBusyError) return `A refresh of this database is ${err.message}; not started.`;
         throw err;
       }
-      if (handle.seed && hasRealData(mainDb)) handle = { db: mainDb, seed: false };
+      if (handle.seed && hasListData(mainDb)) handle = { db: mainDb, seed: false };
       // The next lookup would rebuild the matcher for the new data version: do it now, not on someone's question.
       warmUp(handle.db);
       if (leadership.isLeader) await pipeline.tick();

@@ -25,10 +25,6 @@ export interface DataHandle {
   main?: Db;
 }
 
-/** Does the database hold real list data (not only the demo seed)? Only then do answers come from it. */
-export function hasRealData(db: Db): boolean {
-  return hasListData(db);
-}
 
 /** The seed, loaded into a database of its own in memory (the refreshed database is never mixed with it). */
 export async function openSeed(path = SEED_SOURCES): Promise<DataHandle> {
@@ -51,9 +47,9 @@ export interface FirstRun {
  */
 export async function openData(dbPath: string, sources: SourceConfig[], firstRun: (sourceCount: number) => RefreshOptions = () => ({})): Promise<FirstRun> {
   const db = openStore(dbPath, { check: true });
-  if (hasRealData(db)) return { handle: { db, seed: false }, results: [] };
+  if (hasListData(db)) return { handle: { db, seed: false }, results: [] };
   const results = await refreshSources(db, sources, firstRun(sources.length));
-  if (hasRealData(db)) return { handle: { db, seed: false }, results };
+  if (hasListData(db)) return { handle: { db, seed: false }, results };
   const seed = await openSeed();
   return { handle: { ...seed, main: db }, results };
 }

@@ -16,22 +16,13 @@
  * Which sources are official is a property of their format, not of their id: any source read with an
  * official-notice format outranks any other source of the same list.
  */
+import type { DesignationLine } from './designation-lines';
 
 /** Formats that read the publisher's own announcements. */
 export const OFFICIAL_FORMATS: ReadonlySet<string> = new Set(['cn-notices']);
 
-export interface SourcedLine {
-  list: string;
-  status: string;
-  since?: string;
-  until?: string;
-  source: string;
-  citation?: string;
-  url?: string;
-  authority?: string;
-  notes?: string;
-  sources?: string[];
-}
+/** A designation line that may say which sources reported it (an official notice and a curated sheet). */
+export type SourcedLine = DesignationLine & { sources?: string[] };
 
 /** Days between two ISO dates (absolute), Infinity when either is missing. */
 function daysApart(a?: string, b?: string): number {

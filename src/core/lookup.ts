@@ -4,8 +4,8 @@
  * default threshold are matches; an optional review band below it is returned apart.
  */
 import { coverage, type ListCoverage } from './coverage';
-import { distinctDesignations, renamedListings } from './designation-lines';
-import { combineSources } from './designation-sources';
+import { distinctDesignations, renamedListings, type DesignationLine } from './designation-lines';
+import { combineSources, OFFICIAL_FORMATS } from './designation-sources';
 import { isoDay, lineOn, statusOn } from './designation-status';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
@@ -27,18 +27,10 @@ export interface LookupOptions {
   now?: Date;
 }
 
-export interface LookupDesignation {
+/** A line of a party's card: the shared designation line, with its list and status typed. */
+export interface LookupDesignation extends DesignationLine {
   list: ListCode;
   status: 'active' | 'removed' | 'suspended';
-  since?: string;
-  until?: string;
-  source: string;
-  citation?: string;
-  url?: string;
-  /** Programs or legal bases (SDGT, CMIC-EO13959...). */
-  programs?: string[];
-  authority?: string;
-  notes?: string;
   /** Where two sources of one list report this designation (an official notice and a curated sheet). */
   sources?: string[];
   /** The listing, then each suspension, stop or resumption with the announcement that made it; oldest first. */
@@ -188,9 +180,6 @@ export function delistedSince(party: Pick<LookupResult, 'designations'>): string
   return dates.length ? dates.sort().at(-1) : undefined;
 }
 
-/** Source formats whose designations carry a history of suspensions, resumptions and stops. */
-const HISTORY_FORMATS = new Set(['cn-notices']);
-
 const LIST_ORDER = new Map<string, number>(LIST_CODES.map((c, i) => [c, i]));
 const STATUS_ORDER: Record<string, number> = { active: 0, suspended: 1, removed: 2 };
 
@@ -255,8 +244,8 @@ class PartyLoader {
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
     const rows = this.q.designations.all(ids);
     const formats = this.formats();
-    // Only announcement sources carry a designation's history: the others' payloads are never read here.
-    const withHistory = records.filter((r) => HISTORY_FORMATS.has(formats.get(r.source_id) ?? ''));
+    // Only the publishers' announcements carry a designation's history: other payloads are never read here.
+    const withHistory = records.filter((r) => OFFICIAL_FORMATS.has(formats.get(r.source_id) ?? ''));
     const histories: ReturnType<PartyLoader["historiesOf"]> = withHistory.length ? this.historiesOf(JSON.stringify(withHistory.map((r) => r.id))) : new Map();
     const today = isoDay(options.now ?? new Date());
     const lines = rows
