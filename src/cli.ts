@@ -155,9 +155,15 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
   }
 }
 
-function withDb<T>(path: string, fn: (db: Db) => T, options: { check?: boolean } = {}): T {
-  if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`there is no database at ${path} (nothing was created): run "npx sanctions refresh --db ${path}" first`);
-  const db = openStore(path, options);
+/**
+ * Open an existing database for a command: a missing file is never created (`missing` says what to do), and a
+ * failure is checked against the file, so a damaged database is named as such.
+ */
+function withDb<T>(path: string, fn: (db: Db) => T, options: { check?: boolean; missing?: string } = {}): T {
+  if (path !== ':memory:' && !existsSync(path)) {
+    throw new NoListDataError(options.missing ?? `there is no database at ${path} (nothing was created): run "npx sanctions refresh --db ${path}" first`);
+  }
+  const db = openStore(path, { check: options.check });
   try {
     return fn(db);
   } catch (err) {
@@ -173,32 +179,20 @@ function withDb<T>(path: string, fn: (db: Db) => T, options: { check?: boolean }
  */
 function withListData<T>(path: string, fn: (db: Db) => T): T {
   const fix = `load the lists first: npx sanctions refresh --db ${path} [--sources FILE] (the bundled seed is a demo, not screening data)`;
-  if (path !== ':memory:' && !existsSync(path)) throw new NoListDataError(`no list data loaded: there is no database at ${path} (nothing was created); ${fix}`);
-  const db = openStore(path);
-  let listed: boolean;
-  try {
-    listed = hasListData(db);
-  } catch (err) {
-    const why = diagnose(db, path, err, expected);
-    db.close();
-    throw why;
-  }
-  if (!listed) {
-    const demo = onlyDemoData(db);
-    db.close();
-    throw new NoListDataError(
-      demo
-        ? `no list data loaded: the database ${path} holds only the bundled demo seed, which is not screening data; ${fix}`
-        : `no list data loaded: the database ${path} holds no list (never refreshed, or every source failed); ${fix}`,
-    );
-  }
-  try {
-    return fn(db);
-  } catch (err) {
-    throw diagnose(db, path, err, expected);
-  } finally {
-    db.close();
-  }
+  return withDb(
+    path,
+    (db) => {
+      if (!hasListData(db)) {
+        throw new NoListDataError(
+          onlyDemoData(db)
+            ? `no list data loaded: the database ${path} holds only the bundled demo seed, which is not screening data; ${fix}`
+            : `no list data loaded: the database ${path} holds no list (never refreshed, or every source failed); ${fix}`,
+        );
+      }
+      return fn(db);
+    },
+    { missing: `no list data loaded: there is no database at ${path} (nothing was created); ${fix}` },
+  );
 }
 
 async function refreshCommand(args: string[], io: CliIO): Promise<number> {
@@ -543,7 +537,7 @@ function outboxCommand(args: string[], io: CliIO): number {
       ),
     );
     return 0;
-  }, { check: true });
+  });
 }
 
 /** "warning: 2 notices parsed to nothing (first: ...)" from a source's stored parse warnings. */
