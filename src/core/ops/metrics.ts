@@ -11,23 +11,36 @@ function key(labels: Labels): string {
     .join(',');
 }
 
-class Counter {
-  private readonly values = new Map<string, number>();
+/** Values by label set, rendered as one Prometheus metric of the given type. */
+abstract class Labelled {
+  protected readonly values = new Map<string, number>();
+  protected abstract readonly type: 'counter' | 'gauge';
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
-  }
   get(labels: Labels = {}): number {
     return this.values.get(key(labels)) ?? 0;
   }
   render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
     for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
     return lines.join('\n');
+  }
+}
+
+class Counter extends Labelled {
+  protected readonly type = 'counter';
+  inc(labels: Labels = {}, by = 1): void {
+    const k = key(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+}
+
+class Gauge extends Labelled {
+  protected readonly type = 'gauge';
+  set(labels: Labels, value: number): void {
+    this.values.set(key(labels), value);
   }
 }
 
@@ -57,24 +70,6 @@ class Histogram {
   }
 }
 
-class Gauge {
-  private readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  set(labels: Labels, value: number): void {
-    this.values.set(key(labels), value);
-  }
-  get(labels: Labels = {}): number {
-    return this.values.get(key(labels)) ?? 0;
-  }
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
-    return lines.join('\n');
-  }
-}
 
 export const metrics = {
   lookups: new Counter('sanctions_lookups_total', 'Lookups answered, by platform.'),
