@@ -87,7 +87,6 @@ export async function main(): Promise<number> {
       return progress(total);
     });
     handle = first.handle;
-    warmUp(handle.db);
     if (handle.seed) {
       const reasons = first.results.filter((r) => r.message).map((r) => `${r.source}: ${r.message}`);
       line(`No source could be reached${reasons.length ? ` (${reasons[0]}${reasons.length > 1 ? `; and ${reasons.length - 1} more` : ''})` : ''}. Answering from the bundled seed until a refresh succeeds.`);
@@ -244,6 +243,10 @@ export async function main(): Promise<number> {
     healthServer = await startHealthServer(config.HEALTH_PORT, { db: () => mainDb, nextRuns: () => scheduler.nextRuns(), seed: () => handle.seed }, config.HEALTH_HOST);
     line(`Health and metrics on http://${config.HEALTH_HOST}:${healthServer.port}/healthz and /metrics`);
   }
+
+  // Build the matcher's caches and Chinese tables once everything is listening, not before: start-up stays as
+  // quick as it was, and the first question after it does not pay for them.
+  setImmediate(() => warmUp(handle.db));
 
   try {
     // With a chat platform connected and no terminal, serve until stopped; with a terminal, the console too.
