@@ -25,7 +25,6 @@ import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
 import { historyText } from './core/designation-history';
-import { entityFromQuestion } from './core/commands/question';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, matchExplanation, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
@@ -323,26 +322,40 @@ function lookupCommand(args: string[], io: CliIO): number {
   return withListData(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
       for (const line of lines) {
-        const response = lookup(db, entityFromQuestion(line), options);
+        // A line that names nothing ("", "please") is answered as the empty query, in its place.
+        const read = readQuery(line, options);
+        const asked = 'query' in read ? read : { query: '', options };
+        const response = lookup(db, asked.query, asked.options);
         if (audit && line.trim()) recordLookup(db, audit, response);
         io.out(JSON.stringify(response));
       }
       return 0;
     }
-    // The same parser as every chat entry point: "sanctions lookup is DJI sanctioned? side:us" looks up DJI on US lists.
-    const command = parseCommand(`lookup ${typed}`);
-    if (command.name !== 'lookup') throw new UsageError(command.name === 'help' && command.problem ? command.problem : 'lookup needs a QUERY');
-    const query = command.query;
-    const response = lookup(db, query, {
-      ...options,
-      ...(command.lists ? { lists: [...new Set([...(options.lists ?? []), ...command.lists])] } : {}),
-      ...(command.side ? { side: command.side } : {}),
-    });
+    const asked = readQuery(typed, options);
+    if (!('query' in asked)) throw new UsageError(asked.problem);
+    const response = lookup(db, asked.query, asked.options);
     if (audit) recordLookup(db, audit, response);
     if (values.json) io.out(JSON.stringify(response));
     else io.out(renderLookup(response));
     return 0;
   });
+}
+
+/**
+ * A query as every chat entry point reads it ("is DJI sanctioned? side:us" looks up DJI on the US lists): the
+ * name, with its list:/side: options added to the flags'; or what is wrong with it (names nothing, a bad option).
+ */
+function readQuery(text: string, options: LookupOptions): { query: string; options: LookupOptions } | { problem: string } {
+  const command = parseCommand(`lookup ${text}`);
+  if (command.name !== 'lookup') return { problem: command.name === 'help' && command.problem ? command.problem : 'lookup needs a QUERY' };
+  return {
+    query: command.query,
+    options: {
+      ...options,
+      ...(command.lists ? { lists: [...new Set([...(options.lists ?? []), ...command.lists])] } : {}),
+      ...(command.side ? { side: command.side } : {}),
+    },
+  };
 }
 
 function readBatch(path: string, io: CliIO): string[] {
