@@ -15,7 +15,10 @@ import { Lease } from './ops/lease';
 import { killPoint } from './ops/test-hooks';
 import { markPartiesDirty, partiesDirty, rebuildPartiesAndClear, REFRESH_LEASE } from './recover';
 import type { SourceConfig } from './sources/config';
+import { fetchDiscovering, type DiscoveryResultExtras } from './sources/discover';
 import { fetchSource, FetchError, type SourceFetchResult, type SourceValidators } from './sources/fetch';
+import { LINK_READERS } from './sources/link-readers';
+import { DocumentArchive } from './store/documents';
 import { PARSER_VERSION, PARSERS } from './sources/index';
 import { ParseError, parseWarnings } from './sources/types';
 import type { Db } from './store/db';
@@ -149,9 +152,13 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       ? (JSON.parse(state.validators) as SourceValidators)
       : undefined;
 
-  let fetched: SourceFetchResult;
+  let fetched: SourceFetchResult & { discovery?: DiscoveryResultExtras };
   try {
-    fetched = await (options.fetcher ?? defaultFetcher)(source, previous);
+    fetched = options.fetcher
+      ? await options.fetcher(source, previous)
+      : source.discover
+        ? await fetchDiscovering({ ...source, discover: source.discover }, previous, { archive: new DocumentArchive(db), now: clock, readers: LINK_READERS })
+        : await defaultFetcher(source, previous);
   } catch (err) {
     const message = err instanceof FetchError ? err.message : `fetch ${source.location}: ${(err as Error).message}`;
     const now = clock().toISOString();
@@ -160,13 +167,19 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
     return result('failed', { message });
   }
 
+  // What discovery could not do (an index down, a notice not fetched) is reported like a parse warning.
+  const discoveryWarnings = (fetched.discovery?.warnings ?? []).map((w) => `discovery: ${w}`);
   if (fetched.status === 'not-modified') {
     const now = clock().toISOString();
+    if (fetched.discovery) {
+      const kept = (state.parse_warnings ? (JSON.parse(state.parse_warnings) as string[]) : []).filter((w) => !w.startsWith('discovery: '));
+      sources.setParseWarnings(source.id, [...kept, ...discoveryWarnings]);
+    }
     db.transaction(() => {
       sources.markNotModified(source.id, now);
       sources.finishRefresh(refreshId, now, 'not-modified', { records: state.record_count }, state.content_hash, null);
     }).immediate();
-    return result('not-modified');
+    return result('not-modified', discoveryWarnings.length ? { warnings: discoveryWarnings } : {});
   }
 
   const quarantine = (message: string): SourceRefreshResult => {
@@ -181,7 +194,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
     records = PARSERS[source.format]({ source, documents: fetched.documents, extras: fetched.extras });
     if (records.length === 0) throw new Quarantine(`empty snapshot: ${source.location} holds no records`);
     // Never dropped silently: kept on the source for status, and returned with the result.
-    sources.setParseWarnings(source.id, parseWarnings(records));
+    sources.setParseWarnings(source.id, [...parseWarnings(records), ...discoveryWarnings]);
   } catch (err) {
     if (err instanceof ParseError || err instanceof Quarantine) return quarantine(err.message);
     return quarantine(`cannot parse ${source.location} as ${source.format}: ${(err as Error).message}`);
@@ -266,7 +279,7 @@ async function refreshOnce(db: Db, source: SourceConfig, options: RefreshOptions
       ...counts,
       baseline,
       ...(plan.held.length ? { held: plan.held.length, message: heldNote! } : {}),
-      ...(parseWarnings(records).length ? { warnings: parseWarnings(records) } : {}),
+      ...(parseWarnings(records).length + discoveryWarnings.length ? { warnings: [...parseWarnings(records), ...discoveryWarnings] } : {}),
     });
   }
 }

@@ -61,6 +61,20 @@ export const SourceConfig = z
     description: z.string().optional(),
     /** Licence of the data, where it is not public domain. */
     licence: z.string().optional(),
+    /**
+     * Discovery (formats that read announcements: cn-notices, fr-rules): the index pages or API queries that
+     * list the publisher's documents; each new relevant document is fetched once and kept (sources/discover.ts).
+     * `seed`: a file or folder of documents known before (read each refresh); `max_new`: documents fetched per
+     * refresh at most (the rest next time). With `discover`, `location` names the source for people.
+     */
+    discover: z
+      .object({
+        indexes: z.array(Location).min(1),
+        seed: Location.optional(),
+        max_new: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .passthrough();
 export type SourceConfig = z.infer<typeof SourceConfig>;
@@ -114,6 +128,15 @@ export function parseSourcesFile(text: string, origin: string, baseDir: string):
     aliases: s.aliases && resolveLocation(s.aliases, baseDir),
     addresses: s.addresses && resolveLocation(s.addresses, baseDir),
     comments: s.comments && resolveLocation(s.comments, baseDir),
+    ...(s.discover
+      ? {
+          discover: {
+            ...s.discover,
+            indexes: s.discover.indexes.map((l) => resolveLocation(l, baseDir)),
+            ...(s.discover.seed ? { seed: resolveLocation(s.discover.seed, baseDir) } : {}),
+          },
+        }
+      : {}),
   }));
 }
 

@@ -311,4 +311,24 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE sources ADD COLUMN parse_warnings TEXT;
     `,
   },
+  {
+    version: 12,
+    name: 'source documents: what discovery fetched from the publishers (notices, Federal Register rules), kept for good',
+    sql: `
+      -- A discovering source (China's announcements, Federal Register rules) finds documents on index pages;
+      -- each one fetched is kept here, so that a snapshot is every document found so far, not just the ones
+      -- the index still lists. Never deleted by a refresh; removed with its source.
+      CREATE TABLE source_documents (
+        source_id     TEXT NOT NULL,
+        url           TEXT NOT NULL,
+        fetched_at    TEXT NOT NULL,
+        content_type  TEXT,
+        sha256        TEXT NOT NULL,
+        -- JSON: what the index said of it (title, date, index URL).
+        meta          TEXT,
+        body          BLOB NOT NULL,
+        PRIMARY KEY (source_id, url)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
