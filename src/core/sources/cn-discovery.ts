@@ -15,7 +15,9 @@
  * No network here: the fetch module fetches, this module reads what it fetched.
  */
 import iconv from 'iconv-lite';
-import { decodeEntities, htmlToText } from './cn-notices-parts/text';
+import { declaredCharset, decodeEntities, htmlToText } from './cn-notices-parts/text';
+
+export { declaredCharset };
 
 export interface NoticeLink {
   url: string;
@@ -24,15 +26,6 @@ export interface NoticeLink {
   date?: string;
   /** The title speaks of one of China's lists. */
   relevant: boolean;
-}
-
-/** The charset a page declares: the HTTP header first, then the page's own <meta>. */
-export function declaredCharset(body: Buffer, contentType?: string): string | undefined {
-  const fromHeader = /charset\s*=\s*["']?([\w-]+)/i.exec(contentType ?? '')?.[1];
-  if (fromHeader) return fromHeader.toLowerCase();
-  const head = body.subarray(0, 4096).toString('latin1');
-  const meta = /<meta\b[^>]*\bcharset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
-  return meta?.toLowerCase();
 }
 
 /** The page's text, decoded by its declared charset (GB family through GB18030). */

@@ -228,14 +228,37 @@ function applyRemovals(built: Built[]): Built[] {
   return kept;
 }
 
+/**
+ * Read every document. A discovered set (a source with `discover`: pages an index linked to) tolerates
+ * documents that are not notices or name no list: each becomes a warning naming its URL and why, and the
+ * others are read. A folder of known notices does not (one bad file quarantines the snapshot). Either way,
+ * a set of which no document is a notice is refused.
+ */
+function readNotices(documents: FetchedDocument[], tolerant: boolean): { notices: ParsedNotice[]; warnings: string[] } {
+  const notices: ParsedNotice[] = [];
+  const warnings: string[] = [];
+  for (const doc of documents) {
+    if (/(?:^|[\\/])\.[^\\/]*$/.test(doc.name)) continue;
+    try {
+      notices.push(parseNoticeDocument(doc));
+    } catch (err) {
+      if (!tolerant || !(err instanceof ParseError)) throw err;
+      warnings.push(`${err.message}: not read (a page the indexes link to that is not a notice on a list)`);
+    }
+  }
+  if (tolerant && !notices.length && warnings.length) {
+    const shown = warnings.slice(0, 3).join('; ');
+    throw new ParseError(`none of the ${warnings.length} documents is a notice on a list: ${shown}${warnings.length > 3 ? '; ...' : ''}`);
+  }
+  notices.sort((a, b) => (a.header.published < b.header.published ? -1 : a.header.published > b.header.published ? 1 : 0));
+  return { notices, warnings };
+}
+
 export const parseCnNotices: Parser = (input) => {
-  const notices = input.documents
-    .filter((doc) => !/(?:^|[\\/])\.[^\\/]*$/.test(doc.name))
-    .map(parseNoticeDocument)
-    .sort((a, b) => (a.header.published < b.header.published ? -1 : a.header.published > b.header.published ? 1 : 0));
+  const { notices, warnings: unread } = readNotices(input.documents, !!input.source.discover);
   let built: Built[] = [];
   for (const notice of notices) for (const entity of notice.entities) built.push(build(notice, entity));
-  const warnings = [...emptyNotices(notices), ...applyModifications(notices, built)];
+  const warnings = [...unread, ...emptyNotices(notices), ...applyModifications(notices, built)];
   built = applyRemovals(built);
   const records: SourceRecord[] = finalizeRecords(
     built.map((b) => b.record),

@@ -10,6 +10,8 @@
  *   source (a failure never looks like "nothing new"). A document that cannot be fetched is a warning and is
  *   tried again next time (it is not archived).
  * - Not modified when no document was added and the seed did not change: no parse, no diff.
+ * - An index address may hold `{year}` (MOFCOM's yearly announcement index): it is read for the current
+ *   year, and in January for the year before too (a notice of 31 December is found on 2 January).
  */
 import { createHash } from 'node:crypto';
 import type { DocumentArchive } from '../store/documents';
@@ -56,6 +58,18 @@ function hashOf(docs: { name: string; sha: string }[]): string {
 
 const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
+/** The index addresses to read on `now`: `{year}` expanded (the year before as well in January). */
+export function expandIndexes(indexes: readonly string[], now: Date): string[] {
+  const year = now.getUTCFullYear();
+  const years = now.getUTCMonth() === 0 ? [year - 1, year] : [year];
+  const out: string[] = [];
+  for (const index of indexes) {
+    if (!index.includes('{year}')) out.push(index);
+    else for (const y of years) out.push(index.replaceAll('{year}', String(y)));
+  }
+  return [...new Set(out)];
+}
+
 /** Fetch a discovering source: indexes -> new documents -> archive -> every document found so far. */
 export async function fetchDiscovering(
   source: SourceConfig & { discover: NonNullable<SourceConfig['discover']> },
@@ -74,7 +88,7 @@ export async function fetchDiscovering(
     if (r.status === 'ok') seed = r.documents;
   }
 
-  const indexes = source.discover.indexes;
+  const indexes = expandIndexes(source.discover.indexes, options.now());
   let answered = 0;
   let skipped = 0;
   let found = 0;

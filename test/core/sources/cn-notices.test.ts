@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRecord } from '../../../src/core/model';
 import { parseCnNotices } from '../../../src/core/sources/cn-notices';
@@ -236,6 +237,29 @@ describe('cn-notices fixtures', () => {
     expect(() => parse([fixture('no-list.txt')])).toThrow(/no-list\.txt: no recognizable list/);
     // one bad file spoils the folder (the refresh quarantines it rather than dropping records)
     expect(() => parse([fixture('ecwl-add.txt'), fixture('garbage.txt')])).toThrow(ParseError);
+  });
+
+  it('in a discovered set, turns a page that is not a notice into a warning naming it, and reads the rest', () => {
+    const discovered = (documents: FetchedDocument[]) =>
+      parseCnNotices(input({ format: 'cn-notices', location: 'https://www.mofcom.gov.cn/', discover: { indexes: ['https://www.mofcom.gov.cn/x/index.html'] } }, documents));
+    const url = 'https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_0000000000000000000000000000garb.html';
+    const records = discovered([fixture('ecwl-add.txt'), fixture('garbage.txt', url), fixture('no-list.txt', `${url}?2`)]);
+    expect(records.length).toBeGreaterThan(0);
+    const warnings = parseWarnings(records);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^https:\/\/www\.mofcom\.gov\.cn\/.*garb\.html: not an official notice: .*not read/),
+      expect.stringMatching(/garb\.html\?2: no recognizable list .*not read/),
+    ]);
+    // nothing in the set is a notice: the snapshot is refused (the refresh quarantines it), saying why
+    expect(() => discovered([fixture('garbage.txt', url)])).toThrow(ParseError);
+    expect(() => discovered([fixture('garbage.txt', url)])).toThrow(/none of the 1 documents is a notice on a list: .*garb\.html/);
+  });
+
+  it('decodes a page by the charset it declares when it is not UTF-8 (GB2312 meta, Big5 header)', () => {
+    const text = readFileSync(fixturePath('cn-notices/uel-traditional.txt'), 'utf8');
+    const html = `<html><head><title>公告</title></head><body><div class="art-con">${text.split('\n').map((l) => `<p>${l}</p>`).join('')}</div></body></html>`;
+    const big5 = parse([{ name: 'https://www.mofcom.gov.cn/art/2025/art_big5.html', body: iconv.encode(html, 'big5'), contentType: 'text/html; charset=big5' }]);
+    expect(big5.map((r) => r.name)).toEqual(parse([fixture('uel-traditional.txt')]).map((r) => r.name));
   });
 
   it('puts 关注名单 on CN-MOFCOM-ECWL and resolves a later 移出 against it', () => {

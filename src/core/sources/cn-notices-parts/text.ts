@@ -3,15 +3,35 @@
  * to plain text, and a character-for-character fold of traditional characters to simplified ones so that
  * one set of patterns reads both. The fold keeps every offset, so names are cut from the original text.
  */
+import iconv from 'iconv-lite';
 import type { FetchedDocument } from '../types';
 
-/** Text of a document: UTF-8 unless it is not valid UTF-8, then GB18030 (GB2312/GBK pages). */
+/** The charset a page declares: the HTTP Content-Type first, then its own <meta charset> / <meta http-equiv>. */
+export function declaredCharset(body: Buffer, contentType?: string): string | undefined {
+  const fromHeader = /charset\s*=\s*["']?([\w-]+)/i.exec(contentType ?? '')?.[1];
+  if (fromHeader) return fromHeader.toLowerCase();
+  const head = body.subarray(0, 4096).toString('latin1');
+  const meta = /<meta\b[^>]*\bcharset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  return meta?.toLowerCase();
+}
+
+const GB_FAMILY = /^(?:gb2312|gbk|gb18030|x-gbk|cp936|euc-cn)$/;
+
+/**
+ * Text of a document: UTF-8 when the bytes are valid UTF-8 (whatever a misconfigured server declares);
+ * otherwise the charset the page declares (GB2312 / GBK through GB18030, a superset of both; Big5...),
+ * else GB18030 (older government pages that declare nothing).
+ */
 export function documentString(doc: FetchedDocument): string {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(doc.body);
   } catch {
-    text = new TextDecoder('gb18030').decode(doc.body);
+    const charset = declaredCharset(doc.body, doc.contentType);
+    text =
+      charset && !GB_FAMILY.test(charset) && !/^utf-?8$/.test(charset) && iconv.encodingExists(charset)
+        ? iconv.decode(doc.body, charset)
+        : iconv.decode(doc.body, 'gb18030');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text.replace(/\r\n?/g, '\n');
