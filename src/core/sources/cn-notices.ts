@@ -250,9 +250,27 @@ function readNotices(documents: FetchedDocument[], tolerant: boolean): { notices
     const shown = warnings.slice(0, 3).join('; ');
     throw new ParseError(`none of the ${warnings.length} documents is a notice on a list: ${shown}${warnings.length > 3 ? '; ...' : ''}`);
   }
-  notices.sort((a, b) => (a.header.published < b.header.published ? -1 : a.header.published > b.header.published ? 1 : 0));
-  return { notices, warnings };
+  return { notices: onePerNotice(notices).sort((a, b) => (a.header.published < b.header.published ? -1 : a.header.published > b.header.published ? 1 : 0)), warnings };
 }
+
+/**
+ * One copy of each notice: the same announcement is published at several addresses (MOFCOM's /zwgk/zcfb/,
+ * /zcfb/blgg/gg/ and the bureau's site), and a seed file may hold a notice the indexes link to as well.
+ * Same list, date and 文号 (or title, for the MFA decisions that have none) is the same notice; the copy
+ * naming the most targets is kept, the first in document order on a tie.
+ */
+function onePerNotice(notices: ParsedNotice[]): ParsedNotice[] {
+  const kept = new Map<string, ParsedNotice>();
+  for (const n of notices) {
+    const h = n.header;
+    const key = `${h.list}|${h.published}|${h.citation ?? compactTitle(h.title) ?? n.name}`;
+    const prior = kept.get(key);
+    if (!prior || n.entities.length + n.modifications.length > prior.entities.length + prior.modifications.length) kept.set(key, n);
+  }
+  return [...kept.values()];
+}
+
+const compactTitle = (title: string | undefined) => title?.replace(/[\s\u3000]+/g, '').replace(/_.*$/, '') || undefined;
 
 export const parseCnNotices: Parser = (input) => {
   const { notices, warnings: unread } = readNotices(input.documents, !!input.source.discover);

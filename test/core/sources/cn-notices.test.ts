@@ -255,6 +255,19 @@ describe('cn-notices fixtures', () => {
     expect(() => discovered([fixture('garbage.txt', url)])).toThrow(/none of the 1 documents is a notice on a list: .*garb\.html/);
   });
 
+  it('reads a notice published at two official addresses (and in the seed folder) once', () => {
+    const text = readFileSync(`${NOTICES_DIR}/unreliable-entity-list/202507.md`, 'utf8').split('\n').slice(1).join('\n');
+    const at = (url: string): FetchedDocument => ({ name: url, body: Buffer.from(`${url}\n${text}`) });
+    const once = parse([at('https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_e4f474d3aeba4672913db1042d845d78.html')]);
+    const copies = parse([
+      at('https://www.mofcom.gov.cn/zcfb/blgg/gg/2025/art/2025/art_e4f474d3aeba4672913db1042d845d78.html'),
+      at('https://www.mofcom.gov.cn/zwgk/zcfb/art/2025/art_e4f474d3aeba4672913db1042d845d78.html'),
+      { name: 'unreliable-entity-list/202507.md', body: readFileSync(`${NOTICES_DIR}/unreliable-entity-list/202507.md`) },
+    ]);
+    expect(copies).toHaveLength(11);
+    expect(copies.map((r) => [r.key, r.designations.length])).toEqual(once.map((r) => [r.key, 1]));
+  });
+
   it('decodes a page by the charset it declares when it is not UTF-8 (GB2312 meta, Big5 header)', () => {
     const text = readFileSync(fixturePath('cn-notices/uel-traditional.txt'), 'utf8');
     const html = `<html><head><title>公告</title></head><body><div class="art-con">${text.split('\n').map((l) => `<p>${l}</p>`).join('')}</div></body></html>`;

@@ -27,6 +27,18 @@ describe('source configs', () => {
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['US-OFAC-SDN', 'US-OFAC-CMIC', 'US-BIS-EL', 'US-BIS-MEU']));
   });
 
+  it('ships cn-notices beside the curated sheet, discovering notices on the official MOFCOM, MFA and TAO indexes', () => {
+    const sources = loadSourcesFile(resolve(REPO_ROOT, 'data/sources.json'));
+    const notices = sources.find((s) => s.id === 'cn-notices')!;
+    expect(notices).toMatchObject({ format: 'cn-notices', licence: expect.stringMatching(/official government publications/) });
+    expect(sources.find((s) => s.id === 'cn-lists')?.format).toBe('cn-sanctions-csv');
+    const hosts = new Set(notices.discover!.indexes.map((i) => new URL(i.replace('{year}', '2026')).hostname));
+    expect([...hosts].sort()).toEqual(['aqygzj.mofcom.gov.cn', 'www.gwytb.gov.cn', 'www.mfa.gov.cn', 'www.mofcom.gov.cn']);
+    for (const i of notices.discover!.indexes) expect(i).toMatch(/^https:\/\//);
+    expect(notices.discover!.seed).toBeUndefined();
+    expect(notices.discover!.max_new).toBeGreaterThanOrEqual(40);
+  });
+
   it.each([
     ['not JSON', '{', /cfg\.json: not valid JSON/],
     ['no sources', '{"sources": []}', /cfg\.json: sources: /],
