@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseNoticeDocument } from '../../../src/core/sources/cn-notices';
 import { declaredCharset, decodePage, noticeLinks, noticeText } from '../../../src/core/sources/cn-discovery';
+import { pageTitle } from '../../../src/core/sources/cn-notices-parts/text';
 import { fixturePath } from '../../helpers/shared';
 
 const page = (name: string) => readFileSync(fixturePath(`cn-discovery/${name}`));
@@ -80,5 +81,12 @@ describe('cn-discovery: the article text of a notice page', () => {
     const notice = parseNoticeDocument({ name: url, body: Buffer.from(text, 'utf8') });
     expect(notice.header).toMatchObject({ list: 'CN-TAO', published: '2026-03-10', url });
     expect(notice.entities.map((e) => e.zh)).toEqual(['测试戊', '测试己']);
+  });
+
+  it("takes the site's name off a page title, keeping titles that have none", () => {
+    expect(pageTitle('关于对美国反华议员迈克·麦考尔采取反制措施的决定_中华人民共和国外交部')).toBe('关于对美国反华议员迈克·麦考尔采取反制措施的决定');
+    expect(pageTitle('不可靠实体清单工作机制公告〔2025〕7号 - 商务部')).toBe('不可靠实体清单工作机制公告〔2025〕7号');
+    expect(pageTitle('商务部公告2025年第13号 公布将15家美国实体列入出口管制管控名单')).toBe('商务部公告2025年第13号 公布将15家美国实体列入出口管制管控名单');
+    expect(pageTitle('Raytheon/Lockheed Martin_Javelin')).toBe('Raytheon/Lockheed Martin_Javelin');
   });
 });

@@ -8,6 +8,7 @@ import { folderDocs, input } from '../../helpers/docs';
 import { fixturePath } from '../../helpers/shared';
 import { measure, NOTICES_DIR, type MeasureReport } from './cn-notices.measure';
 import { perList } from '../../helpers/records';
+import { noticePage } from '../../helpers/cn-pages';
 
 const parse = (documents: FetchedDocument[], lists?: string[]) =>
   parseCnNotices(input({ format: 'cn-notices', location: NOTICES_DIR, ...(lists ? { lists: lists as never } : {}) }, documents));
@@ -182,6 +183,27 @@ describe('cn-notices on the real announcement folder', () => {
 
   it('surfaces the notices of the folder that look relevant but yield nothing: only the PVH investigation notice', () => {
     expect(parseWarnings(records)).toEqual([expect.stringMatching(/202403\.md: a notice on CN-MOFCOM-UEL \(不可靠实体清单工作机制公告〔2024〕3号\) that names no target/)]);
+  });
+});
+
+describe('cn-notices on the same announcements as discovered pages', () => {
+  it('reads the 41 real texts as article pages named by their URL (MFA and TAO-style GB18030, copies, chrome) exactly as the folder', () => {
+    const folder = folderDocs(NOTICES_DIR);
+    const pages: FetchedDocument[] = folder.map((d, i) => {
+      const text = d.body.toString('utf8');
+      const first = text.split('\n')[0]!.trim();
+      const url = /^https?:\/\//.test(first) ? first : `https://www.mofcom.gov.cn/syxwfb/art/2025/art_${String(i).padStart(32, '0')}.html`;
+      const gb = d.name.startsWith('anti-sanction-list/');
+      return { name: url, body: noticePage(text, gb ? { charset: 'gb2312', container: 'TRS_Editor' } : {}) };
+    });
+    const live = parseCnNotices(input({ format: 'cn-notices', location: 'https://www.mofcom.gov.cn/', discover: { indexes: ['https://www.mofcom.gov.cn/'] } }, pages));
+    const known = parse(folder);
+    const view = (rs: SourceRecord[]) =>
+      Object.fromEntries(rs.map((r) => { const d = r.designations[0]!; return [r.key, [r.designations.length, d.status, d.since, d.until, d.citation, d.authority].join(' ')]; }));
+    expect(view(live)).toEqual(view(known));
+    const report = measure(live);
+    expect([report.overall.matched, report.overall.theirs, report.overall.matchedOurs, report.overall.ours]).toEqual([322, 323, 322, 338]);
+    expect(parseWarnings(live).map((w) => w.replace(/^\S+: /, ''))).toEqual(parseWarnings(known).map((w) => w.replace(/^\S+: /, '')));
   });
 });
 

@@ -99,6 +99,15 @@ function fragmentText(html: string): string {
 }
 
 /**
+ * A page's <title> without the site's name after it ("关于对…的决定_中华人民共和国外交部", "… - 商务部", "…|国务院台湾事务办公室"):
+ * the notice's own title, which the parser may cite when the notice has no number.
+ */
+export function pageTitle(title: string): string {
+  const m = /^(.{6,}?)\s*(?:[_|｜]|\s[-—–]\s)\s*([^_|｜]{2,40})$/.exec(title);
+  return m && /部|办|网|政府|中华人民共和国|政务|门户|公开|首页|gov/i.test(m[2]!) ? m[1]! : title;
+}
+
+/**
  * Plain text of an official page: its <title>, the 【发布单位】/【发布文号】/【发文日期】 lines wherever they
  * are, the address of the page, then the article body (or the whole body when no article container is known).
  */
@@ -113,7 +122,7 @@ export function htmlToText(html: string, url?: string): string {
   const main = article === undefined ? whole : fragmentText(article);
   const lines: string[] = [];
   if (url && /^https?:\/\//i.test(url)) lines.push(url);
-  if (title) lines.push(decodeEntities(title.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim());
+  if (title) lines.push(pageTitle(decodeEntities(title.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim()));
   if (article !== undefined) {
     for (const line of whole.split('\n')) {
       if (/[【[](?:发布单位|发布文号|发文日期|發布單位|發布文號|發文日期)[】\]]|^\s*(?:发布单位|发布文号|发文日期|发布时间|發布單位|發布文號|發文日期)\s*[:：]/.test(line) && !main.includes(line.trim())) {
