@@ -31,7 +31,7 @@ const P = {
   /** The same announcement at a second official address (the yearly index's copy). */
   uel7copy: '/zcfb/blgg/gg/2025/art/2025/art_e4f474d3aeba4672913db1042d845d78.html',
   uel2: '/flzc/gzjgfxwj/art/2025/art_2aaf11cceb1c4986ad7c4c2a37725b0a.html',
-  faq: '/flzc/gzjgfxwj/art/2025/art_0f9e8d7c6b5a49382716051a2b3c4d5e.html',
+  rule: '/flzc/gzjgfxwj/art/2025/art_0f9e8d7c6b5a49382716051a2b3c4d5e.html',
   dumping: '/zwgk/zcfb/art/2025/art_0a1b2c3d4e5f60718293a4b5c6d7e8f9.html',
   suspend: '/syxwfb/art/2025/art_4c1d2e3f4a5b4c6d8e9f0a1b2c3d4e5f.html',
   mfaNotice: '/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/202412/t20241227_11520050.shtml',
@@ -46,13 +46,19 @@ interface Page {
 
 const html = (body: Buffer, charset = 'utf-8'): Page => ({ status: 200, body, type: charset ? `text/html; charset=${charset}` : 'text/html' });
 
-/** A page that looks relevant by its title but is an explainer, not a notice on a list. */
-const FAQ_TEXT = `出口管制两用物项许可常见问题解答
-2025-01-20 10:00
-一、什么是两用物项？
-两用物项是指既有民事用途，又有军事用途或者有助于提升军事潜力的货物、技术和服务。
-二、如何申请许可？
-经营者应当通过两用物项出口管制许可系统提交申请。`;
+/** A page whose title is a bare announcement number (so it is fetched) and that is an export-control rule, not a list. */
+const RULE_TEXT = `商务部公告2025年第10号
+【发布单位】安全与管制局
+【发布文号】商务部公告2025年第10号
+【发文日期】2025年02月04日
+
+商务部 海关总署公告2025年第10号 公布对钨、碲、铋、钼、铟相关物项实施出口管制的决定
+
+根据《中华人民共和国出口管制法》《中华人民共和国两用物项出口管制条例》有关规定，为维护国家安全和利益、履行防扩散等国际义务，经国务院批准，决定对以下物项实施出口管制。
+出口经营者应当按照有关规定办理出口许可手续。
+
+商务部 海关总署
+2025年2月4日`;
 
 const pages = new Map<string, Page>();
 const hits = new Map<string, number>();
@@ -76,7 +82,7 @@ function serveAll(): void {
     type: 'application/json;charset=UTF-8',
     body: bureauApiAnswer([
       { href: P.uel7copy, title: '不可靠实体清单工作机制公告〔2025〕7号', date: '2025-04-04' },
-      { href: P.faq, title: '出口管制两用物项许可常见问题解答', date: '2025-01-20' },
+      { href: P.rule, title: '商务部公告2025年第10号', date: '2025-02-04' },
       { href: P.uel2, title: '不可靠实体清单工作机制关于对海岸间电子公司等7家美国企业采取不可靠实体清单措施的公告', date: '2025-01-14' },
       { href: `${base}${P.uel1}`, title: '不可靠实体清单工作机制公告〔2025〕1号', date: '2025-01-02' },
     ]),
@@ -114,7 +120,7 @@ function serveAll(): void {
   pages.set(P.uel7, html(noticePage(noticeText('unreliable-entity-list/202507.md'))));
   pages.set(P.uel7copy, html(noticePage(noticeText('unreliable-entity-list/202507.md'), { container: 'TRS_Editor' })));
   pages.set(P.uel2, { status: 404, type: 'text/html', body: Buffer.from('<html><body>404 页面不存在</body></html>') });
-  pages.set(P.faq, html(noticePage(FAQ_TEXT)));
+  pages.set(P.rule, html(noticePage(RULE_TEXT)));
   pages.set(P.suspend, html(noticePage(noticeText('unreliable-entity-list-updates/20250514.md'))));
   // The MFA page as the site serves it: GB18030 bytes, the charset only in <meta>, no charset in the header.
   pages.set(P.mfaNotice, html(noticePage(noticeText('anti-sanction-list/20241227.md'), { charset: 'gb2312', container: 'TRS_Editor' }), ''));
@@ -189,7 +195,7 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
   it('applies the first snapshot from the notices the indexes link to, never fetching irrelevant ones', () => {
     expect(firstRun).toMatchObject({ outcome: 'applied', baseline: true });
     expect(firstRun.records).toBeGreaterThanOrEqual(10 + 11 + 7 + 2);
-    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.mfaNotice, P.taoNotice, P.faq]) expect(hits.get(p), p).toBe(1);
+    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.mfaNotice, P.taoNotice, P.rule]) expect(hits.get(p), p).toBe(1);
     expect(hits.get(P.dumping)).toBeUndefined();
     expect(hits.get('/syxwfb/art/2025/art_99999999999999999999999999999999.html')).toBeUndefined();
     expect(hits.get('/web/wjb_673085/zfxxgk_674865/zcwj/202409/t20240902_11482222.shtml')).toBeUndefined();
@@ -236,7 +242,7 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
 
   it('reports, and keeps on the source for status, the page that looked relevant and parsed to nothing, the notice that could not be fetched and the change it could not apply', () => {
     const warnings = firstRun.warnings ?? [];
-    expect(warnings).toContainEqual(expect.stringContaining(`${url(P.faq)}: not an official notice`));
+    expect(warnings).toContainEqual(expect.stringContaining(`${url(P.rule)}: no recognizable list in the notice`));
     expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^discovery: .*${P.uel2}.*404.*tried again next refresh`)));
     expect(warnings).toContainEqual(expect.stringMatching(/names UEL:2025:8, which no notice read carries/));
     expect(warnings).toContainEqual(expect.stringMatching(/^discovery: 4 links on the indexes do not speak of a list/));
@@ -246,9 +252,9 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
   it('answers the next refresh with not-modified, fetching no known notice again but retrying the one that failed', async () => {
     const second = await refresh();
     expect(second.outcome).toBe('not-modified');
-    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.mfaNotice, P.taoNotice, P.faq]) expect(hits.get(p), p).toBe(1);
+    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.mfaNotice, P.taoNotice, P.rule]) expect(hits.get(p), p).toBe(1);
     expect(hits.get(P.uel2)).toBe(2);
-    expect(storedWarnings()).toContainEqual(expect.stringContaining(`${url(P.faq)}: not an official notice`));
+    expect(storedWarnings()).toContainEqual(expect.stringContaining(`${url(P.rule)}: no recognizable list in the notice`));
     expect(storedWarnings()).toContainEqual(expect.stringContaining(P.uel2));
   });
 

@@ -9,7 +9,7 @@
  *   string field: the links are read from that HTML.
  * - A link is a notice when it points at an article page of the index's own site (MOFCOM `/art/YYYY/art_<id>.html`,
  *   MFA / TAO `tYYYYMMDD_<n>.shtml|htm|html`); it is relevant when its title speaks of a list China keeps
- *   (不可靠实体清单, 出口管制管控/关注名单, 反制, 反外国制裁法, 台独...). Irrelevant notices (anti-dumping rulings)
+ *   (不可靠实体清单, 出口管制管控/关注名单, 反制, 反外国制裁法, 台独..., or a bare announcement number). Irrelevant notices (anti-dumping rulings)
  *   are returned too, marked, so that a caller can count what it skipped.
  *
  * No network here: the fetch module fetches, this module reads what it fetched.
@@ -38,7 +38,17 @@ export function decodePage(body: Buffer, contentType?: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-const RELEVANT = /不可靠实体清单|管控名单|关注名单|出口管制|反制|反外国制裁法|制裁|台独|顽固分子|帮凶|不可靠實體清單|管控名單|關注名單|反製|臺獨/;
+/**
+ * Titles worth fetching: they speak of a list (not of export control in general: the bureau's index holds
+ * hundreds of 两用物项出口管制 rules that name nobody), or they are nothing but the number of a MOFCOM or UEL
+ * announcement (商务部公告2025年第21号), which could be anything and is fetched to find out.
+ */
+const RELEVANT = /不可靠实体清单|管控名单|关注名单|反制|反外国制裁法|制裁|台独|顽固分子|帮凶|不可靠實體清單|管控名單|關注名單|反製|臺獨/;
+const BARE_NUMBER = /^\s*(?:商务部公告\s*\d{4}\s*年\s*第\s*\d+\s*号|不可靠实体清单工作机制(?:公告)?\s*〔\d{4}〕\s*\d+\s*号)\s*$/;
+
+export function relevantTitle(title: string): boolean {
+  return RELEVANT.test(title) || BARE_NUMBER.test(title);
+}
 
 const ARTICLE_PATH = [/\/art\/\d{4}\/art_[0-9a-z]+\.html?$/i, /\/t\d{8}_\d+\.(?:s?html?)$/i];
 
@@ -100,7 +110,7 @@ export function noticeLinks(page: string, base: string): NoticeLink[] {
     const rest = html.slice(m.index + m[0].length, m.index + m[0].length + 300);
     const after = rest.slice(0, rest.search(/<a\b/i) >= 0 ? rest.search(/<a\b/i) : rest.length).replace(/<[^>]+>/g, ' ');
     const date = isoFrom(after) ?? isoFrom(text) ?? isoFrom(url.pathname);
-    out.push({ url: url.href, title, ...(date ? { date } : {}), relevant: RELEVANT.test(title) });
+    out.push({ url: url.href, title, ...(date ? { date } : {}), relevant: relevantTitle(title) });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseNoticeDocument } from '../../../src/core/sources/cn-notices';
-import { declaredCharset, decodePage, noticeLinks, noticeText } from '../../../src/core/sources/cn-discovery';
+import { declaredCharset, decodePage, noticeLinks, noticeText, relevantTitle } from '../../../src/core/sources/cn-discovery';
 import { pageTitle } from '../../../src/core/sources/cn-notices-parts/text';
 import { fixturePath } from '../../helpers/shared';
 
@@ -62,6 +62,14 @@ describe('cn-discovery: notice links from the official indexes', () => {
       ['国务院台办新闻发布会', '2026-03-11', false],
     ]);
     expect(links[0]!.url).toBe('https://www.gwytb.gov.cn/zccs/zccs_61195/cjtdwgfz/202603/t20260310_12700001.htm');
+  });
+
+  it('fetches titles that speak of a list or are a bare announcement number, not export-control rules in general', () => {
+    expect(relevantTitle('商务部公告2025年第21号')).toBe(true);
+    expect(relevantTitle('不可靠实体清单工作机制公告〔2025〕7号')).toBe(true);
+    expect(relevantTitle('商务部公告2025年第13号 公布将15家美国实体列入出口管制管控名单')).toBe(true);
+    expect(relevantTitle('商务部 海关总署公告2025年第10号 公布对钨、碲、铋、钼、铟相关物项实施出口管制的决定')).toBe(false);
+    expect(relevantTitle('两用物项出口管制许可常见问题解答')).toBe(false);
   });
 
   it('prefers the HTTP charset to the page\'s own, and reads GBK declared either way', () => {
