@@ -34,6 +34,7 @@ const P = {
   rule: '/flzc/gzjgfxwj/art/2025/art_0f9e8d7c6b5a49382716051a2b3c4d5e.html',
   dumping: '/zwgk/zcfb/art/2025/art_0a1b2c3d4e5f60718293a4b5c6d7e8f9.html',
   suspend: '/syxwfb/art/2025/art_4c1d2e3f4a5b4c6d8e9f0a1b2c3d4e5f.html',
+  extend: '/syxwfb/art/2025/art_8a7b6c5d4e3f4a2b9c1d0e2f3a4b5c6d.html',
   mfaNotice: '/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/202412/t20241227_11520050.shtml',
   taoNotice: '/zccs/zccs_61195/cjtdwgfz/202603/t20260310_12700001.htm',
 };
@@ -91,6 +92,7 @@ function serveAll(): void {
     P.news,
     html(
       mofcomIndex([
+        { href: P.extend, title: '商务部新闻发言人就调整不可靠实体清单措施答记者问', date: '2025-08-12' },
         { href: P.suspend, title: '商务部新闻发言人就暂停17家美国实体不可靠实体清单措施答记者问', date: '2025-05-14' },
         { href: '/syxwfb/art/2025/art_99999999999999999999999999999999.html', title: '商务部召开例行新闻发布会', date: '2025-05-15' },
       ]),
@@ -122,6 +124,7 @@ function serveAll(): void {
   pages.set(P.uel2, { status: 404, type: 'text/html', body: Buffer.from('<html><body>404 页面不存在</body></html>') });
   pages.set(P.rule, html(noticePage(RULE_TEXT)));
   pages.set(P.suspend, html(noticePage(noticeText('unreliable-entity-list-updates/20250514.md'))));
+  pages.set(P.extend, html(noticePage(noticeText('unreliable-entity-list-updates/20250812.md'))));
   // The MFA page as the site serves it: GB18030 bytes, the charset only in <meta>, no charset in the header.
   pages.set(P.mfaNotice, html(noticePage(noticeText('anti-sanction-list/20241227.md'), { charset: 'gb2312', container: 'TRS_Editor' }), ''));
   pages.set(P.taoNotice, html(readFileSync(fixturePath('cn-notices/tao-page.gb18030.html')), ''));
@@ -195,11 +198,11 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
   it('applies the first snapshot from the notices the indexes link to, never fetching irrelevant ones', () => {
     expect(firstRun).toMatchObject({ outcome: 'applied', baseline: true });
     expect(firstRun.records).toBe(10 + 11 + 7 + 2); // 〔2025〕1号, 〔2025〕7号 (once, though at two addresses), 外交部令第16号, the TAO page
-    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.mfaNotice, P.taoNotice, P.rule]) expect(hits.get(p), p).toBe(1);
+    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.extend, P.mfaNotice, P.taoNotice, P.rule]) expect(hits.get(p), p).toBe(1);
     expect(hits.get(P.dumping)).toBeUndefined();
     expect(hits.get('/syxwfb/art/2025/art_99999999999999999999999999999999.html')).toBeUndefined();
     expect(hits.get('/web/wjb_673085/zfxxgk_674865/zcwj/202409/t20240902_11482222.shtml')).toBeUndefined();
-    expect(new DocumentArchive(db).count('cn-notices')).toBe(7);
+    expect(new DocumentArchive(db).count('cn-notices')).toBe(8);
   });
 
   it('has Lockheed Martin Missiles and Fire Control on the UEL since 2025-01-02 under 〔2025〕1号, with the issuer and the page it was read from', () => {
@@ -219,15 +222,21 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
     expect(r.aliases).toContain('洛克希德·马丁导弹与火控公司');
   });
 
-  it('shows Skydio once on the UEL (one notice at two addresses), suspended by the later answer that cites 〔2025〕7号', () => {
-    const skydio = first('Skydio', new Date('2025-06-01T00:00:00Z'));
+  it('shows Skydio once on the UEL (one notice at two addresses), suspended and the suspension extended by the later answers citing 〔2025〕7号', () => {
+    const skydio = first('Skydio', new Date('2025-09-01T00:00:00Z'));
     const uel = skydio.designations.filter((d) => d.list === 'CN-MOFCOM-UEL');
     expect(uel).toHaveLength(1);
-    expect(uel[0]).toMatchObject({ status: 'suspended', since: '2025-04-04', until: '2025-08-12', citation: '不可靠实体清单工作机制公告〔2025〕7号' });
+    expect(uel[0]).toMatchObject({ status: 'suspended', since: '2025-04-04', until: '2025-11-10', citation: '不可靠实体清单工作机制公告〔2025〕7号' });
+    expect([url(P.uel7), url(P.uel7copy)]).toContain(uel[0]!.url);
     expect(uel[0]!.history).toEqual([
       expect.objectContaining({ status: 'active', from: '2025-04-04', until: '2025-05-14', citation: '不可靠实体清单工作机制公告〔2025〕7号' }),
       expect.objectContaining({ status: 'suspended', from: '2025-05-14', until: '2025-08-12', url: url(P.suspend) }),
+      expect.objectContaining({ status: 'suspended', from: '2025-08-12', until: '2025-11-10', url: url(P.extend) }),
     ]);
+    // On the test's day (2026-03-20) no announcement read extends it further: the measures apply again.
+    const today = first('Skydio').designations.find((d) => d.list === 'CN-MOFCOM-UEL')!;
+    expect(today.status).toBe('active');
+    expect(today.history!.at(-1)).toEqual({ status: 'active', from: '2025-11-10' });
   });
 
   it('reads the GB18030 MFA decision (charset only in <meta>) with its order number and date, and the GB18030 TAO page', () => {
@@ -252,7 +261,7 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
   it('answers the next refresh with not-modified, fetching no known notice again but retrying the one that failed', async () => {
     const second = await refresh();
     expect(second.outcome).toBe('not-modified');
-    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.mfaNotice, P.taoNotice, P.rule]) expect(hits.get(p), p).toBe(1);
+    for (const p of [P.uel1, P.uel7, P.uel7copy, P.suspend, P.extend, P.mfaNotice, P.taoNotice, P.rule]) expect(hits.get(p), p).toBe(1);
     expect(hits.get(P.uel2)).toBe(2);
     expect(storedWarnings()).toContainEqual(expect.stringContaining(`${url(P.rule)}: no recognizable list in the notice`));
     expect(storedWarnings()).toContainEqual(expect.stringContaining(P.uel2));
