@@ -123,6 +123,7 @@ function serveAll(): void {
   pages.set(P.uel7copy, html(noticePage(noticeText('unreliable-entity-list/202507.md'), { container: 'TRS_Editor' })));
   pages.set(P.uel2, { status: 404, type: 'text/html', body: Buffer.from('<html><body>404 页面不存在</body></html>') });
   pages.set(P.rule, html(noticePage(RULE_TEXT)));
+  pages.set('/zcfb/blgg/gg/2024/index.html', html(mofcomIndex([{ href: P.rule, title: '商务部公告2025年第10号', date: '2025-02-04' }])));
   pages.set(P.suspend, html(noticePage(noticeText('unreliable-entity-list-updates/20250514.md'))));
   pages.set(P.extend, html(noticePage(noticeText('unreliable-entity-list-updates/20250812.md'))));
   // The MFA page as the site serves it: GB18030 bytes, the charset only in <meta>, no charset in the header.
@@ -275,6 +276,13 @@ describe('cn-notices discovered on the official indexes (loopback)', () => {
     expect(storedWarnings().join('\n')).not.toContain(P.uel2);
     const r = first('Anduril Industries');
     expect(r.designations).toContainEqual(expect.objectContaining({ list: 'CN-MOFCOM-UEL', citation: '不可靠实体清单工作机制公告〔2025〕2号', url: url(P.uel2) }));
+  });
+
+  it('quarantines a discovered set of which no page is a notice, saying why', async () => {
+    const junk = { ...source, id: 'cn-junk', discover: { indexes: [url('/zcfb/blgg/gg/2024/index.html')] } } as SourceConfig;
+    const r = await refresh(junk);
+    expect(r.outcome).toBe('quarantined');
+    expect(r.message).toMatch(new RegExp(`none of the 1 documents is a notice on a list: ${url(P.rule).replace(/[.?]/g, '\\$&')}: no recognizable list`));
   });
 
   it('fails the source when every index is down, keeping its data', async () => {
