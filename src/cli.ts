@@ -37,6 +37,9 @@ import { CorruptDatabaseError, diagnose } from './core/store/integrity';
 import { EventStore } from './core/store/events';
 import { SourceStore } from './core/store/sources';
 
+/** bin/sanctions.js reads `.env` before running a command (the environment wins over the file). */
+export { loadDotEnv } from './core/env-file';
+
 export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;

@@ -6,14 +6,17 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { ConsoleBot } from './bots/console/console';
-import { createDiscordBot, discordOptionsFromConfig, type DiscordBot } from './bots/discord/client';
-import { createSlackApp, type SlackBot } from './bots/slack/app';
+// Type-only: the Slack and Discord adapters (and their SDKs) load only when a token asks for them.
+import type { DiscordBot } from './bots/discord/client';
+import type { SlackBot } from './bots/slack/app';
+import { discordOptionsFromConfig } from './bots/discord/options';
 import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
+import { loadDotEnv } from './core/env-file';
 import { hasListData } from './core/coverage';
 import { openData, type DataHandle } from './core/dataset';
 import { warmUp } from './core/lookup';
@@ -66,6 +69,7 @@ export async function main(): Promise<number> {
   let config: Config;
   let sources: SourceConfig[];
   try {
+    loadDotEnv();
     config = loadConfig();
     sources = loadSourcesFile(config.SANCTIONS_SOURCES);
   } catch (err) {
@@ -131,6 +135,7 @@ export async function main(): Promise<number> {
 
   let slack: SlackBot | undefined;
   if (config.SLACK_BOT_TOKEN) {
+    const { createSlackApp } = await import('./bots/slack/app');
     slack = createSlackApp({
       botToken: config.SLACK_BOT_TOKEN,
       signingSecret: config.SLACK_SIGNING_SECRET,
@@ -158,6 +163,7 @@ export async function main(): Promise<number> {
   let discord: DiscordBot | undefined;
   const discordOptions = discordOptionsFromConfig(config);
   if (discordOptions) {
+    const { createDiscordBot } = await import('./bots/discord/client');
     discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
     try {
       await discord.start();
