@@ -9,6 +9,7 @@ import { ConsoleBot } from './bots/console/console';
 // Type-only: the Slack and Discord adapters (and their SDKs) load only when a token asks for them.
 import type { DiscordBot } from './bots/discord/client';
 import type { SlackBot } from './bots/slack/app';
+import type { ApiServer } from './bots/http/api';
 import { discordOptionsFromConfig } from './bots/discord/options';
 import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
@@ -176,7 +177,21 @@ export async function main(): Promise<number> {
     }
     sinks.set(discord.sink.platform, discord.sink);
   }
-  const chat = Boolean(slack || discord);
+  let api: ApiServer | undefined;
+  if (config.API_PORT !== undefined) {
+    const { startApiServer } = await import('./bots/http/api');
+    try {
+      api = await startApiServer({ data: () => handle, port: config.API_PORT, host: config.API_HOST, apiKey: config.API_KEY, maxBodyBytes: config.API_MAX_BODY_BYTES, audit: config.AUDIT_LOOKUPS });
+      line(`HTTP API on http://${config.API_HOST}:${api.port}/v1/ (description: /v1/openapi.json${config.API_KEY ? '; API key required' : ''})`);
+    } catch (err) {
+      line(`HTTP API: cannot listen on ${config.API_HOST}:${config.API_PORT}: ${(err as Error).message}`);
+      await slack?.stop();
+      await discord?.stop();
+      mainDb.close();
+      return 2;
+    }
+  }
+  const chat = Boolean(slack || discord || api);
 
   /** A refresh off the serving path (a child process); in memory there is no file to share, so in-process. */
   async function runRefresh(which: SourceConfig[]): Promise<SourceRefreshResult[]> {
@@ -255,12 +270,13 @@ export async function main(): Promise<number> {
   setImmediate(() => warmUp(handle.db));
 
   try {
-    // With a chat platform connected and no terminal, serve until stopped; with a terminal, the console too.
+    // With a chat platform or the API on and no terminal, serve until stopped; with a terminal, the console too.
     if (chat && !process.stdin.isTTY) await untilSignal();
     else await bot.run();
   } finally {
     await slack?.stop();
     await discord?.stop();
+    await api?.close();
     await leadership.stop();
     healthServer?.server.close();
     if (handle.db !== mainDb) handle.db.close();
