@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: runs src/main.ts through tsx's loader.
-import { register } from 'tsx/esm/api';
+// `npm start`: the compiled bundle (dist/main.js) when it is current, else src/main.ts through tsx.
+import { loadEntry } from './entry.js';
 
-register();
-const { main } = await import('../src/main.ts');
+const { main } = await loadEntry('main', 'main.ts');
 process.exitCode = await main();

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The refresh child process the bot forks for each refresh (src/core/refresh-process/child.ts), through tsx.
-import { register } from 'tsx/esm/api';
+// The refresh child process the bot forks for each refresh (src/core/refresh-process/child.ts).
+import { loadEntry } from './entry.js';
 
-register();
-await import('../src/core/refresh-process/child.ts');
+await loadEntry('refresh-child', 'core/refresh-process/child.ts');

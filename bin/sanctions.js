@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The `sanctions` command: runs src/cli.ts through tsx's loader (no build step; tsx caches the transform).
-import { register } from 'tsx/esm/api';
+// The `sanctions` command: the compiled bundle (dist/cli.js) when it is current, else src/cli.ts through tsx.
+// `.env` is read first; variables already in the environment win over it.
+import { loadEntry } from './entry.js';
 
-register();
-const { run } = await import('../src/cli.ts');
+const { run, loadDotEnv } = await loadEntry('cli', 'cli.ts');
+try {
+  loadDotEnv();
+} catch (err) {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+}
 process.exitCode = await run(process.argv.slice(2));

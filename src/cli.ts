@@ -21,9 +21,10 @@ import { thousands, table } from './cli/table';
 import { auditTrail, currentUser, recordLookup } from './core/audit';
 import { listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
-import { isListCode, listInfo, type ListCode } from './core/lists';
+import { listInfo } from './core/lists';
 import { shownTime } from './core/time';
-import { parseCommand } from './core/commands/parse';
+import { eventJson, listJson } from './core/contract-json';
+import { LookupParams, lookupOptions, readQuery } from './core/lookup-params';
 import { historyText } from './core/designation-history';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
@@ -36,6 +37,9 @@ import { openDb, StoreError, type Db } from './core/store/db';
 import { CorruptDatabaseError, diagnose } from './core/store/integrity';
 import { EventStore } from './core/store/events';
 import { SourceStore } from './core/store/sources';
+
+/** bin/sanctions.js reads `.env` before running a command (the environment wins over the file). */
+export { loadDotEnv } from './core/env-file';
 
 export interface CliIO {
   out: (text: string) => void;
@@ -276,25 +280,6 @@ function refreshLine(r: SourceRefreshResult, idWidth: number): string {
   }
 }
 
-const LookupArgs = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(10),
-  page: z.coerce.number().int().min(1).max(1000).default(1),
-  list: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return undefined;
-      const codes = v.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-      const bad = codes.filter((c) => !isListCode(c));
-      if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `unknown list code ${bad.join(', ')} (see "sanctions lists")` });
-        return z.NEVER;
-      }
-      return codes as ListCode[];
-    }),
-  side: z.enum(['us', 'cn'], { message: 'must be us or cn' }).optional(),
-});
-
 function lookupCommand(args: string[], io: CliIO): number {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean' },
@@ -307,11 +292,10 @@ function lookupCommand(args: string[], io: CliIO): number {
     audit: { type: 'boolean' },
   });
   if (values.help) return help(io);
-  const parsed = LookupArgs.safeParse({ limit: values.limit, page: values.page, list: values.list, side: values.side });
+  const parsed = LookupParams.safeParse({ limit: values.limit, page: values.page, list: values.list, side: values.side });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
   // People reading the terminal always see the review band apart; JSON carries it only when asked.
-  const { limit, page } = parsed.data;
-  const options: LookupOptions = { limit, offset: (page - 1) * limit, lists: parsed.data.list, side: parsed.data.side, review: values.review || !values.json };
+  const options: LookupOptions = lookupOptions(parsed.data, Boolean(values.review || !values.json));
   const audit = values.audit ? { platform: 'cli', actor: currentUser(), place: hostname() } : undefined;
   if (values.batch && !values.json) throw new UsageError('--batch needs --json');
   if (values.batch && positionals.length) throw new UsageError('--batch reads its queries from the file; give no QUERY');
@@ -339,23 +323,6 @@ function lookupCommand(args: string[], io: CliIO): number {
     else io.out(renderLookup(response));
     return 0;
   });
-}
-
-/**
- * A query as every chat entry point reads it ("is DJI sanctioned? side:us" looks up DJI on the US lists): the
- * name, with its list:/side: options added to the flags'; or what is wrong with it (names nothing, a bad option).
- */
-function readQuery(text: string, options: LookupOptions): { query: string; options: LookupOptions } | { problem: string } {
-  const command = parseCommand(`lookup ${text}`);
-  if (command.name !== 'lookup') return { problem: command.name === 'help' && command.problem ? command.problem : 'lookup needs a QUERY' };
-  return {
-    query: command.query,
-    options: {
-      ...options,
-      ...(command.lists ? { lists: [...new Set([...(options.lists ?? []), ...command.lists])] } : {}),
-      ...(command.side ? { side: command.side } : {}),
-    },
-  };
 }
 
 function readBatch(path: string, io: CliIO): string[] {
@@ -434,7 +401,7 @@ function eventsCommand(args: string[], io: CliIO): number {
     const events = new EventStore(db).list({ sinceId: since.data });
     if (values.json) {
       for (const e of events) {
-        io.out(JSON.stringify({ id: e.id, at: e.at, kind: e.kind, list: e.list, source: e.source, record: e.record, name: e.name, ...e.detail }));
+        io.out(JSON.stringify(eventJson(e)));
       }
       return 0;
     }
@@ -464,7 +431,7 @@ function listsCommand(args: string[], io: CliIO): number {
     const summaries = listSummaries(db, { all: true });
     if (values.json) {
       for (const s of summaries) {
-        io.out(JSON.stringify({ list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh }));
+        io.out(JSON.stringify(listJson(s)));
       }
       return 0;
     }

@@ -6,14 +6,18 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { ConsoleBot } from './bots/console/console';
-import { createDiscordBot, discordOptionsFromConfig, type DiscordBot } from './bots/discord/client';
-import { createSlackApp, type SlackBot } from './bots/slack/app';
+// Type-only: the Slack and Discord adapters (and their SDKs) load only when a token asks for them.
+import type { DiscordBot } from './bots/discord/client';
+import type { SlackBot } from './bots/slack/app';
+import type { ApiServer } from './bots/http/api';
+import { discordOptionsFromConfig } from './bots/discord/options';
 import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
+import { loadDotEnv } from './core/env-file';
 import { hasListData } from './core/coverage';
 import { openData, type DataHandle } from './core/dataset';
 import { warmUp } from './core/lookup';
@@ -66,6 +70,7 @@ export async function main(): Promise<number> {
   let config: Config;
   let sources: SourceConfig[];
   try {
+    loadDotEnv();
     config = loadConfig();
     sources = loadSourcesFile(config.SANCTIONS_SOURCES);
   } catch (err) {
@@ -131,6 +136,7 @@ export async function main(): Promise<number> {
 
   let slack: SlackBot | undefined;
   if (config.SLACK_BOT_TOKEN) {
+    const { createSlackApp } = await import('./bots/slack/app');
     slack = createSlackApp({
       botToken: config.SLACK_BOT_TOKEN,
       signingSecret: config.SLACK_SIGNING_SECRET,
@@ -158,6 +164,7 @@ export async function main(): Promise<number> {
   let discord: DiscordBot | undefined;
   const discordOptions = discordOptionsFromConfig(config);
   if (discordOptions) {
+    const { createDiscordBot } = await import('./bots/discord/client');
     discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
     try {
       await discord.start();
@@ -170,7 +177,21 @@ export async function main(): Promise<number> {
     }
     sinks.set(discord.sink.platform, discord.sink);
   }
-  const chat = Boolean(slack || discord);
+  let api: ApiServer | undefined;
+  if (config.API_PORT !== undefined) {
+    const { startApiServer } = await import('./bots/http/api');
+    try {
+      api = await startApiServer({ data: () => handle, port: config.API_PORT, host: config.API_HOST, apiKey: config.API_KEY, maxBodyBytes: config.API_MAX_BODY_BYTES, audit: config.AUDIT_LOOKUPS });
+      line(`HTTP API on http://${config.API_HOST}:${api.port}/v1/ (description: /v1/openapi.json${config.API_KEY ? '; API key required' : ''})`);
+    } catch (err) {
+      line(`HTTP API: cannot listen on ${config.API_HOST}:${config.API_PORT}: ${(err as Error).message}`);
+      await slack?.stop();
+      await discord?.stop();
+      mainDb.close();
+      return 2;
+    }
+  }
+  const chat = Boolean(slack || discord || api);
 
   /** A refresh off the serving path (a child process); in memory there is no file to share, so in-process. */
   async function runRefresh(which: SourceConfig[]): Promise<SourceRefreshResult[]> {
@@ -249,12 +270,13 @@ export async function main(): Promise<number> {
   setImmediate(() => warmUp(handle.db));
 
   try {
-    // With a chat platform connected and no terminal, serve until stopped; with a terminal, the console too.
+    // With a chat platform or the API on and no terminal, serve until stopped; with a terminal, the console too.
     if (chat && !process.stdin.isTTY) await untilSignal();
     else await bot.run();
   } finally {
     await slack?.stop();
     await discord?.stop();
+    await api?.close();
     await leadership.stop();
     healthServer?.server.close();
     if (handle.db !== mainDb) handle.db.close();

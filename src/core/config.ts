@@ -113,6 +113,11 @@ export const EnvSchema = z.object({
   AUDIT_LOOKUPS: flag(true),
   HEALTH_PORT: port(undefined),
   HEALTH_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
+  /** The HTTP API (src/bots/http/api.ts): off unless API_PORT is set. */
+  API_PORT: port(undefined),
+  API_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
+  API_KEY: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+  API_MAX_BODY_BYTES: integer(1024, 100 * 1024 * 1024, 'a number of bytes', 1024 * 1024),
   ALERT_POLL_MS: integer(0, 3_600_000, 'a number of milliseconds', 5000),
   /** Several bot processes on one database: the leader's lease lasts this long past its last heartbeat. */
   LEADER_TTL_MS: integer(1000, 3_600_000, 'a number of milliseconds', 30_000),
@@ -125,6 +130,11 @@ export type Config = z.infer<typeof EnvSchema>;
 
 export class ConfigError extends Error {}
 
+/** A host name or address that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** Read and validate the environment; throws a ConfigError with one line per bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -136,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const config = parsed.data;
+  if (config.API_PORT !== undefined && !config.API_KEY && !isLoopback(config.API_HOST)) {
+    throw new ConfigError(`invalid configuration: API_KEY: required when the API listens beyond this machine (API_HOST=${config.API_HOST})`);
+  }
   if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
     throw new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }

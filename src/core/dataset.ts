@@ -3,15 +3,14 @@
  * the bundled seed, labelled as such on every answer until a real refresh succeeds.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hasListData } from './coverage';
+import { projectPath } from './paths';
 import { refreshSources, type RefreshOptions, type SourceRefreshResult } from './refresh';
 import { loadSourcesFile, type SourceConfig } from './sources/config';
 import { openStore } from './reindex';
 import type { Db } from './store/db';
 
-export const SEED_SOURCES = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../data/seed/sources.json');
+export const SEED_SOURCES = projectPath('data/seed/sources.json');
 
 export const SEED_NOTICE =
   'Answering from the bundled seed (a small curated sample, not a screening dataset): no official source could be reached yet. Run "npx sanctions refresh" when the network or a mirror is available.';

@@ -9,7 +9,6 @@
  * is all the bot reads.
  */
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
-import type { Config } from '../../core/config';
 import type { DataHandle } from '../../core/dataset';
 import { ButtonStore } from './buttons';
 import { DiscordHandlers, describeError, NO_MENTIONS } from './handlers';
@@ -17,6 +16,8 @@ import { checkDiscordToken } from './preflight';
 import { stderrLogger, type Logger } from './logger';
 import { checkRegistered, describeCheck, type RegistrationCheck } from './register';
 import { DiscordSink } from './sink';
+
+export { discordOptionsFromConfig } from './options';
 
 export interface DiscordBotOptions {
   /** DISCORD_TOKEN */
@@ -55,18 +56,6 @@ export interface DiscordBot {
   stop(): Promise<void>;
   /** The start-time check of the registered commands (undefined when off, or when it could not be made). */
   registration(): Promise<RegistrationCheck | undefined>;
-}
-
-/** The bot's options from the validated environment (main.ts adds data and logger). */
-export function discordOptionsFromConfig(config: Config): Omit<DiscordBotOptions, 'data'> | undefined {
-  if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) return undefined;
-  return {
-    token: config.DISCORD_TOKEN,
-    applicationId: config.DISCORD_APPLICATION_ID,
-    ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
-    apiUrl: config.DISCORD_API_URL,
-    audit: config.AUDIT_LOOKUPS,
-  };
 }
 
 export function createDiscordBot(options: DiscordBotOptions): DiscordBot {

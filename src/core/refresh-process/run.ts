@@ -5,13 +5,12 @@
  * result: its lookups pick the new data up by the dataset version, on their next query.
  */
 import { fork } from 'node:child_process';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths';
 import type { SourceRefreshResult } from '../refresh';
 import type { SourceConfig } from '../sources/config';
 import { ChildMessage, type RefreshJob } from './protocol';
 
-const CHILD = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../bin/refresh-child.js');
+const CHILD = projectPath('bin/refresh-child.js');
 
 export interface ChildRefreshOptions {
   onStart?: (sourceId: string) => void;

@@ -1,0 +1,14 @@
+/**
+ * The objects of the CLI contract (DESIGN.md) that more than one entry point prints: `events --json` and
+ * `lists --json` lines, which the HTTP API answers with too.
+ */
+import type { ListSummary } from './catalog';
+import type { ChangeEvent } from './model';
+
+export function eventJson(e: ChangeEvent): Record<string, unknown> {
+  return { id: e.id, at: e.at, kind: e.kind, list: e.list, source: e.source, record: e.record, name: e.name, ...e.detail };
+}
+
+export function listJson(s: ListSummary): Record<string, unknown> {
+  return { list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh };
+}
