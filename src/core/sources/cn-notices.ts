@@ -193,7 +193,13 @@ function applyModifications(notices: ParsedNotice[], built: Built[]): string[] {
 function emptyNotices(notices: ParsedNotice[]): string[] {
   return notices
     .filter((n) => !n.entities.length && !n.modifications.length)
-    .map((n) => `${n.name}: a notice on ${n.header.list} (${n.header.citation ?? n.header.title ?? n.header.published}) that names no target and changes no earlier notice: nothing read from it`);
+    .map((n) => {
+      const which = `${n.header.list} (${n.header.citation ?? n.header.title ?? n.header.published})`;
+      // 启动…调查: the working mechanism opens an investigation of a company; a listing may follow, none is made.
+      if (/启动[^。]{0,30}调查|立案调查|啟動[^。]{0,30}調查/.test(n.header.title ?? ''))
+        return `${n.name}: a notice on ${which} that opens an investigation (${n.header.title}), not a listing: nothing to record until a decision lists the company`;
+      return `${n.name}: a notice on ${which} that names no target and changes no earlier notice: nothing read from it`;
+    });
 }
 
 /** 移出 (removal) entries: mark the earlier designations of the same target on the same list removed. */

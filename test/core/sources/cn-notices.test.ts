@@ -182,7 +182,7 @@ describe('cn-notices on the real announcement folder', () => {
   });
 
   it('surfaces the notices of the folder that look relevant but yield nothing: only the PVH investigation notice', () => {
-    expect(parseWarnings(records)).toEqual([expect.stringMatching(/202403\.md: a notice on CN-MOFCOM-UEL \(不可靠实体清单工作机制公告〔2024〕3号\) that names no target/)]);
+    expect(parseWarnings(records)).toEqual([expect.stringMatching(/202403\.md: a notice on CN-MOFCOM-UEL \(不可靠实体清单工作机制公告〔2024〕3号\) that opens an investigation \(.*PVH.*\), not a listing/)]);
   });
 });
 

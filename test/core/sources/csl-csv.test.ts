@@ -38,9 +38,7 @@ const HEADER_2022 =
   '_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids';
 
 describe('csl-csv on the full 2022-04 snapshot (14,160 rows, 13 lists)', () => {
-  const started = performance.now();
   const records = parseFile(FULL);
-  const elapsed = performance.now() - started;
 
   it('maps every real source string, with the row counts of SOURCES.md', () => {
     expect(rowsPerList(FULL)).toEqual({
@@ -83,11 +81,6 @@ describe('csl-csv on the full 2022-04 snapshot (14,160 rows, 13 lists)', () => {
     expect(records).toHaveLength(14093);
     expect(new Set(records.map((r) => r.key)).size).toBe(records.length);
     expect(records.every((r) => r.designations.length === 1)).toBe(true);
-  });
-
-  it('parses the 5.8 MB file quickly', () => {
-    // measured ~0.6-1.2 s on a shared 2-CPU box; the budget leaves room for a loaded machine
-    expect(elapsed).toBeLessThan(4000);
   });
 
   it('keys Treasury rows by ent_num and BIS/State rows by list, folded name and start date (never the hash _id)', () => {
