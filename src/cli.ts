@@ -24,7 +24,9 @@ import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
+import { eventDateText, sinceText } from './core/designation-dates';
 import { historyText } from './core/designation-history';
+import { footnoteNotes } from './core/designation-lines';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, matchExplanation, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
@@ -404,7 +406,7 @@ function renderParty(r: LookupResult, mark: string): string {
   const rows = r.designations.map((d) => [
     d.list,
     d.status + (d.until ? (d.status === 'removed' ? ` ${d.until}` : ` until ${d.until}`) : ''),
-    d.since ?? '',
+    sinceText(d) ?? '',
     d.citation ?? '',
     d.url ?? listInfo(d.list).url,
   ]);
@@ -414,7 +416,10 @@ function renderParty(r: LookupResult, mark: string): string {
     const text = historyText(d.history, 60);
     return text ? [`   ${d.list} history: ${text}`] : [];
   });
-  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}${histories.length ? `\n${histories.join('\n')}` : ''}`;
+  // What an Entity List footnote digit in the licence text means (el-footnotes.ts), once per list and footnote.
+  const footnotes = [...new Set(r.designations.flatMap((d) => footnoteNotes(d.notes).map((f) => `   ${d.list} ${f.charAt(0).toLowerCase()}${f.slice(1)}`)))];
+  const notes = [...histories, ...footnotes];
+  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}${notes.length ? `\n${notes.join('\n')}` : ''}`;
 }
 
 function indent(text: string, by: string): string {
@@ -451,7 +456,8 @@ function describeDetail(detail: Record<string, unknown>): string {
   const parts: string[] = [];
   if (Array.isArray(detail.fields)) parts.push(`fields: ${detail.fields.join(', ')}`);
   if (detail.until) parts.push(`until ${String(detail.until)}`);
-  if (detail.since) parts.push(`since ${String(detail.since)}`);
+  const date = eventDateText(detail);
+  if (date) parts.push(date);
   if (detail.relisted) parts.push('relisted');
   return parts.join('; ');
 }
