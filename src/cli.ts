@@ -462,15 +462,34 @@ function describeDetail(detail: Record<string, unknown>): string {
   return parts.join('; ');
 }
 
+/**
+ * "Licence: us-dod-1260h (US-DOD-1260H): CC BY-NC 4.0 (OpenSanctions): non-commercial use only", one line per
+ * source whose config names a licence, and how to do without them.
+ */
+function licenceLines(licensed: Array<[string, string]>, summaries?: Array<{ list: string; sources: string[] }>): string {
+  const lines = licensed.map(([id, licence]) => {
+    const lists = summaries?.filter((s) => s.sources.includes(id)).map((s) => s.list) ?? [];
+    return `Licence: ${id}${lists.length ? ` (${lists.join(', ')})` : ''}: ${licence}`;
+  });
+  if (licensed.some(([, licence]) => /\bNC\b|non-commercial/i.test(licence))) {
+    lines.push('For public-domain and official sources only: SANCTIONS_SOURCES=data/sources-public-domain.json (docs/data-sources.md).');
+  }
+  return lines.join('\n');
+}
+
 function listsCommand(args: string[], io: CliIO): number {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return help(io);
   if (positionals.length) throw new UsageError(`lists takes no arguments, got "${positionals.join(' ')}"`);
   return withDb(dbPath(values.db, io.env), (db) => {
     const summaries = listSummaries(db, { all: true });
+    const licences = new SourceStore(db).licences();
+    // The licences of a list's sources, where a source's config names one (OpenSanctions' CC BY-NC sheets).
+    const licenceOf = (sources: string[]) => [...new Set(sources.flatMap((s) => (licences.has(s) ? [licences.get(s)!] : [])))].join('; ') || undefined;
     if (values.json) {
       for (const s of summaries) {
-        io.out(JSON.stringify({ list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh }));
+        const licence = licenceOf(s.sources);
+        io.out(JSON.stringify({ list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh, ...(licence ? { licence } : {}) }));
       }
       return 0;
     }
@@ -481,6 +500,8 @@ function listsCommand(args: string[], io: CliIO): number {
         ['l', 'l', 'l', 'r', 'r', 'r'],
       ),
     );
+    const licensed = [...licences].filter(([id]) => summaries.some((s) => s.sources.includes(id)));
+    if (licensed.length) io.out(`\n${licenceLines(licensed, summaries)}`);
     return 0;
   });
 }
@@ -490,10 +511,12 @@ function statusCommand(args: string[], io: CliIO): number {
   if (values.help) return help(io);
   if (positionals.length) throw new UsageError(`status takes no arguments, got "${positionals.join(' ')}"`);
   return withDb(dbPath(values.db, io.env), (db) => {
-    const sources = new SourceStore(db).all();
+    const store = new SourceStore(db);
+    const sources = store.all();
+    const licences = store.licences();
     if (values.json) {
       for (const s of sources) {
-        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, pending_removals: s.pending_removals, pending_since: s.pending_removals_since, warnings: s.parse_warnings ? (JSON.parse(s.parse_warnings) as string[]) : [], last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
+        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, ...(licences.has(s.id) ? { licence: licences.get(s.id) } : {}), status: s.status, records: s.record_count, pending_removals: s.pending_removals, pending_since: s.pending_removals_since, warnings: s.parse_warnings ? (JSON.parse(s.parse_warnings) as string[]) : [], last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
       }
       return 0;
     }
@@ -508,6 +531,8 @@ function statusCommand(args: string[], io: CliIO): number {
         ['l', 'l', 'r'],
       ),
     );
+    const licensed = [...licences].filter(([id]) => sources.some((s) => s.id === id));
+    if (licensed.length) io.out(`\n${licenceLines(licensed)}`);
     const failed = failedSummary(db);
     if (failed.retryable) {
       io.out(

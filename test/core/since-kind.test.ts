@@ -1,0 +1,117 @@
+/**
+ * Issue 12: dates that say what they are, on the real current dataset. A card says which date "since" is
+ * (the Entity List's Federal Register publication date, the effective date of a State nonproliferation
+ * sanction with the notice's publication beside it), on every surface; JSON carries since_kind; an
+ * Entity List footnote digit is explained in the Details views.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { renderReply as discordRender } from '../../src/bots/discord/render';
+import { renderReply as consoleRender } from '../../src/bots/console/render';
+import { renderReply as slackRender } from '../../src/bots/slack/render';
+import { run } from '../../src/cli';
+import { runCommand, type CommandContext } from '../../src/core/commands/handle';
+import type { Reply } from '../../src/core/commands/reply';
+import { sincePhrase, sinceText } from '../../src/core/designation-dates';
+import { detailNotes } from '../../src/core/designation-lines';
+import { lookup, type LookupResult } from '../../src/core/lookup';
+import { currentDb } from '../helpers/current';
+
+const db = currentDb();
+const ctx: CommandContext = { db, platform: 'slack', channel: 'C1', user: 'U1', canManage: false, audit: false };
+
+function first(query: string): LookupResult {
+  const top = lookup(db, query).results[0];
+  if (!top) throw new Error(`no result for ${query}`);
+  return top;
+}
+
+async function cli(args: string[]): Promise<string> {
+  const out: string[] = [];
+  const code = await run([...args, '--db', inject('currentDb')], { out: (t) => out.push(t), err: () => {}, env: {} });
+  expect(code).toBe(0);
+  return out.join('\n');
+}
+
+const slackText = (reply: Reply, options = {}) => JSON.stringify(slackRender(reply, options).blocks);
+const discordText = (reply: Reply, options = {}) => JSON.stringify(discordRender(reply, options).embeds);
+
+describe('the date helpers', () => {
+  it('say the kind, both days where there are two, and nothing they do not know', () => {
+    expect(sinceText({ since: '2023-02-27', since_kind: 'published' })).toBe('2023-02-27 (published)');
+    expect(sinceText({ since: '2021-03-02', since_kind: 'effective', published: '2021-04-15', effective: '2021-03-02' })).toBe('published 2021-04-15, effective 2021-03-02');
+    expect(sincePhrase({ since: '2021-03-02', since_kind: 'effective', published: '2021-04-15', effective: '2021-03-02' })).toBe('since 2021-03-02 (effective; published 2021-04-15)');
+    expect(sincePhrase({ since: '2019-05-21' }, 'listed')).toBe('listed 2019-05-21');
+    expect(sinceText({})).toBeUndefined();
+    // A folded line whose start is neither of the two days shows its own date only.
+    expect(sinceText({ since: '2020-01-01', since_kind: 'published', published: '2021-04-15', effective: '2021-03-02' })).toBe('2020-01-01 (published)');
+  });
+
+  it('keep footnote explanations whole when a Details view shortens the notes', () => {
+    const notes = `${'For all items subject to the EAR. '.repeat(20)}\nFootnote 4: subjects the entity to the Entity List foreign direct product (FDP) rule, § 734.9(e)(2) of the EAR (x).`;
+    const shown = detailNotes(notes, 300)!;
+    expect(shown.length).toBeLessThanOrEqual(300);
+    expect(shown).toMatch(/…\nFootnote 4: subjects the entity .*\(x\)\.$/);
+  });
+});
+
+describe('since_kind on the real current dataset', () => {
+  it('an Entity List party (entities-json source): since is the Federal Register publication date, on the card, in every surface and in JSON', async () => {
+    const party = first('CPUNTO Inc.');
+    const el = party.designations.find((d) => d.list === 'US-BIS-EL')!;
+    expect(el).toMatchObject({ since: '2023-02-27', since_kind: 'published', source: 'us-bis-el', footnotes: ['3'] });
+
+    const reply = runCommand('lookup CPUNTO Inc.', ctx);
+    expect(slackText(reply)).toContain('in force since 2023-02-27 (published)');
+    expect(discordText(reply)).toContain('since 2023-02-27 (published)');
+    expect(consoleRender(reply)).toContain('since 2023-02-27 (published)');
+
+    const text = await cli(['lookup', 'CPUNTO Inc.']);
+    expect(text).toMatch(/US-BIS-EL\s+active\s+2023-02-27 \(published\)\s+88 FR 12171/);
+
+    const json = JSON.parse(await cli(['lookup', '--json', 'CPUNTO Inc.'])) as { results: LookupResult[] };
+    // `since` stays as the contract has it; since_kind is added beside it.
+    expect(json.results[0]!.designations.find((d) => d.list === 'US-BIS-EL')).toMatchObject({ since: '2023-02-27', since_kind: 'published' });
+  });
+
+  it('a party of the CSL source (State nonproliferation sanctions): effective date as since, with the notice published six weeks later', async () => {
+    const party = first('Alexander Yevgeniyevich Mishkin');
+    const isn = party.designations.find((d) => d.list === 'US-STATE-ISN')!;
+    expect(isn).toMatchObject({ since: '2021-03-02', since_kind: 'effective', published: '2021-04-15', effective: '2021-03-02', source: 'us-csl' });
+
+    const reply = runCommand('lookup Alexander Yevgeniyevich Mishkin', ctx);
+    expect(slackText(reply)).toContain('in force since 2021-03-02 (effective; published 2021-04-15)');
+    expect(discordText(reply)).toContain('since 2021-03-02 (effective; published 2021-04-15)');
+
+    const text = await cli(['lookup', 'Alexander Yevgeniyevich Mishkin']);
+    expect(text).toMatch(/US-STATE-ISN\s+active\s+published 2021-04-15, effective 2021-03-02/);
+    const json = JSON.parse(await cli(['lookup', '--json', 'Alexander Yevgeniyevich Mishkin'])) as { results: LookupResult[] };
+    expect(json.results[0]!.designations.find((d) => d.list === 'US-STATE-ISN')).toMatchObject({ since: '2021-03-02', since_kind: 'effective', published: '2021-04-15', effective: '2021-03-02' });
+  });
+
+  it('OFAC (enhanced XML publication date) and China (the sheet dates its rows by announcement) say published', () => {
+    const dji = first('SZ DJI Technology Co., Ltd.');
+    expect(dji.designations.find((d) => d.list === 'US-OFAC-CMIC')).toMatchObject({ since_kind: 'published' });
+    const lockheed = first('洛克希德马丁');
+    const cn = lockheed.designations.filter((d) => d.list.startsWith('CN-'));
+    expect(cn.length).toBeGreaterThan(0);
+    for (const d of cn) if (d.since) expect(d.since_kind).toBe('published');
+  });
+});
+
+describe('Entity List footnotes in Details (a real footnote 4 entry)', () => {
+  it('Slack and Discord Details and the CLI explain the digit: the Entity List FDP rule, § 734.9(e)(2)', async () => {
+    const party = first('4Paradigm Technology Co., Ltd.');
+    const el = party.designations.find((d) => d.list === 'US-BIS-EL')!;
+    expect(el.footnotes).toEqual(['4']);
+    const explained = 'Footnote 4: subjects the entity to the Entity List foreign direct product (FDP) rule, § 734.9(e)(2) of the EAR';
+
+    const details = runCommand(`details ${party.id}`, ctx);
+    // The card itself stays short; the Details view carries the notes.
+    expect(slackText(runCommand('lookup 4Paradigm Technology Co., Ltd.', ctx))).not.toContain('Footnote 4');
+    expect(slackText(details, { details: false, allAliases: true, detailed: true })).toContain(explained);
+    expect(discordText(details, { details: false, detailed: true })).toContain(explained);
+
+    const text = await cli(['lookup', '4Paradigm Technology Co., Ltd.']);
+    expect(text).toContain(`US-BIS-EL footnote 4: subjects the entity to the Entity List foreign direct product (FDP) rule, § 734.9(e)(2) of the EAR`);
+  });
+});
