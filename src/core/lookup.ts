@@ -11,6 +11,7 @@ import { isoDay, lineOn, statusOn } from './designation-status';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import { keyName } from './sources/common';
+import { footnoteLines } from './sources/el-footnotes';
 import type { DesignationStep } from './model';
 import type { Db } from './store/db';
 
@@ -38,6 +39,17 @@ export interface LookupDesignation extends DesignationLine {
   history?: DesignationStep[];
   /** Entity List footnote numbers of the entry (explained in `notes`). */
   footnotes?: string[];
+}
+
+/**
+ * Notes with an explanation of each Entity List footnote the designation bears: sources that explain them in
+ * their notes (entities-json, fr-rule-xml) already have them; the CSL keeps the footnotes apart and its notes
+ * as published, so they are explained here (el-footnotes.ts).
+ */
+function withFootnotes(notes: string | null, footnotes: string[] | undefined): string | undefined {
+  const missing = (footnotes ?? []).filter((n) => !new RegExp(`^Footnote ${n}\\b`, 'm').test(notes ?? ''));
+  if (!missing.length) return notes ?? undefined;
+  return [notes, ...footnoteLines(missing, notes ?? '')].filter(Boolean).join('\n');
 }
 
 /** A designation as parsed (the record's payload): what the designations table does not keep. */
@@ -272,6 +284,7 @@ class PartyLoader {
         const programs = JSON.parse(d.programs) as string[];
         const as = parsed.get(d.record_id)?.find((h) => h.list === d.list && (h.since ?? null) === d.since && (h.citation ?? null) === d.citation);
         const history = official.has(d.record_id) ? as?.history : undefined;
+        const notes = withFootnotes(d.notes, as?.footnotes);
         return {
           list: d.list as ListCode,
           status: d.status,
@@ -283,7 +296,7 @@ class PartyLoader {
           ...(d.url ? { url: d.url } : {}),
           ...(programs.length ? { programs } : {}),
           ...(d.authority ? { authority: d.authority } : {}),
-          ...(d.notes ? { notes: d.notes } : {}),
+          ...(notes ? { notes } : {}),
           ...(history?.length ? { history } : {}),
           ...(as?.footnotes?.length ? { footnotes: as.footnotes } : {}),
         };

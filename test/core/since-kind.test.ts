@@ -4,7 +4,9 @@
  * sanction with the notice's publication beside it), on every surface; JSON carries since_kind; an
  * Entity List footnote digit is explained in the Details views.
  */
-import { describe, expect, inject, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { renderReply as discordRender } from '../../src/bots/discord/render';
 import { renderReply as consoleRender } from '../../src/bots/console/render';
 import { renderReply as slackRender } from '../../src/bots/slack/render';
@@ -14,7 +16,12 @@ import type { Reply } from '../../src/core/commands/reply';
 import { sincePhrase, sinceText } from '../../src/core/designation-dates';
 import { detailNotes } from '../../src/core/designation-lines';
 import { lookup, type LookupResult } from '../../src/core/lookup';
+import { refreshSources } from '../../src/core/refresh';
+import { loadSourcesFile } from '../../src/core/sources/config';
+import { openDb, type Db } from '../../src/core/store/db';
 import { currentDb } from '../helpers/current';
+import { rawPath } from '../helpers/shared';
+import { tempDir } from '../helpers/tmp';
 
 const db = currentDb();
 const ctx: CommandContext = { db, platform: 'slack', channel: 'C1', user: 'U1', canManage: false, audit: false };
@@ -113,5 +120,37 @@ describe('Entity List footnotes in Details (a real footnote 4 entry)', () => {
 
     const text = await cli(['lookup', '4Paradigm Technology Co., Ltd.']);
     expect(text).toContain(`US-BIS-EL footnote 4: subjects the entity to the Entity List foreign direct product (FDP) rule, § 734.9(e)(2) of the EAR`);
+  });
+});
+
+describe('the Entity List from the CSL (the production source of US-BIS-EL)', () => {
+  const dir = tempDir();
+  let csl: Db;
+
+  beforeAll(async () => {
+    const config = join(dir, 'csl.json');
+    writeFileSync(config, JSON.stringify({ sources: [{ id: 'us-csl', format: 'csl-csv', location: rawPath('csl/2022-04_full/consolidated.csv'), lists: ['US-BIS-EL'] }] }));
+    csl = openDb(join(dir, 'csl.db'));
+    await refreshSources(csl, loadSourcesFile(config));
+    return () => csl.close();
+  });
+
+  it('shows a start date whose kind the CSL does not keep as a bare date (Huawei: 2019-05-21 is the publication of a rule effective 2019-05-16)', () => {
+    const huawei = lookup(csl, 'Huawei Technologies Co., Ltd.').results[0]!;
+    const el = huawei.designations.find((d) => d.list === 'US-BIS-EL')!;
+    expect(el.since).toBe('2019-05-21');
+    expect(el).not.toHaveProperty('since_kind');
+    expect(slackText(runCommand('lookup Huawei Technologies Co., Ltd.', { ...ctx, db: csl }))).toContain('in force since 2019-05-21');
+  });
+
+  it('explains the footnote digit of a CSL licence text on the Details views, the notes kept as the row has them', () => {
+    const party = lookup(csl, '140 Repair Plant JSC').results[0]!;
+    const el = party.designations.find((d) => d.list === 'US-BIS-EL')!;
+    expect(el.footnotes).toEqual(['3']);
+    expect(el.notes).toContain('License requirement: For all items subject to the EAR. (See §§734.9(g),3 746.8(a)(3), and 744.21(b) of the EAR.)');
+    expect(el.notes).toContain('Footnote 3: subjects the entity to the Russia/Belarus-Military End User Foreign Direct Product (FDP) rule');
+    const details = runCommand(`details ${party.id}`, { ...ctx, db: csl });
+    expect(slackText(details, { details: false, allAliases: true, detailed: true })).toContain('Footnote 3: subjects the entity to the Russia/Belarus-Military End User');
+    expect(discordText(details, { details: false, detailed: true })).toContain('Footnote 3: subjects the entity to the Russia/Belarus-Military End User');
   });
 });

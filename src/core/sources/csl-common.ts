@@ -26,6 +26,7 @@
  */
 import type { DesignationInput, Identifier, PartyType, SourceRecord, SourceRecordInput } from '../model';
 import { isListCode, type ListCode } from '../lists';
+import { splitFootnotes } from './el-footnotes';
 import { countryCode, finalizeRecords, isoDate, keepLists, keyName, stableKey } from './common';
 import { ParseError, type FetchedDocument, type Parser } from './types';
 
@@ -579,6 +580,9 @@ function toRecord(item: CslItem): SourceRecordInput {
     !treasury && listingRemark(item),
   ].filter((x): x is string => !!x);
   const affiliate = affiliateOf(item.name);
+  // Entity List footnote digits in the licence text ("§§734.9(g),3 746.8(a)(3)"): kept apart and explained on
+  // the card (lookup), the notes left as the row has them (a changed note would alert every such entry).
+  const footnotes = item.list === 'US-BIS-EL' && item.licenseRequirement ? splitFootnotes(item.licenseRequirement).footnotes : [];
   const designation: DesignationInput = {
     list: item.list,
     status: 'active',
@@ -590,6 +594,7 @@ function toRecord(item: CslItem): SourceRecordInput {
     citation: citationText(citationParts(item.citation)),
     url: item.sourceListUrl ?? item.sourceInformationUrl,
     notes: notes.join(NOTES_SEPARATOR) || undefined,
+    ...(footnotes.length ? { footnotes } : {}),
   };
 
   const vessel = [
@@ -676,6 +681,7 @@ function mergeDesignation(a: DesignationInput, b: DesignationInput): Designation
     citation: uniteCitations(a.citation, b.citation),
     url: a.url ?? b.url,
     notes: uniteText(a.notes, b.notes, NOTES_SEPARATOR),
+    ...(a.footnotes || b.footnotes ? { footnotes: [...new Set([...(a.footnotes ?? []), ...(b.footnotes ?? [])])] } : {}),
   };
 }
 

@@ -18,8 +18,9 @@ import type { Parser } from './types';
 /**
  * 2: China's notices carry each designation's history (suspensions, stops, resumptions).
  * 3: France, Burkina Faso, Benin, Serbia, DR Congo and Timor-Leste under their current codes (were FX, HV, DY, YU, ZR, TP).
+ * 4: designations say which date since is (since_kind, published, effective); CSL Entity List footnotes.
  */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;
 
 export const PARSERS: Record<SourceFormat, Parser> = {
   'csl-csv': parseCslCsv,
