@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
 import { auditTrail, currentUser, recordLookup } from './core/audit';
-import { listSummaries } from './core/catalog';
+import { licenceLines, listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
@@ -460,21 +460,6 @@ function describeDetail(detail: Record<string, unknown>): string {
   if (date) parts.push(date);
   if (detail.relisted) parts.push('relisted');
   return parts.join('; ');
-}
-
-/**
- * "Licence: us-dod-1260h (US-DOD-1260H): CC BY-NC 4.0 (OpenSanctions): non-commercial use only", one line per
- * source whose config names a licence, and how to do without them.
- */
-function licenceLines(licensed: Array<[string, string]>, summaries?: Array<{ list: string; sources: string[] }>): string {
-  const lines = licensed.map(([id, licence]) => {
-    const lists = summaries?.filter((s) => s.sources.includes(id)).map((s) => s.list) ?? [];
-    return `Licence: ${id}${lists.length ? ` (${lists.join(', ')})` : ''}: ${licence}`;
-  });
-  if (licensed.some(([, licence]) => /\bNC\b|non-commercial/i.test(licence))) {
-    lines.push('For public-domain and official sources only: SANCTIONS_SOURCES=data/sources-public-domain.json (docs/data-sources.md).');
-  }
-  return lines.join('\n');
 }
 
 function listsCommand(args: string[], io: CliIO): number {

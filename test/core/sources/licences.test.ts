@@ -7,6 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli';
+import { runCommand } from '../../../src/core/commands/handle';
+import { openDb } from '../../../src/core/store/db';
 import { loadSourcesFile, type SourceConfig } from '../../../src/core/sources/config';
 import { rawPath, REPO_ROOT } from '../../helpers/shared';
 import { tempDir } from '../../helpers/tmp';
@@ -92,6 +94,18 @@ describe('lists and status show a source licence', () => {
     const statusJson = (await cli(['status', '--json'])).out.split('\n').map((l) => JSON.parse(l) as { source: string; licence?: string });
     expect(statusJson.find((s) => s.source === 'dod-sheet')!.licence).toBe(NON_COMMERCIAL);
     expect(statusJson.find((s) => s.source === 'bis-meu')).not.toHaveProperty('licence');
+
+    // The chat commands say it too.
+    const store = openDb(db, { readonly: true });
+    try {
+      const ctx = { db: store, platform: 'slack', channel: 'C1', canManage: false, audit: false };
+      for (const command of ['lists', 'status']) {
+        const text = runCommand(command, ctx).blocks.flatMap((b) => (b.type === 'text' ? [b.text] : []));
+        expect(text.join('\n'), command).toContain(`dod-sheet${command === 'lists' ? ' (US-DOD-1260H)' : ''}: ${NON_COMMERCIAL}`);
+      }
+    } finally {
+      store.close();
+    }
 
     // A licence dropped from the config is dropped from the answers at the next refresh.
     writeFileSync(config, readFileSync(config, 'utf8').replace(`,"licence":"${NON_COMMERCIAL}"`, ''));
