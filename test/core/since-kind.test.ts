@@ -13,8 +13,11 @@ import { renderReply as slackRender } from '../../src/bots/slack/render';
 import { run } from '../../src/cli';
 import { runCommand, type CommandContext } from '../../src/core/commands/handle';
 import type { Reply } from '../../src/core/commands/reply';
-import { sincePhrase, sinceText } from '../../src/core/designation-dates';
-import { detailNotes } from '../../src/core/designation-lines';
+import { alertLine } from '../../src/core/alerts/messages';
+import { eventDateText, sincePhrase, sinceText } from '../../src/core/designation-dates';
+import { detailNotes, distinctDesignations } from '../../src/core/designation-lines';
+import { diffSnapshot } from '../../src/core/diff';
+import { SourceRecord } from '../../src/core/model';
 import { lookup, type LookupResult } from '../../src/core/lookup';
 import { refreshSources } from '../../src/core/refresh';
 import { loadSourcesFile } from '../../src/core/sources/config';
@@ -152,5 +155,30 @@ describe('the Entity List from the CSL (the production source of US-BIS-EL)', ()
     const details = runCommand(`details ${party.id}`, { ...ctx, db: csl });
     expect(slackText(details, { details: false, allAliases: true, detailed: true })).toContain('Footnote 3: subjects the entity to the Russia/Belarus-Military End User');
     expect(discordText(details, { details: false, detailed: true })).toContain('Footnote 3: subjects the entity to the Russia/Belarus-Military End User');
+  });
+});
+
+describe('alerts and folded lines keep the kind of their date', () => {
+  it('an added event carries since_kind, and its alert says "published" or "effective" as the source does', () => {
+    const record = SourceRecord.parse({ key: 'k1', name: 'Example Co.', designations: [{ list: 'US-BIS-EL', since: '2023-02-27', since_kind: 'published' }] });
+    const diff = diffSnapshot([], [record], () => record, () => [], () => '');
+    expect(diff.events[0]).toMatchObject({ kind: 'added', detail: { since: '2023-02-27', since_kind: 'published' } });
+    const event = { id: 1, refreshId: 1, at: '2026-01-01T00:00:00Z', kind: 'added' as const, list: 'US-BIS-EL' as const, source: 's', record: 'k1', name: 'Example Co.', recordId: 1, partyId: 1, countries: [], retaliation: false };
+    expect(alertLine({ ...event, detail: diff.events[0]!.detail })).toContain('published 2023-02-27');
+    expect(alertLine({ ...event, detail: { since: '2023-02-24', since_kind: 'effective' } })).toContain('effective 2023-02-24');
+    // A date whose kind the source does not give is not called effective.
+    const bare = alertLine({ ...event, detail: { since: '2019-05-21' } });
+    expect(bare).toContain('since 2019-05-21');
+    expect(bare).not.toContain('effective');
+    expect(eventDateText({})).toBeUndefined();
+  });
+
+  it('a renamed listing folded into one line takes the kind of its earliest start', () => {
+    const lines = [
+      { list: 'US-DOD-1260H', status: 'active', source: 's', since: '2024-01-31', since_kind: 'published' as const, citation: 'b' },
+      { list: 'US-DOD-1260H', status: 'active', source: 's', since: '2021-06-03', since_kind: 'effective' as const, published: '2021-06-01', effective: '2021-06-03', citation: 'a' },
+    ];
+    const [folded] = distinctDesignations(lines, new Set(['US-DOD-1260H|active|s']));
+    expect(folded).toMatchObject({ since: '2021-06-03', since_kind: 'effective', published: '2021-06-01', effective: '2021-06-03' });
   });
 });
