@@ -23,7 +23,7 @@ import { refreshSources } from '../../src/core/refresh';
 import { loadSourcesFile } from '../../src/core/sources/config';
 import { openDb, type Db } from '../../src/core/store/db';
 import { currentDb } from '../helpers/current';
-import { rawPath } from '../helpers/shared';
+import { rawPath, SOURCES_DIR } from '../helpers/shared';
 import { tempDir } from '../helpers/tmp';
 
 const db = currentDb();
@@ -180,5 +180,30 @@ describe('alerts and folded lines keep the kind of their date', () => {
     ];
     const [folded] = distinctDesignations(lines, new Set(['US-DOD-1260H|active|s']));
     expect(folded).toMatchObject({ since: '2021-06-03', since_kind: 'effective', published: '2021-06-01', effective: '2021-06-03' });
+  });
+});
+
+describe("China's notices: the effective day a notice states, beside its publication (MOFCOM 2025 Nos. 21 and 22)", () => {
+  const dir = tempDir();
+  let notices: Db;
+
+  beforeAll(async () => {
+    notices = openDb(join(dir, 'n.db'));
+    await refreshSources(notices, loadSourcesFile(join(SOURCES_DIR, 'notices.json')));
+    return () => notices.close();
+  });
+
+  it('No. 21 takes effect on publication; No. 22, published 2025-04-09, from 2025-04-10 12:01', () => {
+    const highPoint = lookup(notices, 'High Point Aerotechnologies').results[0]!.designations.find((d) => d.list === 'CN-MOFCOM-ECL')!;
+    expect(highPoint).toMatchObject({ status: 'active', since: '2025-04-04', since_kind: 'effective', citation: '商务部公告2025年第21号' });
+    const insitu = lookup(notices, 'Insitu, Inc.').results[0]!.designations.find((d) => d.list === 'CN-MOFCOM-ECL')!;
+    expect(insitu).toMatchObject({ status: 'active', since: '2025-04-10', since_kind: 'effective', published: '2025-04-09', effective: '2025-04-10', citation: '商务部公告2025年第22号' });
+    expect(sinceText(insitu)).toBe('published 2025-04-09, effective 2025-04-10');
+    // The texts at hand suspend no export-control measure of Nos. 21/22 (the 2025-05-14, 08-12 and 11-05 answers
+    // are about the Unreliable Entity List), so these lines have no history; the UEL line of Insitu does.
+    expect(highPoint.history).toBeUndefined();
+    expect(insitu.history).toBeUndefined();
+    const uel = lookup(notices, 'Insitu, Inc.').results[0]!.designations.find((d) => d.list === 'CN-MOFCOM-UEL')!;
+    expect(uel.history?.some((h) => h.status === 'suspended' && h.from === '2025-08-12')).toBe(true);
   });
 });
