@@ -19,13 +19,15 @@ import { z } from 'zod';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
 import { auditTrail, currentUser, recordLookup } from './core/audit';
-import { listSummaries } from './core/catalog';
+import { licenceLines, listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { listInfo } from './core/lists';
 import { shownTime } from './core/time';
 import { eventJson, listJson } from './core/contract-json';
 import { LookupParams, lookupOptions, readQuery } from './core/lookup-params';
+import { eventDateText, sinceText } from './core/designation-dates';
 import { historyText } from './core/designation-history';
+import { footnoteNotes } from './core/designation-lines';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
 import { delistedSince, lookup, matchExplanation, type LookupOptions, type LookupResponse, type LookupResult } from './core/lookup';
@@ -371,7 +373,7 @@ function renderParty(r: LookupResult, mark: string): string {
   const rows = r.designations.map((d) => [
     d.list,
     d.status + (d.until ? (d.status === 'removed' ? ` ${d.until}` : ` until ${d.until}`) : ''),
-    d.since ?? '',
+    sinceText(d) ?? '',
     d.citation ?? '',
     d.url ?? listInfo(d.list).url,
   ]);
@@ -381,7 +383,10 @@ function renderParty(r: LookupResult, mark: string): string {
     const text = historyText(d.history, 60);
     return text ? [`   ${d.list} history: ${text}`] : [];
   });
-  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}${histories.length ? `\n${histories.join('\n')}` : ''}`;
+  // What an Entity List footnote digit in the licence text means (el-footnotes.ts), once per list and footnote.
+  const footnotes = [...new Set(r.designations.flatMap((d) => footnoteNotes(d.notes).map((f) => `   ${d.list} ${f.charAt(0).toLowerCase()}${f.slice(1)}`)))];
+  const notes = [...histories, ...footnotes];
+  return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}${notes.length ? `\n${notes.join('\n')}` : ''}`;
 }
 
 function indent(text: string, by: string): string {
@@ -418,7 +423,8 @@ function describeDetail(detail: Record<string, unknown>): string {
   const parts: string[] = [];
   if (Array.isArray(detail.fields)) parts.push(`fields: ${detail.fields.join(', ')}`);
   if (detail.until) parts.push(`until ${String(detail.until)}`);
-  if (detail.since) parts.push(`since ${String(detail.since)}`);
+  const date = eventDateText(detail);
+  if (date) parts.push(date);
   if (detail.relisted) parts.push('relisted');
   return parts.join('; ');
 }
@@ -429,9 +435,12 @@ function listsCommand(args: string[], io: CliIO): number {
   if (positionals.length) throw new UsageError(`lists takes no arguments, got "${positionals.join(' ')}"`);
   return withDb(dbPath(values.db, io.env), (db) => {
     const summaries = listSummaries(db, { all: true });
+    const licences = new SourceStore(db).licences();
+    // The licences of a list's sources, where a source's config names one (OpenSanctions' CC BY-NC sheets).
+    const licenceOf = (sources: string[]) => [...new Set(sources.flatMap((s) => (licences.has(s) ? [licences.get(s)!] : [])))].join('; ') || undefined;
     if (values.json) {
       for (const s of summaries) {
-        io.out(JSON.stringify(listJson(s)));
+        io.out(JSON.stringify(listJson(s, licenceOf(s.sources))));
       }
       return 0;
     }
@@ -442,6 +451,8 @@ function listsCommand(args: string[], io: CliIO): number {
         ['l', 'l', 'l', 'r', 'r', 'r'],
       ),
     );
+    const licensed = [...licences].filter(([id]) => summaries.some((s) => s.sources.includes(id)));
+    if (licensed.length) io.out(`\n${licenceLines(licensed, summaries)}`);
     return 0;
   });
 }
@@ -451,10 +462,12 @@ function statusCommand(args: string[], io: CliIO): number {
   if (values.help) return help(io);
   if (positionals.length) throw new UsageError(`status takes no arguments, got "${positionals.join(' ')}"`);
   return withDb(dbPath(values.db, io.env), (db) => {
-    const sources = new SourceStore(db).all();
+    const store = new SourceStore(db);
+    const sources = store.all();
+    const licences = store.licences();
     if (values.json) {
       for (const s of sources) {
-        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, status: s.status, records: s.record_count, pending_removals: s.pending_removals, pending_since: s.pending_removals_since, warnings: s.parse_warnings ? (JSON.parse(s.parse_warnings) as string[]) : [], last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
+        io.out(JSON.stringify({ source: s.id, format: s.format, location: s.location, ...(licences.has(s.id) ? { licence: licences.get(s.id) } : {}), status: s.status, records: s.record_count, pending_removals: s.pending_removals, pending_since: s.pending_removals_since, warnings: s.parse_warnings ? (JSON.parse(s.parse_warnings) as string[]) : [], last_attempt: s.last_attempt_at, last_success: s.last_success_at, last_change: s.last_change_at, next_run: s.next_run_at, error: s.last_error }));
       }
       return 0;
     }
@@ -469,6 +482,8 @@ function statusCommand(args: string[], io: CliIO): number {
         ['l', 'l', 'r'],
       ),
     );
+    const licensed = [...licences].filter(([id]) => sources.some((s) => s.id === id));
+    if (licensed.length) io.out(`\n${licenceLines(licensed)}`);
     const failed = failedSummary(db);
     if (failed.retryable) {
       io.out(

@@ -43,3 +43,19 @@ export function listSummaries(db: Db, options: { all?: boolean } = {}): ListSumm
   const out = [...byList.values()];
   return options.all ? out : out.filter((s) => s.sources.length > 0);
 }
+
+/**
+ * "Licence: us-dod-1260h (US-DOD-1260H): CC BY-NC 4.0 (OpenSanctions): non-commercial use only", one line per
+ * source whose config names a licence (`licensed`: source id and licence), the lists it feeds where
+ * `summaries` are given, and how to do without a non-commercial source.
+ */
+export function licenceLines(licensed: Array<[string, string]>, summaries?: ReadonlyArray<Pick<ListSummary, 'list' | 'sources'>>): string {
+  const lines = licensed.map(([id, licence]) => {
+    const lists = summaries?.filter((s) => s.sources.includes(id)).map((s) => s.list) ?? [];
+    return `Licence: ${id}${lists.length ? ` (${lists.join(', ')})` : ''}: ${licence}`;
+  });
+  if (licensed.some(([, licence]) => /\bNC\b|non-commercial/i.test(licence))) {
+    lines.push('For public-domain and official sources only: SANCTIONS_SOURCES=data/sources-public-domain.json (docs/data-sources.md).');
+  }
+  return lines.join('\n');
+}

@@ -9,6 +9,7 @@ export function eventJson(e: ChangeEvent): Record<string, unknown> {
   return { id: e.id, at: e.at, kind: e.kind, list: e.list, source: e.source, record: e.record, name: e.name, ...e.detail };
 }
 
-export function listJson(s: ListSummary): Record<string, unknown> {
-  return { list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh };
+/** `licence`: of the list's sources, where a source's config names one (OpenSanctions' CC BY-NC sheets). */
+export function listJson(s: ListSummary, licence?: string): Record<string, unknown> {
+  return { list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh, ...(licence ? { licence } : {}) };
 }

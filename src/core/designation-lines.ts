@@ -5,12 +5,18 @@
  * notice. Records of one source under the same name are separate announcements (China's sheet, State's ISN
  * notices): a line each, unless their facts are the same.
  */
+import { datedFields } from './designation-dates';
 import { keyName } from './sources/common';
 
 export interface DesignationLine {
   list: string;
   status: string;
   since?: string;
+  /** Which date `since` is, where the source says (designation-dates.ts). */
+  since_kind?: 'effective' | 'published';
+  /** Publication and effective dates, where the source gives both. */
+  published?: string;
+  effective?: string;
   until?: string;
   source: string;
   citation?: string;
@@ -69,20 +75,52 @@ function foldListing<T extends DesignationLine>(lines: readonly T[]): T {
   if (lines.length === 1) return lines[0]!;
   const bySince = [...lines].sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
   const newest = bySince[bySince.length - 1]!;
-  const since = bySince.find((d) => d.since)?.since;
+  const first = bySince.find((d) => d.since);
+  const since = first?.since;
   const until = lines.map((d) => d.until).filter((u): u is string => !!u).sort().pop();
   const citations = [...new Set(bySince.flatMap((d) => (d.citation ? [d.citation] : [])))];
   const programs = [...new Set(lines.flatMap((d) => d.programs ?? []))];
   const line: T = { ...newest };
   delete line.since;
+  delete line.since_kind;
+  delete line.published;
+  delete line.effective;
   delete line.until;
   delete line.citation;
   delete line.programs;
   return {
     ...line,
     ...(since ? { since } : {}),
+    // The earliest start says what kind of date it is, not the newest line.
+    ...(first ? datedFields(first) : {}),
     ...(until ? { until } : {}),
     ...(citations.length ? { citation: citations.join('; ') } : {}),
     ...(programs.length ? { programs } : {}),
   };
+}
+
+/** The footnote explanations of a line's notes ("Footnote 4: subjects the entity to ..."), one per line. */
+export function footnoteNotes(notes: string | undefined): string[] {
+  return (notes ?? '').split('\n').filter((l) => /^Footnote \d+\b/.test(l));
+}
+
+/**
+ * A line's notes for a Details view within `budget` characters: the footnote explanations whole (they say
+ * what a stray digit in the licence text means), the rest shortened to what is left.
+ */
+export function detailNotes(notes: string | undefined, budget: number): string | undefined {
+  if (!notes) return undefined;
+  const footnotes = footnoteNotes(notes);
+  const rest = notes
+    .split('\n')
+    .filter((l) => !footnotes.includes(l))
+    .join('\n');
+  const tail = footnotes.join('\n');
+  const room = budget - tail.length - (tail && rest ? 1 : 0);
+  if (room < 40) return shorten([tail, rest].filter(Boolean).join('\n'), budget);
+  return [shorten(rest, room), tail].filter(Boolean).join('\n');
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }

@@ -91,6 +91,7 @@ export function recordChangeEvents(prior: SourceRecord, next: SourceRecord): Pla
 function statusDetail(d: Designation): Record<string, unknown> {
   const detail: Record<string, unknown> = { status: d.status };
   if (d.since) detail.since = d.since;
+  if (d.since && d.since_kind) detail.since_kind = d.since_kind;
   if (d.until) detail.until = d.until;
   if (d.citation) detail.citation = d.citation;
   return detail;

@@ -4,12 +4,14 @@
  * default threshold are matches; an optional review band below it is returned apart.
  */
 import { coverage, type ListCoverage } from './coverage';
+import { datedFields } from './designation-dates';
 import { distinctDesignations, renamedListings, type DesignationLine } from './designation-lines';
 import { combineSources, OFFICIAL_FORMATS } from './designation-sources';
 import { isoDay, lineOn, statusOn } from './designation-status';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import { DEFAULT_THRESHOLD, Matcher, REVIEW_THRESHOLD, type MatchHit, type MatchHow } from './match/matcher';
 import { keyName } from './sources/common';
+import { footnoteLines } from './sources/el-footnotes';
 import type { DesignationStep } from './model';
 import type { Db } from './store/db';
 
@@ -34,6 +36,31 @@ export interface LookupDesignation extends DesignationLine {
   /** Where two sources of one list report this designation (an official notice and a curated sheet). */
   sources?: string[];
   /** The listing, then each suspension, stop or resumption with the announcement that made it; oldest first. */
+  history?: DesignationStep[];
+  /** Entity List footnote numbers of the entry (explained in `notes`). */
+  footnotes?: string[];
+}
+
+/**
+ * Notes with an explanation of each Entity List footnote the designation bears: sources that explain them in
+ * their notes (entities-json, fr-rule-xml) already have them; the CSL keeps the footnotes apart and its notes
+ * as published, so they are explained here (el-footnotes.ts).
+ */
+function withFootnotes(notes: string | null, footnotes: string[] | undefined): string | undefined {
+  const missing = (footnotes ?? []).filter((n) => !new RegExp(`^Footnote ${n}\\b`, 'm').test(notes ?? ''));
+  if (!missing.length) return notes ?? undefined;
+  return [notes, ...footnoteLines(missing, notes ?? '')].filter(Boolean).join('\n');
+}
+
+/** A designation as parsed (the record's payload): what the designations table does not keep. */
+interface ParsedDesignation {
+  list: string;
+  since?: string;
+  citation?: string;
+  since_kind?: 'effective' | 'published';
+  published?: string;
+  effective?: string;
+  footnotes?: string[];
   history?: DesignationStep[];
 }
 
@@ -206,9 +233,12 @@ class PartyLoader {
       statuses: db.prepare<[number, number], { list: string; status: string; until: string | null }>(
         'SELECT d.list, d.status, d.until FROM records r JOIN designations d ON d.record_id = r.id WHERE r.party_id = ? OR r.id = ?',
       ),
-      histories: db.prepare<[string], { id: number; designations: string }>(
+      // The parsed designations of the records that say more than the designations table keeps: a history,
+      // which date since is (since_kind), footnotes.
+      parsed: db.prepare<[string], { id: number; designations: string }>(
         `SELECT id, json_extract(payload, '$.designations') AS designations FROM records
-          WHERE id IN (SELECT value FROM json_each(?)) AND instr(payload, '"history"') > 0`,
+          WHERE id IN (SELECT value FROM json_each(?))
+            AND (instr(payload, '"history"') > 0 OR instr(payload, '"since_kind"') > 0 OR instr(payload, '"footnotes"') > 0)`,
       ),
       formats: db.prepare<[], { id: string; format: string }>('SELECT id, format FROM sources'),
       names: db.prepare<[string], { value: string; kind: string }>(
@@ -232,9 +262,9 @@ class PartyLoader {
     return this.formatsBySource;
   }
 
-  /** The designations (as parsed) of those records that carry a history, by record id. */
-  private historiesOf(ids: string): Map<number, Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>> {
-    return new Map(this.q.histories.all(ids).map((r) => [r.id, JSON.parse(r.designations) as Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>]));
+  /** The designations (as parsed) of those records that carry a history, a since_kind or footnotes, by record id. */
+  private parsedOf(ids: string): Map<number, ParsedDesignation[]> {
+    return new Map(this.q.parsed.all(ids).map((r) => [r.id, JSON.parse(r.designations) as ParsedDesignation[]]));
   }
 
   load(hit: MatchHit, options: LookupOptions): LookupResult | undefined {
@@ -244,27 +274,31 @@ class PartyLoader {
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
     const rows = this.q.designations.all(ids);
     const formats = this.formats();
-    // Only the publishers' announcements carry a designation's history: other payloads are never read here.
-    const withHistory = records.filter((r) => OFFICIAL_FORMATS.has(formats.get(r.source_id) ?? ''));
-    const histories: ReturnType<PartyLoader["historiesOf"]> = withHistory.length ? this.historiesOf(JSON.stringify(withHistory.map((r) => r.id))) : new Map();
+    const parsed = this.parsedOf(ids);
+    // Only the publishers' announcements carry a designation's history.
+    const official = new Set(records.filter((r) => OFFICIAL_FORMATS.has(formats.get(r.source_id) ?? '')).map((r) => r.id));
     const today = isoDay(options.now ?? new Date());
     const lines = rows
       .filter((d) => wanted(d.list, options))
       .map((d): LookupDesignation => {
         const programs = JSON.parse(d.programs) as string[];
-        const history = histories.get(d.record_id)?.find((h) => h.list === d.list && (h.since ?? null) === d.since && (h.citation ?? null) === d.citation)?.history;
+        const as = parsed.get(d.record_id)?.find((h) => h.list === d.list && (h.since ?? null) === d.since && (h.citation ?? null) === d.citation);
+        const history = official.has(d.record_id) ? as?.history : undefined;
+        const notes = withFootnotes(d.notes, as?.footnotes);
         return {
           list: d.list as ListCode,
           status: d.status,
           ...(d.since ? { since: d.since } : {}),
+          ...(as ? datedFields(as) : {}),
           ...(d.until ? { until: d.until } : {}),
           source: sourceOf.get(d.record_id)!,
           ...(d.citation ? { citation: d.citation } : {}),
           ...(d.url ? { url: d.url } : {}),
           ...(programs.length ? { programs } : {}),
           ...(d.authority ? { authority: d.authority } : {}),
-          ...(d.notes ? { notes: d.notes } : {}),
+          ...(notes ? { notes } : {}),
           ...(history?.length ? { history } : {}),
+          ...(as?.footnotes?.length ? { footnotes: as.footnotes } : {}),
         };
       });
     // Two sources of one list (official notices and a curated sheet) make one line per designation

@@ -3,6 +3,7 @@
  */
 import type { Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { sincePhrase } from '../../core/designation-dates';
 import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
@@ -82,7 +83,7 @@ function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): s
   if (p.aliases.length) lines.push(style.dim(`  also: ${p.aliases.slice(0, 5).map(clean).join('; ')}${p.aliases.length > 5 ? `; +${p.aliases.length - 5} more` : ''}`));
   for (const d of p.designations) {
     const status = d.status === 'active' ? '' : d.status === 'suspended' ? style.yellow(` suspended${d.until ? ` until ${d.until}` : ''}`) : style.dim(` removed${d.until ? ` ${d.until}` : ''}`);
-    lines.push(`  ${style.cyan(d.list.padEnd(14))} ${listInfo(d.list).short}${status}  since ${d.since ?? '?'}${d.citation ? `  ${clean(d.citation)}` : ''}${d.url ? style.dim(`  ${clean(d.url)}`) : ''}`);
+    lines.push(`  ${style.cyan(d.list.padEnd(14))} ${listInfo(d.list).short}${status}  ${sincePhrase(d) ?? 'since ?'}${d.citation ? `  ${clean(d.citation)}` : ''}${d.url ? style.dim(`  ${clean(d.url)}`) : ''}`);
     const history = historyText(d.history);
     if (history) lines.push(style.dim(`  ${' '.repeat(14)} ${clean(history)}`));
   }

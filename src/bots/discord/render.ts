@@ -8,7 +8,9 @@
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { eventDateText, sincePhrase } from '../../core/designation-dates';
 import { historyText } from '../../core/designation-history';
+import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import type { ButtonStore } from './buttons';
 
@@ -122,13 +124,15 @@ function statusText(d: LookupDesignation): string {
 function designationField(d: LookupDesignation, detailed: boolean): APIEmbedField {
   const name = truncate(escapeText(`${d.list} · ${listInfo(d.list).short} · ${statusText(d)}`), LIMITS.fieldName);
   const lines: string[] = [];
-  const dates = [d.since ? `since ${d.since}` : '', d.until && d.status === 'active' ? `until ${d.until}` : ''].filter(Boolean).join(' · ');
+  const dates = [sincePhrase(d) ?? '', d.until && d.status === 'active' ? `until ${d.until}` : ''].filter(Boolean).join(' · ');
   if (dates) lines.push(dates);
   if (d.programs?.length) lines.push(escapeText(truncate(d.programs.join(', '), 200)));
   const history = historyText(d.history);
   if (history) lines.push(escapeText(truncate(history, 300)));
   if (detailed && d.authority) lines.push(escapeText(truncate(d.authority, 200)));
-  if (detailed && d.notes) lines.push(escapeText(truncate(d.notes, 300)));
+  // Footnote explanations whole: they say what the stray digit in an Entity List licence text means.
+  const notes = detailed ? detailNotes(d.notes, 600) : undefined;
+  if (notes) lines.push(escapeText(notes));
   const url = linkable(d.url);
   const citation = d.citation ? escapeText(truncate(d.citation, 200)) : undefined;
   if (url) lines.push(`[${citation ?? 'official notice'}](${url})`);
@@ -178,7 +182,7 @@ function eventLines(block: Extract<Block, { type: 'events' }>): string[] {
   const lines = block.events.map((e) => {
     const extra = [
       e.detail.until ? `until ${String(e.detail.until)}` : '',
-      e.detail.since && e.kind === 'added' ? `effective ${String(e.detail.since)}` : '',
+      e.kind === 'added' ? (eventDateText(e.detail) ?? '') : '',
       e.detail.citation ? escapeText(truncate(String(e.detail.citation), 200)) : '',
       Array.isArray(e.detail.fields) ? `fields: ${escapeText(e.detail.fields.join(', '))}` : '',
       (e as { watch?: string }).watch ? `watch term “${escapeText((e as { watch?: string }).watch!)}”` : '',

@@ -25,6 +25,7 @@ import type { DataHandle } from '../../core/dataset';
 import { lookup, type LookupOptions } from '../../core/lookup';
 import { LookupParams, lookupOptions, readQuery } from '../../core/lookup-params';
 import { EventStore } from '../../core/store/events';
+import { SourceStore } from '../../core/store/sources';
 import { openApiDocument } from './openapi';
 
 export interface ApiOptions {
@@ -99,6 +100,12 @@ const BatchLine = z.union([
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'line'}: ${i.message}`).join('; ');
+}
+
+/** `lists --json`'s objects, each with its sources' licence where one is named. */
+function listsJson(db: DataHandle['db']): Record<string, unknown>[] {
+  const licences = new SourceStore(db).licences();
+  return listSummaries(db, { all: true }).map((s) => listJson(s, [...new Set(s.sources.flatMap((id) => (licences.has(id) ? [licences.get(id)!] : [])))].join('; ') || undefined));
 }
 
 export interface ApiServer {
@@ -205,7 +212,7 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
       case 'POST /v1/batch':
         return batchRoute(req, res, url);
       case 'GET /v1/lists':
-        return send(res, 200, listSummaries(options.data().db, { all: true }).map(listJson));
+        return send(res, 200, listsJson(options.data().db));
       case 'GET /v1/events':
         return eventsRoute(res, url);
       default: {

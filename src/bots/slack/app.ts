@@ -163,7 +163,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
 
   /** Render, with the Slack-only hint after a new subscription: a private channel must invite the app. */
   function render(command: Command, reply: Reply, extra: { share: boolean; sharedBy?: string; channel: string }): SlackMessage {
-    const message = renderReply(reply, { share: extra.share, details: command.name !== 'details', allAliases: command.name === 'details', sharedBy: extra.sharedBy });
+    const message = renderReply(reply, { share: extra.share, details: command.name !== 'details', allAliases: command.name === 'details', detailed: command.name === 'details', sharedBy: extra.sharedBy });
     if (command.name === 'subscribe' && !reply.error && !extra.channel.startsWith('D') && message.blocks.length < 50) {
       const who = botUserId && /^[UW][A-Z0-9]+$/.test(botUserId) ? `<@${botUserId}>` : 'this app';
       message.blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Alerts are posted by ${who}. In a private channel, invite it first (\`/invite\`), or they cannot be delivered.`, verbatim: true }] });

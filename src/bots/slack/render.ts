@@ -12,7 +12,9 @@
 import type { types } from '@slack/bolt';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { eventDateText, sincePhrase } from '../../core/designation-dates';
 import { historyText } from '../../core/designation-history';
+import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
 
@@ -45,6 +47,8 @@ export interface RenderOptions {
   details?: boolean;
   /** Every alias instead of a few (the details view). */
   allAliases?: boolean;
+  /** The details view: each designation's notes too (licence requirement, footnotes explained, measures). */
+  detailed?: boolean;
   /** The Slack user who shared the answer into the channel: "Shared by <@U…>" on top. */
   sharedBy?: string;
 }
@@ -134,7 +138,7 @@ function button(id: keyof typeof ACTION_IDS, label: string, value: string, style
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
-  const opts: Required<Omit<RenderOptions, 'sharedBy'>> & Pick<RenderOptions, 'sharedBy'> = { share: true, details: true, allAliases: false, ...options };
+  const opts: Required<Omit<RenderOptions, 'sharedBy'>> & Pick<RenderOptions, 'sharedBy'> = { share: true, details: true, allAliases: false, detailed: false, ...options };
   const top: KnownBlock[] = [];
   if (opts.sharedBy && SLACK_USER.test(opts.sharedBy)) top.push(context(`Shared by <@${opts.sharedBy}>`));
   if (reply.notice) top.push(context(`:warning: ${escapeMrkdwn(reply.notice)}`));
@@ -226,12 +230,15 @@ function codeSections(rows: string[]): KnownBlock[] {
 function designationLine(d: LookupDesignation): string {
   const info = listInfo(d.list);
   const name = `*${info.short}*${info.nameZh ? ` ${info.nameZh}` : ''} (${d.list})`;
+  // Dates say what they are: "since 2023-02-24 (effective)", "listed 2024-01-31 (published)".
+  const since = sincePhrase(d);
+  const listed = sincePhrase(d, 'listed');
   const when =
     d.status === 'active'
-      ? `in force${d.since ? ` since ${d.since}` : ''}`
+      ? `in force${since ? ` ${since}` : ''}`
       : d.status === 'suspended'
-        ? `:double_vertical_bar: suspended${d.until ? ` until ${d.until}` : ''}${d.since ? ` (listed ${d.since})` : ''}`
-        : `removed${d.until ? ` ${d.until}` : ''}${d.since ? ` (listed ${d.since})` : ''}`;
+        ? `:double_vertical_bar: suspended${d.until ? ` until ${d.until}` : ''}${listed ? ` (${listed})` : ''}`
+        : `removed${d.until ? ` ${d.until}` : ''}${listed ? ` (${listed})` : ''}`;
   const notice = d.citation ? link(d.url, d.citation) : safeUrl(d.url) ? link(d.url, 'notice') : '';
   const programs = d.programs?.length ? ` · ${escapeMrkdwn(d.programs.slice(0, 4).join(', '))}` : '';
   const history = historyText(d.history);
@@ -268,8 +275,20 @@ function renderParty(p: LookupResult, band: 'match' | 'review', opts: RenderOpti
   const aliases = shown.length
     ? truncate(`Also known as: ${shown.map(escapeMrkdwn).join('; ')}${p.aliases.length > shown.length ? `; +${p.aliases.length - shown.length} more` : ''}`, LIMITS.section)
     : '';
-  return [section(lines.join('\n'), details), context(facts.join(' · '), ...(aliases ? [aliases] : []))];
+  // The details view says what each listing requires: its notes, footnote explanations kept whole.
+  const notes = opts.detailed
+    ? p.designations
+        .flatMap((d) => {
+          const text = detailNotes(d.notes, LIMITS.section - 200);
+          return text ? [section(`*${escapeMrkdwn(listInfo(d.list).short)}* (${d.list}) notes:\n${escapeMrkdwn(text)}`)] : [];
+        })
+        .slice(0, DETAIL_NOTES)
+    : [];
+  return [section(lines.join('\n'), details), context(facts.join(' · '), ...(aliases ? [aliases] : [])), ...notes];
 }
+
+/** Notes sections on one party's details view (Slack allows 50 blocks a message). */
+const DETAIL_NOTES = 12;
 
 const MARK: Record<string, string> = { added: ':small_red_triangle:', removed: ':heavy_minus_sign:', changed: ':pencil2:', suspended: ':double_vertical_bar:' };
 
@@ -278,7 +297,7 @@ function renderEvents(events: Extract<Block, { type: 'events' }>['events'], more
     const d = e.detail;
     const extra = [
       d.until ? `until ${String(d.until)}` : '',
-      d.since && e.kind === 'added' ? `effective ${String(d.since)}` : '',
+      e.kind === 'added' ? (eventDateText(d) ?? '') : '',
       Array.isArray(d.fields) ? `fields: ${d.fields.map(String).join(', ')}` : '',
       (e as { watch?: string }).watch ? `watch term “${(e as { watch?: string }).watch}”` : '',
       e.retaliation ? `China, ${listInfo(e.list).issuer}` : '',

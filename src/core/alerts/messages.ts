@@ -4,6 +4,7 @@
  * follows by side, then China-related parties), with `recent` for the rest.
  */
 import type { Reply } from '../commands/reply';
+import { eventDateText } from '../designation-dates';
 import { listInfo } from '../lists';
 import type { RoutedEvent } from './route';
 import type { Subscription } from './subscriptions';
@@ -19,7 +20,8 @@ export function alertLine(e: RoutedEvent): string {
   const parts = [`${e.name}: ${VERB[e.kind]} ${list}`];
   const d = e.detail;
   if (e.kind === 'suspended' && d.until) parts.push(`until ${String(d.until)}`);
-  if (d.since && e.kind === 'added') parts.push(`effective ${String(d.since)}`);
+  const date = e.kind === 'added' ? eventDateText(d) : undefined;
+  if (date) parts.push(date);
   if (d.citation) parts.push(String(d.citation));
   if (Array.isArray(d.fields)) parts.push(`fields: ${d.fields.join(', ')}`);
   if (e.retaliation) parts.push(`China, ${listInfo(e.list).issuer}${listInfo(e.list).nameZh ? ` ${listInfo(e.list).nameZh}` : ''}`);

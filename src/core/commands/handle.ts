@@ -5,7 +5,7 @@
 import { recordLookupSoon } from '../audit';
 import { failedMessages, failedSummary } from '../alerts/failed';
 import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
-import { listSummaries } from '../catalog';
+import { licenceLines, listSummaries } from '../catalog';
 import { coverageLine, hasListData, onlyDemoData } from '../coverage';
 import { listInfo } from '../lists';
 import { metrics } from '../ops/metrics';
@@ -219,13 +219,18 @@ function subscriptionsReply(ctx: CommandContext): Reply {
 }
 
 function listsReply(ctx: CommandContext): Reply {
-  const rows = listSummaries(ctx.db, { all: true }).map((s) => [
+  const summaries = listSummaries(ctx.db, { all: true });
+  const rows = summaries.map((s) => [
     s.list,
     listInfo(s.list).nameZh ? `${s.name} ${listInfo(s.list).nameZh}` : s.name,
     String(s.active),
     shownTime(s.last_refresh, 'minute', 'never'),
   ]);
-  return { blocks: [{ type: 'heading', text: 'Lists covered' }, { type: 'table', headers: ['code', 'list', 'in force', 'refreshed'], rows }], summary: `${rows.length} lists`, private: true };
+  const blocks: Block[] = [{ type: 'heading', text: 'Lists covered' }, { type: 'table', headers: ['code', 'list', 'in force', 'refreshed'], rows }];
+  // The licence of a source whose config names one (OpenSanctions' CC BY-NC sheets).
+  const licensed = [...new SourceStore(ctx.db).licences()].filter(([id]) => summaries.some((s) => s.sources.includes(id)));
+  if (licensed.length) blocks.push({ type: 'text', text: licenceLines(licensed, summaries) });
+  return { blocks, summary: `${rows.length} lists`, private: true };
 }
 
 function statusReply(ctx: CommandContext): Reply {
@@ -241,6 +246,8 @@ function statusReply(ctx: CommandContext): Reply {
   ]);
   const bad = sources.filter((s) => s.status === 'quarantined' || s.status === 'failed');
   const blocks: Block[] = [{ type: 'heading', text: 'Sources' }, { type: 'table', headers: ['source', 'status', 'records', 'last refresh', 'next refresh', 'problem'], rows }];
+  const licensed = [...new SourceStore(ctx.db).licences()].filter(([id]) => sources.some((s) => s.id === id));
+  if (licensed.length) blocks.push({ type: 'text', text: licenceLines(licensed) });
   const failed = failedSummary(ctx.db);
   const undelivered = failed.retryable ? `${failed.retryable} alert message(s) to ${failed.platforms.join(', ')} could not be delivered` : '';
   if (undelivered) {

@@ -99,6 +99,10 @@ function build(notice: ParsedNotice, entity: NoticeEntity): Built {
     list: h.list,
     status: entity.action === 'remove' ? 'removed' : 'active',
     since: entity.action === 'remove' ? undefined : (h.effective ?? h.published),
+    // The notice's own words: "自2025年4月10日12时01分起正式实施" is an effective day, 【发文日期】 a publication day.
+    since_kind: entity.action === 'remove' ? undefined : h.effective ? 'effective' : h.published ? 'published' : undefined,
+    published: entity.action === 'remove' ? undefined : h.published,
+    effective: entity.action === 'remove' ? undefined : h.effective,
     until: entity.action === 'remove' ? (h.effective ?? h.published) : undefined,
     programs: h.programs,
     citation: h.citation,

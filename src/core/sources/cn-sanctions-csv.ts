@@ -124,6 +124,7 @@ export function foldDesignations(designations: Designation[]): Designation[] {
     byList.set(d.list, {
       ...prior,
       since: prior.since && d.since ? (d.since < prior.since ? d.since : prior.since) : (prior.since ?? d.since),
+      since_kind: prior.since_kind ?? d.since_kind,
       until: prior.until ?? d.until,
       programs: [...prior.programs, ...d.programs.filter((p) => !prior.programs.includes(p))],
       citation: joinDistinct(prior.citation, d.citation, '; '),
@@ -276,6 +277,8 @@ function parseDocument(doc: FetchedDocument): SourceRecordInput[] {
       list,
       status: 'active',
       since,
+      // The sheet dates a row by its announcement (the day it was published), not by an effective day.
+      since_kind: since ? 'published' : undefined,
       programs: listText ? [listText] : [],
       citation: cnNoticeCitation(summaryZh) ?? cnNoticeCitation(summary),
       url: row.get('Source URL') || undefined,

@@ -26,6 +26,7 @@
  */
 import type { DesignationInput, Identifier, PartyType, SourceRecord, SourceRecordInput } from '../model';
 import { isListCode, type ListCode } from '../lists';
+import { splitFootnotes } from './el-footnotes';
 import { countryCode, finalizeRecords, isoDate, keepLists, keyName, stableKey } from './common';
 import { ParseError, type FetchedDocument, type Parser } from './types';
 
@@ -530,15 +531,43 @@ function listingRemark(item: CslItem): string | undefined {
   return item.remarks;
 }
 
+/**
+ * What the CSL start date is, per list, where the rows say it consistently:
+ * - Denied Persons: the order's date, from which it is effective; its Federal Register notice follows (an
+ *   order of 2018-12-31 published on 2019-02-04, "84 F.R. 1427 2/4/2019").
+ * - Nonproliferation sanctions (ISN): the day the sanctions took effect; the notice follows ("2021-03-02",
+ *   "Vol. 86, No. 71, 04/15/2021").
+ * - Not the Entity List: its start dates are sometimes the rule's publication (Huawei: 2019-05-21, the day
+ *   84 FR 22961 was published, for a rule effective 2019-05-16) and sometimes its effective day (SMIC:
+ *   2020-12-18 for a rule published 2020-12-22), so an EL start date says nothing of its kind, and is shown
+ *   as a bare date. Nor the other lists, whose rows carry no start date or whose kind is not established.
+ */
+const START_DATE_KIND: Partial<Record<ListCode, 'effective' | 'published'>> = {
+  'US-BIS-DPL': 'effective',
+  'US-STATE-ISN': 'effective',
+};
+
+/** The one date a Federal Register notice text of a row gives ("... 04/15/2021", "... 2/4/2019"), if one. */
+function noticeDate(citation: string | undefined): string | undefined {
+  const dates = [...(citation ?? '').matchAll(/\b(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})\b/g)].map((m) => isoDate(`${m[1]}/${m[2]}/${m[3]}`));
+  return dates.length === 1 ? dates[0] : undefined;
+}
+
 /** The record of one item (before merging rows with the same key). */
 function toRecord(item: CslItem): SourceRecordInput {
   const treasury = isTreasuryList(item.list);
   let since = dateField(item.startDate, 'start_date', item.where);
+  let sinceKind = since ? START_DATE_KIND[item.list] : undefined;
+  // The notice's publication date where the row gives one ("Vol. 86, No. 71, 04/15/2021", "84 F.R. 1427 2/4/2019").
+  const published = sinceKind === 'effective' ? noticeDate(item.citation) : undefined;
   const until = dateField(item.endDate, 'end_date', item.where);
   if (!since && item.list === 'US-OFAC-CMIC') {
-    // NS-CMIC rows carry no start_date; the listing date is one of their ids
+    // NS-CMIC rows carry no start_date; the listing date (the day OFAC published the entry) is one of their ids
     const listing = item.identifiers.find((i) => /^listing date \(cmic\)$/i.test(i.type))?.value;
-    if (listing && ISO_DATE.test(listing)) since = listing;
+    if (listing && ISO_DATE.test(listing)) {
+      since = listing;
+      sinceKind = 'published';
+    }
   }
   const ref = item.entityNumber ?? item.id;
   const key = treasury && ref ? stableKey(item.list, ref) : stableKey(item.list, keyName(item.name), since);
@@ -551,15 +580,21 @@ function toRecord(item: CslItem): SourceRecordInput {
     !treasury && listingRemark(item),
   ].filter((x): x is string => !!x);
   const affiliate = affiliateOf(item.name);
+  // Entity List footnote digits in the licence text ("§§734.9(g),3 746.8(a)(3)"): kept apart and explained on
+  // the card (lookup), the notes left as the row has them (a changed note would alert every such entry).
+  const footnotes = item.list === 'US-BIS-EL' && item.licenseRequirement ? splitFootnotes(item.licenseRequirement).footnotes : [];
   const designation: DesignationInput = {
     list: item.list,
     status: 'active',
     since,
+    since_kind: sinceKind,
+    ...(since && published && published !== since ? { published, effective: since } : {}),
     until,
     programs: item.programs,
     citation: citationText(citationParts(item.citation)),
     url: item.sourceListUrl ?? item.sourceInformationUrl,
     notes: notes.join(NOTES_SEPARATOR) || undefined,
+    ...(footnotes.length ? { footnotes } : {}),
   };
 
   const vessel = [
@@ -646,6 +681,7 @@ function mergeDesignation(a: DesignationInput, b: DesignationInput): Designation
     citation: uniteCitations(a.citation, b.citation),
     url: a.url ?? b.url,
     notes: uniteText(a.notes, b.notes, NOTES_SEPARATOR),
+    ...(a.footnotes || b.footnotes ? { footnotes: [...new Set([...(a.footnotes ?? []), ...(b.footnotes ?? [])])] } : {}),
   };
 }
 

@@ -133,6 +133,8 @@ function parseDocument(doc: FetchedDocument): SourceRecordInput[] {
           until: sorted.map((p) => p.end!).reduce((a, b) => (b > a ? b : a)),
         };
     Object.assign(designation, {
+      // A start date is the day DoD released the edition that named the company: a publication date.
+      since_kind: designation.since ? 'published' : undefined,
       programs: ['Section 1260H'],
       citation,
       url: lastWith('Source Url'),

@@ -231,6 +231,8 @@ function recordOf(item: Item, index: number, doc: FetchedDocument, fallbackList:
     since,
     // effective_date is an effective date; the earliest Federal Register date is when the listing was published.
     since_kind: effective && item.effective_date ? 'effective' : !effective && since ? 'published' : undefined,
+    // Both days where the item has its effective date and one Federal Register notice (its publication).
+    ...(effective && item.effective_date && new Set(fr.dates).size === 1 && fr.dates[0] !== effective ? { published: fr.dates[0], effective } : {}),
     until: status === 'active' ? undefined : until,
     programs: progs,
     citation: text(item.citation) ?? frCitation ?? progs.map(cnNoticeCitation).find(Boolean),

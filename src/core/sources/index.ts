@@ -19,8 +19,9 @@ import type { Parser } from './types';
  * 2: China's notices carry each designation's history (suspensions, stops, resumptions).
  * 3: France, Burkina Faso, Benin, Serbia, DR Congo and Timor-Leste under their current codes (were FX, HV, DY, YU, ZR, TP).
  * 4: cn-notices reads one copy of a notice published at several addresses; page titles without the site's name.
+ * 5: designations say which date since is (since_kind, published, effective); CSL Entity List footnotes.
  */
-export const PARSER_VERSION = 4;
+export const PARSER_VERSION = 5;
 
 export const PARSERS: Record<SourceFormat, Parser> = {
   'csl-csv': parseCslCsv,

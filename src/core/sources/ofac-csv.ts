@@ -385,7 +385,15 @@ function designationsFor(
     const d: DesignationInput = { list, status: 'active', programs };
     if (list === 'US-OFAC-CMIC') {
       const since = extras.cmicListing ?? extras.cmicEffective;
-      if (since) d.since = since;
+      if (since) {
+        d.since = since;
+        // The CMIC listing date is the day OFAC published the entry; the effective date is when the bans began.
+        d.since_kind = extras.cmicListing ? 'published' : 'effective';
+      }
+      if (extras.cmicListing && extras.cmicEffective) {
+        d.published = extras.cmicListing;
+        d.effective = extras.cmicEffective;
+      }
       const notes = [
         extras.cmicEffective && `Effective Date (CMIC) ${extras.cmicEffective}`,
         extras.cmicDivestment && `Purchase/Sales For Divestment Date (CMIC) ${extras.cmicDivestment}`,

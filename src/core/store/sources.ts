@@ -4,6 +4,7 @@
  */
 import type { SourceConfig } from '../sources/config';
 import type { Db } from './db';
+import { deleteMeta, setMeta } from './meta';
 
 export type SourceStatus = 'new' | 'ok' | 'quarantined' | 'failed';
 export type RefreshOutcome = 'running' | 'applied' | 'unchanged' | 'not-modified' | 'quarantined' | 'failed';
@@ -38,6 +39,8 @@ export interface RefreshCounts {
   changed?: number;
   suspended?: number;
 }
+
+const LICENCE_KEY = 'source_licence:';
 
 export class SourceStore {
   private readonly q;
@@ -79,8 +82,18 @@ export class SourceStore {
     };
   }
 
-  register(source: Pick<SourceConfig, 'id' | 'format' | 'location' | 'stale_after_hours' | 'demo'>): void {
+  register(source: Pick<SourceConfig, 'id' | 'format' | 'location' | 'stale_after_hours' | 'demo' | 'licence'>): void {
     this.q.register.run({ id: source.id, format: source.format, location: source.location, stale: source.stale_after_hours ?? null, demo: source.demo ? 1 : 0 });
+    // The data's licence, where the config names one (CC BY-NC sheets), for lists and status: kept in meta,
+    // which needs no new column.
+    if (source.licence) setMeta(this.db, `${LICENCE_KEY}${source.id}`, source.licence);
+    else deleteMeta(this.db, `${LICENCE_KEY}${source.id}`);
+  }
+
+  /** Each source's licence as its config named it when last refreshed (sources without one are absent). */
+  licences(): Map<string, string> {
+    const rows = this.db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM meta WHERE key LIKE ?').all(`${LICENCE_KEY}%`);
+    return new Map(rows.map((r) => [r.key.slice(LICENCE_KEY.length), r.value]));
   }
 
   get(id: string): SourceRow | undefined {

@@ -111,7 +111,7 @@ describe('csl-csv on the full 2022-04 snapshot (14,160 rows, 13 lists)', () => {
     ]);
     // NS-CMIC rows have no start_date: the listing date is the designation's since
     expect(aecc.designations).toEqual([
-      { list: 'US-OFAC-CMIC', status: 'active', since: '2021-06-03', programs: ['CMIC-EO13959'], url: 'https://bit.ly/1QWTIfE' },
+      { list: 'US-OFAC-CMIC', status: 'active', since: '2021-06-03', since_kind: 'published', programs: ['CMIC-EO13959'], url: 'https://bit.ly/1QWTIfE' },
     ]);
     const hik = keyed(records, 'US-OFAC-CMIC|30946');
     expect(hik.identifiers).toContainEqual({ type: 'Unified Social Credit Code (USCC)', value: '91330000733796106P', country: 'CN' });

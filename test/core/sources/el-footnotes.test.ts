@@ -23,8 +23,14 @@ describe('Entity List footnotes', () => {
   it('explains footnote 3 from the rule that uses it, and says only what the text cites for the others', () => {
     expect(footnoteLines(['3'], '')[0]).toMatch(/^Footnote 3: subjects the entity to the Russia\/Belarus-Military End User Foreign Direct Product \(FDP\) rule.*FR Doc\. 2023-03929/);
     expect(footnoteLines(['4'], '(See §§ 734.9(e)(2) and 744.11 of the EAR)')[0]).toBe(
-      'Footnote 4 of the Entity List (Supplement No. 4 to part 744 of the EAR): not explained by the data at hand; the licence requirement cites §§ 734.9(e)(2), 744.11.',
+      'Footnote 4: subjects the entity to the Entity List foreign direct product (FDP) rule, § 734.9(e)(2) of the EAR (EAR § 734.9(e), cited by the licence requirement of every footnote 4 entry).',
     );
+    expect(footnoteLines(['5'], '(See §§ 734.4(a)(9), 734.9(e)(3), and 744.11 of the EAR)')[0]).toMatch(/^Footnote 5: .*FDP\) rule, § 734\.9\(e\)\(3\)/);
+    // Where the entry does not cite the paragraph the explanation rests on, only what it cites is said.
+    expect(footnoteLines(['4'], '(See § 744.11 of the EAR)')[0]).toBe(
+      'Footnote 4 of the Entity List (Supplement No. 4 to part 744 of the EAR): not explained by the data at hand; the licence requirement cites §§ 744.11.',
+    );
+    expect(footnoteLines(['7'], '(See § 744.11 of the EAR)')[0]).toMatch(/^Footnote 7 of the Entity List .*not explained/);
   });
 
   it('on the real Entity List: no licence text ends in a stray digit, and the footnotes are kept apart', () => {
@@ -39,6 +45,6 @@ describe('Entity List footnotes', () => {
     expect(cpunto).toMatchObject({ footnotes: ['3'], since: '2023-02-27', since_kind: 'published', citation: '88 FR 12171' });
     expect(cpunto.notes).toContain('Footnote 3: subjects the entity to the Russia/Belarus-Military End User Foreign Direct Product (FDP) rule');
     const four = records.find((r) => r.designations[0]!.footnotes?.includes('4'))!.designations[0]!;
-    expect(four.notes).toMatch(/Footnote 4 of the Entity List .* cites §§ 734\.9\(e\)\(2\)/);
+    expect(four.notes).toContain('Footnote 4: subjects the entity to the Entity List foreign direct product (FDP) rule, § 734.9(e)(2) of the EAR');
   });
 });

@@ -104,6 +104,10 @@ describe('ofac-enhanced-xml on the real CONS_ENHANCED.XML (2025-01-10)', () => {
         list: 'US-OFAC-CMIC',
         status: 'active',
         since: '2021-12-16',
+        // The listing date is the day OFAC published the entry; the bans took effect later.
+        since_kind: 'published',
+        published: '2021-12-16',
+        effective: '2022-02-14',
         programs: ['CMIC-EO13959'],
         citation: 'Executive Order 14032 (CMIC)',
         notes: 'CMIC Executive Order; Effective Date (CMIC) 2022-02-14; Purchase/Sales For Divestment Date (CMIC) 2022-12-16',
@@ -183,6 +187,7 @@ describe('ofac-enhanced-xml on hand-made fixtures', () => {
           list: 'US-OFAC-CMIC',
           status: 'active',
           since: '2021-12-16',
+          since_kind: 'published',
           programs: ['CMIC-EO13959'],
           citation: 'Executive Order 14032 (CMIC)',
           notes: 'CMIC Executive Order',
@@ -200,11 +205,13 @@ describe('ofac-enhanced-xml on hand-made fixtures', () => {
       { value: 'EB', kind: 'weak', script: 'latin' },
     ]);
     expect(r!.designations).toEqual([
-      { list: 'US-OFAC-SDN', status: 'active', since: '2022-02-24', programs: ['RUSSIA-EO14024'], citation: 'Executive Order 14024 (Russia)', notes: 'Block' },
+      // datePublished of each list: the day the entry was published on it.
+      { list: 'US-OFAC-SDN', status: 'active', since: '2022-02-24', since_kind: 'published', programs: ['RUSSIA-EO14024'], citation: 'Executive Order 14024 (Russia)', notes: 'Block' },
       {
         list: 'US-OFAC-SSI',
         status: 'active',
         since: '2014-07-16',
+        since_kind: 'published',
         programs: ['UKRAINE-EO13662'],
         citation: 'Executive Order 13662 (Ukraine)',
         notes: '13662 Sectoral Directive 1',

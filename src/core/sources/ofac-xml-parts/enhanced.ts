@@ -219,11 +219,23 @@ export function enhancedRecord(entity: XNode, where: string, fallbackList: ListC
     const d: DesignationInput = { list, status: 'active', programs: progs };
     const notes = [...(typesBy.get(list) ?? [])];
     if (list === 'US-OFAC-CMIC') {
+      // The CMIC listing date is the day OFAC published the entry; the effective date is when the bans began.
       const since = cmic.listing ?? cmic.effective ?? published.get(list);
-      if (since) d.since = since;
+      if (since) {
+        d.since = since;
+        d.since_kind = !cmic.listing && cmic.effective ? 'effective' : 'published';
+      }
+      if (cmic.listing && cmic.effective) {
+        d.published = cmic.listing;
+        d.effective = cmic.effective;
+      }
       if (cmic.effective) notes.push(`Effective Date (CMIC) ${cmic.effective}`);
       if (cmic.divestment) notes.push(`Purchase/Sales For Divestment Date (CMIC) ${cmic.divestment}`);
-    } else if (published.get(list)) d.since = published.get(list);
+    } else if (published.get(list)) {
+      // datePublished: the day the entry was published on that list.
+      d.since = published.get(list);
+      d.since_kind = 'published';
+    }
     if (cite.length) d.citation = cite.join('; ');
     if (notes.length) d.notes = notes.join('; ');
     return d;
