@@ -23,7 +23,7 @@ import { licenceLines, listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { listInfo } from './core/lists';
 import { shownTime } from './core/time';
-import { eventJson, listJson } from './core/contract-json';
+import { eventJson, licenceOfSources, listJson } from './core/contract-json';
 import { LookupParams, lookupOptions, readQuery } from './core/lookup-params';
 import { eventDateText, sinceText } from './core/designation-dates';
 import { historyText } from './core/designation-history';
@@ -436,11 +436,9 @@ function listsCommand(args: string[], io: CliIO): number {
   return withDb(dbPath(values.db, io.env), (db) => {
     const summaries = listSummaries(db, { all: true });
     const licences = new SourceStore(db).licences();
-    // The licences of a list's sources, where a source's config names one (OpenSanctions' CC BY-NC sheets).
-    const licenceOf = (sources: string[]) => [...new Set(sources.flatMap((s) => (licences.has(s) ? [licences.get(s)!] : [])))].join('; ') || undefined;
     if (values.json) {
       for (const s of summaries) {
-        io.out(JSON.stringify(listJson(s, licenceOf(s.sources))));
+        io.out(JSON.stringify(listJson(s, licenceOfSources(licences, s.sources))));
       }
       return 0;
     }

@@ -13,3 +13,8 @@ export function eventJson(e: ChangeEvent): Record<string, unknown> {
 export function listJson(s: ListSummary, licence?: string): Record<string, unknown> {
   return { list: s.list, name: s.name, side: s.side, active: s.active, suspended: s.suspended, removed: s.removed, sources: s.sources, last_refresh: s.last_refresh, ...(licence ? { licence } : {}) };
 }
+
+/** The licences of a list's sources, where a source's config names one (OpenSanctions' CC BY-NC sheets). */
+export function licenceOfSources(licences: ReadonlyMap<string, string>, sources: readonly string[]): string | undefined {
+  return [...new Set(sources.flatMap((s) => (licences.has(s) ? [licences.get(s)!] : [])))].join('; ') || undefined;
+}

@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { recordLookupSoon } from '../../core/audit';
 import { listSummaries } from '../../core/catalog';
-import { eventJson, listJson } from '../../core/contract-json';
+import { eventJson, licenceOfSources, listJson } from '../../core/contract-json';
 import { hasListData, onlyDemoData } from '../../core/coverage';
 import type { DataHandle } from '../../core/dataset';
 import { lookup, type LookupOptions } from '../../core/lookup';
@@ -105,7 +105,7 @@ function issues(error: z.ZodError): string {
 /** `lists --json`'s objects, each with its sources' licence where one is named. */
 function listsJson(db: DataHandle['db']): Record<string, unknown>[] {
   const licences = new SourceStore(db).licences();
-  return listSummaries(db, { all: true }).map((s) => listJson(s, [...new Set(s.sources.flatMap((id) => (licences.has(id) ? [licences.get(id)!] : [])))].join('; ') || undefined));
+  return listSummaries(db, { all: true }).map((s) => listJson(s, licenceOfSources(licences, s.sources)));
 }
 
 export interface ApiServer {
