@@ -48,15 +48,15 @@ describe('alert scenario on Slack and Discord fakes', () => {
 
       expect(slackPosts()).toHaveLength(2);
       expect(slackPosts().map((c) => c.body.channel)).toEqual(['C0SDN', 'C0SDN']);
-      expect(String(slackPosts()[0]!.body.text)).toMatch(/^298 list changes: 298 added to US-OFAC-SDN/);
+      expect(String(slackPosts()[0]!.body.text)).toMatch(/^OFAC added 298 entries to the SDN List \(RUSSIA-EO14024/);
       expect(JSON.stringify(slackPosts()[0]!.body.blocks)).toContain('JUHANG AVIATION TECHNOLOGY SHENZHEN CO., LTD.');
-      expect(String(slackPosts()[1]!.body.text)).toMatch(/^15 list changes: 7 added to US-OFAC-SDN; 8 removed from US-OFAC-SDN/);
+      expect(String(slackPosts()[1]!.body.text)).toMatch(/^OFAC added 7 entries to the SDN List \(SDGT\); OFAC removed 8 entries from the SDN List/);
 
       expect(discordPosts()).toHaveLength(2);
       const bodies = discordPosts().map((r) => JSON.stringify(r.body));
-      expect(bodies[0]).toMatch(/14 list changes/);
+      expect(bodies[0]).toMatch(/MOFCOM added 14 entries to the Export Control List/);
       expect(bodies[0]).toContain('Rheinmetall AG');
-      expect(bodies[1]).toMatch(/7 list changes/);
+      expect(bodies[1]).toMatch(/MOFCOM added 7 entries to the Countermeasures List/);
       for (const r of discordPosts()) expect((r.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
       expect(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'delivered'").get()!.n).toBe(4);
     } finally {

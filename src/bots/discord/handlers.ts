@@ -16,6 +16,7 @@ import {
   type Interaction,
   type Message,
 } from 'discord.js';
+import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
 import { SubscriptionStore } from '../../core/alerts/subscriptions';
 import { hasListData } from '../../core/coverage';
 import { runCommand, type CommandContext } from '../../core/commands/handle';
@@ -155,6 +156,10 @@ export class DiscordHandlers {
       await interaction.reply({ content: EXPIRED, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
+    if (decoded.kind === 'page' || decoded.kind === 'ack') {
+      await this.onAlertButton(interaction, decoded.value);
+      return;
+    }
     const line = decoded.kind === 'details' ? `details ${decoded.value}` : decoded.value;
     // Buttons only ever look up: whatever a custom id says, it cannot change alerts.
     const wanted = decoded.kind === 'details' ? 'details' : 'lookup';
@@ -180,6 +185,31 @@ export class DiscordHandlers {
         return;
       }
     }
+  }
+
+  /** Show all / Next (a page of a digest, as a message below it) and Seen / handled (the alert edited to say who). */
+  private async onAlertButton(interaction: ButtonInteraction, value: string): Promise<void> {
+    const parsed = parseAlertButton(value);
+    const channel = interaction.channelId;
+    const db = this.options.data().db;
+    if (!parsed || !channel) {
+      await interaction.reply({ content: 'This button is not one this bot knows.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if (parsed.kind === 'page') {
+      const reply = digestPage(db, parsed.outbox, parsed.page, { platform: 'discord', channel });
+      if (reply.error) await interaction.reply({ ...this.message(reply, {}), flags: MessageFlags.Ephemeral });
+      // Next on a page turns that page; Show all on the digest starts the pages in a message of their own.
+      else if (parsed.page > 1) await interaction.update(this.message(reply, { share: false }));
+      else await interaction.reply(this.message(reply, { share: false }));
+      return;
+    }
+    const ack = acknowledge(db, parsed.outbox, { platform: 'discord', channel, user: interaction.user.id, name: interaction.user.displayName ?? interaction.user.username });
+    if (!ack) {
+      await interaction.reply({ content: 'This alert is not one of this channel’s.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await interaction.update(this.message(ack.reply, { share: false }));
   }
 
   async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {

@@ -10,9 +10,10 @@
  * messages, so there is no `confirm`: after a crash the worker sends again and the nonce absorbs the repeat.
  */
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RESTOptions } from 'discord.js';
+import { AttachmentBuilder, DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RawFile, type RESTOptions } from 'discord.js';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
 import type { Reply } from '../../core/commands/reply';
+import { ButtonStore } from './buttons';
 import { renderReply } from './render';
 
 /** Discord error codes that no retry can fix, with what they mean for the channel. */
@@ -35,6 +36,7 @@ export interface DiscordSinkOptions {
 export class DiscordSink implements AlertSink {
   readonly platform = 'discord';
   readonly rest: REST;
+  private readonly buttons = new ButtonStore();
 
   constructor(options: DiscordSinkOptions) {
     this.rest = new REST({
@@ -49,15 +51,22 @@ export class DiscordSink implements AlertSink {
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
     if (!/^\d{5,25}$/.test(channel)) return { ok: false, permanent: true, reason: `not a Discord channel id: "${channel}"` };
-    const message = renderReply(reply);
+    // Alert buttons (Details per line, Show all, Seen / handled) carry short values: no state kept for them here.
+    const message = renderReply(reply, { buttons: this.buttons, share: false });
+    // A digest's full content goes with the message as attachments (CSV and Markdown), in the same request.
+    const attachments = (reply.files ?? []).map((f) => new AttachmentBuilder(Buffer.from(f.content, 'utf8'), { name: f.name, description: f.title.slice(0, 1000) }));
+    const files: RawFile[] = attachments.map((a, i) => ({ name: a.name ?? `file-${i}`, data: a.attachment as Buffer, contentType: reply.files![i]!.type }));
     try {
       const sent = (await this.rest.post(Routes.channelMessages(channel), {
         body: {
           content: message.content,
           embeds: message.embeds,
+          components: message.components,
           allowed_mentions: { parse: [] },
+          ...(attachments.length ? { attachments: attachments.map((a, i) => ({ id: i, filename: a.name, description: a.description })) } : {}),
           ...(key ? { nonce: nonceFor(key), enforce_nonce: true } : {}),
         },
+        ...(files.length ? { files } : {}),
       })) as { id?: string };
       return { ok: true, ...(sent?.id ? { ref: sent.id } : {}) };
     } catch (err) {

@@ -321,7 +321,9 @@ describe('Discord alert delivery (the AlertSink)', () => {
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });
     expect(sent.body.content).toContain(events[0]!.name.split(' ')[0]);
     expect(sent.body.embeds[0].description).toMatch(/CN-MOFCOM-ECL/);
-    expect(sent.body.components).toBeUndefined();
+    // Each alert line has its Details button (the Seen / handled button is added when the outbox queues it).
+    const ids = (sent.body.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components.map((c) => c.custom_id));
+    expect(ids).toEqual(expect.arrayContaining([`sanctions:details:${events[0]!.facts.partyId}`]));
   });
 
   it("sends the worker's message key as the nonce, so that a repeat within minutes posts nothing new", async () => {
@@ -453,5 +455,19 @@ function hostileEvent(): RoutedEvent {
     countries: ['CN'],
     watch: '@here',
     retaliation: false,
+    facts: {
+      party: '@everyone <@123> holdings',
+      partyId: 'p1',
+      listedAs: '@everyone <@123> <@&456> <#789> @here',
+      type: 'entity',
+      countries: ['CN'],
+      action: 'added',
+      date: '2026-01-02',
+      programs: ['@here <#789>'],
+      citation: '<@&456> 99 FR 1',
+      url: 'https://example.com/rule?x=<@123>',
+      issuer: 'Commerce / BIS',
+      retaliation: false,
+    },
   };
 }

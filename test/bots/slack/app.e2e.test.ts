@@ -345,7 +345,7 @@ describe('Slack alert delivery (the sink)', () => {
     const post = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS').at(-1)!;
     expect(post.body).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false' });
     expect(JSON.parse(String(post.body.metadata))).toEqual({ event_type: 'sanctions_alert', event_payload: { key: 'sanctions-1-1700000000000' } });
-    expect(String(post.body.text)).toMatch(/14 list changes/);
+    expect(String(post.body.text)).toMatch(/^MOFCOM added 14 entries to the Export Control List/);
     expect(json(post)).toContain('Rheinmetall AG');
     expect(timeline.sink.platform).toBe('slack');
   });
