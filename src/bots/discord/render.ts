@@ -326,7 +326,8 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
         appendLines(info ?? newInfo(), tableLines(block));
         break;
       case 'handled': {
-        const who = /^\d{5,25}$/.test(block.user) ? `<@${block.user}>` : escapeText(block.name ?? block.user);
+        // The name, not a <@id> mention: nothing in an edited alert should even look like a ping.
+        const who = `@${escapeText(block.name ?? block.user)}`;
         content.push(`✅ Handled by ${who} at ${escapeText(handledTime(block.at))}`);
         break;
       }
