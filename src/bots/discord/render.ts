@@ -183,7 +183,7 @@ export function alertLineMarkdown(e: { list: Parameters<typeof listInfo>[0]; wat
   const facts = [
     f.listedAs ? `listed as ${f.listedAs}` : '',
     f.fields?.length ? `fields: ${f.fields.join(', ')}` : '',
-    f.date ? `dated ${f.date}` : '',
+    f.date && f.date !== f.listedSince ? `dated ${f.date}` : '',
     f.effective ? `effective ${f.effective}` : '',
     f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
     f.until ? `until ${f.until}` : '',

@@ -309,7 +309,7 @@ export function alertLineMrkdwn(e: { list: Parameters<typeof listInfo>[0]; kind:
   const facts = [
     f.listedAs ? `listed as ${f.listedAs}` : '',
     f.previousName ? `was ${f.previousName}` : '',
-    f.date ? `dated ${f.date}` : '',
+    f.date && f.date !== f.listedSince ? `dated ${f.date}` : '',
     f.effective ? `effective ${f.effective}` : '',
     f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
     f.until ? `until ${f.until}` : '',

@@ -36,7 +36,7 @@ export function alertLine(e: RoutedEvent): string {
   const parts = [`${f.party} (${typeWord(f.type)}${f.countries.length ? `, ${f.countries.join(' ')}` : ''}): ${ACTION_WORDS[f.action]} ${listInfo(e.list).short} (${e.list})`];
   if (f.listedAs) parts.push(`listed as ${f.listedAs}`);
   if (f.fields?.length) parts.push(`fields: ${f.fields.join(', ')}`);
-  if (f.date) parts.push(`${f.action === 'added' || f.action === 'relisted' ? 'dated' : 'date'} ${f.date}`);
+  if (f.date && f.date !== f.listedSince) parts.push(`dated ${f.date}`);
   if (f.effective) parts.push(`effective ${f.effective}`);
   if (f.listedSince) parts.push(`listed since ${f.listedSince}`);
   else if (f.action === 'removed') parts.push(listedSinceUnknown(f));
