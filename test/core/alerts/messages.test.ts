@@ -10,6 +10,7 @@ import { renderReply as renderConsole } from '../../../src/bots/console/render';
 import { renderReply as renderDiscord } from '../../../src/bots/discord/render';
 import { ButtonStore } from '../../../src/bots/discord/buttons';
 import { splitPage } from '../../../src/bots/discord/handlers';
+import { withinUploadLimit } from '../../../src/bots/discord/sink';
 import { renderReply as renderSlack } from '../../../src/bots/slack/render';
 import { acknowledge, digestPage, messageEvents, parseAlertButton } from '../../../src/core/alerts/digest';
 import { DIGEST_COLUMNS, digestCsv, digestMarkdown } from '../../../src/core/alerts/digest-files';
@@ -219,6 +220,16 @@ describe('Discord: a page of 25 long lines', () => {
     expect(rendered.slice(1).every((m) => !m.content)).toBe(true);
     expect(rendered.at(-1)!.components.flatMap((r) => r.components.map((c) => c.custom_id))).toContain('sanctions:page:digest 9 2');
     expect(rendered[0]!.components.flatMap((r) => r.components.map((c) => c.custom_id))).not.toContain('sanctions:page:digest 9 2');
+  });
+});
+
+describe('Discord: attachments within the upload limit', () => {
+  it('keeps the CSV before the Markdown when both do not fit, and drops what does not', () => {
+    const csv = { name: 'd.csv', type: 'text/csv', title: 'c', content: 'x'.repeat(600) };
+    const md = { name: 'd.md', type: 'text/markdown', title: 'm', content: 'y'.repeat(600) };
+    expect(withinUploadLimit([md, csv], 2000)).toEqual({ kept: [csv, md], dropped: [] });
+    expect(withinUploadLimit([md, csv], 1000)).toEqual({ kept: [csv], dropped: [md] });
+    expect(withinUploadLimit([md, csv], 500)).toEqual({ kept: [], dropped: [csv, md] });
   });
 });
 
