@@ -3,7 +3,8 @@
  * schedule refreshes per source, run the alert pipeline, and serve through the adapters that have
  * credentials; with none, the console.
  */
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { ConsoleBot } from './bots/console/console';
 // Type-only: the Slack and Discord adapters (and their SDKs) load only when a token asks for them.
@@ -130,6 +131,8 @@ export async function main(): Promise<number> {
     user: currentUser(),
     place: hostname(),
     refresh: () => refreshNow(sources),
+    // A digest's files (CSV, Markdown) next to the database; printed paths in the alert.
+    filesDir: config.SANCTIONS_DB === ':memory:' ? join(tmpdir(), 'sanctions-digests') : join(dirname(config.SANCTIONS_DB), 'digests'),
     beforeClose: async (): Promise<unknown> => (leadership.isLeader ? pipeline.tick() : undefined),
   });
   sinks.set(bot.sink.platform, bot.sink);

@@ -48,16 +48,29 @@ describe('alert scenario on Slack and Discord fakes', () => {
 
       expect(slackPosts()).toHaveLength(2);
       expect(slackPosts().map((c) => c.body.channel)).toEqual(['C0SDN', 'C0SDN']);
-      expect(String(slackPosts()[0]!.body.text)).toMatch(/^298 list changes: 298 added to US-OFAC-SDN/);
+      expect(String(slackPosts()[0]!.body.text)).toMatch(/^OFAC added 298 entries to the SDN List \(RUSSIA-EO14024/);
       expect(JSON.stringify(slackPosts()[0]!.body.blocks)).toContain('JUHANG AVIATION TECHNOLOGY SHENZHEN CO., LTD.');
-      expect(String(slackPosts()[1]!.body.text)).toMatch(/^15 list changes: 7 added to US-OFAC-SDN; 8 removed from US-OFAC-SDN/);
+      expect(String(slackPosts()[1]!.body.text)).toMatch(/^OFAC added 7 entries to the SDN List \(SDGT\); OFAC removed 8 entries from the SDN List/);
+      // t1 -> t2: additions before removals; an aircraft reads as an aircraft; a removal says since when it was listed.
+      const lines = (slackPosts()[1]!.body.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section').map((b) => b.text!.text);
+      const firstRemoval = lines.findIndex((l) => / removed from /.test(l));
+      expect(lines.slice(0, firstRemoval).every((l) => / added to /.test(l))).toBe(true);
+      expect(lines.slice(firstRemoval).filter((l) => / removed from /.test(l))).toHaveLength(8);
+      const aircraft = lines.find((l) => l.includes('*9H-AMN*'))!;
+      expect(aircraft).toMatch(/\*9H-AMN\* _aircraft_ removed from \*SDN\* \(US-OFAC-SDN\) · listed since at least \d{4}-\d\d-\d\d \(the source gives no date; first seen then\) · RUSSIA-EO14024/);
+      // Each digest's files went up into its thread: 298 rows, then 15.
+      const csvs = slackFake.calls.filter((c) => c.method === 'upload').map((c) => String(c.body.content)).filter((t) => t.startsWith('party,'));
+      expect(csvs.map((t) => t.trim().split('\r\n').length - 1)).toEqual([298, 15]);
 
       expect(discordPosts()).toHaveLength(2);
-      const bodies = discordPosts().map((r) => JSON.stringify(r.body));
-      expect(bodies[0]).toMatch(/14 list changes/);
+      // A digest goes with its files: multipart, the message itself in payload_json.
+      const message = (r: { body: unknown }) => (typeof r.body === 'string' ? (JSON.parse(/name="payload_json"\r\n(?:Content-Type: [^\r]*\r\n)?\r\n(.*?)\r\n--/s.exec(r.body)![1]!) as Record<string, unknown>) : (r.body as Record<string, unknown>));
+      const bodies = discordPosts().map((r) => JSON.stringify(message(r)));
+      expect(bodies[0]).toMatch(/MOFCOM added 14 entries to the Export Control List/);
       expect(bodies[0]).toContain('Rheinmetall AG');
-      expect(bodies[1]).toMatch(/7 list changes/);
-      for (const r of discordPosts()) expect((r.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
+      expect(bodies[1]).toMatch(/MOFCOM added 7 entries to the Countermeasures List/);
+      for (const r of discordPosts()) expect(message(r).allowed_mentions).toEqual({ parse: [] });
+      expect(discordPosts().every((r) => typeof r.body === 'string' && /filename="sanctions-digest-[^"]+\.csv"/.test(r.body))).toBe(true);
       expect(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'delivered'").get()!.n).toBe(4);
     } finally {
       db.close();

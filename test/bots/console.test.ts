@@ -68,8 +68,8 @@ describe('console adapter through pipes (npm start)', () => {
     expect(result.err).toMatch(/us-ofac-sdn: applied, 14,668 records/);
     expect(result.out).toMatch(/This channel now hears about Beijing's lists/);
     // 14 additions to China's export-control list: one digest, not 14 messages, and not the 298 SDN additions.
-    expect(result.out).toMatch(/14 list changes/);
-    expect(result.out).toMatch(/14 added to CN-MOFCOM-ECL/);
+    expect(result.out).toMatch(/MOFCOM added 14 entries to the Export Control List/);
+    expect(result.out).toMatch(/The full digest \(14 entries\): .*\.csv, .*\.md/);
     expect(result.out).not.toMatch(/JUHANG AVIATION.*Alert/s);
     expect(result.out.match(/^Alert$/gm)).toHaveLength(1);
     expect(result.out).toMatch(/312 changes in the last 30 days/);

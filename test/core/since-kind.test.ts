@@ -13,6 +13,7 @@ import { renderReply as slackRender } from '../../src/bots/slack/render';
 import { run } from '../../src/cli';
 import { runCommand, type CommandContext } from '../../src/core/commands/handle';
 import type { Reply } from '../../src/core/commands/reply';
+import { eventFacts } from '../../src/core/alerts/facts';
 import { alertLine } from '../../src/core/alerts/messages';
 import { eventDateText, sincePhrase, sinceText } from '../../src/core/designation-dates';
 import { detailNotes, distinctDesignations } from '../../src/core/designation-lines';
@@ -164,10 +165,16 @@ describe('alerts and folded lines keep the kind of their date', () => {
     const diff = diffSnapshot([], [record], () => record, () => [], () => '');
     expect(diff.events[0]).toMatchObject({ kind: 'added', detail: { since: '2023-02-27', since_kind: 'published' } });
     const event = { id: 1, refreshId: 1, at: '2026-01-01T00:00:00Z', kind: 'added' as const, list: 'US-BIS-EL' as const, source: 's', record: 'k1', name: 'Example Co.', recordId: 1, partyId: 1, countries: [], retaliation: false };
-    expect(alertLine({ ...event, detail: diff.events[0]!.detail })).toContain('published 2023-02-27');
-    expect(alertLine({ ...event, detail: { since: '2023-02-24', since_kind: 'effective' } })).toContain('effective 2023-02-24');
+    // As the router builds an alert: the event's detail and the stored record's designation.
+    const routed = (detail: Record<string, unknown>, designation?: Parameters<typeof eventFacts>[3]) => ({
+      ...event,
+      detail,
+      facts: eventFacts({ ...event, detail }, { name: 'Example Co.', id: 1 }, undefined, designation),
+    });
+    expect(alertLine(routed(diff.events[0]!.detail, record.designations[0]))).toContain('published 2023-02-27');
+    expect(alertLine(routed({ since: '2023-02-24', since_kind: 'effective' }))).toContain('effective 2023-02-24');
     // A date whose kind the source does not give is not called effective.
-    const bare = alertLine({ ...event, detail: { since: '2019-05-21' } });
+    const bare = alertLine(routed({ since: '2019-05-21' }));
     expect(bare).toContain('since 2019-05-21');
     expect(bare).not.toContain('effective');
     expect(eventDateText({})).toBeUndefined();

@@ -2,6 +2,9 @@
  * The console adapter: the same commands as Slack and Discord on a terminal (or through pipes), and the
  * alerts of its own subscription printed as refreshes bring them. Thin: parsing and answers live in core.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSink } from '../../core/alerts/delivery';
@@ -23,6 +26,8 @@ export interface ConsoleOptions {
   place?: string;
   /** Console-only "refresh": refresh the sources now. */
   refresh?: () => Promise<string>;
+  /** Where a digest's files (CSV, Markdown) are written (default: sanctions-digests in the temp folder). */
+  filesDir?: string;
   /** Called when the input ends, before the console stops printing (a last alert delivery pass). */
   beforeClose?: () => Promise<unknown>;
 }
@@ -36,6 +41,22 @@ export class ConsoleBot {
     deliver: async (_channel, reply) => {
       if (this.closed) return { ok: false, permanent: false, reason: 'the console has closed' };
       this.write(renderReply({ ...reply, blocks: [{ type: 'heading', text: 'Alert' }, ...reply.blocks] }, this.options.style));
+      if (reply.files?.length) {
+        try {
+          const dir = this.options.filesDir ?? join(tmpdir(), 'sanctions-digests');
+          mkdirSync(dir, { recursive: true });
+          const paths = reply.files.map((f) => {
+            // Names are ours ("sanctions-digest-<date>-<id>.csv"); anything else is reduced to a safe file name.
+            const path = join(dir, f.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+            writeFileSync(path, f.content);
+            return path;
+          });
+          const total = reply.alert?.total ? ` (${reply.alert.total} entries)` : '';
+          this.write(this.options.style.dim(`The full digest${total}: ${paths.join(', ')}`));
+        } catch (err) {
+          this.write(`The digest's files could not be written: ${(err as Error).message}`);
+        }
+      }
       return { ok: true };
     },
   };

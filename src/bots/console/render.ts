@@ -4,6 +4,8 @@
 import type { Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
 import { sincePhrase } from '../../core/designation-dates';
+import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
+import { handledTime } from '../../core/alerts/digest';
 import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
@@ -49,7 +51,12 @@ function renderBlock(block: Block, style: Style): string {
       return table(block.headers.map(clean), block.rows.map((r) => r.map(clean)));
     case 'party':
       return renderParty(block.party, block.band, style);
+    case 'handled':
+      return style.dim(`Handled by ${clean(block.name ?? block.user)} at ${handledTime(block.at)}`);
     case 'events':
+      if (block.events.every((e) => e.facts)) {
+        return [...block.events.map((e) => alertLineText(e, e.facts!, style)), ...(block.more > 0 ? [style.dim(`... and ${block.more} more of this kind`)] : [])].join('\n');
+      }
       return [
         ...block.events.map((e) => {
           const mark = e.kind === 'added' ? style.red('+') : e.kind === 'removed' ? '-' : e.kind === 'suspended' ? style.yellow('~') : '*';
@@ -63,10 +70,29 @@ function renderBlock(block: Block, style: Style): string {
       ].join('\n');
     case 'actions': {
       // Buttons have no place on a terminal: say what to type instead. Sharing is for chat channels.
-      const typed = block.actions.filter((a) => a.id !== 'share').map((a) => `${a.label.toLowerCase()}: type "${clean(a.value)}"`);
+      const typed = block.actions.filter((a) => a.id !== 'share' && a.id !== 'ack' && a.id !== 'page').map((a) => `${a.label.toLowerCase()}: type "${clean(a.value)}"`);
       return typed.length ? style.dim(typed.join('; ')) : '';
     }
   }
+}
+
+/** One alert line: party, type, country, list, what happened, dates, program, citation, link, issuer. */
+function alertLineText(e: { list: Parameters<typeof listInfo>[0]; watch?: string }, f: AlertFacts, style: Style): string {
+  const mark = f.action === 'added' || f.action === 'relisted' ? style.red('+') : f.action === 'removed' ? '-' : f.action === 'suspended' ? style.yellow('~') : '*';
+  const kind = [typeWord(f.type), f.countries.join(' ')].filter(Boolean).join(', ');
+  const facts = [
+    f.listedAs ? `listed as ${f.listedAs}` : '',
+    f.fields?.length ? `fields: ${f.fields.join(', ')}` : '',
+    f.date && f.date !== f.listedSince ? dateText(f) : '',
+    f.effective ? `effective ${f.effective}` : '',
+    f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
+    f.until ? `until ${f.until}` : '',
+    f.programs.join(', '),
+    f.citation ?? '',
+    f.retaliation ? `China, ${f.issuer}` : '',
+    e.watch ? `watch: ${e.watch}` : '',
+  ].filter(Boolean);
+  return `${mark} ${style.bold(clean(f.party))} [${clean(kind)}] ${ACTION_WORDS[f.action]} ${listInfo(e.list).short} (${e.list})${facts.length ? `  ${style.dim(clean(facts.join(' · ')))}` : ''}${f.url ? style.dim(`  ${clean(f.url)}`) : ''}  ${style.dim(`details ${f.partyId}`)}`;
 }
 
 function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): string {

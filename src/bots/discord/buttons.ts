@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 export const BUTTON_PREFIX = 'sanctions';
 export const CUSTOM_ID_MAX = 100;
 
-export type ButtonKind = 'more' | 'details' | 'share';
-const KINDS: readonly ButtonKind[] = ['more', 'details', 'share'];
+export type ButtonKind = 'more' | 'details' | 'share' | 'page' | 'ack';
+const KINDS: readonly ButtonKind[] = ['more', 'details', 'share', 'page', 'ack'];
 
 export type DecodedButton = { kind: ButtonKind; value: string } | { kind: ButtonKind; expired: true };
 

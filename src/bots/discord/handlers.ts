@@ -16,6 +16,7 @@ import {
   type Interaction,
   type Message,
 } from 'discord.js';
+import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
 import { SubscriptionStore } from '../../core/alerts/subscriptions';
 import { hasListData } from '../../core/coverage';
 import { runCommand, type CommandContext } from '../../core/commands/handle';
@@ -28,7 +29,7 @@ import { lookup } from '../../core/lookup';
 import { ButtonStore } from './buttons';
 import { ALERTS_COMMAND, commandLine, LOOKUP_COMMAND, targetChoices } from './commands';
 import type { Logger } from './logger';
-import { escapeText, LIMITS, plainText, renderReply, truncate, type RenderOptions } from './render';
+import { alertLineMarkdown, escapeText, LIMITS, plainText, renderReply, truncate, type RenderOptions } from './render';
 
 /** No mention in anything the bot sends pings anyone; replies do not ping the person replied to. */
 export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
@@ -155,6 +156,10 @@ export class DiscordHandlers {
       await interaction.reply({ content: EXPIRED, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
+    if (decoded.kind === 'page' || decoded.kind === 'ack') {
+      await this.onAlertButton(interaction, decoded.value);
+      return;
+    }
     const line = decoded.kind === 'details' ? `details ${decoded.value}` : decoded.value;
     // Buttons only ever look up: whatever a custom id says, it cannot change alerts.
     const wanted = decoded.kind === 'details' ? 'details' : 'lookup';
@@ -180,6 +185,37 @@ export class DiscordHandlers {
         return;
       }
     }
+  }
+
+  /** Show all / Next (a page of a digest, as a message below it) and Seen / handled (the alert edited to say who). */
+  private async onAlertButton(interaction: ButtonInteraction, value: string): Promise<void> {
+    const parsed = parseAlertButton(value);
+    const channel = interaction.channelId;
+    const db = this.options.data().db;
+    if (!parsed || !channel) {
+      await interaction.reply({ content: 'This button is not one this bot knows.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if (parsed.kind === 'page') {
+      const reply = digestPage(db, parsed.outbox, parsed.page, { platform: 'discord', channel });
+      if (reply.error) {
+        await interaction.reply({ ...this.message(reply, {}), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      // 25 full lines can exceed one embed (4096): the page goes out in as many messages as it needs, Next on the last.
+      const [first, ...rest] = splitPage(reply).map((part) => this.message(part, { share: false }));
+      // Next on a page turns that page; Show all on the digest starts the pages in a message of their own.
+      if (parsed.page > 1) await interaction.update(first!);
+      else await interaction.reply(first!);
+      for (const more of rest) await interaction.followUp(more);
+      return;
+    }
+    const ack = acknowledge(db, parsed.outbox, { platform: 'discord', channel, user: interaction.user.id, name: interaction.user.displayName ?? interaction.user.username });
+    if (!ack) {
+      await interaction.reply({ content: 'This alert is not one of this channel’s.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    await interaction.update(this.message(ack.reply, { share: false }));
   }
 
   async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -254,6 +290,30 @@ export class DiscordHandlers {
       }
     }
   }
+}
+
+/** A page of alert lines cut into parts whose lines fit one embed each: the heading on the first, the buttons on the last. */
+export function splitPage(reply: Reply, budget = LIMITS.description - 200): Reply[] {
+  const events = reply.blocks.find((b) => b.type === 'events');
+  if (!events || events.type !== 'events') return [reply];
+  const chunks: Array<typeof events.events> = [[]];
+  let used = 0;
+  for (const e of events.events) {
+    const size = (e.facts ? alertLineMarkdown(e, e.facts) : e.name).length + 1;
+    if (chunks.at(-1)!.length && used + size > budget) {
+      chunks.push([]);
+      used = 0;
+    }
+    chunks.at(-1)!.push(e);
+    used += size;
+  }
+  if (chunks.length === 1) return [reply];
+  const heading = reply.blocks.filter((b) => b.type === 'heading');
+  const actions = reply.blocks.filter((b) => b.type === 'actions');
+  return chunks.map((chunk, i) => ({
+    ...reply,
+    blocks: [...(i === 0 ? heading : []), { type: 'events', events: chunk, more: 0 }, ...(i === chunks.length - 1 ? actions : [])],
+  }));
 }
 
 /** The options that carry values, under a subcommand or a subcommand group. */

@@ -9,6 +9,8 @@ import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent,
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
 import { eventDateText, sincePhrase } from '../../core/designation-dates';
+import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
+import { handledTime } from '../../core/alerts/digest';
 import { historyText } from '../../core/designation-history';
 import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
@@ -178,7 +180,34 @@ function partyEmbed(p: LookupResult, band: 'match' | 'review', detailed: boolean
 
 const MARK: Record<string, string> = { added: '➕', removed: '➖', changed: '✏️', suspended: '⏸️' };
 
+/** One alert line: party, type, country, list, what happened, dates, program, citation (linked), issuer. */
+export function alertLineMarkdown(e: { list: Parameters<typeof listInfo>[0]; watch?: string }, f: AlertFacts): string {
+  const info = listInfo(e.list);
+  const kind = [typeWord(f.type), f.countries.join(' ')].filter(Boolean).join(' · ');
+  const facts = [
+    f.listedAs ? `listed as ${f.listedAs}` : '',
+    f.fields?.length ? `fields: ${f.fields.join(', ')}` : '',
+    f.date && f.date !== f.listedSince ? dateText(f) : '',
+    f.effective ? `effective ${f.effective}` : '',
+    f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
+    f.until ? `until ${f.until}` : '',
+    f.programs.length ? f.programs.slice(0, 4).join(', ') + (f.programs.length > 4 ? ` +${f.programs.length - 4}` : '') : '',
+    f.retaliation ? `China, ${f.issuer}` : '',
+    e.watch ? `watch term “${e.watch}”` : '',
+  ].filter(Boolean);
+  const url = linkable(f.url);
+  const citation = f.citation ? escapeText(truncate(f.citation, 200)) : undefined;
+  const notice = url ? `[${citation ?? 'official entry'}](${url})` : (citation ?? '');
+  const mark = MARK[f.action === 'relisted' ? 'added' : f.action === 'resumed' ? 'changed' : f.action] ?? '•';
+  return `${mark} **${escapeText(truncate(f.party, 200))}** *${escapeText(kind)}* ${ACTION_WORDS[f.action]} ${escapeText(info.short)} \`${e.list}\`${facts.length ? ` · ${escapeText(facts.join(' · '))}` : ''}${notice ? ` · ${notice}` : ''}`;
+}
+
 function eventLines(block: Extract<Block, { type: 'events' }>): string[] {
+  if (block.events.every((e) => e.facts)) {
+    const lines = block.events.map((e) => alertLineMarkdown(e, e.facts!));
+    if (block.more > 0) lines.push(`… and ${block.more} more of this kind: in the attached files and under Show all.`);
+    return lines;
+  }
   const lines = block.events.map((e) => {
     const extra = [
       e.detail.until ? `until ${String(e.detail.until)}` : '',
@@ -272,6 +301,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   const embeds: APIEmbed[] = [];
   const parties = new Map<APIEmbed, LookupResult>();
   const actions: Action[] = [];
+  const eventParties: Array<{ id: string; name: string }> = [];
   let info: APIEmbed | undefined;
   const newInfo = (title?: string): APIEmbed => {
     info = { color: COLOURS.info, ...(title ? { title: truncate(escapeText(title), LIMITS.title) } : {}) };
@@ -299,7 +329,14 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
       case 'table':
         appendLines(info ?? newInfo(), tableLines(block));
         break;
+      case 'handled': {
+        // The name, not a <@id> mention: nothing in an edited alert should even look like a ping.
+        const who = `@${escapeText(block.name ?? block.user)}`;
+        content.push(`✅ Handled by ${who} at ${escapeText(handledTime(block.at))}`);
+        break;
+      }
       case 'events': {
+        for (const ev of block.events) if (ev.facts) eventParties.push({ id: ev.facts.partyId, name: ev.facts.party });
         const e = info ?? newInfo();
         if (block.events.some((ev) => ev.kind === 'added')) e.color = COLOURS.added;
         appendLines(e, eventLines(block));
@@ -338,13 +375,13 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   return {
     ...(text ? { content: truncate(text, LIMITS.content) } : {}),
     embeds,
-    components: options.buttons ? buttonRows(actions, embeds.flatMap((e) => parties.get(e) ?? []), options, options.buttons) : [],
+    components: options.buttons ? buttonRows(actions, [...embeds.flatMap((e) => parties.get(e) ?? []), ...eventParties], options, options.buttons) : [],
   };
 }
 
-function buttonRows(actions: Action[], parties: LookupResult[], options: RenderOptions, store: ButtonStore): ButtonRow[] {
+function buttonRows(actions: Action[], parties: Array<Pick<LookupResult, 'id' | 'name'>>, options: RenderOptions, store: ButtonStore): ButtonRow[] {
   const buttons: APIButtonComponentWithCustomId[] = [];
-  const button = (label: string, customId: string, style: ButtonStyle.Primary | ButtonStyle.Secondary): APIButtonComponentWithCustomId => ({
+  const button = (label: string, customId: string, style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success): APIButtonComponentWithCustomId => ({
     type: ComponentType.Button,
     style,
     label: truncate(plainText(label), LIMITS.buttonLabel),
@@ -353,6 +390,11 @@ function buttonRows(actions: Action[], parties: LookupResult[], options: RenderO
   for (const a of actions) {
     if (a.id === 'more') buttons.push(button(a.label, store.encode('more', a.value), ButtonStyle.Primary));
     if (a.id === 'share' && options.share) buttons.push(button(a.label, store.encode('share', a.value), ButtonStyle.Secondary));
+  }
+  // An alert's own buttons (Show all / Next, Seen / handled) go first, so that the per-party ones never crowd them out.
+  for (const a of actions) {
+    if (a.id === 'page') buttons.push(button(a.label, store.encode('page', a.value), ButtonStyle.Primary));
+    if (a.id === 'ack') buttons.push(button(a.label, store.encode('ack', a.value), ButtonStyle.Success));
   }
   if (options.details ?? true) {
     const seen = new Set<string>();

@@ -10,9 +10,10 @@
  * messages, so there is no `confirm`: after a crash the worker sends again and the nonce absorbs the repeat.
  */
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RESTOptions } from 'discord.js';
+import { AttachmentBuilder, DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RawFile, type RESTOptions } from 'discord.js';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
-import type { Reply } from '../../core/commands/reply';
+import type { Reply, ReplyFile } from '../../core/commands/reply';
+import { ButtonStore } from './buttons';
 import { renderReply } from './render';
 
 /** Discord error codes that no retry can fix, with what they mean for the channel. */
@@ -35,6 +36,7 @@ export interface DiscordSinkOptions {
 export class DiscordSink implements AlertSink {
   readonly platform = 'discord';
   readonly rest: REST;
+  private readonly buttons = new ButtonStore();
 
   constructor(options: DiscordSinkOptions) {
     this.rest = new REST({
@@ -49,17 +51,27 @@ export class DiscordSink implements AlertSink {
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
     if (!/^\d{5,25}$/.test(channel)) return { ok: false, permanent: true, reason: `not a Discord channel id: "${channel}"` };
-    const message = renderReply(reply);
+    // Alert buttons (Details per line, Show all, Seen / handled) carry short values: no state kept for them here.
+    const message = renderReply(reply, { buttons: this.buttons, share: false });
+    // A digest's full content goes with the message as attachments (CSV and Markdown), in the same request, as far
+    // as Discord's upload limit allows (a refused upload would refuse the message): the CSV first, then the Markdown.
+    const { kept, dropped } = withinUploadLimit(reply.files ?? []);
+    const attachments = kept.map((f) => new AttachmentBuilder(Buffer.from(f.content, 'utf8'), { name: f.name, description: f.title.slice(0, 1000) }));
+    const files: RawFile[] = attachments.map((a, i) => ({ name: a.name ?? `file-${i}`, data: a.attachment as Buffer, contentType: kept[i]!.type }));
+    const note = dropped.length ? `\n-# ${dropped.map((f) => f.name).join(', ')}: too large to attach here; Show all pages through every entry.` : '';
     try {
       const sent = (await this.rest.post(Routes.channelMessages(channel), {
         body: {
-          content: message.content,
+          content: note ? `${message.content ?? ''}${note}`.slice(0, 2000) : message.content,
           embeds: message.embeds,
+          components: message.components,
           allowed_mentions: { parse: [] },
+          ...(attachments.length ? { attachments: attachments.map((a, i) => ({ id: i, filename: a.name, description: a.description })) } : {}),
           ...(key ? { nonce: nonceFor(key), enforce_nonce: true } : {}),
         },
+        ...(files.length ? { files } : {}),
       })) as { id?: string };
-      return { ok: true, ...(sent?.id ? { ref: sent.id } : {}) };
+      return { ok: true, ...(sent?.id ? { ref: sent.id } : {}), ...(dropped.length ? { warning: `${dropped.map((f) => f.name).join(', ')} too large for Discord, not attached` } : {}) };
     } catch (err) {
       return classify(err);
     }
@@ -70,6 +82,24 @@ export class DiscordSink implements AlertSink {
     this.rest.clearHashSweeper();
     this.rest.clearHandlerSweeper();
   }
+}
+
+/** What a bot may upload with one message without a boosted server (Discord: 10 MiB; kept under, for the form overhead). */
+export const UPLOAD_LIMIT_BYTES = 9_500_000;
+
+/** The files that fit the upload limit together, CSV first (the complete data), then Markdown. */
+export function withinUploadLimit(files: ReplyFile[], limit = UPLOAD_LIMIT_BYTES): { kept: ReplyFile[]; dropped: ReplyFile[] } {
+  const kept: ReplyFile[] = [];
+  const dropped: ReplyFile[] = [];
+  let used = 0;
+  for (const f of [...files].sort((a, b) => Number(b.type === 'text/csv') - Number(a.type === 'text/csv'))) {
+    const size = Buffer.byteLength(f.content, 'utf8');
+    if (used + size <= limit) {
+      kept.push(f);
+      used += size;
+    } else dropped.push(f);
+  }
+  return { kept, dropped };
 }
 
 /** A nonce of Discord's at most 25 characters, the same for every attempt at one message. */

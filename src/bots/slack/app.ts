@@ -15,6 +15,7 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import pino, { type BaseLogger } from 'pino';
+import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
 import { handle } from '../../core/commands/handle';
 import { parseCommand, type Command } from '../../core/commands/parse';
 import type { Reply } from '../../core/commands/reply';
@@ -188,7 +189,42 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^(?:${Object.values(ACTION_IDS).join('|')})$`), async ({ action, body, ack, respond }) => {
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^(?:${ACTION_IDS.page}|${ACTION_IDS.ack})$`), async ({ action, body, ack, respond, client }) => {
+    await ack();
+    try {
+      const parsed = parseAlertButton(decodeSlackEntities(action.value ?? ''));
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      if (!parsed || !channel) {
+        log.warn({ action: action.action_id, value: action.value }, 'slack: ignored a button with an unexpected value');
+        return;
+      }
+      const db = options.data().db;
+      if (parsed.kind === 'page') {
+        const reply = digestPage(db, parsed.outbox, parsed.page, { platform: 'slack', channel });
+        if (reply.error) {
+          await respond({ response_type: 'ephemeral', replace_original: false, ...renderReply(reply, { share: false }) });
+          return;
+        }
+        // The pages go in the digest's thread: Show all on the digest opens it, Next on a page continues it.
+        const message = body.message as { ts?: string; thread_ts?: string } | undefined;
+        const thread = message?.thread_ts ?? message?.ts;
+        const page = renderReply(reply, { share: false });
+        await client.chat.postMessage({ channel, ...(thread ? { thread_ts: thread } : {}), blocks: page.blocks, text: page.text, unfurl_links: false, unfurl_media: false });
+        return;
+      }
+      const done = acknowledge(db, parsed.outbox, { platform: 'slack', channel, user: body.user.id, name: body.user.name ?? body.user.username });
+      if (!done) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: 'This alert is not one of this channel’s.' });
+        return;
+      }
+      // The alert itself now says who handled it and when (and loses its button).
+      await respond({ replace_original: true, ...renderReply(done.reply, { share: false }) });
+    } catch (err) {
+      await apologise(respond, err, { action: action.action_id, value: action.value, user: body.user.id });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^(?:${[ACTION_IDS.more, ACTION_IDS.details, ACTION_IDS.share].join('|')})$`), async ({ action, body, ack, respond }) => {
     await ack();
     try {
       const parsed = parseCommand(decodeSlackEntities(action.value ?? ''));

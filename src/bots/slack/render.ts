@@ -13,6 +13,8 @@ import type { types } from '@slack/bolt';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
 import { eventDateText, sincePhrase } from '../../core/designation-dates';
+import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
+import { handledTime } from '../../core/alerts/digest';
 import { historyText } from '../../core/designation-history';
 import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
@@ -35,7 +37,7 @@ export const LIMITS = {
   text: 3000,
 } as const;
 
-export const ACTION_IDS = { more: 'sanctions_more', details: 'sanctions_details', share: 'sanctions_share' } as const;
+export const ACTION_IDS = { more: 'sanctions_more', details: 'sanctions_details', share: 'sanctions_share', page: 'sanctions_page', ack: 'sanctions_ack' } as const;
 
 /** Aliases shown on a card (all of them, up to the section limit, in the details view). */
 const CARD_ALIASES = 5;
@@ -180,7 +182,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
 
 function actionButton(action: Action, opts: RenderOptions): Button[] {
   if (action.id === 'share' && !opts.share) return [];
-  const b = button(action.id, action.label, action.value, action.id === 'more' ? 'primary' : undefined);
+  const b = button(action.id, action.label, action.value, action.id === 'more' || action.id === 'page' ? 'primary' : undefined);
   return b ? [b] : [];
 }
 
@@ -203,7 +205,11 @@ function renderBlock(block: Exclude<Block, { type: 'actions' }>, opts: RenderOpt
     case 'party':
       return renderParty(block.party, block.band, opts);
     case 'events':
-      return renderEvents(block.events, block.more);
+      return block.events.every((e) => e.facts) ? renderAlertEvents(block.events, block.more) : renderEvents(block.events, block.more);
+    case 'handled': {
+      const who = SLACK_USER.test(block.user) ? `<@${block.user}>` : escapeMrkdwn(block.name ?? block.user);
+      return [context(`:white_check_mark: Handled by ${who} at ${escapeMrkdwn(handledTime(block.at))}`)];
+    }
   }
 }
 
@@ -311,6 +317,33 @@ function renderEvents(events: Extract<Block, { type: 'events' }>['events'], more
   const only = events.length === 1 ? (events[0] as { partyId?: unknown }).partyId : undefined;
   const details = typeof only === 'number' ? button('details', 'Details', `details p${only}`) : undefined;
   if (details && out[0]?.type === 'section') (out[0] as SectionBlock).accessory = details;
+  return out;
+}
+
+/** One alert line in mrkdwn: party, type, country, list, what happened, dates, program, citation (linked), issuer. */
+export function alertLineMrkdwn(e: { list: Parameters<typeof listInfo>[0]; kind: string; watch?: string }, f: AlertFacts): string {
+  const info = listInfo(e.list);
+  const kind = [typeWord(f.type), f.countries.join(' ')].filter(Boolean).join(' · ');
+  const what = `${ACTION_WORDS[f.action]} *${escapeMrkdwn(info.short)}*${info.nameZh ? ` ${info.nameZh}` : ''} (${e.list})${f.fields?.length ? `: ${escapeMrkdwn(f.fields.join(', '))}` : ''}`;
+  const facts = [
+    f.listedAs ? `listed as ${f.listedAs}` : '',
+    f.previousName ? `was ${f.previousName}` : '',
+    f.date && f.date !== f.listedSince ? dateText(f) : '',
+    f.effective ? `effective ${f.effective}` : '',
+    f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
+    f.until ? `until ${f.until}` : '',
+    f.programs.length ? f.programs.slice(0, 4).join(', ') + (f.programs.length > 4 ? ` +${f.programs.length - 4}` : '') : '',
+    f.retaliation ? `China, ${f.issuer}` : '',
+    e.watch ? `watch term “${e.watch}”` : '',
+  ].filter(Boolean);
+  const notice = f.citation ? link(f.url, f.citation) : safeUrl(f.url) ? link(f.url, 'official entry') : '';
+  return `${MARK[f.action === 'relisted' ? 'added' : f.action === 'resumed' ? 'changed' : f.action] ?? '•'} *${escapeMrkdwn(f.party)}* _${escapeMrkdwn(kind)}_ ${what}${facts.length ? ` · ${escapeMrkdwn(facts.join(' · '))}` : ''}${notice ? ` · ${notice}` : ''}`;
+}
+
+/** Alert lines: one section each, with a Details button for its party. */
+function renderAlertEvents(events: Extract<Block, { type: 'events' }>['events'], more: number): KnownBlock[] {
+  const out: KnownBlock[] = events.map((e) => section(alertLineMrkdwn(e, e.facts!), button('details', 'Details', `details ${e.facts!.partyId}`)));
+  if (more > 0) out.push(context(`… and ${more} more of this kind: in the attached files and under Show all.`));
   return out;
 }
 

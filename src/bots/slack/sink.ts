@@ -84,10 +84,27 @@ export class SlackSink implements AlertSink {
         parse: 'none',
         ...(key ? { metadata: { event_type: METADATA_EVENT, event_payload: { key } } } : {}),
       });
-      return result.ts ? { ok: true, ref: result.ts } : { ok: true };
+      if (!result.ts || !reply.files?.length) return result.ts ? { ok: true, ref: result.ts } : { ok: true };
+      // The digest's full content, in the message's thread: the message is out, so a failed upload is a warning,
+      // not a reason to post the message again.
+      const warning = await this.uploadFiles(channel, result.ts, reply).catch((err: unknown) => `its files could not be uploaded (${deliveryFailure(err).reason})`);
+      return { ok: true, ref: result.ts, ...(warning ? { warning } : {}) };
     } catch (err) {
       return deliveryFailure(err);
     }
+  }
+
+  /** Upload a reply's files into the thread of message `ts` (files.uploadV2: get URL, upload, complete). */
+  async uploadFiles(channel: string, ts: string, reply: Reply): Promise<string | undefined> {
+    const files = reply.files ?? [];
+    if (!files.length) return undefined;
+    await this.client.files.uploadV2({
+      channel_id: channel,
+      thread_ts: ts,
+      initial_comment: `The full digest (${reply.alert?.total ?? files.length} entries): CSV for a spreadsheet, Markdown to read.`,
+      file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.name, title: f.title })),
+    });
+    return undefined;
   }
 
   /** Did a message with this key reach the channel? Looks through its recent history; undefined if it cannot. */

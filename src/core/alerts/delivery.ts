@@ -6,7 +6,13 @@
 import type { Reply } from '../commands/reply';
 
 export type DeliveryResult =
-  | { ok: true; /** The platform's id of the message (Slack ts, Discord message id). */ ref?: string }
+  | {
+      ok: true;
+      /** The platform's id of the message (Slack ts, Discord message id). */
+      ref?: string;
+      /** The message went out but something with it did not (its files): recorded with the attempt. */
+      warning?: string;
+    }
   | {
       ok: false;
       permanent: boolean;

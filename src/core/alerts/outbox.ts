@@ -5,7 +5,7 @@
  */
 import type { Reply } from '../commands/reply';
 import type { Db } from '../store/db';
-import { alertReplies } from './messages';
+import { alertReplies, withAlertActions } from './messages';
 import { Router } from './route';
 import { SubscriptionStore, type Subscription } from './subscriptions';
 
@@ -38,6 +38,7 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
   const insert = db.prepare<[number, string, string, string, string, string, string], { id: number }>(
     "INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
   );
+  const setPayload = db.prepare<[string, number]>('UPDATE outbox SET payload = ? WHERE id = ?');
   const claim = db.prepare<[number, number, number]>('INSERT OR IGNORE INTO deliveries (subscription_id, event_id, outbox_id) VALUES (?, ?, ?)');
   const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
   const at = now.toISOString();
@@ -69,7 +70,9 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
       // One message per reply; the events it covers are claimed for this subscription.
       replies.forEach((reply, i) => {
         const covered = digest ? selected : [selected[i]!];
-        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', JSON.stringify(reply), at, at)!;
+        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', '{}', at, at)!;
+        // The buttons (Show all, Seen / handled) name the message's own row.
+        setPayload.run(JSON.stringify(withAlertActions(reply, row.id, digest, covered.length)), row.id);
         for (const e of covered) claim.run(sub.id, e.id, row.id);
         report.queued++;
       });

@@ -9,6 +9,7 @@ import { lookup } from '../lookup';
 import type { ChangeEvent } from '../model';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
+import { FactsReader, type AlertFacts } from './facts';
 import type { Subscription } from './subscriptions';
 
 export interface RoutedEvent extends ChangeEvent {
@@ -19,6 +20,8 @@ export interface RoutedEvent extends ChangeEvent {
   watch?: string;
   /** A designation by Beijing (retaliation lists). */
   retaliation: boolean;
+  /** What an analyst needs: the party as its card names it, type, dates, program, citation, link. */
+  facts: AlertFacts;
 }
 
 export class Router {
@@ -32,15 +35,29 @@ export class Router {
     );
   }
 
-  /** The events after `cursor` (at most `limit`), with their party and countries. */
+  /**
+   * The events after `cursor`, with their party, countries and facts: about `limit`, but never part of a
+   * refresh (the rest of the last refresh read is read too), so that a big refresh makes one digest, not several.
+   */
   eventsAfter(cursor: number, limit = 5000): RoutedEvent[] {
-    return this.events.list({ sinceId: cursor, limit }).map((e) => {
+    const events = this.events.list({ sinceId: cursor, limit });
+    if (events.length === limit) {
+      const last = events.at(-1)!;
+      for (;;) {
+        const more = this.events.list({ sinceId: events.at(-1)!.id, limit: 1000 }).filter((e) => e.refreshId === last.refreshId);
+        if (!more.length) break;
+        events.push(...more);
+      }
+    }
+    const facts = new FactsReader(this.db);
+    return events.map((e) => {
       const row = this.partyOf.get(e.recordId);
       return {
         ...e,
         partyId: row?.party_id ?? e.recordId,
         countries: JSON.parse(row?.countries ?? '[]') as string[],
         retaliation: listInfo(e.list).side === 'cn',
+        facts: facts.facts(e),
       };
     });
   }

@@ -14,6 +14,7 @@
 import type { Reply } from '../commands/reply';
 import type { Db } from '../store/db';
 import type { AlertSink, DeliveryResult } from './delivery';
+import { withFiles } from './digest';
 import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
 import { SubscriptionStore } from './subscriptions';
@@ -181,12 +182,18 @@ export class DeliveryWorker {
       }
     }
     try {
-      result ??= await withTimeout(sink.deliver(row.channel, JSON.parse(row.payload) as Reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
+      // A digest goes out with its full content attached (built here: the outbox keeps only the message).
+      const reply = withFiles(this.db, row.id, JSON.parse(row.payload) as Reply);
+      result ??= await withTimeout(sink.deliver(row.channel, reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
     } catch (err) {
       result = { ok: false, permanent: false, reason: (err as Error).message, unanswered: true };
     }
     if (result.ok) {
       const ref = result.ref ?? null;
+      if (result.warning) {
+        note = [note, result.warning].filter(Boolean).join('; ');
+        this.options.logger?.warn({ outbox: row.id, platform: row.platform, channel: row.channel }, `alert delivery: message ${row.id} went out, but ${result.warning}`);
+      }
       this.db.transaction(() => {
         this.q.delivered.run(at(), ref, row.id);
         this.q.attempt.run(row.id, at(), 'delivered', note, null);

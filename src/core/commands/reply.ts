@@ -2,6 +2,7 @@
  * The platform-neutral answer every command gives: a list of blocks that the console, Slack and Discord
  * renderers turn into text, Block Kit and embeds. Text here is plain (no markup): renderers escape it.
  */
+import type { AlertFacts } from '../alerts/facts';
 import type { ChangeEvent } from '../model';
 import type { LookupResult } from '../lookup';
 
@@ -11,12 +12,14 @@ export type Block =
   | { type: 'party'; party: LookupResult; band: 'match' | 'review' }
   | { type: 'fields'; fields: Array<{ label: string; value: string }> }
   | { type: 'table'; headers: string[]; rows: string[][] }
-  | { type: 'events'; events: Array<ChangeEvent & { retaliation?: boolean }>; more: number }
-  | { type: 'actions'; actions: Action[] };
+  | { type: 'events'; events: Array<ChangeEvent & { retaliation?: boolean; watch?: string; facts?: AlertFacts }>; more: number }
+  | { type: 'actions'; actions: Action[] }
+  /** Who acknowledged an alert ("Seen / handled") and when: a user id of the platform, and a display name. */
+  | { type: 'handled'; user: string; name?: string; at: string };
 
 export interface Action {
   /** What the button does: more results, details of a party, share an ephemeral answer in the channel. */
-  id: 'more' | 'details' | 'share';
+  id: 'more' | 'details' | 'share' | 'page' | 'ack';
   label: string;
   /** What the adapter hands back when the button is pressed (a command line). */
   value: string;
@@ -32,6 +35,18 @@ export interface Reply {
   error?: boolean;
   /** One line of plain text for notifications and logs. */
   summary: string;
+  /** An alert message: its outbox row (for Show all and Acknowledge), and for a digest how many events it covers. */
+  alert?: { outbox: number; digest: boolean; total: number };
+  /** Files to attach (a digest's full content as CSV and Markdown), added at delivery; adapters upload them. */
+  files?: ReplyFile[];
+}
+
+export interface ReplyFile {
+  name: string;
+  /** MIME type: text/csv, text/markdown. */
+  type: string;
+  title: string;
+  content: string;
 }
 
 export function textReply(text: string, options: Partial<Omit<Reply, 'blocks' | 'summary'>> = {}): Reply {

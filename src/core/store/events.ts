@@ -88,6 +88,14 @@ export class EventStore {
     return rows.map(toEvent);
   }
 
+  /** The events an outbox message covers (a digest's, through the deliveries that claimed them), in id order. */
+  ofMessage(outboxId: number): Array<ChangeEvent & { recordId: number }> {
+    return this.db
+      .prepare<[number], EventRow>('SELECT e.* FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.outbox_id = ? ORDER BY e.id')
+      .all(outboxId)
+      .map(toEvent);
+  }
+
   lastId(): number {
     return this.q.lastId.get()?.id ?? 0;
   }

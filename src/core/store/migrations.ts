@@ -331,4 +331,19 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: 'alert acknowledgements: who marked an alert message seen / handled, and when',
+    sql: `
+      -- One per alert message (outbox row): the first person to press "Seen / handled" (later presses are told who).
+      CREATE TABLE alert_acks (
+        outbox_id  INTEGER PRIMARY KEY REFERENCES outbox (id),
+        platform   TEXT NOT NULL,
+        channel    TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        user_name  TEXT,
+        at         TEXT NOT NULL
+      );
+    `,
+  },
 ];

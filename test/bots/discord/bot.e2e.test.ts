@@ -14,6 +14,7 @@ import { checkRegistered, registerCommands } from '../../../src/bots/discord/reg
 import { DiscordSink } from '../../../src/bots/discord/sink';
 import { run } from '../../../src/cli';
 import { alertReplies } from '../../../src/core/alerts/messages';
+import { AlertPipeline } from '../../../src/core/alerts/pipeline';
 import { Router, type RoutedEvent } from '../../../src/core/alerts/route';
 import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
 import { openSeed, type DataHandle } from '../../../src/core/dataset';
@@ -321,7 +322,9 @@ describe('Discord alert delivery (the AlertSink)', () => {
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });
     expect(sent.body.content).toContain(events[0]!.name.split(' ')[0]);
     expect(sent.body.embeds[0].description).toMatch(/CN-MOFCOM-ECL/);
-    expect(sent.body.components).toBeUndefined();
+    // Each alert line has its Details button (the Seen / handled button is added when the outbox queues it).
+    const ids = (sent.body.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components.map((c) => c.custom_id));
+    expect(ids).toEqual(expect.arrayContaining([`sanctions:details:${events[0]!.facts.partyId}`]));
   });
 
   it("sends the worker's message key as the nonce, so that a repeat within minutes posts nothing new", async () => {
@@ -370,6 +373,77 @@ describe('Discord alert delivery (the AlertSink)', () => {
     } finally {
       slow.close();
     }
+  });
+});
+
+/** A multipart request as discord.js sends a message with files: its payload_json and each file's content by name. */
+function multipart(r: Recorded): { json: Record<string, unknown>; files: Map<string, string> } {
+  const boundary = /boundary=(.+)$/.exec(String(r.headers['content-type']))![1]!;
+  const files = new Map<string, string>();
+  let json: Record<string, unknown> = {};
+  for (const part of String(r.body).split(`--${boundary}`).slice(1, -1)) {
+    const at = part.indexOf('\r\n\r\n');
+    const head = part.slice(0, at);
+    const content = part.slice(at + 4, part.endsWith('\r\n') ? -2 : undefined);
+    const name = /name="([^"]+)"/.exec(head)![1]!;
+    const filename = /filename="([^"]+)"/.exec(head)?.[1];
+    if (name === 'payload_json') json = JSON.parse(content) as Record<string, unknown>;
+    else if (filename) files.set(filename, content);
+  }
+  return { json, files };
+}
+
+describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, Show all, Seen / handled (issue 13)', () => {
+  it('posts one message with a headline, Details per line, Show all and Seen / handled, and the full digest as CSV and Markdown attachments', async () => {
+    handle = timelineHandle;
+    const subs = new SubscriptionStore(timeline);
+    subs.subscribe({ platform: 'discord', channel: CHANNEL_ID, targets: ['side:cn'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    timeline.prepare('UPDATE subscriptions SET cursor = 0 WHERE channel = ?').run(CHANNEL_ID);
+    const before = fake.requests.length;
+    const pipeline = new AlertPipeline(timeline, { sinks: new Map([['discord', bot.sink]]) });
+    await pipeline.tick();
+    await pipeline.stop();
+    const posts = fake.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/api/v10/channels/${CHANNEL_ID}/messages`);
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0]!.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+    const { json, files } = multipart(posts[0]!);
+    expect(json.content).toMatch(/^\*\*MOFCOM added 14 entries to the Export Control List \(List of Export Controls\)\*\*/);
+    expect(json.allowed_mentions).toEqual({ parse: [] });
+    const description = (json.embeds as Array<{ description: string }>)[0]!.description;
+    // A line: party, type, country, list, date of the announcement, program, issuer, link to the announcement.
+    expect(description).toMatch(/\*\*Rheinmetall AG\*\* \*entity · DE\* added to Export Control List `CN-MOFCOM-ECL` · dated 2026-07-24 · List of Export Controls · China, MOFCOM · \[official entry\]\(https:\/\/www\.mofcom\.gov\.cn\//);
+    const ids = (json.components as Array<{ components: Array<{ custom_id: string; label: string }> }>).flatMap((row) => row.components);
+    const outbox = timeline.prepare<[string], { id: number }>("SELECT id FROM outbox WHERE channel = ? AND kind = 'digest'").get(CHANNEL_ID)!.id;
+    expect(ids.map((b) => b.custom_id)).toEqual(expect.arrayContaining([`sanctions:page:digest ${outbox} 1`, `sanctions:ack:ack ${outbox}`]));
+    expect(ids.filter((b) => b.custom_id.startsWith('sanctions:details:p'))).toHaveLength(14);
+    expect(ids.find((b) => b.custom_id.startsWith('sanctions:ack:'))!.label).toBe('Seen / handled');
+    // The attachments: all 14 entries, one CSV row each, and the same as a Markdown table.
+    expect(json.attachments).toEqual([expect.objectContaining({ id: 0, filename: expect.stringMatching(/\.csv$/) }), expect.objectContaining({ id: 1, filename: expect.stringMatching(/\.md$/) })]);
+    const csv = [...files.entries()].find(([name]) => name.endsWith('.csv'))![1];
+    const rows = csv.trim().split('\r\n');
+    expect(rows).toHaveLength(15);
+    expect(rows.slice(1).every((r) => r.includes(',CN-MOFCOM-ECL,added,,2026-07-24,'))).toBe(true);
+    expect(csv).toContain('Rheinmetall AG,,entity,DE,Export Control List,CN-MOFCOM-ECL,added,,2026-07-24,,,,List of Export Controls,,MOFCOM,https://www.mofcom.gov.cn/');
+    const md = [...files.entries()].find(([name]) => name.endsWith('.md'))![1];
+    expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(14);
+
+    // Show all: the entries as a message below (one page of 14: no Next).
+    const show = button(fake.applicationId, `sanctions:page:digest ${outbox} 1`, { ...botMessage(fake.applicationId, fake.botUser, false, [`sanctions:page:digest ${outbox} 1`]), channel_id: CHANNEL_ID });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: show });
+    const page = await fake.waitFor(() => callbackOf(show.id));
+    expect(page.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(page.body.data.content).toMatch(/Digest: entries 1–14 of 14 \(page 1 of 1\)/);
+    expect(page.body.data.embeds[0].description.split('\n')).toHaveLength(14);
+
+    // Seen / handled: the alert is edited in place to say who handled it and when, its button gone; no ping.
+    const seen = button(fake.applicationId, `sanctions:ack:ack ${outbox}`, { ...botMessage(fake.applicationId, fake.botUser, false, [`sanctions:ack:ack ${outbox}`]), channel_id: CHANNEL_ID });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: seen });
+    const edit = await fake.waitFor(() => callbackOf(seen.id));
+    expect(edit.body.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(edit.body.data.content).toMatch(/✅ Handled by @.+ at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(edit.body.data.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    expect(JSON.stringify(edit.body.data.components)).not.toContain('sanctions:ack:');
+    expect(timeline.prepare('SELECT user_id, channel FROM alert_acks WHERE outbox_id = ?').get(outbox)).toEqual({ user_id: ADMIN.id, channel: CHANNEL_ID });
   });
 });
 
@@ -453,5 +527,19 @@ function hostileEvent(): RoutedEvent {
     countries: ['CN'],
     watch: '@here',
     retaliation: false,
+    facts: {
+      party: '@everyone <@123> holdings',
+      partyId: 'p1',
+      listedAs: '@everyone <@123> <@&456> <#789> @here',
+      type: 'entity',
+      countries: ['CN'],
+      action: 'added',
+      date: '2026-01-02',
+      programs: ['@here <#789>'],
+      citation: '<@&456> 99 FR 1',
+      url: 'https://example.com/rule?x=<@123>',
+      issuer: 'Commerce / BIS',
+      retaliation: false,
+    },
   };
 }

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackApp, parseAdminUsers, type SlackBot } from '../../../src/bots/slack/app';
 import { SlackSink } from '../../../src/bots/slack/sink';
+import { AlertPipeline } from '../../../src/core/alerts/pipeline';
 import { alertReplies } from '../../../src/core/alerts/messages';
 import { Router } from '../../../src/core/alerts/route';
 import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
@@ -345,7 +346,7 @@ describe('Slack alert delivery (the sink)', () => {
     const post = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS').at(-1)!;
     expect(post.body).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false' });
     expect(JSON.parse(String(post.body.metadata))).toEqual({ event_type: 'sanctions_alert', event_payload: { key: 'sanctions-1-1700000000000' } });
-    expect(String(post.body.text)).toMatch(/14 list changes/);
+    expect(String(post.body.text)).toMatch(/^MOFCOM added 14 entries to the Export Control List/);
     expect(json(post)).toContain('Rheinmetall AG');
     expect(timeline.sink.platform).toBe('slack');
   });
@@ -367,6 +368,120 @@ describe('Slack alert delivery (the sink)', () => {
     expect(await timeline.sink.deliver('C0DOWN', alert(), 'k3')).toMatchObject({ ok: false, permanent: false, reason: 'HTTP 500' });
     const unreachable = SlackSink.create({ token: 'xoxb-test', apiUrl: 'http://127.0.0.1:9/api/', timeoutMs: 2000 });
     expect(await unreachable.deliver('C0ALERTS', alert(), 'k4')).toMatchObject({ ok: false, permanent: false, reason: expect.stringMatching(/^network: /) });
+  });
+});
+
+describe('Slack digest of the t0 -> t1 refresh: files, Show all, Details, Seen / handled (issue 13)', () => {
+  /** A click on a button of a message in the channel (not ephemeral), as Slack sends it. */
+  function press(actionId: string, value: string, ts: string, user = 'U0ANALYST', threadTs?: string): { body: string; responseUrl: string } {
+    const responseUrl = fake.responseUrl();
+    const action: ButtonAction = { type: 'button', action_id: actionId, block_id: 'b1', action_ts: '1700000000.1', value, text: { type: 'plain_text', text: 'x' } };
+    const payload: BlockAction<ButtonAction> = {
+      type: 'block_actions',
+      actions: [action],
+      team: { id: 'T0ACME', domain: 'acme' },
+      user: { id: user, username: 'ana', name: 'ana', team_id: 'T0ACME' },
+      channel: { id: 'C0SDN', name: 'sdn' },
+      container: { type: 'message', message_ts: ts, channel_id: 'C0SDN', is_ephemeral: false },
+      message: { type: 'message', ts, text: '', ...(threadTs ? { thread_ts: threadTs } : {}) },
+      response_url: responseUrl,
+      trigger_id: '1.2.3',
+      api_app_id: 'A0SANCTIONS',
+      token: 'verification-token',
+    };
+    return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl };
+  }
+  type Section = { type: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id?: string; value?: string; text?: string }> };
+
+  it('posts one digest whose headline names OFAC, the SDN List, 298 additions and their programs, uploads all 298 as CSV and Markdown into its thread, and its buttons work', async () => {
+    const subs = new SubscriptionStore(db);
+    subs.subscribe({ platform: 'slack', channel: 'C0SDN', targets: ['US-OFAC-SDN'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    // From the first event on: the t0 -> t1 refresh.
+    db.prepare("UPDATE subscriptions SET cursor = 0 WHERE channel = 'C0SDN'").run();
+    const pipeline = new AlertPipeline(db, { sinks: new Map([['slack', timeline.sink]]) });
+    await pipeline.tick();
+    await pipeline.stop();
+
+    const posts = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0SDN');
+    expect(posts).toHaveLength(1);
+    const digest = posts[0]!;
+    expect(String(digest.body.text)).toMatch(/^OFAC added 298 entries to the SDN List \(RUSSIA-EO14024, /);
+    const blocks = digest.body.blocks as Section[];
+    expect(blocks[0]).toMatchObject({ type: 'header', text: { text: expect.stringMatching(/^OFAC added 298 entries to the SDN List/) } });
+    // Every line: party, type, countries, list, what happened, program, a link to the official entry, and Details.
+    const lines = blocks.filter((b) => b.type === 'section' && b.accessory?.action_id === 'sanctions_details');
+    expect(lines).toHaveLength(15);
+    for (const l of lines) {
+      expect(l.text!.text).toMatch(/added to \*SDN\* \(US-OFAC-SDN\)/);
+      expect(l.text!.text).toMatch(/<https:\/\/sanctionssearch\.ofac\.treas\.gov\/Details\.aspx\?id=\d+\|official entry>/);
+      expect(l.accessory!.value).toMatch(/^details p\d+$/);
+    }
+    expect(JSON.stringify(blocks)).toContain('JUHANG AVIATION TECHNOLOGY SHENZHEN CO., LTD.');
+    expect(JSON.stringify(blocks)).toContain('Shown: 15 of 298');
+    const buttons = blocks.find((b) => b.type === 'actions')!.elements!;
+    const showAll = buttons.find((b) => b.action_id === 'sanctions_page')!;
+    const ack = buttons.find((b) => b.action_id === 'sanctions_ack')!;
+    expect(showAll.value).toMatch(/^digest \d+ 1$/);
+    expect(ack.value).toMatch(/^ack \d+$/);
+
+    // files.uploadV2 through the Bolt client: two files, uploaded, then shared into the digest's thread.
+    const urls = fake.calls.filter((c) => c.method === 'files.getUploadURLExternal');
+    expect(urls.map((c) => c.body.filename)).toEqual([expect.stringMatching(/^sanctions-digest-\d{4}-\d\d-\d\d-\d+\.csv$/), expect.stringMatching(/\.md$/)]);
+    const uploads = fake.calls.filter((c) => c.method === 'upload');
+    const csv = uploads.map((u) => String(u.body.content)).find((r) => r.startsWith('party,listed as,type,countries,list'))!;
+    const rows = csv.trim().split('\r\n');
+    expect(rows).toHaveLength(299);
+    expect(rows[0]).toBe('party,listed as,type,countries,list,list code,action,fields changed,date,effective,listed since,until,programs,citation,issuer,link,party id,watch term,event');
+    expect(rows.filter((r) => r.includes(',US-OFAC-SDN,added,'))).toHaveLength(298);
+    expect(csv).toMatch(/"JUHANG AVIATION TECHNOLOGY SHENZHEN CO\., LTD\.",,entity,CN,SDN,US-OFAC-SDN,added,.*RUSSIA-EO14024.*Treasury \/ OFAC,https:\/\/sanctionssearch/);
+    const markdown = uploads.map((u) => String(u.body.content)).find((r) => r.startsWith('# OFAC added 298'))!;
+    expect(markdown.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(298);
+    const complete = fake.calls.find((c) => c.method === 'files.completeUploadExternal')!;
+    const outboxId = Number(showAll.value!.split(' ')[1]);
+    const ts = db.prepare<[number], { ref: string }>('SELECT ref FROM outbox WHERE id = ?').get(outboxId)!.ref;
+    expect(ts).toMatch(/^\d+\.\d+$/);
+    expect(complete.body).toMatchObject({ channel_id: 'C0SDN', thread_ts: ts });
+    expect(JSON.parse(String(complete.body.files))).toHaveLength(2);
+
+    // Show all: page 1 of 12 in the thread, 25 lines, Next; Next on that page: page 2 in the same thread.
+    const first = press('sanctions_page', showAll.value!, ts);
+    await postToBot(timelinePort, first.body, FORM, { secret: SECRET });
+    const page1 = await waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0SDN' && String(c.body.text).startsWith('Digest entries 1–25 of 298')));
+    expect(page1.body.thread_ts).toBe(ts);
+    const p1 = page1.body.blocks as Section[];
+    expect(p1.filter((b) => b.accessory?.action_id === 'sanctions_details')).toHaveLength(25);
+    const next = p1.find((b) => b.type === 'actions')!.elements!.find((e) => e.action_id === 'sanctions_page')!;
+    expect(next.value).toBe(showAll.value!.replace(/ 1$/, ' 2'));
+    await postToBot(timelinePort, press('sanctions_page', next.value!, '1700000999.000100', 'U0ANALYST', ts).body, FORM, { secret: SECRET });
+    const page2 = await waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && String(c.body.text).startsWith('Digest entries 26–50 of 298')));
+    expect(page2.body.thread_ts).toBe(ts);
+    // The pages together are the digest: no line twice.
+    const parties = (b: Section[]) => b.filter((x) => x.accessory).map((x) => x.text!.text);
+    expect(new Set([...parties(p1), ...parties(page2.body.blocks as Section[])]).size).toBe(50);
+
+    // Details on a line: the party card, only for the one who asked.
+    const details = press('sanctions_details', lines[0]!.accessory!.value, ts);
+    await postToBot(timelinePort, details.body, FORM, { secret: SECRET });
+    const card = await waitFor(responseTo(details.responseUrl));
+    expect(card.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(json(card)).toMatch(/SDN/);
+
+    // Seen / handled: recorded, and the digest now says who and when (its button gone).
+    const seen = press('sanctions_ack', ack.value!, ts);
+    await postToBot(timelinePort, seen.body, FORM, { secret: SECRET });
+    const edited = await waitFor(responseTo(seen.responseUrl));
+    expect(edited.body).toMatchObject({ replace_original: true });
+    expect(json(edited)).toMatch(/Handled by <@U0ANALYST> at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(json(edited)).not.toContain('sanctions_ack');
+    expect(json(edited)).toContain('sanctions_page');
+    const row = db.prepare<[], { user_id: string; channel: string }>('SELECT user_id, channel FROM alert_acks').get();
+    expect(row).toEqual({ user_id: 'U0ANALYST', channel: 'C0SDN' });
+
+    // A digest of another channel cannot be paged from here.
+    const elsewhere = press('sanctions_page', showAll.value!, ts);
+    db.prepare("UPDATE outbox SET channel = 'C0OTHER' WHERE id = ?").run(outboxId);
+    await postToBot(timelinePort, elsewhere.body, FORM, { secret: SECRET });
+    expect(json(await waitFor(responseTo(elsewhere.responseUrl)))).toMatch(/not one of this channel/);
   });
 });
 

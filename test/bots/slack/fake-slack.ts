@@ -1,5 +1,6 @@
 /**
- * A loopback stand-in for Slack: the Web API (auth.test, users.info, chat.postMessage, conversations.history)
+ * A loopback stand-in for Slack: the Web API (auth.test, users.info, chat.postMessage, conversations.history,
+ * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal)
  * and response_url, on
  * 127.0.0.1, recording every call; plus signed requests to the bot, as Slack sends them.
  */
@@ -8,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
-  /** "chat.postMessage", "users.info", or "response" for response_url posts. */
+  /** "chat.postMessage", "users.info", "response" for response_url posts, "upload" for file contents. */
   method: string;
   path: string;
   raw: string;
@@ -37,7 +38,7 @@ export interface FakeOptions {
 }
 
 /** The scopes slack/manifest.yml asks for. */
-export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read'];
+export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read'];
 
 async function read(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -53,16 +54,26 @@ function parse(raw: string, type: string | undefined): Record<string, unknown> {
   return body;
 }
 
+/** The content of the one part of a multipart body (the file of an upload), or the body itself. */
+function filePart(raw: string): string {
+  const start = raw.indexOf('\r\n\r\n');
+  const end = raw.lastIndexOf('\r\n--');
+  return start >= 0 && end > start ? raw.slice(start + 4, end) : raw;
+}
+
 export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   let ts = 1_700_000_000;
   let responses = 0;
+  let files = 0;
+  let url = '';
   const history: Record<string, Array<{ metadata?: unknown } & Record<string, unknown>>> = {};
   const server: Server = createServer(async (req, res) => {
     const raw = await read(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const body = parse(raw, req.headers['content-type']);
-    const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path;
+    // A file upload comes as multipart form data: its one part's content is kept as `content`.
+    const body = path.startsWith('/upload/') ? { content: filePart(raw) } : parse(raw, req.headers['content-type']);
+    const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path.startsWith('/upload/') ? 'upload' : path;
     calls.push({ method, path, raw, body });
     const scopes = (options.scopes ?? MANIFEST_SCOPES).join(',');
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
@@ -105,6 +116,15 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         const messages = body.include_all_metadata === 'true' ? all : all.map(({ metadata: _m, ...m }) => m);
         return json(200, { ok: true, messages: messages.slice(0, Number(body.limit ?? 100)), has_more: false });
       }
+      case 'files.getUploadURLExternal': {
+        const id = `F${++files}`;
+        return json(200, { ok: true, upload_url: `${url}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const listed = JSON.parse(String(body.files ?? '[]')) as Array<{ id: string; title?: string }>;
+        return json(200, { ok: true, files: listed.map((f) => ({ id: f.id, title: f.title })) });
+      }
+      case 'upload':
       case 'response':
         res.writeHead(200, { 'content-type': 'text/plain' });
         return res.end('ok');
@@ -113,7 +133,7 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     apiUrl: `${url}/api/`,

@@ -48,15 +48,15 @@ describe('alerts over the real timeline', () => {
     await refreshSources(db, timeline(1));
     await pipeline.tick();
     expect(slack.sent).toHaveLength(1);
-    expect(slack.sent[0]!.reply.summary).toBe('298 list changes: 298 added to US-OFAC-SDN');
+    expect(slack.sent[0]!.reply.summary).toBe('OFAC added 298 entries to the SDN List (RUSSIA-EO14024, NPWMD)');
     expect(text(slack.sent[0]!.reply)).toContain('JUHANG AVIATION TECHNOLOGY SHENZHEN CO., LTD.');
-    expect(discord.sent.map((s) => s.reply.summary)).toEqual(['14 list changes: 14 added to CN-MOFCOM-ECL']);
+    expect(discord.sent.map((s) => s.reply.summary)).toEqual(['MOFCOM added 14 entries to the Export Control List (List of Export Controls)']);
     expect(text(discord.sent[0]!.reply)).toContain('Rheinmetall AG');
 
     await refreshSources(db, timeline(2));
     await pipeline.tick();
-    expect(slack.sent.map((s) => s.reply.summary)).toEqual(['298 list changes: 298 added to US-OFAC-SDN', '15 list changes: 7 added to US-OFAC-SDN; 8 removed from US-OFAC-SDN']);
-    expect(discord.sent.map((s) => s.reply.summary)).toEqual(['14 list changes: 14 added to CN-MOFCOM-ECL', '7 list changes: 7 added to CN-CM']);
+    expect(slack.sent.map((s) => s.reply.summary)).toEqual(['OFAC added 298 entries to the SDN List (RUSSIA-EO14024, NPWMD)', 'OFAC added 7 entries to the SDN List (SDGT); OFAC removed 8 entries from the SDN List (RUSSIA-EO14024)']);
+    expect(discord.sent.map((s) => s.reply.summary)).toEqual(['MOFCOM added 14 entries to the Export Control List (List of Export Controls)', 'MOFCOM added 7 entries to the Countermeasures List (List of Targets of Countermeasures)']);
 
     await refreshSources(db, timeline(2));
     await pipeline.tick();
@@ -83,7 +83,7 @@ describe('alerts over the real timeline', () => {
     const hits = sink.sent.filter((s) => /Watchlist hit/.test(text(s.reply)));
     expect(hits.length).toBeGreaterThanOrEqual(1);
     expect(text(hits[0]!.reply)).toMatch(/Altana Technologies/);
-    expect(hits[0]!.reply.summary).toMatch(/China, MFA \/ MOFCOM 反制措施 · matches your watch term "Altana Technologies"/);
+    expect(hits[0]!.reply.summary).toMatch(/China, MOFCOM 反制措施 · matches your watch term "Altana Technologies"/);
     await pipeline.stop();
     db.close();
   });
@@ -208,9 +208,9 @@ describe('quarantine stays silent', () => {
     expect(sink.sent.filter((s) => s.channel === 'C-H').map((s) => s.reply.summary)).toEqual([
       expect.stringMatching(/^Source us-ofac-sdn quarantined: .*empty\.csv is empty/),
       'Source us-ofac-sdn recovered',
-      '15 list changes: 7 added to US-OFAC-SDN; 8 removed from US-OFAC-SDN',
+      'OFAC added 7 entries to the SDN List (SDGT); OFAC removed 8 entries from the SDN List (RUSSIA-EO14024)',
     ]);
-    expect(sink.sent.filter((s) => s.channel === 'C-N').map((s) => s.reply.summary)).toEqual(['15 list changes: 7 added to US-OFAC-SDN; 8 removed from US-OFAC-SDN']);
+    expect(sink.sent.filter((s) => s.channel === 'C-N').map((s) => s.reply.summary)).toEqual(['OFAC added 7 entries to the SDN List (SDGT); OFAC removed 8 entries from the SDN List (RUSSIA-EO14024)']);
     await pipeline.stop();
   });
 });
