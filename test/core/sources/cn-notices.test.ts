@@ -249,7 +249,7 @@ describe('cn-notices fixtures', () => {
   it('gives zero records, not an error, for a notice that lists nobody, with a warning naming the file', () => {
     const none = parse([fixture('no-entities.txt')]);
     expect(none).toEqual([]);
-    expect(parseWarnings(none)).toEqual([expect.stringMatching(/^no-entities\.txt: a notice on CN-.* names no target and changes no earlier notice/)]);
+    expect(parseWarnings(none)).toEqual([expect.stringMatching(/^no-entities\.txt: a notice on CN-.* that opens an investigation \(.*测试丁公司.*\), not a listing/)]);
     expect(parseWarnings(parse([fixture('ecwl-add.txt'), fixture('ecwl-remove.txt')]))).toEqual([]);
   });
 

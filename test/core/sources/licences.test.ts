@@ -38,12 +38,13 @@ describe('source licences in the shipped configs', () => {
     }
   });
 
-  it('China comes from the official notices found on the MOFCOM and MFA indexes; 1260H is left out, and the file says why', () => {
-    expect(publicDomain.find((s) => s.id === 'cn-notices')).toMatchObject({
-      format: 'cn-notices',
-      location: 'https://www.mofcom.gov.cn/zwgk/zcfb/index.html',
-      discover: { indexes: ['https://www.mofcom.gov.cn/zwgk/zcfb/index.html', 'https://www.mfa.gov.cn/web/wjb_673085/zfxxgk_674865/gknrlb/fzcqdcs/'], max_new: 60 },
-    });
+  it('China comes from the official notices found on the MOFCOM, MFA and TAO indexes, as in data/sources.json; 1260H is left out, and the file says why', () => {
+    const notices = publicDomain.find((s) => s.id === 'cn-notices')!;
+    expect(notices).toEqual(official.find((s) => s.id === 'cn-notices'));
+    expect(notices.format).toBe('cn-notices');
+    expect(notices.discover!.indexes.map((u) => new URL(u.replace('{year}', '2026')).hostname)).toEqual(
+      expect.arrayContaining(['www.mofcom.gov.cn', 'aqygzj.mofcom.gov.cn', 'www.mfa.gov.cn', 'www.gwytb.gov.cn']),
+    );
     expect(publicDomain.some((s) => s.format === 'dod-1260h-csv' || s.list === 'US-DOD-1260H')).toBe(false);
     const description = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'data/sources-public-domain.json'), 'utf8')) as { description: string }).description;
     expect(description).toMatch(/1260H/);
