@@ -5,6 +5,7 @@
  */
 import { coverage, type ListCoverage } from './coverage';
 import { distinctDesignations, renamedListings, type DesignationLine } from './designation-lines';
+import { FR_FORMATS, reconcileFederalRegister } from './designation-fr';
 import { combineSources, OFFICIAL_FORMATS } from './designation-sources';
 import { isoDay, lineOn, statusOn } from './designation-status';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
@@ -35,6 +36,11 @@ export interface LookupDesignation extends DesignationLine {
   sources?: string[];
   /** The listing, then each suspension, stop or resumption with the announcement that made it; oldest first. */
   history?: DesignationStep[];
+  /** Publication and effective dates of the Federal Register rule, where one announced it (designation-fr.ts). */
+  published?: string;
+  effective?: string;
+  /** Why the line stands on one source's word alone (a rule not yet on the Consolidated Screening List). */
+  pending?: string;
 }
 
 export interface LookupResult {
@@ -191,6 +197,12 @@ interface RecordRow {
   countries: string | null;
 }
 
+interface RuleDates {
+  list: string;
+  published?: string;
+  effective?: string;
+}
+
 class PartyLoader {
   private readonly q;
 
@@ -205,6 +217,9 @@ class PartyLoader {
       ),
       statuses: db.prepare<[number, number], { list: string; status: string; until: string | null }>(
         'SELECT d.list, d.status, d.until FROM records r JOIN designations d ON d.record_id = r.id WHERE r.party_id = ? OR r.id = ?',
+      ),
+      dated: db.prepare<[string], { id: number; designations: string }>(
+        "SELECT id, json_extract(payload, '$.designations') AS designations FROM records WHERE id IN (SELECT value FROM json_each(?))",
       ),
       histories: db.prepare<[string], { id: number; designations: string }>(
         `SELECT id, json_extract(payload, '$.designations') AS designations FROM records
@@ -237,6 +252,11 @@ class PartyLoader {
     return new Map(this.q.histories.all(ids).map((r) => [r.id, JSON.parse(r.designations) as Array<{ list: string; since?: string; citation?: string; history?: DesignationStep[] }>]));
   }
 
+  /** The publication and effective dates of the designations of records read from FR rules, by record id. */
+  private ruleDatesOf(ids: string): Map<number, RuleDates[]> {
+    return new Map(this.q.dated.all(ids).map((r) => [r.id, JSON.parse(r.designations) as RuleDates[]]));
+  }
+
   load(hit: MatchHit, options: LookupOptions): LookupResult | undefined {
     const records = this.q.records.all(hit.partyId, hit.partyId);
     if (!records.length) return undefined;
@@ -247,12 +267,16 @@ class PartyLoader {
     // Only the publishers' announcements carry a designation's history: other payloads are never read here.
     const withHistory = records.filter((r) => OFFICIAL_FORMATS.has(formats.get(r.source_id) ?? ''));
     const histories: ReturnType<PartyLoader["historiesOf"]> = withHistory.length ? this.historiesOf(JSON.stringify(withHistory.map((r) => r.id))) : new Map();
+    // Federal Register rules: their publication and effective dates (kept in the payload only).
+    const fromRules = records.filter((r) => FR_FORMATS.has(formats.get(r.source_id) ?? ''));
+    const ruleDates = fromRules.length ? this.ruleDatesOf(JSON.stringify(fromRules.map((r) => r.id))) : new Map<number, RuleDates[]>();
     const today = isoDay(options.now ?? new Date());
     const lines = rows
       .filter((d) => wanted(d.list, options))
       .map((d): LookupDesignation => {
         const programs = JSON.parse(d.programs) as string[];
         const history = histories.get(d.record_id)?.find((h) => h.list === d.list && (h.since ?? null) === d.since && (h.citation ?? null) === d.citation)?.history;
+        const dates = ruleDates.get(d.record_id)?.find((h) => h.list === d.list);
         return {
           list: d.list as ListCode,
           status: d.status,
@@ -265,11 +289,16 @@ class PartyLoader {
           ...(d.authority ? { authority: d.authority } : {}),
           ...(d.notes ? { notes: d.notes } : {}),
           ...(history?.length ? { history } : {}),
+          ...(dates?.published ? { published: dates.published } : {}),
+          ...(dates?.effective ? { effective: dates.effective } : {}),
         };
       });
     // Two sources of one list (official notices and a curated sheet) make one line per designation
     // (designation-sources.ts); a suspension that has run out reads as in force again (designation-status.ts).
-    const designations = combineSources(lines, (source) => formats.get(source))
+    // A Federal Register rule and the Consolidated Screening List that later lists its entries make one
+    // line per designation too (designation-fr.ts).
+    const formatOf = (source: string) => formats.get(source);
+    const designations = reconcileFederalRegister(combineSources(lines, formatOf), formatOf)
       .map((d) => lineOn(d, today))
       .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
     if (!designations.length) return undefined;
