@@ -3,6 +3,11 @@
  * (all, the list's side, or the list itself), its kind is wanted, and its party has one of the wanted
  * countries (when any are set). A new designation of a party that one of the channel's watch terms
  * finds (the same matcher as lookup) is delivered in any case, marked as a watchlist hit.
+ *
+ * An "added" event is not a new designation when the party already had a designation in force on the same
+ * list from another source before the event (a Federal Register rule announced it; the Consolidated Screening
+ * List now lists it): it is marked as a confirmation (`confirms`: the source that had it) and not routed, so
+ * a channel hears of a designation once, from whichever source said it first.
  */
 import { listInfo } from '../lists';
 import { lookup } from '../lookup';
@@ -19,26 +24,46 @@ export interface RoutedEvent extends ChangeEvent {
   watch?: string;
   /** A designation by Beijing (retaliation lists). */
   retaliation: boolean;
+  /** An "added" event confirming a designation another source already had: the id of that source. */
+  confirms?: string;
 }
 
 export class Router {
   private readonly events: EventStore;
   private readonly partyOf;
+  private readonly earlier;
 
   constructor(private readonly db: Db) {
     this.events = new EventStore(db);
     this.partyOf = db.prepare<[number], { party_id: number | null; countries: string | null }>(
       "SELECT party_id, json_extract(payload, '$.countries') AS countries FROM records WHERE id = ?",
     );
+    this.earlier = db.prepare<{ party: number; record: number; source: string; list: string; at: string }, { source_id: string }>(
+      // Driven by the party's records (records_by_party), then their designation on the list: never a scan.
+      `SELECT r.source_id FROM records r JOIN designations d ON d.record_id = r.id AND d.list = @list
+        WHERE r.id IN (SELECT id FROM records WHERE party_id = @party UNION SELECT @party)
+          AND r.id != @record AND r.source_id != @source
+          AND d.first_seen < @at AND (d.removed_at IS NULL OR d.removed_at > @at)
+        ORDER BY d.first_seen LIMIT 1`,
+    );
+  }
+
+  /** The source that already had this party on the event's list before an "added" event, if any. */
+  confirmedFrom(e: { kind: string; recordId: number; source: string; list: string; at: string }, partyId: number): string | undefined {
+    if (e.kind !== 'added') return undefined;
+    return this.earlier.get({ party: partyId, record: e.recordId, source: e.source, list: e.list, at: e.at })?.source_id;
   }
 
   /** The events after `cursor` (at most `limit`), with their party and countries. */
   eventsAfter(cursor: number, limit = 5000): RoutedEvent[] {
     return this.events.list({ sinceId: cursor, limit }).map((e) => {
       const row = this.partyOf.get(e.recordId);
+      const partyId = row?.party_id ?? e.recordId;
+      const confirms = this.confirmedFrom(e, partyId);
       return {
         ...e,
-        partyId: row?.party_id ?? e.recordId,
+        partyId,
+        ...(confirms ? { confirms } : {}),
         countries: JSON.parse(row?.countries ?? '[]') as string[],
         retaliation: listInfo(e.list).side === 'cn',
       };
@@ -61,6 +86,7 @@ export class Router {
   select(subscription: Subscription, events: RoutedEvent[], watched: Map<number, string>): RoutedEvent[] {
     const out: RoutedEvent[] = [];
     for (const e of events) {
+      if (e.confirms) continue;
       const watch = e.kind === 'added' || e.kind === 'changed' ? watched.get(e.partyId) : undefined;
       if (watch) {
         out.push({ ...e, watch });
