@@ -87,6 +87,16 @@ export function reconcileFederalRegister<T extends FrLine>(lines: readonly T[], 
   return out;
 }
 
+/**
+ * What a card says of a line a rule announced: "published 2023-02-27, effective 2023-02-24; published in the
+ * Federal Register, not yet on the Consolidated Screening List" (undefined for other lines).
+ */
+export function ruleText(d: Pick<FrLine, 'published' | 'effective' | 'pending'>): string | undefined {
+  const dates = [d.published && `published ${d.published}`, d.effective && `effective ${d.effective}`].filter(Boolean).join(', ');
+  const text = [dates, d.pending].filter(Boolean).join('; ');
+  return text || undefined;
+}
+
 /** The CSL's line, completed by the rules' where the CSL is silent. */
 function merge<T extends FrLine>(csl: T, rules: readonly T[]): T {
   const rule = [...rules].sort((a, b) => (b.published ?? b.since ?? '').localeCompare(a.published ?? a.since ?? ''))[0]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PENDING_FR, reconcileFederalRegister, type FrLine } from '../../src/core/designation-fr';
+import { PENDING_FR, reconcileFederalRegister, ruleText, type FrLine } from '../../src/core/designation-fr';
 
 const FORMATS: Record<string, string> = { fr: 'fr-rules', xml: 'fr-rule-xml', csl: 'csl-csv', cn: 'cn-notices', sheet: 'entities-json' };
 const formatOf = (s: string) => FORMATS[s];
@@ -60,5 +60,10 @@ describe('reconcileFederalRegister: a rule and the CSL make one line per designa
   it('leaves lines without a rule as they are', () => {
     const lines: FrLine[] = [csl(), { list: 'CN-MOFCOM-UEL', status: 'active', source: 'cn' }, { ...csl(), source: 'sheet' }];
     expect(reconcileFederalRegister(lines, formatOf)).toEqual(lines);
+  });
+
+  it('says on a card what a rule\'s line is', () => {
+    expect(ruleText({ ...rule(), pending: PENDING_FR })).toBe(`published 2023-02-27, effective 2023-02-24; ${PENDING_FR}`);
+    expect(ruleText(csl())).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
  */
 import type { Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
@@ -85,6 +86,8 @@ function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): s
     lines.push(`  ${style.cyan(d.list.padEnd(14))} ${listInfo(d.list).short}${status}  since ${d.since ?? '?'}${d.citation ? `  ${clean(d.citation)}` : ''}${d.url ? style.dim(`  ${clean(d.url)}`) : ''}`);
     const history = historyText(d.history);
     if (history) lines.push(style.dim(`  ${' '.repeat(14)} ${clean(history)}`));
+    const rule = ruleText(d);
+    if (rule) lines.push(style.dim(`  ${' '.repeat(14)} ${clean(rule)}`));
   }
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import type { ButtonStore } from './buttons';
@@ -127,6 +128,8 @@ function designationField(d: LookupDesignation, detailed: boolean): APIEmbedFiel
   if (d.programs?.length) lines.push(escapeText(truncate(d.programs.join(', '), 200)));
   const history = historyText(d.history);
   if (history) lines.push(escapeText(truncate(history, 300)));
+  const rule = ruleText(d);
+  if (rule) lines.push(escapeText(truncate(rule, 200)));
   if (detailed && d.authority) lines.push(escapeText(truncate(d.authority, 200)));
   if (detailed && d.notes) lines.push(escapeText(truncate(d.notes, 300)));
   const url = linkable(d.url);

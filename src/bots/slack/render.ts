@@ -12,6 +12,7 @@
 import type { types } from '@slack/bolt';
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
+import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
@@ -235,7 +236,8 @@ function designationLine(d: LookupDesignation): string {
   const notice = d.citation ? link(d.url, d.citation) : safeUrl(d.url) ? link(d.url, 'notice') : '';
   const programs = d.programs?.length ? ` · ${escapeMrkdwn(d.programs.slice(0, 4).join(', '))}` : '';
   const history = historyText(d.history);
-  return `• ${name}: ${escapeMrkdwn(when)}${notice ? ` · ${notice}` : ''}${programs}${history ? `\n   _${escapeMrkdwn(history)}_` : ''}`;
+  const rule = ruleText(d);
+  return `• ${name}: ${escapeMrkdwn(when)}${notice ? ` · ${notice}` : ''}${programs}${history ? `\n   _${escapeMrkdwn(history)}_` : ''}${rule ? `\n   _${escapeMrkdwn(rule)}_` : ''}`;
 }
 
 function renderParty(p: LookupResult, band: 'match' | 'review', opts: RenderOptions): KnownBlock[] {
