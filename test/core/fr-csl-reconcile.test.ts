@@ -127,6 +127,11 @@ describe('an Entity List entry announced by a rule, then listed by the Consolida
     expect(all.at(-1)).toBe('trade-gov-csl: Gamma Photonics Co.');
     expect(all.filter((d) => d.endsWith('CPUNTO Inc.'))).toEqual(['us-fr-entity-list: CPUNTO Inc.']);
 
+    // A rule of more than a year before the CSL's listing is no announcement of it (the FR source never removes).
+    const cpunto = new Router(db).eventsAfter(0).find((e) => e.source === 'trade-gov-csl' && e.name === 'CPUNTO Inc.')!;
+    db.prepare("UPDATE designations SET first_seen = '2020-01-01T00:00:00.000Z' WHERE record_id IN (SELECT id FROM records WHERE source_id = 'us-fr-entity-list')").run();
+    expect(new Router(db).confirmedFrom(cpunto, cpunto.partyId)).toBeUndefined();
+
     // One line: the CSL's status and source, the rule's dates; both sources named; no longer pending.
     const [party] = lookup(db, 'CPUNTO Inc.').results;
     expect(party!.designations).toHaveLength(1);
