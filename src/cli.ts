@@ -24,6 +24,7 @@ import { ConfigError as EnvError } from './core/config';
 import { isListCode, listInfo, type ListCode } from './core/lists';
 import { shownTime } from './core/time';
 import { parseCommand } from './core/commands/parse';
+import { ruleText } from './core/designation-fr';
 import { historyText } from './core/designation-history';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
 import { coverageLine, hasListData, onlyDemoData, type ListCoverage } from './core/coverage';
@@ -412,7 +413,8 @@ function renderParty(r: LookupResult, mark: string): string {
   // What happened to a designation since it was made (China suspends, resumes and stops measures).
   const histories = r.designations.flatMap((d) => {
     const text = historyText(d.history, 60);
-    return text ? [`   ${d.list} history: ${text}`] : [];
+    const rule = ruleText(d);
+    return [...(text ? [`   ${d.list} history: ${text}`] : []), ...(rule ? [`   ${d.list} Federal Register: ${rule}`] : [])];
   });
   return `${head}${aliases}\n${indent(table(['list', 'status', 'since', 'citation', 'source'], rows), '   ')}${histories.length ? `\n${histories.join('\n')}` : ''}`;
 }
