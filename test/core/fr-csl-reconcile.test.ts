@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeNewEvents } from '../../src/core/alerts/outbox';
 import { Router } from '../../src/core/alerts/route';
 import { SubscriptionStore } from '../../src/core/alerts/subscriptions';
+import { listSummaries } from '../../src/core/catalog';
 import { PENDING_FR } from '../../src/core/designation-fr';
 import { lookup } from '../../src/core/lookup';
 import { refreshSources } from '../../src/core/refresh';
@@ -149,6 +150,11 @@ describe('an Entity List entry announced by a rule, then listed by the Consolida
     expect(line.pending).toBeUndefined();
     // The other entries of the rule are still the rule's word alone.
     expect(lookup(db, 'Promtekhkomplekt JSC').results[0]!.designations[0]).toMatchObject({ source: 'us-fr-entity-list', pending: PENDING_FR });
+
+    // "lists" counts CPUNTO once: 4 CSL entries, and the 14 rule entries less the one the CSL now carries.
+    const el = listSummaries(db).find((l) => l.list === 'US-BIS-EL')!;
+    expect(el).toMatchObject({ active: 17, removed: 0 });
+    expect(el.sources.sort()).toEqual(['trade-gov-csl', 'us-fr-entity-list']);
     db.close();
   });
 });
