@@ -11,7 +11,8 @@
  *   keeps its own since, citation and URL; the rule supplies the citation, URL, published and effective
  *   dates where the CSL lacks them. `source` stays the CSL's; `sources` lists both.
  * - An FR line that no CSL line takes stays as it is, marked `pending`: published in the Federal Register,
- *   not yet on the Consolidated Screening List.
+ *   not yet on the Consolidated Screening List (or, when the CSL lists the party on that list under other
+ *   rules, a revision the CSL does not cite yet).
  *
  * Which sources are which is a property of their format, not of their id.
  */
@@ -21,6 +22,8 @@ export const FR_FORMATS: ReadonlySet<string> = new Set(['fr-rules', 'fr-rule-xml
 export const CSL_FORMATS: ReadonlySet<string> = new Set(['csl-csv', 'csl-json']);
 
 export const PENDING_FR = 'published in the Federal Register, not yet on the Consolidated Screening List';
+/** A rule that revises an entry the CSL lists (under an older rule), before the CSL cites it. */
+export const PENDING_FR_REVISION = 'published in the Federal Register; the Consolidated Screening List lists the party but does not cite this rule yet';
 
 /** A line that may carry a rule's dates, and say that it is the rule's word alone. */
 export type FrLine = SourcedLine & { published?: string; effective?: string; pending?: string };
@@ -81,7 +84,10 @@ export function reconcileFederalRegister<T extends FrLine>(lines: readonly T[], 
     if (taken.has(l)) continue;
     const rules = folded.get(l);
     if (rules) out.push(merge(l, rules));
-    else if (isFr(l) && l.status === 'active') out.push({ ...l, pending: PENDING_FR });
+    else if (isFr(l) && l.status === 'active') {
+      const listed = lines.some((c) => isCsl(c) && c.list === l.list);
+      out.push({ ...l, pending: listed ? PENDING_FR_REVISION : PENDING_FR });
+    }
     else out.push(l);
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PENDING_FR, reconcileFederalRegister, ruleText, type FrLine } from '../../src/core/designation-fr';
+import { PENDING_FR, PENDING_FR_REVISION, reconcileFederalRegister, ruleText, type FrLine } from '../../src/core/designation-fr';
 
 const FORMATS: Record<string, string> = { fr: 'fr-rules', xml: 'fr-rule-xml', csl: 'csl-csv', cn: 'cn-notices', sheet: 'entities-json' };
 const formatOf = (s: string) => FORMATS[s];
@@ -49,12 +49,13 @@ describe('reconcileFederalRegister: a rule and the CSL make one line per designa
     expect(out[0]!.sources).toEqual(['csl', 'fr', 'xml']);
   });
 
-  it('keeps a rule line alone, marked pending, when the CSL has no such designation', () => {
+  it('keeps a rule line alone, marked pending, when the CSL has no such designation (a revision when it lists the party)', () => {
     const other = csl({ since: '2018-08-01', citation: '83 FR 37423' });
     const out = reconcileFederalRegister([other, rule()], formatOf);
-    expect(out).toEqual([other, { ...rule(), pending: PENDING_FR }]);
+    expect(out).toEqual([other, { ...rule(), pending: PENDING_FR_REVISION }]);
     // Another list, another designation.
     expect(reconcileFederalRegister([csl({ list: 'US-BIS-MEU' }), rule()], formatOf)[1]).toMatchObject({ pending: PENDING_FR });
+    expect(reconcileFederalRegister([rule()], formatOf)).toEqual([{ ...rule(), pending: PENDING_FR }]);
   });
 
   it('leaves lines without a rule as they are', () => {

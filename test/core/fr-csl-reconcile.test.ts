@@ -128,10 +128,20 @@ describe('an Entity List entry announced by a rule, then listed by the Consolida
     expect(all.at(-1)).toBe('trade-gov-csl: Gamma Photonics Co.');
     expect(all.filter((d) => d.endsWith('CPUNTO Inc.'))).toEqual(['us-fr-entity-list: CPUNTO Inc.']);
 
-    // A rule of more than a year before the CSL's listing is no announcement of it (the FR source never removes).
+    // Had the CSL removed the party after the rule and listed it again now, the old rule (never removed by its
+    // source) would announce nothing: the listing again is a new designation.
     const cpunto = new Router(db).eventsAfter(0).find((e) => e.source === 'trade-gov-csl' && e.name === 'CPUNTO Inc.')!;
-    db.prepare("UPDATE designations SET first_seen = '2020-01-01T00:00:00.000Z' WHERE record_id IN (SELECT id FROM records WHERE source_id = 'us-fr-entity-list')").run();
-    expect(new Router(db).confirmedFrom(cpunto, cpunto.partyId)).toBeUndefined();
+    const rule = db.prepare<[], { first_seen: string }>("SELECT d.first_seen FROM designations d JOIN records r ON r.id = d.record_id WHERE r.source_id = 'us-fr-entity-list' AND r.name = 'CPUNTO Inc.'").get()!;
+    expect(() =>
+      db.transaction(() => {
+        db.prepare("INSERT INTO records (source_id, key, name, type, payload, hash, first_seen, last_seen, removed_at, party_id) VALUES ('trade-gov-csl', 'old-cpunto', 'CPUNTO Inc.', 'entity', '{}', 'h', '2020-01-01T00:00:00.000Z', ?, ?, ?)").run(rule.first_seen, cpunto.at, cpunto.partyId);
+        const old = db.prepare<[], { id: number }>("SELECT id FROM records WHERE key = 'old-cpunto'").get()!.id;
+        db.prepare("INSERT INTO designations (record_id, list, status, first_seen, removed_at) VALUES (?, 'US-BIS-EL', 'removed', ?, ?)").run(old, '2020-01-01T00:00:00.000Z', new Date((Date.parse(rule.first_seen) + Date.parse(cpunto.at)) / 2).toISOString());
+        expect(new Router(db).confirmedFrom(cpunto, cpunto.partyId)).toBeUndefined();
+        throw new Error('rollback');
+      })(),
+    ).toThrow('rollback');
+    expect(new Router(db).confirmedFrom(cpunto, cpunto.partyId)).toBe('us-fr-entity-list');
 
     // One line: the CSL's status and source, the rule's dates; both sources named; no longer pending.
     const [party] = lookup(db, 'CPUNTO Inc.').results;

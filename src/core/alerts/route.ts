@@ -7,9 +7,10 @@
  * An "added" event is not a new designation when the party already had a designation in force on the same
  * list from another source before the event (a Federal Register rule announced it; the Consolidated Screening
  * List now lists it): it is marked as a confirmation (`confirms`: the source that had it) and not routed, so
- * a channel hears of a designation once, from whichever source said it first. Only a designation first seen
- * within CONFIRMATION_WINDOW_DAYS before the event counts: the Federal Register source never removes an entry,
- * so a rule of years ago must not silence the CSL re-listing a party it had removed since.
+ * a channel hears of a designation once, from whichever source said it first (and a rule revising an entry
+ * the CSL already lists is no new designation either). The other designation counts only when no designation
+ * of the party on that list was removed between it and the event: the Federal Register source never removes an
+ * entry, so a rule of years ago must not silence the CSL listing again a party it had removed since.
  */
 import { listInfo } from '../lists';
 import { lookup } from '../lookup';
@@ -17,9 +18,6 @@ import type { ChangeEvent } from '../model';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import type { Subscription } from './subscriptions';
-
-/** How far back another source's designation may have been first seen to make an "added" event a confirmation. */
-export const CONFIRMATION_WINDOW_DAYS = 365;
 
 export interface RoutedEvent extends ChangeEvent {
   recordId: number;
@@ -43,12 +41,14 @@ export class Router {
     this.partyOf = db.prepare<[number], { party_id: number | null; countries: string | null }>(
       "SELECT party_id, json_extract(payload, '$.countries') AS countries FROM records WHERE id = ?",
     );
-    this.earlier = db.prepare<{ party: number; record: number; source: string; list: string; at: string; from: string }, { source_id: string }>(
+    this.earlier = db.prepare<{ party: number; record: number; source: string; list: string; at: string }, { source_id: string }>(
       // Driven by the party's records (records_by_party), then their designation on the list: never a scan.
-      `SELECT r.source_id FROM records r JOIN designations d ON d.record_id = r.id AND d.list = @list
-        WHERE r.id IN (SELECT id FROM records WHERE party_id = @party UNION SELECT @party)
-          AND r.id != @record AND r.source_id != @source
-          AND d.first_seen < @at AND d.first_seen >= @from AND (d.removed_at IS NULL OR d.removed_at > @at)
+      `WITH party AS (SELECT id FROM records WHERE party_id = @party UNION SELECT @party)
+       SELECT r.source_id FROM records r JOIN designations d ON d.record_id = r.id AND d.list = @list
+        WHERE r.id IN party AND r.id != @record AND r.source_id != @source
+          AND d.first_seen < @at AND (d.removed_at IS NULL OR d.removed_at > @at)
+          AND NOT EXISTS (SELECT 1 FROM designations x WHERE x.record_id IN party AND x.list = @list
+                           AND x.removed_at > d.first_seen AND x.removed_at <= @at)
         ORDER BY d.first_seen LIMIT 1`,
     );
   }
@@ -56,10 +56,7 @@ export class Router {
   /** The source that already had this party on the event's list before an "added" event, if any. */
   confirmedFrom(e: { kind: string; recordId: number; source: string; list: string; at: string }, partyId: number): string | undefined {
     if (e.kind !== 'added') return undefined;
-    const at = Date.parse(e.at);
-    if (Number.isNaN(at)) return undefined;
-    const from = new Date(at - CONFIRMATION_WINDOW_DAYS * 86_400_000).toISOString();
-    return this.earlier.get({ party: partyId, record: e.recordId, source: e.source, list: e.list, at: e.at, from })?.source_id;
+    return this.earlier.get({ party: partyId, record: e.recordId, source: e.source, list: e.list, at: e.at })?.source_id;
   }
 
   /** The events after `cursor` (at most `limit`), with their party and countries. */
