@@ -10,6 +10,7 @@ import { listSummaries } from '../../src/core/catalog';
 import { PENDING_FR } from '../../src/core/designation-fr';
 import { lookup } from '../../src/core/lookup';
 import { refreshSources } from '../../src/core/refresh';
+import { markPartiesDirty, rebuildPartiesAndClear } from '../../src/core/recover';
 import { openStore } from '../../src/core/reindex';
 import type { SourceConfig } from '../../src/core/sources/config';
 import { EventStore } from '../../src/core/store/events';
@@ -165,6 +166,15 @@ describe('an Entity List entry announced by a rule, then listed by the Consolida
     const el = listSummaries(db).find((l) => l.list === 'US-BIS-EL')!;
     expect(el).toMatchObject({ active: 17, removed: 0 });
     expect(el.sources.sort()).toEqual(['trade-gov-csl', 'us-fr-entity-list']);
+    db.close();
+  });
+
+  it('routes nothing while parties are being rebuilt after a refresh of several sources (confirmations need them)', () => {
+    const db = openStore(join(dir, 'dirty.db'));
+    markPartiesDirty(db);
+    expect(routeNewEvents(db)).toMatchObject({ queued: 0, deferred: expect.stringMatching(/parties/) });
+    rebuildPartiesAndClear(db);
+    expect(routeNewEvents(db).deferred).toBeUndefined();
     db.close();
   });
 });
