@@ -26,6 +26,7 @@ import { shownTime } from './core/time';
 import { eventJson, licenceOfSources, listJson } from './core/contract-json';
 import { LookupParams, lookupOptions, readQuery } from './core/lookup-params';
 import { eventDateText, sinceText } from './core/designation-dates';
+import { ruleText } from './core/designation-fr';
 import { historyText } from './core/designation-history';
 import { footnoteNotes } from './core/designation-lines';
 import { failedMessages, failedSummary, retryFailed } from './core/alerts/failed';
@@ -381,7 +382,8 @@ function renderParty(r: LookupResult, mark: string): string {
   // What happened to a designation since it was made (China suspends, resumes and stops measures).
   const histories = r.designations.flatMap((d) => {
     const text = historyText(d.history, 60);
-    return text ? [`   ${d.list} history: ${text}`] : [];
+    const rule = ruleText(d);
+    return [...(text ? [`   ${d.list} history: ${text}`] : []), ...(rule ? [`   ${d.list} Federal Register: ${rule}`] : [])];
   });
   // What an Entity List footnote digit in the licence text means (el-footnotes.ts), once per list and footnote.
   const footnotes = [...new Set(r.designations.flatMap((d) => footnoteNotes(d.notes).map((f) => `   ${d.list} ${f.charAt(0).toLowerCase()}${f.slice(1)}`)))];

@@ -1,7 +1,11 @@
 /**
  * The list catalogue with what the store holds of each list: designations in force, removed ones,
  * the sources that feed it and when they last refreshed.
+ *
+ * A designation a Federal Register rule announced is counted only while the Consolidated Screening List does
+ * not carry the party on that list (designation-fr.ts): once it does, the CSL's designation is the one counted.
  */
+import { CSL_FORMATS, FR_FORMATS } from './designation-fr';
 import { LIST_CODES, listInfo, type ListCode, type Side } from './lists';
 import type { Db } from './store/db';
 
@@ -18,14 +22,21 @@ export interface ListSummary {
 
 export function listSummaries(db: Db, options: { all?: boolean } = {}): ListSummary[] {
   const rows = db
-    .prepare<[], { list: ListCode; source_id: string; active: number; suspended: number; removed: number; last_success_at: string | null }>(
-      `SELECT d.list, r.source_id,
-              SUM(d.status = 'active') AS active, SUM(d.status = 'suspended') AS suspended, SUM(d.status = 'removed') AS removed,
+    .prepare<{ fr: string; csl: string }, { list: ListCode; source_id: string; active: number; suspended: number; removed: number; last_success_at: string | null }>(
+      `WITH counted AS (
+         SELECT d.list, d.status, r.source_id,
+                NOT (s.format IN (SELECT value FROM json_each(@fr)) AND r.party_id IS NOT NULL AND EXISTS (
+                  SELECT 1 FROM records r2 JOIN sources s2 ON s2.id = r2.source_id JOIN designations d2 ON d2.record_id = r2.id AND d2.list = d.list
+                   WHERE r2.party_id = r.party_id AND s2.format IN (SELECT value FROM json_each(@csl)))) AS own
+           FROM designations d JOIN records r ON r.id = d.record_id JOIN sources s ON s.id = r.source_id
+       )
+       SELECT c.list, c.source_id,
+              SUM(c.own AND c.status = 'active') AS active, SUM(c.own AND c.status = 'suspended') AS suspended, SUM(c.own AND c.status = 'removed') AS removed,
               s.last_success_at
-         FROM designations d JOIN records r ON r.id = d.record_id JOIN sources s ON s.id = r.source_id
-        GROUP BY d.list, r.source_id`,
+         FROM counted c JOIN sources s ON s.id = c.source_id
+        GROUP BY c.list, c.source_id`,
     )
-    .all();
+    .all({ fr: JSON.stringify([...FR_FORMATS]), csl: JSON.stringify([...CSL_FORMATS]) });
   const byList = new Map<ListCode, ListSummary>();
   for (const code of LIST_CODES) {
     const info = listInfo(code);

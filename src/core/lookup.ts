@@ -6,6 +6,7 @@
 import { coverage, type ListCoverage } from './coverage';
 import { datedFields } from './designation-dates';
 import { distinctDesignations, renamedListings, type DesignationLine } from './designation-lines';
+import { reconcileFederalRegister } from './designation-fr';
 import { combineSources, OFFICIAL_FORMATS } from './designation-sources';
 import { isoDay, lineOn, statusOn } from './designation-status';
 import { isListCode, LIST_CODES, listInfo, type ListCode, type Side } from './lists';
@@ -39,6 +40,8 @@ export interface LookupDesignation extends DesignationLine {
   history?: DesignationStep[];
   /** Entity List footnote numbers of the entry (explained in `notes`). */
   footnotes?: string[];
+  /** Why the line stands on one source's word alone (a rule not yet on the Consolidated Screening List). */
+  pending?: string;
 }
 
 /**
@@ -218,6 +221,7 @@ interface RecordRow {
   countries: string | null;
 }
 
+
 class PartyLoader {
   private readonly q;
 
@@ -303,7 +307,10 @@ class PartyLoader {
       });
     // Two sources of one list (official notices and a curated sheet) make one line per designation
     // (designation-sources.ts); a suspension that has run out reads as in force again (designation-status.ts).
-    const designations = combineSources(lines, (source) => formats.get(source))
+    // A Federal Register rule and the Consolidated Screening List that later lists its entries make one
+    // line per designation too (designation-fr.ts).
+    const formatOf = (source: string) => formats.get(source);
+    const designations = reconcileFederalRegister(combineSources(lines, formatOf), formatOf)
       .map((d) => lineOn(d, today))
       .sort((a, b) => STATUS_ORDER[a.status]! - STATUS_ORDER[b.status]! || LIST_ORDER.get(a.list)! - LIST_ORDER.get(b.list)! || (a.since ?? '').localeCompare(b.since ?? ''));
     if (!designations.length) return undefined;

@@ -6,6 +6,7 @@ import { listInfo } from '../../core/lists';
 import { sincePhrase } from '../../core/designation-dates';
 import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
 import { handledTime } from '../../core/alerts/digest';
+import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
 import { matchExplanation, standingText, type LookupResult } from '../../core/lookup';
 import { table } from '../../cli/table';
@@ -112,6 +113,8 @@ function renderParty(p: LookupResult, band: 'match' | 'review', style: Style): s
     lines.push(`  ${style.cyan(d.list.padEnd(14))} ${listInfo(d.list).short}${status}  ${sincePhrase(d) ?? 'since ?'}${d.citation ? `  ${clean(d.citation)}` : ''}${d.url ? style.dim(`  ${clean(d.url)}`) : ''}`);
     const history = historyText(d.history);
     if (history) lines.push(style.dim(`  ${' '.repeat(14)} ${clean(history)}`));
+    const rule = ruleText(d);
+    if (rule) lines.push(style.dim(`  ${' '.repeat(14)} ${clean(rule)}`));
   }
   return lines.join('\n');
 }

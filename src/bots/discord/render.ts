@@ -11,6 +11,7 @@ import { listInfo } from '../../core/lists';
 import { eventDateText, sincePhrase } from '../../core/designation-dates';
 import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
 import { handledTime } from '../../core/alerts/digest';
+import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
 import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
@@ -131,6 +132,8 @@ function designationField(d: LookupDesignation, detailed: boolean): APIEmbedFiel
   if (d.programs?.length) lines.push(escapeText(truncate(d.programs.join(', '), 200)));
   const history = historyText(d.history);
   if (history) lines.push(escapeText(truncate(history, 300)));
+  const rule = ruleText(d);
+  if (rule) lines.push(escapeText(truncate(rule, 200)));
   if (detailed && d.authority) lines.push(escapeText(truncate(d.authority, 200)));
   // Footnote explanations whole: they say what the stray digit in an Entity List licence text means.
   const notes = detailed ? detailNotes(d.notes, 600) : undefined;

@@ -15,6 +15,7 @@ import { listInfo } from '../../core/lists';
 import { eventDateText, sincePhrase } from '../../core/designation-dates';
 import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
 import { handledTime } from '../../core/alerts/digest';
+import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
 import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
@@ -248,7 +249,8 @@ function designationLine(d: LookupDesignation): string {
   const notice = d.citation ? link(d.url, d.citation) : safeUrl(d.url) ? link(d.url, 'notice') : '';
   const programs = d.programs?.length ? ` · ${escapeMrkdwn(d.programs.slice(0, 4).join(', '))}` : '';
   const history = historyText(d.history);
-  return `• ${name}: ${escapeMrkdwn(when)}${notice ? ` · ${notice}` : ''}${programs}${history ? `\n   _${escapeMrkdwn(history)}_` : ''}`;
+  const rule = ruleText(d);
+  return `• ${name}: ${escapeMrkdwn(when)}${notice ? ` · ${notice}` : ''}${programs}${history ? `\n   _${escapeMrkdwn(history)}_` : ''}${rule ? `\n   _${escapeMrkdwn(rule)}_` : ''}`;
 }
 
 function renderParty(p: LookupResult, band: 'match' | 'review', opts: RenderOptions): KnownBlock[] {

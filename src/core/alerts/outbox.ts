@@ -4,6 +4,7 @@
  * delivery worker sends what is due through the platform's sink and records every attempt.
  */
 import type { Reply } from '../commands/reply';
+import { partiesDirty } from '../recover';
 import type { Db } from '../store/db';
 import { alertReplies, withAlertActions } from './messages';
 import { Router } from './route';
@@ -29,10 +30,15 @@ export interface RouteReport {
   events: number;
   queued: number;
   subscriptions: number;
+  /** Why nothing was routed this turn (the next turn routes it). */
+  deferred?: string;
 }
 
 /** Route every event after each active subscription's cursor into the outbox. */
 export function routeNewEvents(db: Db, now = new Date()): RouteReport {
+  // Events are routed by party (watch terms, confirmations of another source's designation): while a refresh
+  // of several sources has applied snapshots whose parties are not rebuilt yet, wait for it.
+  if (partiesDirty(db)) return { events: 0, queued: 0, subscriptions: 0, deferred: 'parties are being rebuilt after a refresh' };
   const store = new SubscriptionStore(db);
   const router = new Router(db);
   const insert = db.prepare<[number, string, string, string, string, string, string], { id: number }>(

@@ -3,6 +3,14 @@
  * (all, the list's side, or the list itself), its kind is wanted, and its party has one of the wanted
  * countries (when any are set). A new designation of a party that one of the channel's watch terms
  * finds (the same matcher as lookup) is delivered in any case, marked as a watchlist hit.
+ *
+ * An "added" event is not a new designation when the party already had a designation in force on the same
+ * list from another source before the event (a Federal Register rule announced it; the Consolidated Screening
+ * List now lists it): it is marked as a confirmation (`confirms`: the source that had it) and not routed, so
+ * a channel hears of a designation once, from whichever source said it first (and a rule revising an entry
+ * the CSL already lists is no new designation either). The other designation counts only when no designation
+ * of the party on that list was removed between it and the event: the Federal Register source never removes an
+ * entry, so a rule of years ago must not silence the CSL listing again a party it had removed since.
  */
 import { listInfo } from '../lists';
 import { lookup } from '../lookup';
@@ -22,17 +30,36 @@ export interface RoutedEvent extends ChangeEvent {
   retaliation: boolean;
   /** What an analyst needs: the party as its card names it, type, dates, program, citation, link. */
   facts: AlertFacts;
+  /** An "added" event confirming a designation another source already had: the id of that source. */
+  confirms?: string;
 }
 
 export class Router {
   private readonly events: EventStore;
   private readonly partyOf;
+  private readonly earlier;
 
   constructor(private readonly db: Db) {
     this.events = new EventStore(db);
     this.partyOf = db.prepare<[number], { party_id: number | null; countries: string | null }>(
       "SELECT party_id, json_extract(payload, '$.countries') AS countries FROM records WHERE id = ?",
     );
+    this.earlier = db.prepare<{ party: number; record: number; source: string; list: string; at: string }, { source_id: string }>(
+      // Driven by the party's records (records_by_party), then their designation on the list: never a scan.
+      `WITH party AS (SELECT id FROM records WHERE party_id = @party UNION SELECT @party)
+       SELECT r.source_id FROM records r JOIN designations d ON d.record_id = r.id AND d.list = @list
+        WHERE r.id IN party AND r.id != @record AND r.source_id != @source
+          AND d.first_seen < @at AND (d.removed_at IS NULL OR d.removed_at > @at)
+          AND NOT EXISTS (SELECT 1 FROM designations x WHERE x.record_id IN party AND x.list = @list
+                           AND x.removed_at > d.first_seen AND x.removed_at <= @at)
+        ORDER BY d.first_seen LIMIT 1`,
+    );
+  }
+
+  /** The source that already had this party on the event's list before an "added" event, if any. */
+  confirmedFrom(e: { kind: string; recordId: number; source: string; list: string; at: string }, partyId: number): string | undefined {
+    if (e.kind !== 'added') return undefined;
+    return this.earlier.get({ party: partyId, record: e.recordId, source: e.source, list: e.list, at: e.at })?.source_id;
   }
 
   /**
@@ -52,9 +79,12 @@ export class Router {
     const facts = new FactsReader(this.db);
     return events.map((e) => {
       const row = this.partyOf.get(e.recordId);
+      const partyId = row?.party_id ?? e.recordId;
+      const confirms = this.confirmedFrom(e, partyId);
       return {
         ...e,
-        partyId: row?.party_id ?? e.recordId,
+        partyId,
+        ...(confirms ? { confirms } : {}),
         countries: JSON.parse(row?.countries ?? '[]') as string[],
         retaliation: listInfo(e.list).side === 'cn',
         facts: facts.facts(e),
@@ -78,6 +108,7 @@ export class Router {
   select(subscription: Subscription, events: RoutedEvent[], watched: Map<number, string>): RoutedEvent[] {
     const out: RoutedEvent[] = [];
     for (const e of events) {
+      if (e.confirms) continue;
       const watch = e.kind === 'added' || e.kind === 'changed' ? watched.get(e.partyId) : undefined;
       if (watch) {
         out.push({ ...e, watch });

@@ -18,6 +18,7 @@ export const FORMATS = [
   'cn-notices',
   'ftm-json',
   'fr-rule-xml',
+  'fr-rules',
 ] as const;
 export const SourceFormat = z.enum(FORMATS);
 export type SourceFormat = z.infer<typeof SourceFormat>;

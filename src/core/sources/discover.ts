@@ -146,7 +146,7 @@ export async function fetchDiscovering(
   const archived = options.archive.all(source.id);
   const documents: FetchedDocument[] = [
     ...seed,
-    ...archived.map((a) => ({ name: a.url, body: a.body, ...(a.contentType ? { contentType: a.contentType } : {}) })),
+    ...archived.map((a) => ({ name: a.url, body: a.body, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.meta ? { meta: a.meta } : {}) })),
   ];
   const contentHash = hashOf([...seed.map((d) => ({ name: `seed:${d.name}`, sha: sha(d.body) })), ...archived.map((a) => ({ name: a.url, sha: a.sha256 }))]);
   const validators: SourceValidators = { contentHash };

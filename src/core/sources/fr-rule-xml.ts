@@ -38,6 +38,23 @@ interface RuleFacts {
   effective?: string;
   /** Footnote number -> the rule's sentence explaining it. */
   footnotes: Map<string, string>;
+  /** From the index that found the rule (fr-rules): its page, title and the document's own citation. */
+  url?: string;
+  title?: string;
+  docCitation?: string;
+}
+
+/**
+ * What the Federal Register API says of a rule (sources/fr-api.ts), which wins over what the XML implies:
+ * the publication and effective dates, the document's page and citation.
+ */
+export interface RuleOverrides {
+  doc?: string;
+  published?: string;
+  effective?: string;
+  url?: string;
+  title?: string;
+  citation?: string;
 }
 
 /** Text with the italic "and" that joins list items as a marker. */
@@ -131,16 +148,24 @@ function citationOf(cell: XmlElement | undefined, facts: RuleFacts): string | un
   const real = text.match(/^(\d+\s+FR\s+\d+)/);
   if (real) return real[1];
   if (facts.volume && facts.firstPage) return `${facts.volume} FR ${facts.firstPage}`;
+  if (facts.docCitation) return facts.docCitation;
   return facts.doc ? `FR Doc. ${facts.doc}` : undefined;
 }
 
-function recordsOf(doc: FetchedDocument, list: ListCode): SourceRecordInput[] {
+/** The entries a rule adds or revises, one record each; throws ParseError when it has none. */
+export function ruleRecords(doc: FetchedDocument, list: ListCode, overrides: RuleOverrides = {}): SourceRecordInput[] {
   const text = decodeText(doc);
   if (!text.trimStart().startsWith('<')) throw new ParseError(`${doc.name}: not XML, expected a Federal Register rule (${FORMAT})`);
   const root = parseXmlTree(text, doc.name);
   const rule = descendants(root, 'RULE')[0] ?? (root.children.find((c) => typeof c !== 'string' && c.name === 'RULE') as XmlElement | undefined);
   if (!rule) throw new ParseError(`${doc.name}: no <RULE> element: not a Federal Register rule document`);
   const facts = ruleFacts(rule);
+  if (overrides.doc) facts.doc = overrides.doc;
+  if (overrides.published) facts.published = overrides.published;
+  if (overrides.effective) facts.effective = overrides.effective;
+  if (overrides.url) facts.url = overrides.url;
+  if (overrides.title) facts.title = overrides.title;
+  if (overrides.citation) facts.docCitation = overrides.citation;
   const out: SourceRecordInput[] = [];
   let country: string | undefined;
   for (const table of descendants(rule, 'GPOTABLE')) {
@@ -183,6 +208,7 @@ function entryRecord(cell: EntityCell, countryText: string, ents: XmlElement[], 
     licence.text && `License requirement: ${licence.text}`,
     policy.text && `License review policy: ${policy.text}`,
     ...footnotes.map((n) => `Footnote ${n}: ${facts.footnotes.get(n) ?? 'not explained in this rule.'}`),
+    facts.title && `Rule: ${facts.title}${facts.docCitation ? ` (${facts.docCitation})` : ''}.`,
   ].filter(Boolean);
   const names: NameEntry[] = [{ value: cell.name, kind: 'primary' }, ...cell.aliases.filter((a) => a !== cell.name).map((value) => ({ value, kind: 'alias' as const }))];
   const designation: DesignationInput = {
@@ -193,7 +219,7 @@ function entryRecord(cell: EntityCell, countryText: string, ents: XmlElement[], 
     published: facts.published,
     effective: facts.effective,
     citation,
-    url: facts.doc ? `https://www.federalregister.gov/d/${facts.doc}` : undefined,
+    url: facts.url ?? (facts.doc ? `https://www.federalregister.gov/d/${facts.doc}` : undefined),
     authority: 'Bureau of Industry and Security',
     footnotes: footnotes.length ? footnotes : undefined,
     notes: notes.join('\n'),
@@ -212,6 +238,6 @@ function entryRecord(cell: EntityCell, countryText: string, ents: XmlElement[], 
 export const parseFrRuleXml: Parser = ({ source, documents }) => {
   if (!documents.length) throw new ParseError(`${source.id}: no document to parse`);
   const list = source.list ?? 'US-BIS-EL';
-  const raw = documents.flatMap((doc) => recordsOf(doc, list));
+  const raw = documents.flatMap((doc) => ruleRecords(doc, list));
   return keepLists(finalizeRecords(raw, documents.map((d) => d.name).join(', ')), source.lists);
 };

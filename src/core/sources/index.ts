@@ -10,6 +10,7 @@ import { parseCslJson } from './csl-json';
 import { parseDod1260hCsv } from './dod-1260h-csv';
 import { parseEntitiesJson } from './entities-json';
 import { parseFrRuleXml } from './fr-rule-xml';
+import { parseFrRules } from './fr-rules';
 import { parseFtmJson } from './ftm-json';
 import { parseOfacCsv } from './ofac-csv';
 import { parseOfacEnhancedXml } from './ofac-enhanced-xml';
@@ -34,4 +35,5 @@ export const PARSERS: Record<SourceFormat, Parser> = {
   'cn-notices': parseCnNotices,
   'ftm-json': parseFtmJson,
   'fr-rule-xml': parseFrRuleXml,
+  'fr-rules': parseFrRules,
 };

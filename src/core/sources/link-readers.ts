@@ -5,6 +5,7 @@
 import { noticeLinks } from './cn-discovery';
 import { decodePage } from './cn-discovery';
 import type { LinkReader } from './discover';
+import { frRuleLinks } from './fr-api';
 
 export const LINK_READERS: Partial<Record<string, LinkReader>> = {
   'cn-notices': (index, indexUrl) =>
@@ -14,4 +15,5 @@ export const LINK_READERS: Partial<Record<string, LinkReader>> = {
       ...(l.date ? { date: l.date } : {}),
       relevant: l.relevant,
     })),
+  'fr-rules': (index) => frRuleLinks(index),
 };

@@ -10,6 +10,8 @@ export interface FetchedDocument {
   name: string;
   body: Buffer;
   contentType?: string;
+  /** What the index that linked a discovered document said of it (FR: citation, dates, html_url). */
+  meta?: Record<string, unknown>;
 }
 
 export interface ParseInput {

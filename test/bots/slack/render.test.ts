@@ -130,6 +130,26 @@ describe('Slack renderer: designation history', () => {
   });
 });
 
+describe('Slack renderer: an Entity List entry a Federal Register rule announced', () => {
+  it('shows the publication and effective dates, and that the CSL does not list it yet', () => {
+    const designations = [
+      {
+        list: 'US-BIS-EL' as const,
+        status: 'active' as const,
+        since: '2023-02-24',
+        published: '2023-02-27',
+        effective: '2023-02-24',
+        source: 'us-fr-entity-list',
+        citation: '88 FR 12171',
+        url: 'https://www.federalregister.gov/d/2023-03929',
+        pending: 'published in the Federal Register, not yet on the Consolidated Screening List',
+      },
+    ];
+    const { blocks } = renderReply({ blocks: [{ type: 'party', party: party({ designations }), band: 'match' }], summary: 's' });
+    expect(texts(blocks).join('\n')).toMatch(/published 2023-02-27, effective 2023-02-24; published in the Federal Register, not yet on the Consolidated Screening List/);
+  });
+});
+
 describe('Slack renderer: escaping', () => {
   it('never lets data or a query form a mention, a broadcast or a link', () => {
     const evil = party({

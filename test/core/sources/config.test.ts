@@ -14,17 +14,24 @@ describe('source configs', () => {
     }
   });
 
-  it('loads the shipped data/sources.json: official https URLs, each list from one source', () => {
+  it('loads the shipped data/sources.json: official https URLs, each list from one source (and Federal Register early warning)', () => {
     const sources = loadSourcesFile(resolve(REPO_ROOT, 'data/sources.json'));
     const seen = new Map<string, string>();
     for (const s of sources) {
       expect(s.location).toMatch(/^https:\/\//);
+      for (const index of s.discover?.indexes ?? []) expect(index).toMatch(/^https:\/\/www\.federalregister\.gov\/api\/v1\/documents\.json\?.*fields\[\]=full_text_xml_url/);
+      // The rules announce what the Consolidated Screening List lists later: the two are reconciled per card.
+      if (s.format === 'fr-rules') {
+        expect(s.list).toBe('US-BIS-EL');
+        continue;
+      }
       for (const list of s.lists ?? (s.list ? [s.list] : [])) {
         expect(seen.get(list), `${list} comes from ${seen.get(list)} and ${s.id}`).toBeUndefined();
         seen.set(list, s.id);
       }
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['US-OFAC-SDN', 'US-OFAC-CMIC', 'US-BIS-EL', 'US-BIS-MEU']));
+    expect(sources.filter((s) => s.format === 'fr-rules').map((s) => s.id)).toEqual(['us-fr-entity-list']);
   });
 
   it('ships cn-notices beside the curated sheet, discovering notices on the official MOFCOM, MFA and TAO indexes', () => {
