@@ -1,9 +1,12 @@
 /**
  * Alert messages: one per designation when a refresh brings a few, one digest per channel when it brings
  * many (counts per list, the most relevant entries first: watchlist hits, then the lists the channel
- * follows by side, then China-related parties), with `recent` for the rest.
+ * follows by side, then China-related parties), and the `recent` that shows every one of them (by refresh,
+ * list and kind: exactly that digest's events, whatever the date).
  */
+import { recentLine } from '../commands/parse';
 import type { Reply } from '../commands/reply';
+import type { ChangeKind } from '../model';
 import { listInfo } from '../lists';
 import type { RoutedEvent } from './route';
 import type { Subscription } from './subscriptions';
@@ -56,10 +59,20 @@ export function alertReplies(subscription: Pick<Subscription, 'targets'>, events
         { type: 'heading', text: `${events.length} list changes${watchHits ? `, ${watchHits} matching your watch terms` : ''}` },
         { type: 'text', text: countLine.join('; ') },
         { type: 'events', events: ordered.slice(0, DIGEST_SHOWN), more: events.length - Math.min(DIGEST_SHOWN, events.length) },
-        { type: 'text', text: 'Use "recent" for all of them.' },
+        { type: 'hint', text: `All ${events.length} of them, a page at a time:`, line: digestRecentLine(events) },
       ],
       summary: `${events.length} list changes: ${countLine.join('; ')}`,
       private: false,
     },
   ];
+}
+
+/** The `recent` that lists a digest's events: their refreshes, lists and kinds. */
+export function digestRecentLine(events: RoutedEvent[]): string {
+  const refreshes = [...new Set(events.map((e) => e.refreshId))].sort((a, b) => a - b);
+  const lists = [...new Set(events.map((e) => e.list))].sort();
+  const kinds = [...new Set(events.map((e) => e.kind))];
+  const allKinds = kinds.length >= 4;
+  const order: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
+  return recentLine({ refreshes, lists, ...(allKinds ? {} : { kinds: order.filter((k) => kinds.includes(k)) }) });
 }

@@ -12,7 +12,9 @@ export type Block =
   | { type: 'fields'; fields: Array<{ label: string; value: string }> }
   | { type: 'table'; headers: string[]; rows: string[][] }
   | { type: 'events'; events: Array<ChangeEvent & { retaliation?: boolean }>; more: number }
-  | { type: 'actions'; actions: Action[] };
+  | { type: 'actions'; actions: Action[] }
+  /** Plain text followed by a command of the grammar, which each renderer shows as its platform types it, as code. */
+  | { type: 'hint'; text: string; line: string };
 
 export interface Action {
   /** What the button does: more results, details of a party, share an ephemeral answer in the channel. */

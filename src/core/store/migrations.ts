@@ -331,4 +331,13 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // i13-subs: subscription exclusions. Another branch may also add a migration 13: renumber at merge.
+    version: 13,
+    name: 'subscriptions: exclusions (every list but some, a side but some of its lists)',
+    sql: `
+      -- JSON array of list codes the channel does not hear although a broader target (all, us, cn) covers them.
+      ALTER TABLE subscriptions ADD COLUMN excluded TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
