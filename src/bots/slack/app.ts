@@ -102,7 +102,7 @@ export function slackPlatform(command = DEFAULT_COMMAND): PlatformDescription {
   return {
     name: 'Slack',
     syntax: (line) => slackSyntax(line, command),
-    managers: 'workspace admins and owners (or users listed in SLACK_ADMIN_USERS)',
+    managers: 'workspace admins and owners (or people the operator has allowed)',
     ownPlace: 'in your direct message with this app',
   };
 }

@@ -199,6 +199,9 @@ describe('slash commands -> grammar lines', () => {
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'lookup', options: { name: '  Hangzhou   Hikvision ', list: 'US-BIS-EL', side: 'us' } })).toBe('lookup Hangzhou Hikvision list:US-BIS-EL side:us');
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'recent', options: { days: 30 } })).toBe('recent 30');
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'recent', options: {} })).toBe('recent');
+    expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'recent', options: { list: 'US-OFAC-SDN, CN-CM', side: 'cn', kind: 'added removed', since: '2026-11-01', refresh: '12', page: 3 } })).toBe(
+      'recent list:US-OFAC-SDN,CN-CM side:cn kind:added,removed since:2026-11-01 refresh:12 page:3',
+    );
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'help', options: { topic: 'watch' } })).toBe('help watch');
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'status', options: {} })).toBe('status');
     expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'subscribe', options: { target: 'cn, US-BIS-EL', kinds: 'added, removed', countries: 'CN HK', health: true } })).toBe('subscribe cn US-BIS-EL kinds:added,removed countries:CN,HK health');

@@ -300,7 +300,7 @@ describe('Slack: who may change a channel\'s alerts', () => {
     await postToBot(timelinePort, refused.body, FORM, { secret: SECRET });
     const no = await waitFor(responseTo(refused.responseUrl));
     expect(no.body.response_type).toBe('ephemeral');
-    expect(json(no)).toMatch(/Only workspace admins and owners \(or users listed in SLACK_ADMIN_USERS\) can change/);
+    expect(json(no)).toMatch(/Only workspace admins and owners \(or people the operator has allowed\) can change/);
     expect(new SubscriptionStore(db).get('slack', 'C0ALERTS')).toBeUndefined();
     expect(fake.calls.filter((c) => c.method === 'users.info' && c.body.user === 'UUSER')).toHaveLength(1);
 
@@ -314,7 +314,7 @@ describe('Slack: who may change a channel\'s alerts', () => {
     // The same member again: the cached answer, no second users.info.
     const again = slash('unsubscribe', 'UUSER', 'C0ALERTS');
     await postToBot(timelinePort, again.body, FORM, { secret: SECRET });
-    expect(json(await waitFor(responseTo(again.responseUrl)))).toMatch(/Only workspace admins and owners \(or users listed in SLACK_ADMIN_USERS\) can change/);
+    expect(json(await waitFor(responseTo(again.responseUrl)))).toMatch(/Only workspace admins and owners \(or people the operator has allowed\) can change/);
     expect(fake.calls.filter((c) => c.method === 'users.info' && c.body.user === 'UUSER')).toHaveLength(1);
   });
 

@@ -104,7 +104,7 @@ describe('help and refusals in the platform\'s own words (issue 13, seen 5)', ()
     expect(texts(discord)).toMatch(/^Only members with the Manage Channels or Manage Server permission can change this channel's alerts\. Ask one of them, or use "\/sanctions subscriptions" to see what it follows\. You can always manage alerts in your DM with this bot\.$/);
     expect(texts(discord)).not.toMatch(/workspace/);
     const slack = runCommand('subscribe cn', context({ canManage: false, platformInfo: slackPlatform() }));
-    expect(texts(slack)).toMatch(/^Only workspace admins and owners \(or users listed in SLACK_ADMIN_USERS\) can change this channel's alerts\. Ask one of them, or use "\/sanctions subscriptions"/);
+    expect(texts(slack)).toMatch(/^Only workspace admins and owners \(or people the operator has allowed\) can change this channel's alerts\. Ask one of them, or use "\/sanctions subscriptions"/);
     expect(texts(slack)).not.toMatch(/server admins|Manage Channels/);
   });
 
