@@ -82,7 +82,7 @@ export function alertsCommand(): SlashCommandBuilder {
   command.addSubcommand((s) =>
     s
       .setName('subscribe')
-      .setDescription('Alerts in this channel when a list changes')
+      .setDescription('Add lists to the alerts in this channel (never narrows; unsubscribe leaves lists out)')
       .addStringOption((o) => o.setName('target').setDescription(TARGET_DESCRIPTION).setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) => o.setName('kinds').setDescription('Only these changes: added, removed, changed, suspended (comma-separated)').setMaxLength(100))
       .addStringOption((o) => o.setName('countries').setDescription('Only parties in these countries, e.g. CN,HK').setMaxLength(100))
@@ -91,7 +91,7 @@ export function alertsCommand(): SlashCommandBuilder {
   command.addSubcommand((s) =>
     s
       .setName('unsubscribe')
-      .setDescription('Stop some or all alerts in this channel')
+      .setDescription('Stop some or all alerts here; a list under all (or its side) is left out')
       .addStringOption((o) => o.setName('target').setDescription(`${TARGET_DESCRIPTION}; empty: all`).setAutocomplete(true).setMaxLength(200)),
   );
   command.addSubcommandGroup((g) =>

@@ -217,6 +217,10 @@ function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ct
   const prior = store.get(ctx.platform, ctx.channel);
   if (!prior) return textReply('This channel has no alerts to stop.');
   const change = changeTargets(prior, command.all ? ['all'] : targetsOf(command), 'remove');
+  if (change.unchanged && !command.all) {
+    const still = prior.targets.length ? describeSubscription(prior) : `This channel follows no list; it hears only about its watch terms (${cmd(ctx, 'watch list')}).`;
+    return textReply([...change.notes, still].join('\n'));
+  }
   const left = store.unsubscribe(ctx.platform, ctx.channel, command.all ? 'all' : targetsOf(command));
   const now = left?.targets.length
     ? describeSubscription(left)
