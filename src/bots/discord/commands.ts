@@ -4,7 +4,7 @@
  *
  *   /sanctions lookup name:<autocomplete> [list:<code>] [side:us|cn]   -> lookup <name> list:<code> side:<side>
  *   /sanctions subscriptions | lists | status | help [topic]
- *   /sanctions recent [days] [list] [side] [kind] [since] [refresh] [page]  -> recent 7 list:US-OFAC-SDN kind:added page:2
+ *   /sanctions recent [days] [list] [side] [kind] [country] [since] [refresh] [page]  -> recent 7 list:US-OFAC-SDN kind:added page:2
  *   /sanctions-alerts subscribe [target] [kinds] [countries] [health]  -> subscribe cn kinds:added countries:CN health
  *   /sanctions-alerts unsubscribe [target]
  *   /sanctions-alerts watch add <name> | watch remove <name> | watch list
@@ -58,6 +58,7 @@ export function lookupCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('list').setDescription('Only these lists: codes such as US-OFAC-SDN (comma-separated)').setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) => o.setName('side').setDescription("Only Washington's or only Beijing's lists").addChoices(...SIDE_CHOICES))
       .addStringOption((o) => o.setName('kind').setDescription('Only these changes: added, removed, changed, suspended (comma-separated)').setMaxLength(100))
+      .addStringOption((o) => o.setName('country').setDescription('Only parties in these countries, e.g. CN,HK').setMaxLength(100))
       .addStringOption((o) => o.setName('since').setDescription('From this date on, e.g. 2026-11-30').setMaxLength(10))
       .addStringOption((o) => o.setName('refresh').setDescription('Only the changes of these refreshes (numbers, as alerts name them)').setMaxLength(100))
       .addIntegerOption((o) => o.setName('page').setDescription('Which page (20 changes a page)').setMinValue(1).setMaxValue(100000)),
@@ -169,6 +170,7 @@ export function commandLine(inv: Invocation): string | undefined {
           commaList(o.list) ? `list:${commaList(o.list)}` : '',
           typeof o.side === 'string' ? `side:${words(o.side)}` : '',
           commaList(o.kind) ? `kind:${commaList(o.kind)}` : '',
+          commaList(o.country) ? `country:${commaList(o.country)}` : '',
           words(o.since) ? `since:${words(o.since).replace(/\s/g, '')}` : '',
           commaList(o.refresh) ? `refresh:${commaList(o.refresh)}` : '',
           typeof o.page === 'number' ? `page:${o.page}` : '',
@@ -220,8 +222,8 @@ export function targetChoices(typed: string): Array<{ name: string; value: strin
 // --------------------------------------------------------------------------------------------- line -> how typed
 
 /** Grammar keys of `recent` -> its Discord option names. */
-const OPTION_NAMES: Record<string, string> = { lists: 'list', kinds: 'kind', refreshes: 'refresh' };
-const RECENT_KEYS = new Set(['list', 'lists', 'side', 'kind', 'kinds', 'since', 'refresh', 'refreshes', 'page']);
+const OPTION_NAMES: Record<string, string> = { lists: 'list', kinds: 'kind', countries: 'country', refreshes: 'refresh' };
+const RECENT_KEYS = new Set(['list', 'lists', 'side', 'kind', 'kinds', 'country', 'countries', 'since', 'refresh', 'refreshes', 'page']);
 
 /**
  * How a line of the shared grammar is typed on Discord (for help and hints): "subscribe cn kinds:added" ->

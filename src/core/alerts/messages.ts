@@ -31,7 +31,7 @@ export function alertLine(e: RoutedEvent): string {
 }
 
 /** The messages a channel gets for a batch of events: one each, or one digest. */
-export function alertReplies(subscription: Pick<Subscription, 'targets'>, events: RoutedEvent[]): Reply[] {
+export function alertReplies(subscription: Pick<Subscription, 'targets'> & Partial<Pick<Subscription, 'countries'>>, events: RoutedEvent[]): Reply[] {
   if (!events.length) return [];
   if (events.length <= DIGEST_OVER) {
     return events.map((e) => ({
@@ -59,7 +59,7 @@ export function alertReplies(subscription: Pick<Subscription, 'targets'>, events
         { type: 'heading', text: `${events.length} list changes${watchHits ? `, ${watchHits} matching your watch terms` : ''}` },
         { type: 'text', text: countLine.join('; ') },
         { type: 'events', events: ordered.slice(0, DIGEST_SHOWN), more: events.length - Math.min(DIGEST_SHOWN, events.length) },
-        { type: 'hint', text: `All ${events.length} of them, a page at a time:`, line: digestRecentLine(events) },
+        { type: 'hint', text: `All ${events.length} of them, a page at a time:`, line: digestRecentLine(events, subscription.countries) },
       ],
       summary: `${events.length} list changes: ${countLine.join('; ')}`,
       private: false,
@@ -67,12 +67,16 @@ export function alertReplies(subscription: Pick<Subscription, 'targets'>, events
   ];
 }
 
-/** The `recent` that lists a digest's events: their refreshes, lists and kinds. */
-export function digestRecentLine(events: RoutedEvent[]): string {
+/**
+ * The `recent` that lists a digest's events: their refreshes, lists and kinds, and the channel's countries (not
+ * when a watchlist hit is among them: watch hits are delivered whatever the country).
+ */
+export function digestRecentLine(events: RoutedEvent[], countries: readonly string[] = []): string {
   const refreshes = [...new Set(events.map((e) => e.refreshId))].sort((a, b) => a - b);
   const lists = [...new Set(events.map((e) => e.list))].sort();
   const kinds = [...new Set(events.map((e) => e.kind))];
   const allKinds = kinds.length >= 4;
   const order: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
-  return recentLine({ refreshes, lists, ...(allKinds ? {} : { kinds: order.filter((k) => kinds.includes(k)) }) });
+  const byCountry = countries.length && !events.some((e) => e.watch) ? { countries: [...countries] } : {};
+  return recentLine({ refreshes, lists, ...(allKinds ? {} : { kinds: order.filter((k) => kinds.includes(k)) }), ...byCountry });
 }

@@ -313,6 +313,7 @@ function recentFilters(q: RecentQuery): string {
     q.lists?.length ? q.lists.map((l) => `${listInfo(l).short} (${l})`).join(', ') : '',
     q.side ? (q.side === 'us' ? "Washington's lists" : "Beijing's lists") : '',
     q.kinds?.length ? q.kinds.join(', ') : '',
+    q.countries?.length ? `parties in ${q.countries.join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -334,7 +335,7 @@ function recentReply(q: RecentQuery, ctx: CommandContext): Reply {
   const scope = `${when}${filters ? ` (${filters})` : ''}`;
   if (lists && !lists.length) return textReply(`No list changes ${scope}: no list is both on that side and among those named.`);
   const store = new EventStore(ctx.db);
-  const { total, events } = store.page({ lists, kinds: q.kinds, refreshes: q.refreshes, sinceDate, limit: RECENT_PAGE_SIZE, offset: (q.page - 1) * RECENT_PAGE_SIZE });
+  const { total, events } = store.page({ lists, kinds: q.kinds, countries: q.countries, refreshes: q.refreshes, sinceDate, limit: RECENT_PAGE_SIZE, offset: (q.page - 1) * RECENT_PAGE_SIZE });
   const pages = Math.max(1, Math.ceil(total / RECENT_PAGE_SIZE));
   if (!total) return textReply(`No list changes ${scope}.`);
   if (!events.length) return textReply(`There are ${pages} page${pages === 1 ? '' : 's'} of list changes ${scope}; page ${q.page} is past the end. The last one: ${cmd(ctx, recentLine({ ...q, page: pages }))}.`, { error: true });

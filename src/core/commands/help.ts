@@ -34,7 +34,7 @@ const ENTRIES: Record<string, HelpEntry> = {
   lists: { usage: ['lists'], text: () => 'the lists covered, with how many designations are in force and when each was last refreshed.' },
   status: { usage: ['status'], text: () => 'each source: last refresh, record count, and any quarantine or failure with its reason.' },
   recent: {
-    usage: ['recent [days] [list:CODE] [side:us|cn] [kind:added,removed,changed,suspended] [since:YYYY-MM-DD] [refresh:N] [page:N]'],
+    usage: ['recent [days] [list:CODE] [side:us|cn] [kind:added,removed,changed,suspended] [country:CN,HK] [since:YYYY-MM-DD] [refresh:N] [page:N]'],
     text: () => `the list changes of the last days (default 7), or since a date, or of one refresh, newest first, a page at a time; filters combine.`,
   },
 };

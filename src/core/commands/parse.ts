@@ -6,7 +6,7 @@
  *   unsubscribe [all|CODE ...]
  *   subscriptions
  *   watch add <name> | watch remove <name> | watch list
- *   recent [days] [list:CODE,..] [side:us|cn] [kind:added,..] [since:YYYY-MM-DD] [refresh:N,..] [page:N]
+ *   recent [days] [list:CODE,..] [side:us|cn] [kind:added,..] [country:CN,..] [since:YYYY-MM-DD] [refresh:N,..] [page:N]
  *   lists | status | help [command]
  *   thanks, thank you, ok, 👍, hi, hello...        small talk: a short friendly answer, not the help
  */
@@ -38,6 +38,8 @@ export interface RecentQuery {
   lists?: ListCode[];
   side?: 'us' | 'cn';
   kinds?: ChangeKind[];
+  /** Parties in one of these countries (ISO 3166 alpha-2). */
+  countries?: string[];
   refreshes?: number[];
   page: number;
 }
@@ -120,7 +122,7 @@ function parseRecent(words: string[], line: string): Command {
       q.days = days.data;
       continue;
     }
-    const m = w.match(/^(lists?|side|kinds?|since|refresh(?:es)?|page):(.*)$/i);
+    const m = w.match(/^(lists?|side|kinds?|country|countries|since|refresh(?:es)?|page):(.*)$/i);
     if (!m) {
       // "recent news on Huawei?" is a question; "recent forever" a mistyped command.
       if (words.length > 1) return parseLookup(line.split(' '));
@@ -145,6 +147,9 @@ function parseRecent(words: string[], line: string): Command {
         if (!KINDS.includes(k)) return problem(`kinds are ${KINDS.join(', ')}; got "${v}"`);
         (q.kinds ??= []).push(k);
       }
+    } else if (key.startsWith('countr')) {
+      if (!values.every((v) => /^[a-z]{2}$/i.test(v))) return problem(`countries are two-letter codes such as CN,HK; got "${m[2]}"`);
+      q.countries = values.map((v) => v.toUpperCase());
     } else if (key === 'since') {
       const d = values[0]!;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) return problem(`since takes a date such as 2026-11-30, got "${d}"`);
@@ -171,6 +176,7 @@ export function recentLine(q: Partial<RecentQuery>): string {
     q.lists?.length ? `list:${q.lists.join(',')}` : '',
     q.side ? `side:${q.side}` : '',
     q.kinds?.length ? `kind:${q.kinds.join(',')}` : '',
+    q.countries?.length ? `country:${q.countries.join(',')}` : '',
     q.page && q.page > 1 ? `page:${q.page}` : '',
   ]
     .filter(Boolean)

@@ -131,6 +131,12 @@ describe('command handlers', () => {
       const n = count(`refresh_id = ${refresh} AND list = 'US-OFAC-SDN'`);
       const byRefresh = runCommand(`recent refresh:${refresh} list:US-OFAC-SDN`, ctx);
       expect(byRefresh.blocks[0]).toMatchObject({ text: `${n} changes in refresh ${refresh} (SDN (US-OFAC-SDN)), newest first` });
+      // Countries as routing reads them: the record's payload.
+      const cn = db
+        .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM events e JOIN records r ON r.id = e.record_id WHERE EXISTS (SELECT 1 FROM json_each(json_extract(r.payload, '$.countries')) WHERE value = 'CN')")
+        .get()!.n;
+      expect(cn).toBeGreaterThan(0);
+      expect(runCommand('recent since:2000-01-01 country:CN', ctx).summary).toMatch(new RegExp(`^${cn} changes since 2000-01-01 \\(parties in CN\\)`));
     });
   });
 
@@ -151,6 +157,16 @@ describe('command handlers', () => {
       for (const b of r.blocks) if (b.type === 'events') ids.push(...b.events.map((e) => e.id));
     }
     expect(ids.sort((a, b) => a - b)).toEqual(sdn.map((e) => e.id).sort((a, b) => a - b));
+  });
+
+  it("a digest for a channel that wants some countries names a recent with those countries, showing exactly its events", () => {
+    const router = new Router(db);
+    const sub = { ...subscriptionOf(['all']), countries: ['CN'] };
+    const events = router.select(sub, router.eventsAfter(0), new Map());
+    expect(events.length).toBeGreaterThan(DIGEST_OVER);
+    const hint = alertReplies(sub, events)[0]!.blocks.find((b) => b.type === 'hint') as Extract<Block, { type: 'hint' }>;
+    expect(hint.line).toMatch(/ country:CN$/);
+    expect(runCommand(hint.line, ctx).summary).toMatch(new RegExp(`^${events.length} changes in refresh`));
   });
 
   it('adds the notice (bundled seed) to every reply', () => {
