@@ -278,3 +278,11 @@ describe('render: a party no longer listed (issue 10, seen 7)', () => {
     expect(m.embeds[0]!.description).toMatch(/Suspended: no designation in force/);
   });
 });
+
+describe('render: command hints (issue 13)', () => {
+  it('shows the command as Discord types it, in code, with mentions in the text neutralised', () => {
+    const m = renderReply({ blocks: [{ type: 'hint', text: '@everyone page 1 of 3. More:', line: 'recent 30 list:US-OFAC-SDN page:2' }], summary: 'x' });
+    expect(m.content).toContain('`/sanctions recent days:30 list:US-OFAC-SDN page:2`');
+    expect(m.content).not.toMatch(MENTION);
+  });
+});
