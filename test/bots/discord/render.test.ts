@@ -5,7 +5,7 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { ButtonStore, CUSTOM_ID_MAX } from '../../../src/bots/discord/buttons';
-import { ALERTS_COMMAND, commandDefinitions, commandLine, LOOKUP_COMMAND, targetChoices } from '../../../src/bots/discord/commands';
+import { ALERTS_COMMAND, commandDefinitions, commandLine, listChoices, LOOKUP_COMMAND, targetChoices } from '../../../src/bots/discord/commands';
 import { compareCommands } from '../../../src/bots/discord/register';
 import { COLOURS, embedSize, escapeText, LIMITS, messageSize, renderReply, truncate } from '../../../src/bots/discord/render';
 import { classify } from '../../../src/bots/discord/sink';
@@ -284,5 +284,14 @@ describe('render: command hints (issue 13)', () => {
     const m = renderReply({ blocks: [{ type: 'hint', text: '@everyone page 1 of 3. More:', line: 'recent 30 list:US-OFAC-SDN page:2' }], summary: 'x' });
     expect(m.content).toContain('`/sanctions recent days:30 list:US-OFAC-SDN page:2`');
     expect(m.content).not.toMatch(MENTION);
+  });
+});
+
+describe('recent: list autocomplete (issue 13)', () => {
+  it('suggests list codes for the last comma-separated code typed, keeping the ones before', () => {
+    expect(listChoices('sdn')[0]).toEqual({ name: 'US-OFAC-SDN (SDN)', value: 'US-OFAC-SDN' });
+    const more = listChoices('US-OFAC-SDN, uel');
+    expect(more.map((c) => c.value)).toContain('US-OFAC-SDN,CN-MOFCOM-UEL');
+    expect(listChoices('').length).toBeLessThanOrEqual(25);
   });
 });
