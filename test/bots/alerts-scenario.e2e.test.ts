@@ -71,6 +71,12 @@ describe('alert scenario on Slack and Discord fakes', () => {
       expect(bodies[1]).toMatch(/MOFCOM added 7 entries to the Countermeasures List/);
       for (const r of discordPosts()) expect(message(r).allowed_mentions).toEqual({ parse: [] });
       expect(discordPosts().every((r) => typeof r.body === 'string' && /filename="sanctions-digest-[^"]+\.csv"/.test(r.body))).toBe(true);
+      // Issue 13, seen 2: each digest points at a recent that lists all of its events, as each platform types it;
+      // never at a bare `recent` (7 days of every list, 20 at a time, is not the rest of this digest).
+      const t1 = db.prepare<[], { r: number }>("SELECT MIN(refresh_id) AS r FROM events WHERE list = 'US-OFAC-SDN'").get()!.r;
+      expect(JSON.stringify(slackPosts()[0]!.body.blocks)).toContain(`All 298 of them, a page at a time: \`/sanctions recent refresh:${t1} list:US-OFAC-SDN kind:added\``);
+      expect(JSON.stringify(slackPosts()[0]!.body.blocks)).not.toContain('lists them all');
+      expect(bodies[0]).toMatch(/All 14 of them, a page at a time: `\/sanctions recent refresh:\d+ list:[A-Z,-]+/);
       expect(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'delivered'").get()!.n).toBe(4);
     } finally {
       db.close();

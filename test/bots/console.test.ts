@@ -124,7 +124,7 @@ describe('console adapter in-process', () => {
     expect(renderReply(runCommand('help', ctx))).toMatch(/lookup <name>/);
     expect(renderReply(runCommand('subscribe XX-NOPE', ctx))).toMatch(/unknown list or option "XX-NOPE"/);
     expect(renderReply(runCommand('recent forever', ctx))).toMatch(/recent takes a number of days/);
-    expect(renderReply(runCommand('subscribe cn', ctx))).toMatch(/Only workspace or server admins/);
+    expect(renderReply(runCommand('subscribe cn', ctx))).toMatch(/Only admins \(or allow-listed users\) can change/);
     db.close();
   });
 });

@@ -69,6 +69,8 @@ function renderBlock(block: Block, style: Style): string {
         }),
         ...(block.more > 0 ? [style.dim(`... and ${block.more} more`)] : []),
       ].join('\n');
+    case 'hint':
+      return `${clean(block.text)} ${style.bold(clean(block.line))}`;
     case 'actions': {
       // Buttons have no place on a terminal: say what to type instead. Sharing is for chat channels.
       const typed = block.actions.filter((a) => a.id !== 'share' && a.id !== 'ack' && a.id !== 'page').map((a) => `${a.label.toLowerCase()}: type "${clean(a.value)}"`);

@@ -3,7 +3,8 @@
  * grammar (src/core/commands/parse.ts), so that Discord adds no command logic of its own.
  *
  *   /sanctions lookup name:<autocomplete> [list:<code>] [side:us|cn]   -> lookup <name> list:<code> side:<side>
- *   /sanctions subscriptions | lists | status | recent [days] | help [topic]
+ *   /sanctions subscriptions | lists | status | help [topic]
+ *   /sanctions recent [days] [list] [side] [kind] [country] [since] [refresh] [page]  -> recent 7 list:US-OFAC-SDN kind:added page:2
  *   /sanctions-alerts subscribe [target] [kinds] [countries] [health]  -> subscribe cn kinds:added countries:CN health
  *   /sanctions-alerts unsubscribe [target]
  *   /sanctions-alerts watch add <name> | watch remove <name> | watch list
@@ -52,8 +53,15 @@ export function lookupCommand(): SlashCommandBuilder {
   command.addSubcommand((s) =>
     s
       .setName('recent')
-      .setDescription('List changes of the last days, newest first')
-      .addIntegerOption((o) => o.setName('days').setDescription('How many days back (default 7)').setMinValue(1).setMaxValue(365)),
+      .setDescription('List changes, newest first, a page at a time: of the last days, since a date, or of one refresh')
+      .addIntegerOption((o) => o.setName('days').setDescription('How many days back (default 7)').setMinValue(1).setMaxValue(365))
+      .addStringOption((o) => o.setName('list').setDescription('Only these lists: codes such as US-OFAC-SDN (comma-separated)').setAutocomplete(true).setMaxLength(200))
+      .addStringOption((o) => o.setName('side').setDescription("Only Washington's or only Beijing's lists").addChoices(...SIDE_CHOICES))
+      .addStringOption((o) => o.setName('kind').setDescription('Only these changes: added, removed, changed, suspended (comma-separated)').setMaxLength(100))
+      .addStringOption((o) => o.setName('country').setDescription('Only parties in these countries, e.g. CN,HK').setMaxLength(100))
+      .addStringOption((o) => o.setName('since').setDescription('From this date on, e.g. 2026-11-30').setMaxLength(10))
+      .addStringOption((o) => o.setName('refresh').setDescription('Only the changes of these refreshes (numbers, as alerts name them)').setMaxLength(100))
+      .addIntegerOption((o) => o.setName('page').setDescription('Which page (20 changes a page)').setMinValue(1).setMaxValue(100000)),
   );
   command.addSubcommand((s) =>
     s
@@ -75,7 +83,7 @@ export function alertsCommand(): SlashCommandBuilder {
   command.addSubcommand((s) =>
     s
       .setName('subscribe')
-      .setDescription('Alerts in this channel when a list changes')
+      .setDescription('Add lists to the alerts in this channel (never narrows; unsubscribe leaves lists out)')
       .addStringOption((o) => o.setName('target').setDescription(TARGET_DESCRIPTION).setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) => o.setName('kinds').setDescription('Only these changes: added, removed, changed, suspended (comma-separated)').setMaxLength(100))
       .addStringOption((o) => o.setName('countries').setDescription('Only parties in these countries, e.g. CN,HK').setMaxLength(100))
@@ -84,7 +92,7 @@ export function alertsCommand(): SlashCommandBuilder {
   command.addSubcommand((s) =>
     s
       .setName('unsubscribe')
-      .setDescription('Stop some or all alerts in this channel')
+      .setDescription('Stop some or all alerts here; a list under all (or its side) is left out')
       .addStringOption((o) => o.setName('target').setDescription(`${TARGET_DESCRIPTION}; empty: all`).setAutocomplete(true).setMaxLength(200)),
   );
   command.addSubcommandGroup((g) =>
@@ -156,7 +164,17 @@ export function commandLine(inv: Invocation): string | undefined {
       case 'status':
         return inv.subcommand;
       case 'recent':
-        return join('recent', typeof o.days === 'number' ? String(o.days) : '');
+        return join(
+          'recent',
+          typeof o.days === 'number' ? String(o.days) : '',
+          commaList(o.list) ? `list:${commaList(o.list)}` : '',
+          typeof o.side === 'string' ? `side:${words(o.side)}` : '',
+          commaList(o.kind) ? `kind:${commaList(o.kind)}` : '',
+          commaList(o.country) ? `country:${commaList(o.country)}` : '',
+          words(o.since) ? `since:${words(o.since).replace(/\s/g, '')}` : '',
+          commaList(o.refresh) ? `refresh:${commaList(o.refresh)}` : '',
+          typeof o.page === 'number' ? `page:${o.page}` : '',
+        );
       case 'help':
         return join('help', words(o.topic));
       default:
@@ -198,5 +216,79 @@ export function targetChoices(typed: string): Array<{ name: string; value: strin
     .map((opt) => {
       const value = before ? `${before} ${opt.value}` : opt.value;
       return { name: (before ? `${before} ${opt.label}` : opt.label).slice(0, 100), value: value.slice(0, 100) };
+    });
+}
+
+// --------------------------------------------------------------------------------------------- line -> how typed
+
+/** Grammar keys of `recent` -> its Discord option names. */
+const OPTION_NAMES: Record<string, string> = { lists: 'list', kinds: 'kind', countries: 'country', refreshes: 'refresh' };
+const RECENT_KEYS = new Set(['list', 'lists', 'side', 'kind', 'kinds', 'country', 'countries', 'since', 'refresh', 'refreshes', 'page']);
+
+/**
+ * How a line of the shared grammar is typed on Discord (for help and hints): "subscribe cn kinds:added" ->
+ * "/sanctions-alerts subscribe target:cn kinds:added", "recent 30 page:2" -> "/sanctions recent days:30 page:2".
+ * Usage lines keep their brackets: "[health]" -> "[health:True]".
+ */
+export function discordSyntax(line: string): string {
+  const tokens = line.match(/\[[^\]]*\]|<[^>]*>|\S+/g) ?? [];
+  const head = (tokens[0] ?? '').toLowerCase();
+  const wrap = (token: string, text: string) => (token.startsWith('[') && token.endsWith(']') ? `[${text}]` : text);
+  const inner = (token: string) => (token.startsWith('[') && token.endsWith(']') ? token.slice(1, -1) : token);
+  /** Options: key:value tokens as they are, free words gathered into `main`. */
+  const options = (rest: string[], main: string, keys?: Set<string>): string => {
+    const out: string[] = [];
+    const free: string[] = [];
+    let bracketed = false;
+    for (const t of rest) {
+      const m = inner(t).match(/^([a-z]+):(.*)$/i);
+      if (m && (!keys || keys.has(m[1]!.toLowerCase()))) out.push(wrap(t, `${(main === 'days' ? OPTION_NAMES[m[1]!.toLowerCase()] : undefined) ?? m[1]}:${m[2]}`));
+      else if (inner(t).toLowerCase() === 'health' && main === 'target') out.push(wrap(t, 'health:True'));
+      else {
+        free.push(inner(t));
+        bracketed ||= t !== inner(t);
+      }
+    }
+    if (free.length) {
+      const value = main === 'days' && !/^\d+$/.test(free.join('')) ? 'N' : free.join(' ');
+      out.unshift(bracketed ? `[${main}:${value}]` : `${main}:${value}`);
+    }
+    return out.join(' ');
+  };
+  const rest = tokens.slice(1);
+  const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  switch (head) {
+    case 'subscribe':
+    case 'unsubscribe':
+      return join(`/${ALERTS_COMMAND}`, head, options(rest, 'target'));
+    case 'watch': {
+      const action = (rest[0] ?? 'list').toLowerCase();
+      return join(`/${ALERTS_COMMAND} watch`, action, action === 'list' ? '' : options(rest.slice(1), 'name', new Set()));
+    }
+    case 'recent':
+      return join(`/${LOOKUP_COMMAND} recent`, options(rest, 'days', RECENT_KEYS));
+    case 'help':
+      return join(`/${LOOKUP_COMMAND} help`, options(rest, 'topic', new Set()));
+    case 'subscriptions':
+    case 'lists':
+    case 'status':
+      return `/${LOOKUP_COMMAND} ${head}`;
+    case 'lookup':
+      return join(`/${LOOKUP_COMMAND} lookup`, options(rest, 'name', new Set(['list', 'side'])));
+    default:
+      return join(`/${LOOKUP_COMMAND} lookup`, options(tokens, 'name', new Set(['list', 'side'])));
+  }
+}
+
+/** Suggestions for a list-code option as it is typed (the last comma-separated code). */
+export function listChoices(typed: string): Array<{ name: string; value: string }> {
+  const parts = typed.split(',').map((p) => p.trim());
+  const last = (parts.pop() ?? '').toLowerCase();
+  const before = parts.filter(Boolean).join(',');
+  return LIST_CODES.filter((c) => !last || c.toLowerCase().includes(last) || listInfo(c).name.toLowerCase().includes(last))
+    .slice(0, 25)
+    .map((c) => {
+      const value = before ? `${before},${c}` : c;
+      return { name: `${value} (${listInfo(c).short})`.slice(0, 100), value: value.slice(0, 100) };
     });
 }

@@ -22,12 +22,13 @@ import { hasListData } from '../../core/coverage';
 import { runCommand, type CommandContext } from '../../core/commands/handle';
 import { parseCommand } from '../../core/commands/parse';
 import { stripMentions } from '../../core/commands/question';
+import type { PlatformDescription } from '../../core/commands/platform';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { isListCode, listInfo, type ListCode } from '../../core/lists';
 import { lookup } from '../../core/lookup';
 import { ButtonStore } from './buttons';
-import { ALERTS_COMMAND, commandLine, LOOKUP_COMMAND, targetChoices } from './commands';
+import { ALERTS_COMMAND, commandLine, discordSyntax, listChoices, LOOKUP_COMMAND, targetChoices } from './commands';
 import type { Logger } from './logger';
 import { alertLineMarkdown, escapeText, LIMITS, plainText, renderReply, truncate, type RenderOptions } from './render';
 
@@ -36,7 +37,15 @@ export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
 
 export const SORRY = 'Sorry, something went wrong answering that. It has been logged; please try again in a moment.';
 const EXPIRED = 'This button has expired (the bot restarted since): run the lookup again.';
-const ALERTS_HINT = "Change this channel's alerts with `/sanctions-alerts` (it checks that you may manage the channel).";
+const ALERTS_HINT = "Change this channel's alerts with `/sanctions-alerts` (it checks that you may manage the channel: Manage Channels or Manage Server).";
+
+/** Discord in the core's words: how commands are typed, who may manage alerts. */
+export const DISCORD_PLATFORM: PlatformDescription = {
+  name: 'Discord',
+  syntax: discordSyntax,
+  managers: 'members with the Manage Channels or Manage Server permission',
+  ownPlace: 'in your DM with this bot',
+};
 
 export interface HandlerOptions {
   data: () => DataHandle;
@@ -76,6 +85,7 @@ export class DiscordHandlers {
       audit: this.options.audit,
       ...(data.notice ? { notice: data.notice } : {}),
       seed: data.seed,
+      platformInfo: DISCORD_PLATFORM,
     };
     return runCommand(line, ctx);
   }
@@ -226,6 +236,8 @@ export class DiscordHandlers {
       const list = interaction.options.getString('list');
       const side = interaction.options.getString('side');
       choices = this.nameChoices(typed, { ...(list && isListCode(list) ? { lists: [list] } : {}), ...(side === 'us' || side === 'cn' ? { side } : {}) });
+    } else if (interaction.commandName === LOOKUP_COMMAND && focused.name === 'list') {
+      choices = listChoices(typed);
     } else if (interaction.commandName === ALERTS_COMMAND && focused.name === 'target') {
       choices = targetChoices(typed);
     } else if (interaction.commandName === ALERTS_COMMAND && focused.name === 'name') {

@@ -16,6 +16,7 @@ import { historyText } from '../../core/designation-history';
 import { detailNotes } from '../../core/designation-lines';
 import { matchExplanation, standingText, type LookupDesignation, type LookupResult } from '../../core/lookup';
 import type { ButtonStore } from './buttons';
+import { discordSyntax } from './commands';
 
 export const LIMITS = {
   content: 2000,
@@ -222,7 +223,7 @@ function eventLines(block: Extract<Block, { type: 'events' }>): string[] {
     ].filter(Boolean);
     return `${MARK[e.kind] ?? '•'} ${e.at.slice(0, 10)} **${e.kind}** \`${e.list}\` ${escapeText(truncate(e.name, 300))}${extra.length ? ` (${extra.join(' · ')})` : ''}`;
   });
-  if (block.more > 0) lines.push(`… and ${block.more} more: \`/sanctions recent\` lists them all.`);
+  if (block.more > 0) lines.push(`… and ${block.more} more.`);
   return lines;
 }
 
@@ -321,6 +322,12 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
         if (!embeds.length) content.push(escapeText(block.text));
         else appendLines(info ?? newInfo(), [escapeText(block.text)]);
         break;
+      case 'hint': {
+        const line = `${escapeText(block.text)} \`${discordSyntax(block.line).replace(/`/g, "'")}\``;
+        if (!embeds.length) content.push(line);
+        else appendLines(info ?? newInfo(), [line]);
+        break;
+      }
       case 'fields': {
         const e = info && !info.fields?.length && !info.description ? info : newInfo();
         e.fields = block.fields.slice(0, LIMITS.fields).map((f) => {

@@ -18,9 +18,10 @@ import pino, { type BaseLogger } from 'pino';
 import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
 import { handle } from '../../core/commands/handle';
 import { parseCommand, type Command } from '../../core/commands/parse';
+import type { PlatformDescription } from '../../core/commands/platform';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
-import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, type SlackMessage } from './render';
+import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, slackSyntax, type SlackMessage } from './render';
 import { checkSlackToken, missingHistoryScopes } from './preflight';
 import { SlackSink } from './sink';
 import { refuseOutsideWindow } from './timestamp';
@@ -93,6 +94,18 @@ interface Where {
   user?: string;
   channel: string;
   team?: string;
+  /** The person's own direct message with the bot (a message event of type im): theirs to manage. */
+  ownDm?: boolean;
+}
+
+/** Slack in the core's words: how commands are typed, who may manage alerts. */
+export function slackPlatform(command = DEFAULT_COMMAND): PlatformDescription {
+  return {
+    name: 'Slack',
+    syntax: (line) => slackSyntax(line, command),
+    managers: 'workspace admins and owners (or people the operator has allowed)',
+    ownPlace: 'in your direct message with this app',
+  };
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackBot {
@@ -120,6 +133,29 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   const adminCache = new Map<string, { admin: boolean; until: number }>();
   const cacheMs = options.adminCacheMs ?? 5 * 60_000;
   let botUserId = options.botUserId;
+  const platform = slackPlatform(options.command ?? DEFAULT_COMMAND);
+  const ownDms = new Map<string, string>();
+
+  /**
+   * Is this channel the user's own DM with the bot? A slash command in a DM says only "a DM" (D...), which may
+   * be one between two people: conversations.open (im:write) gives the bot's own DM with the user to compare.
+   */
+  async function isOwnDm(user: string | undefined, channel: string, client: WebClient): Promise<boolean> {
+    if (!user || !channel.startsWith('D')) return false;
+    const known = ownDms.get(user);
+    if (known) return known === channel;
+    try {
+      const opened = await client.conversations.open({ users: user });
+      const id = opened.channel?.id;
+      if (!id) return false;
+      ownDms.set(user, id);
+      if (ownDms.size > 5000) ownDms.delete(ownDms.keys().next().value!);
+      return id === channel;
+    } catch (err) {
+      log.warn({ err: describe(err), user }, 'conversations.open failed: not treating the channel as the user\'s own DM');
+      return false;
+    }
+  }
 
   /** Workspace admins and owners (users.info), and the allowlist. A failed look-up is a no, not cached. */
   async function mayManage(user: string | undefined, client: WebClient): Promise<boolean> {
@@ -142,7 +178,8 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
 
   /** Run a parsed command for who asked where; only commands that change alerts ask who may manage. */
   async function run(command: Command, where: Where, client?: WebClient): Promise<Reply> {
-    const canManage = manages(command) && client ? await mayManage(where.user, client) : false;
+    // A person's own DM with the bot is theirs to manage, admin or not.
+    const canManage = manages(command) && client ? (where.ownDm || (await isOwnDm(where.user, where.channel, client)) || (await mayManage(where.user, client))) : false;
     const data = options.data();
     return handle(command, {
       db: data.db,
@@ -154,6 +191,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       audit: options.audit,
       notice: data.notice,
       seed: data.seed,
+      platformInfo: platform,
     });
   }
 
@@ -164,7 +202,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
 
   /** Render, with the Slack-only hint after a new subscription: a private channel must invite the app. */
   function render(command: Command, reply: Reply, extra: { share: boolean; sharedBy?: string; channel: string }): SlackMessage {
-    const message = renderReply(reply, { share: extra.share, details: command.name !== 'details', allAliases: command.name === 'details', detailed: command.name === 'details', sharedBy: extra.sharedBy });
+    const message = renderReply(reply, { share: extra.share, details: command.name !== 'details', allAliases: command.name === 'details', detailed: command.name === 'details', sharedBy: extra.sharedBy, command: options.command ?? DEFAULT_COMMAND });
     if (command.name === 'subscribe' && !reply.error && !extra.channel.startsWith('D') && message.blocks.length < 50) {
       const who = botUserId && /^[UW][A-Z0-9]+$/.test(botUserId) ? `<@${botUserId}>` : 'this app';
       message.blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Alerts are posted by ${who}. In a private channel, invite it first (\`/invite\`), or they cannot be delivered.`, verbatim: true }] });
@@ -289,7 +327,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     if (event.channel_type !== 'im' || event.subtype !== undefined || event.bot_id || !event.user || !event.text) return;
     if (!firstTime(body.event_id)) return;
     // A DM is a one-to-one conversation: answers go beside the question, or into its thread if it has one.
-    await answerMessage(client, event.text, { user: event.user, channel: event.channel, team: event.team ?? context.teamId }, event.thread_ts);
+    await answerMessage(client, event.text, { user: event.user, channel: event.channel, team: event.team ?? context.teamId, ownDm: true }, event.thread_ts);
   });
 
   app.error(async (error) => {

@@ -54,6 +54,15 @@ export interface RenderOptions {
   detailed?: boolean;
   /** The Slack user who shared the answer into the channel: "Shared by <@U…>" on top. */
   sharedBy?: string;
+  /** The slash command commands are typed with, in hints (default /sanctions). */
+  command?: string;
+}
+
+const DEFAULT_SLASH = '/sanctions';
+
+/** How a line of the grammar is typed on Slack: the slash command, then the line as it is. */
+export function slackSyntax(line: string, command = DEFAULT_SLASH): string {
+  return `${command} ${line}`;
 }
 
 export interface SlackMessage {
@@ -141,7 +150,7 @@ function button(id: keyof typeof ACTION_IDS, label: string, value: string, style
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 
 export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMessage {
-  const opts: Required<Omit<RenderOptions, 'sharedBy'>> & Pick<RenderOptions, 'sharedBy'> = { share: true, details: true, allAliases: false, detailed: false, ...options };
+  const opts: Required<Omit<RenderOptions, 'sharedBy'>> & Pick<RenderOptions, 'sharedBy'> = { share: true, details: true, allAliases: false, detailed: false, command: DEFAULT_SLASH, ...options };
   const top: KnownBlock[] = [];
   if (opts.sharedBy && SLACK_USER.test(opts.sharedBy)) top.push(context(`Shared by <@${opts.sharedBy}>`));
   if (reply.notice) top.push(context(`:warning: ${escapeMrkdwn(reply.notice)}`));
@@ -211,6 +220,8 @@ function renderBlock(block: Exclude<Block, { type: 'actions' }>, opts: RenderOpt
       const who = SLACK_USER.test(block.user) ? `<@${block.user}>` : escapeMrkdwn(block.name ?? block.user);
       return [context(`:white_check_mark: Handled by ${who} at ${escapeMrkdwn(handledTime(block.at))}`)];
     }
+    case 'hint':
+      return sections([`${escapeMrkdwn(block.text)} \`${escapeText(slackSyntax(block.line, opts.command).replace(/`/g, "'"))}\``]);
   }
 }
 
@@ -314,7 +325,7 @@ function renderEvents(events: Extract<Block, { type: 'events' }>['events'], more
     return `${MARK[e.kind] ?? '•'} ${e.at.slice(0, 10)} *${escapeMrkdwn(e.name)}* ${escapeMrkdwn(e.kind)} · ${escapeMrkdwn(listInfo(e.list).short)} (${e.list})${extra.length ? ` · ${escapeMrkdwn(extra.join(' · '))}` : ''}${citation ? ` · ${citation}` : ''}`;
   });
   const out: KnownBlock[] = sections(lines);
-  if (more > 0) out.push(context(`… and ${more} more: \`recent\` lists them all.`));
+  if (more > 0) out.push(context(`… and ${more} more.`));
   // One event (a single alert): a Details button for its party.
   const only = events.length === 1 ? (events[0] as { partyId?: unknown }).partyId : undefined;
   const details = typeof only === 'number' ? button('details', 'Details', `details p${only}`) : undefined;

@@ -3,12 +3,15 @@
  * many. A digest's headline says what happened on which list ("OFAC added 298 entries to the SDN List
  * (RUSSIA-EO14024, CYBER2)"), one per action and list; its lines come in the order an analyst reads them
  * (additions, removals, suspensions, changes that matter, cosmetic changes; watchlist hits first within each),
- * with the full content attached as files at delivery and a "Show all" that pages through it.
+ * with the full content attached as files at delivery, a "Show all" that pages through it, and the `recent` that
+ * shows every one of them (by refresh, list and kind: exactly that digest's events, whatever the date).
  */
 import type { Action, Block, Reply } from '../commands/reply';
 import { listInfo, type ListCode } from '../lists';
 import { digestOrder } from './digest-files';
 import { ACTION_WORDS, dateText, actionRank, listedSinceUnknown, typeWord, type AlertAction } from './facts';
+import { recentLine } from '../commands/parse';
+import type { ChangeKind } from '../model';
 import type { RoutedEvent } from './route';
 import type { Subscription } from './subscriptions';
 
@@ -135,7 +138,7 @@ function shownLines(groups: HeadlineGroup[], rank: (e: RoutedEvent) => number): 
 }
 
 /** The messages a channel gets for a batch of events: one each, or one digest. */
-export function alertReplies(subscription: Pick<Subscription, 'targets'>, events: RoutedEvent[]): Reply[] {
+export function alertReplies(subscription: Pick<Subscription, 'targets'> & Partial<Pick<Subscription, 'countries'>>, events: RoutedEvent[]): Reply[] {
   if (!events.length) return [];
   if (events.length <= DIGEST_OVER) {
     return events.map((e) => ({
@@ -166,7 +169,7 @@ export function alertReplies(subscription: Pick<Subscription, 'targets'>, events
       : `All ${events.length} are in the attached files (CSV, Markdown).`,
   ].filter(Boolean);
   blocks.push({ type: 'text', text: notes.join(' ') });
-  blocks.push({ type: 'text', text: 'Use "recent" for all of them.' });
+  blocks.push({ type: 'hint', text: `All ${events.length} of them, a page at a time:`, line: digestRecentLine(events, subscription.countries) });
   return [{ blocks, summary: headlines.join('; '), private: false }];
 }
 
@@ -183,3 +186,17 @@ export function withAlertActions(reply: Reply, outbox: number, digest: boolean, 
 
 /** The order a digest's events are listed in everywhere (files, Show all). */
 export { digestOrder };
+
+/**
+ * The `recent` that lists a digest's events: their refreshes, lists and kinds, and the channel's countries (not
+ * when a watchlist hit is among them: watch hits are delivered whatever the country).
+ */
+export function digestRecentLine(events: RoutedEvent[], countries: readonly string[] = []): string {
+  const refreshes = [...new Set(events.map((e) => e.refreshId))].sort((a, b) => a - b);
+  const lists = [...new Set(events.map((e) => e.list))].sort();
+  const kinds = [...new Set(events.map((e) => e.kind))];
+  const allKinds = kinds.length >= 4;
+  const order: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
+  const byCountry = countries.length && !events.some((e) => e.watch) ? { countries: [...countries] } : {};
+  return recentLine({ refreshes, lists, ...(allKinds ? {} : { kinds: order.filter((k) => kinds.includes(k)) }), ...byCountry });
+}

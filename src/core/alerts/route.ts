@@ -1,6 +1,6 @@
 /**
  * Routing: which change events a subscription should hear. An event matches when its list is followed
- * (all, the list's side, or the list itself), its kind is wanted, and its party has one of the wanted
+ * (all, the list's side, or the list itself, and not left out by an exclusion), its kind is wanted, and its party has one of the wanted
  * countries (when any are set). A new designation of a party that one of the channel's watch terms
  * finds (the same matcher as lookup) is delivered in any case, marked as a watchlist hit.
  *
@@ -18,7 +18,7 @@ import type { ChangeEvent } from '../model';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { FactsReader, type AlertFacts } from './facts';
-import type { Subscription } from './subscriptions';
+import { follows, type Subscription } from './subscriptions';
 
 export interface RoutedEvent extends ChangeEvent {
   recordId: number;
@@ -121,11 +121,8 @@ export class Router {
 }
 
 export function matches(subscription: Subscription, event: Pick<RoutedEvent, 'list' | 'kind' | 'countries'>): boolean {
-  const t = subscription.targets;
-  const side = listInfo(event.list).side;
-  // No targets: the channel only watches its own counterparties.
-  const followed = t.includes('all') || t.includes(`side:${side}`) || t.includes(event.list);
-  if (!followed) return false;
+  // No targets: the channel only watches its own counterparties. Exclusions ("all but the SDN") are honoured.
+  if (!follows({ targets: subscription.targets, excluded: subscription.excluded ?? [] }, event.list)) return false;
   if (!subscription.kinds.includes(event.kind)) return false;
   if (subscription.countries.length && !event.countries.some((c) => subscription.countries.includes(c))) return false;
   return true;

@@ -1,7 +1,7 @@
 /**
  * Subscriptions of channels to list changes, and their watch terms (a channel's own counterparties).
  */
-import { listInfo, type ListCode } from '../lists';
+import { LIST_CODES, listInfo, type ListCode } from '../lists';
 import type { ChangeKind } from '../model';
 import type { Db } from '../store/db';
 
@@ -12,6 +12,8 @@ export interface Subscription {
   platform: string;
   channel: string;
   targets: Target[];
+  /** Lists not heard although a broader target (all, a side) covers them: "every list but the SDN". */
+  excluded: ListCode[];
   kinds: ChangeKind[];
   countries: string[];
   health: boolean;
@@ -26,6 +28,7 @@ interface Row {
   platform: string;
   channel: string;
   targets: string;
+  excluded: string | null;
   kinds: string;
   countries: string;
   health: number;
@@ -41,6 +44,7 @@ function fromRow(r: Row): Subscription {
     platform: r.platform,
     channel: r.channel,
     targets: JSON.parse(r.targets) as Target[],
+    excluded: JSON.parse(r.excluded ?? '[]') as ListCode[],
     kinds: JSON.parse(r.kinds) as ChangeKind[],
     countries: JSON.parse(r.countries) as string[],
     health: r.health === 1,
@@ -51,12 +55,110 @@ function fromRow(r: Row): Subscription {
   };
 }
 
-export function describeTargets(targets: Target[]): string {
+const targetName = (t: Target): string => (t === 'side:us' ? "Washington's lists" : t === 'side:cn' ? "Beijing's lists" : t === 'all' ? 'every list' : `${listInfo(t).short} (${t})`);
+const listName = (l: ListCode): string => `${listInfo(l).short} (${l})`;
+
+/** What a channel follows, exclusions included: "every list except SDN (US-OFAC-SDN)". */
+export function describeTargets(targets: Target[], excluded: readonly ListCode[] = []): string {
   if (!targets.length) return 'no list (watch terms only)';
-  if (targets.includes('all')) return 'every list';
-  return targets
-    .map((t) => (t === 'side:us' ? "Washington's lists" : t === 'side:cn' ? "Beijing's lists" : t === 'all' ? 'every list' : `${listInfo(t).short} (${t})`))
-    .join(', ');
+  const base = targets.includes('all') ? 'every list' : targets.map(targetName).join(', ');
+  return excluded.length ? `${base} except ${excluded.map(listName).join(', ')}` : base;
+}
+
+/** The lists a channel follows, and the ones it leaves out of a broader target. */
+export interface Following {
+  targets: Target[];
+  excluded: ListCode[];
+}
+
+/** Does a channel following this hear about the list? */
+export function follows(f: Following, list: ListCode): boolean {
+  if (f.excluded.includes(list)) return false;
+  const side = listInfo(list).side;
+  return f.targets.includes('all') || f.targets.includes(`side:${side}`) || f.targets.includes(list);
+}
+
+const sideOf = (t: Target): 'us' | 'cn' | undefined => (t === 'side:us' ? 'us' : t === 'side:cn' ? 'cn' : t === 'all' ? undefined : listInfo(t).side);
+
+/** The outcome of adding or removing one target: the new state, and one plain sentence about what changed. */
+export interface FollowChange {
+  next: Following;
+  /** Nothing changed (already covered, or not followed). */
+  unchanged: boolean;
+  note: string;
+}
+
+/** Add one target (subscribe): explicit about what it adds, and never narrows what the channel already hears. */
+export function addTarget(f: Following, t: Target): FollowChange {
+  if (t === 'all') {
+    if (f.targets.includes('all') && !f.excluded.length) return { next: f, unchanged: true, note: 'Already following every list: nothing changed.' };
+    const lifted = f.excluded.length ? ` (no longer leaving out ${f.excluded.map(listName).join(', ')})` : '';
+    return { next: { targets: ['all'], excluded: [] }, unchanged: false, note: `Added every list${lifted}.` };
+  }
+  const side = sideOf(t)!;
+  if (t.startsWith('side:')) {
+    const excludedHere = f.excluded.filter((l) => listInfo(l).side === side);
+    const covered = f.targets.includes('all') || f.targets.includes(t);
+    if (covered && !excludedHere.length) {
+      const why = f.targets.includes('all') ? `every list, which includes ${targetName(t)}` : targetName(t);
+      const narrow = f.targets.includes('all') ? ` To hear only ${targetName(t)}, unsubscribe ${side === 'us' ? 'cn' : 'us'}.` : '';
+      return { next: f, unchanged: true, note: `Already covered: this channel follows ${why}; subscribing adds, it never narrows, so nothing changed.${narrow}` };
+    }
+    const excluded = f.excluded.filter((l) => listInfo(l).side !== side);
+    const lifted = excludedHere.length ? ` (no longer leaving out ${excludedHere.map(listName).join(', ')})` : '';
+    if (covered) return { next: { targets: f.targets, excluded }, unchanged: false, note: `Added ${targetName(t)}${lifted}.` };
+    // Lists of that side named one by one are now covered by the side.
+    const targets = [...f.targets.filter((x) => x.startsWith('side:') || x === 'all' || listInfo(x as ListCode).side !== side), t];
+    return { next: { targets, excluded }, unchanged: false, note: `Added ${targetName(t)}${lifted}.` };
+  }
+  const list = t as ListCode;
+  if (f.excluded.includes(list)) return { next: { targets: f.targets, excluded: f.excluded.filter((l) => l !== list) }, unchanged: false, note: `Added ${listName(list)} back.` };
+  if (follows(f, list)) {
+    const by = f.targets.includes(list) ? listName(list) : f.targets.includes('all') ? 'every list' : targetName(`side:${side}`);
+    return { next: f, unchanged: true, note: `Already covered: this channel follows ${by}, which includes ${listName(list)}; nothing changed.` };
+  }
+  return { next: { targets: [...f.targets, list], excluded: f.excluded }, unchanged: false, note: `Added ${listName(list)}.` };
+}
+
+/** Remove one target (unsubscribe): a list under "all" or its side becomes an exclusion. */
+export function removeTarget(f: Following, t: Target): FollowChange {
+  if (t === 'all') return { next: { targets: [], excluded: [] }, unchanged: !f.targets.length, note: 'Stopped every list.' };
+  const side = sideOf(t)!;
+  if (t.startsWith('side:')) {
+    const other: Target = side === 'us' ? 'side:cn' : 'side:us';
+    const hadSide = f.targets.includes('all') || f.targets.includes(t) || f.targets.some((x) => !x.startsWith('side:') && x !== 'all' && listInfo(x as ListCode).side === side);
+    if (!hadSide) return { next: f, unchanged: true, note: `This channel did not follow ${targetName(t)}: nothing changed.` };
+    const kept = f.targets.filter((x) => x !== t && x !== 'all' && (x.startsWith('side:') || listInfo(x as ListCode).side !== side));
+    const targets = f.targets.includes('all') && !kept.includes(other) ? [...kept, other] : kept;
+    return { next: { targets, excluded: f.excluded.filter((l) => listInfo(l).side !== side) }, unchanged: false, note: `Stopped ${targetName(t)}.` };
+  }
+  const list = t as ListCode;
+  if (!follows(f, list)) {
+    const why = f.excluded.includes(list) ? 'already left out' : 'not followed';
+    return { next: f, unchanged: true, note: `${listName(list)} was ${why} here: nothing changed.` };
+  }
+  if (f.targets.includes(list)) return { next: { targets: f.targets.filter((x) => x !== list), excluded: f.excluded }, unchanged: false, note: `Stopped ${listName(list)}.` };
+  const by = f.targets.includes('all') ? 'every list' : targetName(`side:${side}`);
+  return { next: { targets: f.targets, excluded: [...f.excluded, list] }, unchanged: false, note: `Stopped ${listName(list)}: the channel still follows ${by}, leaving it out.` };
+}
+
+/** Apply several targets in turn; the notes of each. */
+export function changeTargets(f: Following, targets: Target[], how: 'add' | 'remove'): { next: Following; notes: string[]; unchanged: boolean } {
+  let next = f;
+  const notes: string[] = [];
+  let unchanged = true;
+  for (const t of targets) {
+    const c = how === 'add' ? addTarget(next, t) : removeTarget(next, t);
+    next = c.next;
+    notes.push(c.note);
+    unchanged &&= c.unchanged;
+  }
+  return { next, notes, unchanged };
+}
+
+/** Every list code a Following hears about (for tests and summaries). */
+export function followedLists(f: Following): ListCode[] {
+  return LIST_CODES.filter((l) => follows(f, l));
 }
 
 export class SubscriptionStore {
@@ -77,19 +179,26 @@ export class SubscriptionStore {
   /** Add targets (and set kinds, countries, health) for a channel; a new subscription starts at the newest event. */
   subscribe(input: { platform: string; channel: string; targets: Target[]; kinds: ChangeKind[]; countries: string[]; health: boolean; by?: string }, now = new Date()): Subscription {
     const prior = this.get(input.platform, input.channel);
-    const targets = mergeTargets(prior?.targets ?? [], input.targets.length ? input.targets : ['all']);
+    const added = input.targets.length ? input.targets : prior?.targets.length ? [] : (['all'] as Target[]);
+    const next = changeTargets({ targets: prior?.targets ?? [], excluded: prior?.excluded ?? [] }, added, 'add').next;
+    return this.save({ ...input, ...next }, now);
+  }
+
+  /** Write a channel's subscription as given (targets and exclusions replaced); a new one starts at the newest event. */
+  save(input: { platform: string; channel: string; targets: Target[]; excluded: ListCode[]; kinds: ChangeKind[]; countries: string[]; health: boolean; by?: string }, now = new Date()): Subscription {
     const at = now.toISOString();
     this.db
       .prepare(
-        `INSERT INTO subscriptions (platform, channel, targets, kinds, countries, health, created_by, created_at, updated_at, cursor)
-         VALUES (@platform, @channel, @targets, @kinds, @countries, @health, @by, @at, @at, (SELECT COALESCE(MAX(id), 0) FROM events))
-         ON CONFLICT (platform, channel) DO UPDATE SET targets = excluded.targets, kinds = excluded.kinds, countries = excluded.countries,
+        `INSERT INTO subscriptions (platform, channel, targets, excluded, kinds, countries, health, created_by, created_at, updated_at, cursor)
+         VALUES (@platform, @channel, @targets, @excluded, @kinds, @countries, @health, @by, @at, @at, (SELECT COALESCE(MAX(id), 0) FROM events))
+         ON CONFLICT (platform, channel) DO UPDATE SET targets = excluded.targets, excluded = excluded.excluded, kinds = excluded.kinds, countries = excluded.countries,
            health = MAX(subscriptions.health, excluded.health), updated_at = excluded.updated_at, paused_reason = NULL, paused_at = NULL`,
       )
       .run({
         platform: input.platform,
         channel: input.channel,
-        targets: JSON.stringify(targets),
+        targets: JSON.stringify(input.targets),
+        excluded: JSON.stringify(input.excluded),
         kinds: JSON.stringify(input.kinds),
         countries: JSON.stringify(input.countries),
         health: input.health ? 1 : 0,
@@ -103,12 +212,14 @@ export class SubscriptionStore {
   unsubscribe(platform: string, channel: string, targets: Target[] | 'all'): Subscription | undefined {
     const prior = this.get(platform, channel);
     if (!prior) return undefined;
-    const left = targets === 'all' ? [] : prior.targets.filter((t: Target) => !targets.includes(t));
-    if (!left.length && !this.watchTerms(platform, channel).length) {
+    const left = changeTargets(prior, targets === 'all' ? ['all'] : targets, 'remove').next;
+    if (!left.targets.length && !this.watchTerms(platform, channel).length) {
       this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
       return undefined;
     }
-    this.db.prepare('UPDATE subscriptions SET targets = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(left), new Date().toISOString(), prior.id);
+    this.db
+      .prepare('UPDATE subscriptions SET targets = ?, excluded = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(left.targets), JSON.stringify(left.targets.length ? left.excluded : []), new Date().toISOString(), prior.id);
     return this.get(platform, channel);
   }
 
@@ -147,11 +258,4 @@ export class SubscriptionStore {
   removeWatch(platform: string, channel: string, term: string): boolean {
     return this.db.prepare('DELETE FROM watch_terms WHERE platform = ? AND channel = ? AND lower(term) = lower(?)').run(platform, channel, term).changes > 0;
   }
-}
-
-function mergeTargets(prior: Target[], added: Target[]): Target[] {
-  if (added.includes('all')) return ['all'];
-  const out: Target[] = prior.filter((t) => t !== 'all');
-  for (const t of added) if (!out.includes(t)) out.push(t);
-  return out;
 }

@@ -4,18 +4,20 @@
  */
 import { recordLookupSoon } from '../audit';
 import { failedMessages, failedSummary } from '../alerts/failed';
-import { describeTargets, SubscriptionStore, type Target } from '../alerts/subscriptions';
+import { changeTargets, describeTargets, SubscriptionStore, type Subscription, type Target } from '../alerts/subscriptions';
 import { licenceLines, listSummaries } from '../catalog';
 import { coverageLine, hasListData, onlyDemoData } from '../coverage';
-import { listInfo } from '../lists';
+import { LIST_CODES, listInfo, type ListCode } from '../lists';
+import type { ChangeKind } from '../model';
 import { metrics } from '../ops/metrics';
 import { shownTime } from '../time';
 import { lookup, partyById, standingText, type LookupResponse } from '../lookup';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { SourceStore } from '../store/sources';
-import { HELP, HELP_ORDER } from './help';
-import { lookupLine, parseCommand, type Command } from './parse';
+import { helpText, HELP_ORDER } from './help';
+import { lookupLine, parseCommand, RECENT_PAGE_SIZE, recentLine, type Command, type RecentQuery } from './parse';
+import { PLAIN_PLATFORM, type PlatformDescription } from './platform';
 import { textReply, type Block, type Reply } from './reply';
 
 export interface CommandContext {
@@ -38,10 +40,16 @@ export interface CommandContext {
   /** May a lookup answer from the seed? The console may (labelled, for trying the bot out); chat bots may not. */
   seedAnswers?: boolean;
   now?: () => Date;
+  /** How commands are typed here and who may manage alerts, for help, hints and refusals (default: as typed). */
+  platformInfo?: PlatformDescription;
 }
 
 export const PAGE_SIZE = 5;
-const RECENT_SHOWN = 25;
+const ALL_KINDS: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
+
+const info = (ctx: CommandContext): PlatformDescription => ctx.platformInfo ?? PLAIN_PLATFORM;
+/** A command as typed on this platform, quoted for plain text. */
+const cmd = (ctx: CommandContext, line: string): string => `"${info(ctx).syntax(line)}"`;
 
 export function runCommand(line: string, ctx: CommandContext): Reply {
   return handle(parseCommand(line), ctx);
@@ -63,7 +71,8 @@ function dispatch(command: Command, ctx: CommandContext): Reply {
     case 'watch':
       if (command.name !== 'watch' || command.action !== 'list') {
         if (!ctx.canManage) {
-          return textReply("Only workspace or server admins (or allow-listed users) can change this channel's alerts. Ask one of them, or use \"subscriptions\" to see what it follows.", { error: true });
+          const own = info(ctx).ownPlace ? ` You can always manage alerts ${info(ctx).ownPlace}.` : '';
+          return textReply(`Only ${info(ctx).managers} can change this channel's alerts. Ask one of them, or use ${cmd(ctx, 'subscriptions')} to see what it follows.${own}`, { error: true });
         }
       }
       return command.name === 'subscribe' ? subscribeReply(command, ctx) : command.name === 'unsubscribe' ? unsubscribeReply(command, ctx) : watchReply(command, ctx);
@@ -74,10 +83,22 @@ function dispatch(command: Command, ctx: CommandContext): Reply {
     case 'status':
       return statusReply(ctx);
     case 'recent':
-      return recentReply(command.days, ctx);
+      return recentReply(command, ctx);
     case 'help':
-      return helpReply(command.topic, command.problem);
+      return helpReply(command.topic, command.problem, ctx);
+    case 'smalltalk':
+      return smallTalkReply(command.kind, ctx);
   }
+}
+
+function smallTalkReply(kind: 'thanks' | 'greeting' | 'ok', ctx: CommandContext): Reply {
+  const text =
+    kind === 'thanks'
+      ? "You're welcome!"
+      : kind === 'greeting'
+        ? `Hi! Ask me about a name (for example "is DJI sanctioned?"), or ${cmd(ctx, 'help')} for everything I can do.`
+        : '👍';
+  return textReply(text);
 }
 
 /** The refusal every screening path gives when there is no list data to answer from. */
@@ -95,7 +116,6 @@ function screeningRefusal(ctx: CommandContext): string | undefined {
   if (seedAllowed && hasListData(ctx.db, { demo: true })) return undefined;
   if (onlyDemoData(ctx.db)) return NO_LIST_DATA_SEED;
   return NO_LIST_DATA;
-  return undefined;
 }
 
 function lookupReply(command: Extract<Command, { name: 'lookup' }>, ctx: CommandContext): Reply {
@@ -161,29 +181,62 @@ function targetsOf(command: { lists: string[]; side?: 'us' | 'cn' }): Target[] {
   return [...(command.side ? [`side:${command.side}` as Target] : []), ...(command.lists as Target[])];
 }
 
+/** What a channel now hears, said in full: lists (exclusions included), kinds, countries, health notices. */
+export function describeSubscription(sub: Pick<Subscription, 'targets' | 'excluded' | 'kinds' | 'countries' | 'health'>): string {
+  const parts = [`This channel now hears about ${describeTargets(sub.targets, sub.excluded)}`];
+  parts.push(sub.kinds.length >= ALL_KINDS.length ? 'every kind of change (added, removed, changed, suspended)' : `changes: ${sub.kinds.join(', ')}`);
+  parts.push(sub.countries.length ? `parties in ${sub.countries.join(', ')}` : 'parties in any country');
+  if (sub.health) parts.push('and source-health notices');
+  return `${parts.join('; ')}.`;
+}
+
 function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: CommandContext): Reply {
   const store = new SubscriptionStore(ctx.db);
-  const sub = store.subscribe({ platform: ctx.platform, channel: ctx.channel, targets: targetsOf(command), kinds: command.kinds, countries: command.countries, health: command.health, by: ctx.user }, ctx.now?.());
-  const parts = [`This channel now hears about ${describeTargets(sub.targets)}`];
-  if (sub.kinds.length < 4) parts.push(`changes: ${sub.kinds.join(', ')}`);
-  if (sub.countries.length) parts.push(`parties in ${sub.countries.join(', ')}`);
-  if (sub.health) parts.push('and source-health notices');
-  return { blocks: [{ type: 'text', text: `${parts.join('; ')}.` }], summary: parts[0]!, private: false };
+  const prior = store.get(ctx.platform, ctx.channel);
+  const asked = [...(command.all ? (['all'] as Target[]) : []), ...targetsOf(command)];
+  // No list named: keep what the channel follows (changing kinds or countries only), or every list for a new one.
+  const adding = asked.length ? asked : prior?.targets.length ? [] : (['all'] as Target[]);
+  const change = changeTargets({ targets: prior?.targets ?? [], excluded: prior?.excluded ?? [] }, adding, 'add');
+  const kinds = command.kinds ?? prior?.kinds ?? ALL_KINDS;
+  const countries = command.countries ?? prior?.countries ?? [];
+  const sub = store.save(
+    { platform: ctx.platform, channel: ctx.channel, ...change.next, kinds, countries, health: command.health || Boolean(prior?.health), by: prior?.createdBy ?? ctx.user },
+    ctx.now?.(),
+  );
+  const notes = [...change.notes];
+  if (prior && command.kinds && command.kinds.join() !== prior.kinds.join()) notes.push(`Changes now: ${kinds.join(', ')} (replacing ${prior.kinds.join(', ') || 'none'}).`);
+  if (prior && command.countries && command.countries.join() !== prior.countries.join()) notes.push(`Countries now: ${countries.join(', ') || 'any'} (replacing ${prior.countries.join(', ') || 'any'}).`);
+  if (prior?.pausedReason) notes.push('Alerts resume (they were paused).');
+  const text = [...notes, describeSubscription(sub)].join('\n');
+  // Nothing changed (already covered): only the asker needs to hear it.
+  return { blocks: [{ type: 'text', text }], summary: describeSubscription(sub), private: change.unchanged && notes.length === change.notes.length };
 }
 
 function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ctx: CommandContext): Reply {
   const store = new SubscriptionStore(ctx.db);
-  if (!store.get(ctx.platform, ctx.channel)) return textReply('This channel has no alerts to stop.');
+  const prior = store.get(ctx.platform, ctx.channel);
+  if (!prior) return textReply('This channel has no alerts to stop.');
+  const change = changeTargets(prior, command.all ? ['all'] : targetsOf(command), 'remove');
+  if (change.unchanged && !command.all) {
+    const still = prior.targets.length ? describeSubscription(prior) : `This channel follows no list; it hears only about its watch terms (${cmd(ctx, 'watch list')}).`;
+    return textReply([...change.notes, still].join('\n'));
+  }
   const left = store.unsubscribe(ctx.platform, ctx.channel, command.all ? 'all' : targetsOf(command));
-  const text = left?.targets.length ? `This channel now hears about ${describeTargets(left.targets)}.` : 'Alerts stopped for this channel.';
-  return { blocks: [{ type: 'text', text }], summary: text, private: false };
+  const now = left?.targets.length
+    ? describeSubscription(left)
+    : left
+      ? `Alerts stopped for this channel: it follows no list, and hears only about its watch terms (${cmd(ctx, 'watch list')}).`
+      : 'Alerts stopped for this channel.';
+  const notes = command.all ? [] : change.notes;
+  const text = [...notes, now].join('\n');
+  return { blocks: [{ type: 'text', text }], summary: now, private: change.unchanged };
 }
 
 function watchReply(command: Extract<Command, { name: 'watch' }>, ctx: CommandContext): Reply {
   const store = new SubscriptionStore(ctx.db);
   if (command.action === 'list') {
     const terms = store.watchTerms(ctx.platform, ctx.channel);
-    return textReply(terms.length ? `Watched here: ${terms.join('; ')}` : 'This channel watches no names yet: "watch add <name>".');
+    return textReply(terms.length ? `Watched here: ${terms.join('; ')}` : `This channel watches no names yet: ${cmd(ctx, 'watch add <name>')}.`);
   }
   if (command.action === 'add') {
     const added = store.addWatch(ctx.platform, ctx.channel, command.term, ctx.user);
@@ -199,9 +252,10 @@ function subscriptionsReply(ctx: CommandContext): Reply {
   const store = new SubscriptionStore(ctx.db);
   const sub = store.get(ctx.platform, ctx.channel);
   const terms = store.watchTerms(ctx.platform, ctx.channel);
-  if (!sub && !terms.length) return textReply('This channel has no alerts. "subscribe cn" follows Beijing\'s lists, "subscribe US-OFAC-SDN" one list, "subscribe all" every list.');
+  if (!sub && !terms.length)
+    return textReply(`This channel has no alerts. ${cmd(ctx, 'subscribe cn')} follows Beijing's lists, ${cmd(ctx, 'subscribe US-OFAC-SDN')} one list, ${cmd(ctx, 'subscribe all')} every list.`);
   const fields = [
-    { label: 'Follows', value: describeTargets(sub?.targets ?? []) },
+    { label: 'Follows', value: describeTargets(sub?.targets ?? [], sub?.excluded ?? []) },
     { label: 'Changes', value: (sub?.kinds ?? []).join(', ') || '-' },
     { label: 'Countries', value: sub?.countries.length ? sub.countries.join(', ') : 'any' },
     { label: 'Source-health notices', value: sub?.health ? 'yes' : 'no' },
@@ -260,28 +314,58 @@ function statusReply(ctx: CommandContext): Reply {
   return { blocks, summary: problems.length ? problems.join('; ') : `${sources.length} sources ok`, private: true };
 }
 
-function recentReply(days: number, ctx: CommandContext): Reply {
-  const since = new Date((ctx.now?.() ?? new Date()).getTime() - days * 86_400_000).toISOString();
-  const all = new EventStore(ctx.db).list({ sinceDate: since });
-  if (!all.length) return textReply(`No list changes in the last ${days} day${days === 1 ? '' : 's'}.`);
-  const newest = all.slice(-RECENT_SHOWN).reverse();
-  return {
-    blocks: [
-      { type: 'heading', text: `${all.length} change${all.length === 1 ? '' : 's'} in the last ${days} day${days === 1 ? '' : 's'}` },
-      { type: 'events', events: newest.map((e) => ({ ...e, retaliation: listInfo(e.list).side === 'cn' })), more: all.length - newest.length },
-    ],
-    summary: `${all.length} changes in ${days} days`,
-    private: true,
-  };
+/** The filters of a `recent`, in words: "SDN (US-OFAC-SDN); added". */
+function recentFilters(q: RecentQuery): string {
+  return [
+    q.lists?.length ? q.lists.map((l) => `${listInfo(l).short} (${l})`).join(', ') : '',
+    q.side ? (q.side === 'us' ? "Washington's lists" : "Beijing's lists") : '',
+    q.kinds?.length ? q.kinds.join(', ') : '',
+    q.countries?.length ? `parties in ${q.countries.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
-function helpReply(topic?: string, problem?: string): Reply {
+function recentReply(q: RecentQuery, ctx: CommandContext): Reply {
+  // Neither a date nor refreshes: the last 7 days. Refreshes select their events whenever they were.
+  const days = q.days ?? (q.since || q.refreshes?.length ? undefined : 7);
+  const sinceDate = q.since ? `${q.since}T00:00:00.000Z` : days ? new Date((ctx.now?.() ?? new Date()).getTime() - days * 86_400_000).toISOString() : undefined;
+  let lists: readonly ListCode[] | undefined = q.lists;
+  if (q.side) lists = (lists ?? LIST_CODES).filter((l) => listInfo(l).side === q.side);
+  const when = [
+    q.refreshes?.length ? `in refresh${q.refreshes.length === 1 ? '' : 'es'} ${q.refreshes.join(', ')}` : '',
+    q.since ? `since ${q.since}` : days ? `in the last ${days} day${days === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const filters = recentFilters(q);
+  const scope = `${when}${filters ? ` (${filters})` : ''}`;
+  if (lists && !lists.length) return textReply(`No list changes ${scope}: no list is both on that side and among those named.`);
+  const store = new EventStore(ctx.db);
+  const { total, events } = store.page({ lists, kinds: q.kinds, countries: q.countries, refreshes: q.refreshes, sinceDate, limit: RECENT_PAGE_SIZE, offset: (q.page - 1) * RECENT_PAGE_SIZE });
+  const pages = Math.max(1, Math.ceil(total / RECENT_PAGE_SIZE));
+  if (!total) return textReply(`No list changes ${scope}.`);
+  if (!events.length) return textReply(`There are ${pages} page${pages === 1 ? '' : 's'} of list changes ${scope}; page ${q.page} is past the end. The last one: ${cmd(ctx, recentLine({ ...q, page: pages }))}.`, { error: true });
+  const first = (q.page - 1) * RECENT_PAGE_SIZE + 1;
+  const blocks: Block[] = [
+    { type: 'heading', text: `${total} change${total === 1 ? '' : 's'} ${scope}, newest first` },
+    { type: 'events', events: events.map((e) => ({ ...e, retaliation: listInfo(e.list).side === 'cn' })), more: 0 },
+  ];
+  const position = `Page ${q.page} of ${pages} (${first}-${first + events.length - 1} of ${total}).`;
+  if (q.page < pages) blocks.push({ type: 'hint', text: `${position} More:`, line: recentLine({ ...q, page: q.page + 1 }) });
+  else if (pages > 1) blocks.push({ type: 'text', text: `${position} That is the last page.` });
+  return { blocks, summary: `${total} changes ${scope}, page ${q.page} of ${pages}`, private: true };
+}
+
+function helpReply(topic: string | undefined, problem: string | undefined, ctx: CommandContext): Reply {
   const blocks: Block[] = [];
+  const p = info(ctx);
   if (problem) blocks.push({ type: 'text', text: problem });
-  if (topic && HELP[topic]) blocks.push({ type: 'text', text: HELP[topic]! });
+  const one = topic ? helpText(topic, p) : undefined;
+  if (one) blocks.push({ type: 'text', text: one });
   else {
     blocks.push({ type: 'heading', text: 'Sanctions and export-control screening' });
-    blocks.push({ type: 'text', text: HELP_ORDER.map((k) => HELP[k]).join('\n') });
+    blocks.push({ type: 'text', text: HELP_ORDER.map((k) => helpText(k, p)).join('\n') });
   }
   return { blocks, summary: problem ?? 'help', private: true, error: Boolean(problem) };
 }

@@ -6,7 +6,9 @@
  *   unsubscribe [all|CODE ...]
  *   subscriptions
  *   watch add <name> | watch remove <name> | watch list
- *   lists | status | recent [days] | help [command]
+ *   recent [days] [list:CODE,..] [side:us|cn] [kind:added,..] [country:CN,..] [since:YYYY-MM-DD] [refresh:N,..] [page:N]
+ *   lists | status | help [command]
+ *   thanks, thank you, ok, 👍, hi, hello...        small talk: a short friendly answer, not the help
  */
 import { z } from 'zod';
 import { isListCode, type ListCode } from '../lists';
@@ -18,15 +20,32 @@ export { MAX_QUERY_CHARS };
 export type Command =
   | { name: 'lookup'; query: string; lists?: ListCode[]; side?: 'us' | 'cn'; page: number }
   | { name: 'details'; partyId: string }
-  | { name: 'subscribe'; lists: ListCode[]; side?: 'us' | 'cn'; kinds: ChangeKind[]; countries: string[]; health: boolean }
+  | { name: 'subscribe'; lists: ListCode[]; side?: 'us' | 'cn'; all?: boolean; kinds?: ChangeKind[]; countries?: string[]; health: boolean }
   | { name: 'unsubscribe'; all: boolean; lists: ListCode[]; side?: 'us' | 'cn' }
   | { name: 'subscriptions' }
   | { name: 'watch'; action: 'add' | 'remove'; term: string }
   | { name: 'watch'; action: 'list' }
   | { name: 'lists' }
   | { name: 'status' }
-  | { name: 'recent'; days: number }
-  | { name: 'help'; topic?: string; problem?: string };
+  | ({ name: 'recent' } & RecentQuery)
+  | { name: 'help'; topic?: string; problem?: string }
+  | { name: 'smalltalk'; kind: 'thanks' | 'greeting' | 'ok' };
+
+/** What `recent` shows: the events of the last `days` (or since a date, or of some refreshes), filtered, a page. */
+export interface RecentQuery {
+  days?: number;
+  since?: string;
+  lists?: ListCode[];
+  side?: 'us' | 'cn';
+  kinds?: ChangeKind[];
+  /** Parties in one of these countries (ISO 3166 alpha-2). */
+  countries?: string[];
+  refreshes?: number[];
+  page: number;
+}
+
+/** Events per page of `recent`. */
+export const RECENT_PAGE_SIZE = 20;
 
 export const COMMAND_NAMES = ['lookup', 'subscribe', 'unsubscribe', 'subscriptions', 'watch', 'lists', 'status', 'recent', 'help'] as const;
 
@@ -48,6 +67,8 @@ const ALONE = new Set(['subscriptions', 'lists', 'status']);
 export function parseCommand(input: string): Command {
   const line = input.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
   if (!line) return { name: 'help' };
+  const talk = smallTalk(line);
+  if (talk) return { name: 'smalltalk', kind: talk };
   const [head = '', ...rest] = line.split(' ');
   const word = head === '?' ? '?' : head.toLowerCase().replace(/[?!.,;:。？！]+$/u, '');
   switch (word) {
@@ -63,12 +84,8 @@ export function parseCommand(input: string): Command {
       return parseUnsubscribe(rest);
     case 'watch':
       return parseWatch(rest);
-    case 'recent': {
-      // "recent news on Huawei?" is a question; "recent forever" a mistyped command.
-      if (rest.length > 1) return parseLookup(line.split(' '));
-      const days = Days.safeParse(rest[0]?.replace(/[?.!]$/, '') ?? 7);
-      return days.success ? { name: 'recent', days: days.data } : { name: 'help', topic: 'recent', problem: `recent takes a number of days from 1 to 365, got "${rest[0]}"` };
-    }
+    case 'recent':
+      return parseRecent(rest, line);
     case 'help':
     case '?':
       return { name: 'help', topic: rest[0]?.toLowerCase() };
@@ -77,6 +94,93 @@ export function parseCommand(input: string): Command {
       // Anything else is a name, or a question about one: `/sanctions is DJI sanctioned?`.
       return parseLookup(line.split(' '));
   }
+}
+
+/** "thanks!", "thank you", "ok", "👍", "hi": small talk, not a name to screen nor a reason for the whole help. */
+export function smallTalk(line: string): 'thanks' | 'greeting' | 'ok' | undefined {
+  const s = line.toLowerCase().replace(/[\s!.,~:)(-]+/gu, ' ').trim();
+  if (/^(?:(?:many |great )?thanks?(?: (?:a lot|so much|again|very much|mate|bot|you))*|thank you(?: (?:so much|very much|again))?|thx|ty|tysm|cheers|merci|谢谢|謝謝|多谢|感谢|much appreciated|appreciated)$/u.test(s)) return 'thanks';
+  if (/^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|你好|您好)(?: (?:there|bot|all|team))?$/u.test(s)) return 'greeting';
+  if (/^(?:ok|okay|k|kk|okay then|ok then|got it|great|cool|nice|perfect|sure|understood|noted|alright|all right|好的|好)$/u.test(s)) return 'ok';
+  // Only emoji (and the :shortcodes: Slack sends for them): 👍, 🙏, :thumbsup:, :+1:.
+  if (/^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f|\s)+$/u.test(line)) return 'ok';
+  if (/^(?::[a-z0-9_+-]+:\s*)+$/u.test(line.trim())) return 'ok';
+  return undefined;
+}
+
+const KINDS = ChangeKind.options;
+
+/** `recent` and its filters; words that are not filters make it a question ("recent news on Huawei?"). */
+function parseRecent(words: string[], line: string): Command {
+  const q: RecentQuery = { page: 1 };
+  const problem = (text: string): Command => ({ name: 'help', topic: 'recent', problem: text });
+  for (const raw of words) {
+    const w = raw.replace(/[?.!]$/, '');
+    if (/^\d+$/.test(w)) {
+      const days = Days.safeParse(w);
+      if (!days.success) return problem(`recent takes a number of days from 1 to 365, got "${raw}"`);
+      q.days = days.data;
+      continue;
+    }
+    const m = w.match(/^(lists?|side|kinds?|country|countries|since|refresh(?:es)?|page):(.*)$/i);
+    if (!m) {
+      // "recent news on Huawei?" is a question; "recent forever" a mistyped command.
+      if (words.length > 1) return parseLookup(line.split(' '));
+      return problem(`recent takes a number of days from 1 to 365, or filters such as list:US-OFAC-SDN, got "${raw}"`);
+    }
+    const key = m[1]!.toLowerCase();
+    const values = m[2]!.split(',').map((v) => v.trim()).filter(Boolean);
+    if (!values.length) return problem(`${key} needs a value`);
+    if (key.startsWith('list')) {
+      for (const v of values) {
+        const code = v.toUpperCase();
+        if (!isListCode(code)) return problem(`unknown list code "${v}": see "lists"`);
+        (q.lists ??= []).push(code);
+      }
+    } else if (key === 'side') {
+      const s = values[0]!.toLowerCase();
+      if (s !== 'us' && s !== 'cn') return problem(`side is us or cn, got "${values[0]}"`);
+      q.side = s;
+    } else if (key.startsWith('kind')) {
+      for (const v of values) {
+        const k = v.toLowerCase() as ChangeKind;
+        if (!KINDS.includes(k)) return problem(`kinds are ${KINDS.join(', ')}; got "${v}"`);
+        (q.kinds ??= []).push(k);
+      }
+    } else if (key.startsWith('countr')) {
+      if (!values.every((v) => /^[a-z]{2}$/i.test(v))) return problem(`countries are two-letter codes such as CN,HK; got "${m[2]}"`);
+      q.countries = values.map((v) => v.toUpperCase());
+    } else if (key === 'since') {
+      const d = values[0]!;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) return problem(`since takes a date such as 2026-11-30, got "${d}"`);
+      q.since = d;
+    } else if (key.startsWith('refresh')) {
+      if (!values.every((v) => /^\d{1,12}$/.test(v))) return problem(`refresh takes refresh numbers such as refresh:123, got "${m[2]}"`);
+      q.refreshes = values.map(Number);
+    } else {
+      const p = Number(values[0]);
+      if (!Number.isInteger(p) || p < 1 || p > 100_000) return problem(`page takes a page number, got "${values[0]}"`);
+      q.page = p;
+    }
+  }
+  return { name: 'recent', ...q };
+}
+
+/** The line that parses back to this `recent` (footers and digests point at it). */
+export function recentLine(q: Partial<RecentQuery>): string {
+  return [
+    'recent',
+    q.days !== undefined ? String(q.days) : '',
+    q.refreshes?.length ? `refresh:${q.refreshes.join(',')}` : '',
+    q.since ? `since:${q.since}` : '',
+    q.lists?.length ? `list:${q.lists.join(',')}` : '',
+    q.side ? `side:${q.side}` : '',
+    q.kinds?.length ? `kind:${q.kinds.join(',')}` : '',
+    q.countries?.length ? `country:${q.countries.join(',')}` : '',
+    q.page && q.page > 1 ? `page:${q.page}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function parseLookup(words: string[]): Command {
@@ -126,12 +230,16 @@ export function lookupLine(command: { query: string; lists?: ListCode[]; side?: 
 function parseSubscribe(words: string[]): Command {
   const lists: ListCode[] = [];
   let side: 'us' | 'cn' | undefined;
-  let kinds: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
-  let countries: string[] = [];
+  let kinds: ChangeKind[] | undefined;
+  let countries: string[] | undefined;
   let health = false;
+  let all = false;
   for (const raw of words) {
     const w = raw.toLowerCase();
-    if (w === 'all') continue;
+    if (w === 'all') {
+      all = true;
+      continue;
+    }
     if (w === 'us' || w === 'cn') {
       side = w;
       continue;
@@ -157,7 +265,7 @@ function parseSubscribe(words: string[]): Command {
     if (!isListCode(code)) return { name: 'help', topic: 'subscribe', problem: `unknown list or option "${raw}": use all, us, cn, list codes (see "lists"), kinds:..., countries:..., health` };
     lists.push(code);
   }
-  return { name: 'subscribe', lists, ...(side ? { side } : {}), kinds, countries, health };
+  return { name: 'subscribe', lists, ...(side ? { side } : {}), ...(all ? { all } : {}), ...(kinds ? { kinds } : {}), ...(countries ? { countries } : {}), health };
 }
 
 function parseUnsubscribe(words: string[]): Command {

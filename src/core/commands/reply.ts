@@ -15,7 +15,9 @@ export type Block =
   | { type: 'events'; events: Array<ChangeEvent & { retaliation?: boolean; watch?: string; facts?: AlertFacts }>; more: number }
   | { type: 'actions'; actions: Action[] }
   /** Who acknowledged an alert ("Seen / handled") and when: a user id of the platform, and a display name. */
-  | { type: 'handled'; user: string; name?: string; at: string };
+  | { type: 'handled'; user: string; name?: string; at: string }
+  /** Plain text followed by a command of the grammar, which each renderer shows as its platform types it, as code. */
+  | { type: 'hint'; text: string; line: string };
 
 export interface Action {
   /** What the button does: more results, details of a party, share an ephemeral answer in the channel. */

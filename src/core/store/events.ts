@@ -96,6 +96,40 @@ export class EventStore {
       .map(toEvent);
   }
 
+  /**
+   * One page of events, newest first, with how many match in all: for `recent`. Filters combine (and):
+   * lists, kinds, refreshes, and a first date (ISO, compared with the event's time).
+   */
+  page(query: { lists?: readonly string[]; kinds?: readonly string[]; countries?: readonly string[]; refreshes?: readonly number[]; sinceDate?: string; limit: number; offset: number }): {
+    total: number;
+    events: Array<ChangeEvent & { recordId: number }>;
+  } {
+    const clauses = ['1 = 1'];
+    if (query.lists?.length) clauses.push('list IN (SELECT value FROM json_each(@lists))');
+    if (query.kinds?.length) clauses.push('kind IN (SELECT value FROM json_each(@kinds))');
+    if (query.refreshes?.length) clauses.push('refresh_id IN (SELECT value FROM json_each(@refreshes))');
+    if (query.sinceDate) clauses.push('at >= @sinceDate');
+    // The party's countries as routing reads them (the record's payload), so that a digest's `recent` matches it.
+    if (query.countries?.length) {
+      clauses.push(
+        `record_id IN (SELECT r.id FROM records r, json_each(json_extract(r.payload, '$.countries')) c WHERE r.id = events.record_id AND c.value IN (SELECT value FROM json_each(@countries)))`,
+      );
+    }
+    const where = clauses.join(' AND ');
+    const params = {
+      lists: JSON.stringify(query.lists ?? []),
+      kinds: JSON.stringify(query.kinds ?? []),
+      refreshes: JSON.stringify(query.refreshes ?? []),
+      countries: JSON.stringify(query.countries ?? []),
+      sinceDate: query.sinceDate ?? '',
+    };
+    const total = this.db.prepare<Record<string, unknown>, { n: number }>(`SELECT COUNT(*) AS n FROM events WHERE ${where}`).get(params)?.n ?? 0;
+    const rows = this.db
+      .prepare<Record<string, unknown>, EventRow>(`SELECT * FROM events WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: query.limit, offset: query.offset });
+    return { total, events: rows.map(toEvent) };
+  }
+
   lastId(): number {
     return this.q.lastId.get()?.id ?? 0;
   }

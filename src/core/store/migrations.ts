@@ -346,4 +346,12 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'subscriptions: exclusions (every list but some, a side but some of its lists)',
+    sql: `
+      -- JSON array of list codes the channel does not hear although a broader target (all, us, cn) covers them.
+      ALTER TABLE subscriptions ADD COLUMN excluded TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];

@@ -232,7 +232,8 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: denied });
     const no = await fake.waitFor(() => callbackOf(denied.id));
     expect(no.body.data.flags).toBe(MessageFlags.Ephemeral);
-    expect(no.body.data.content).toMatch(/Only workspace or server admins/);
+    expect(no.body.data.content).toMatch(/Only members with the Manage Channels or Manage Server permission can change this channel's alerts/);
+    expect(no.body.data.content).not.toMatch(/workspace/);
     expect(store.get('discord', CHANNEL_ID)).toBeUndefined();
 
     const allowed = slash(fake.applicationId, { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('target', 'cn US-BIS-EL'), str('kinds', 'added, removed')] }, { guild: true, permissions: PERMISSIONS.manager, user: ADMIN });
@@ -247,6 +248,39 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: own });
     expect((await fake.waitFor(() => callbackOf(own.id))).body.data.content).toMatch(/Watching "Rheinmetall"/);
     expect(store.watchTerms('discord', DM_CHANNEL_ID)).toEqual(['Rheinmetall']);
+  });
+
+  it('issue 13: help in Discord\'s own syntax, "thanks!" answered briefly, exclusions said, recent pages with a Discord footer', async () => {
+    handle = timelineHandle;
+    // Seen 5: the help shows /sanctions-alerts and its options, never Slack's grammar.
+    const help = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'help' }, { guild: true, permissions: PERMISSIONS.none, user: MEMBER });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: help });
+    const helpText = String((await fake.waitFor(() => callbackOf(help.id))).body.data.content);
+    // Discord markdown escaped: a `]` would close a masked link.
+    expect(helpText).toContain('/sanctions-alerts subscribe [target:all|us|cn|CODE ...\\] [kinds:added,removed,changed,suspended\\]');
+    expect(helpText).not.toMatch(/workspace admins/);
+
+    // Seen 5: small talk in a DM.
+    const thanks = messageCreate('thanks!', { guild: false });
+    fake.dispatch({ t: GatewayDispatchEvents.MessageCreate, d: thanks });
+    const welcome = await fake.waitFor(() => fake.find('POST', new RegExp(`^/api/v10/channels/${DM_CHANNEL_ID}/messages$`)).find((r) => r.body.message_reference?.message_id === thanks.id));
+    expect(welcome.body.content).toBe("You're welcome!");
+    expect(welcome.body.embeds ?? []).toEqual([]);
+
+    // Seen 4: all, then all but the SDN, in the member's own DM.
+    for (const [sub, target] of [['subscribe', 'all'], ['unsubscribe', 'US-OFAC-SDN']] as const) {
+      const i = slash(fake.applicationId, { name: ALERTS_COMMAND, subcommand: sub, options: [str('target', target)] }, { guild: false, user: MEMBER });
+      fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: i });
+      const content = String((await fake.waitFor(() => callbackOf(i.id))).body.data.content);
+      if (sub === 'unsubscribe') expect(content).toMatch(/This channel now hears about every list except SDN \(US-OFAC-SDN\)/);
+    }
+    expect(new SubscriptionStore(timeline).get('discord', DM_CHANNEL_ID)).toMatchObject({ targets: ['all'], excluded: ['US-OFAC-SDN'] });
+
+    // Seen 2: recent with filters, a page footer as Discord types it.
+    const recent = slash(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'recent', options: [str('list', 'US-OFAC-SDN'), str('kind', 'added')] }, { guild: true, permissions: PERMISSIONS.none, user: MEMBER });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: recent });
+    const page = JSON.stringify((await fake.waitFor(() => callbackOf(recent.id))).body.data);
+    expect(page).toMatch(/Page 1 of \d+ \(1-20 of \d+\)\. More: `\/sanctions recent list:US-OFAC-SDN kind:added page:2`/);
   });
 
   it('answers a failure politely (ephemeral, no trace) and logs it', async () => {

@@ -5,7 +5,7 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { ButtonStore, CUSTOM_ID_MAX } from '../../../src/bots/discord/buttons';
-import { ALERTS_COMMAND, commandDefinitions, commandLine, LOOKUP_COMMAND, targetChoices } from '../../../src/bots/discord/commands';
+import { ALERTS_COMMAND, commandDefinitions, commandLine, listChoices, LOOKUP_COMMAND, targetChoices } from '../../../src/bots/discord/commands';
 import { compareCommands } from '../../../src/bots/discord/register';
 import { COLOURS, embedSize, escapeText, LIMITS, messageSize, renderReply, truncate } from '../../../src/bots/discord/render';
 import { classify } from '../../../src/bots/discord/sink';
@@ -199,6 +199,9 @@ describe('slash commands -> grammar lines', () => {
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'lookup', options: { name: '  Hangzhou   Hikvision ', list: 'US-BIS-EL', side: 'us' } })).toBe('lookup Hangzhou Hikvision list:US-BIS-EL side:us');
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'recent', options: { days: 30 } })).toBe('recent 30');
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'recent', options: {} })).toBe('recent');
+    expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'recent', options: { list: 'US-OFAC-SDN, CN-CM', side: 'cn', kind: 'added removed', since: '2026-11-01', refresh: '12', page: 3 } })).toBe(
+      'recent list:US-OFAC-SDN,CN-CM side:cn kind:added,removed since:2026-11-01 refresh:12 page:3',
+    );
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'help', options: { topic: 'watch' } })).toBe('help watch');
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'status', options: {} })).toBe('status');
     expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'subscribe', options: { target: 'cn, US-BIS-EL', kinds: 'added, removed', countries: 'CN HK', health: true } })).toBe('subscribe cn US-BIS-EL kinds:added,removed countries:CN,HK health');
@@ -273,5 +276,22 @@ describe('render: a party no longer listed (issue 10, seen 7)', () => {
     const m = renderReply({ blocks: [{ type: 'party', party: p, band: 'match' }], summary: 'x' });
     expect(m.embeds[0]!.color).toBe(COLOURS.removed);
     expect(m.embeds[0]!.description).toMatch(/Suspended: no designation in force/);
+  });
+});
+
+describe('render: command hints (issue 13)', () => {
+  it('shows the command as Discord types it, in code, with mentions in the text neutralised', () => {
+    const m = renderReply({ blocks: [{ type: 'hint', text: '@everyone page 1 of 3. More:', line: 'recent 30 list:US-OFAC-SDN page:2' }], summary: 'x' });
+    expect(m.content).toContain('`/sanctions recent days:30 list:US-OFAC-SDN page:2`');
+    expect(m.content).not.toMatch(MENTION);
+  });
+});
+
+describe('recent: list autocomplete (issue 13)', () => {
+  it('suggests list codes for the last comma-separated code typed, keeping the ones before', () => {
+    expect(listChoices('sdn')[0]).toEqual({ name: 'US-OFAC-SDN (SDN)', value: 'US-OFAC-SDN' });
+    const more = listChoices('US-OFAC-SDN, uel');
+    expect(more.map((c) => c.value)).toContain('US-OFAC-SDN,CN-MOFCOM-UEL');
+    expect(listChoices('').length).toBeLessThanOrEqual(25);
   });
 });

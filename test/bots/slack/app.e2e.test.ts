@@ -301,7 +301,7 @@ describe('Slack: who may change a channel\'s alerts', () => {
     await postToBot(timelinePort, refused.body, FORM, { secret: SECRET });
     const no = await waitFor(responseTo(refused.responseUrl));
     expect(no.body.response_type).toBe('ephemeral');
-    expect(json(no)).toMatch(/Only workspace or server admins/);
+    expect(json(no)).toMatch(/Only workspace admins and owners \(or people the operator has allowed\) can change/);
     expect(new SubscriptionStore(db).get('slack', 'C0ALERTS')).toBeUndefined();
     expect(fake.calls.filter((c) => c.method === 'users.info' && c.body.user === 'UUSER')).toHaveLength(1);
 
@@ -315,7 +315,7 @@ describe('Slack: who may change a channel\'s alerts', () => {
     // The same member again: the cached answer, no second users.info.
     const again = slash('unsubscribe', 'UUSER', 'C0ALERTS');
     await postToBot(timelinePort, again.body, FORM, { secret: SECRET });
-    expect(json(await waitFor(responseTo(again.responseUrl)))).toMatch(/Only workspace or server admins/);
+    expect(json(await waitFor(responseTo(again.responseUrl)))).toMatch(/Only workspace admins and owners \(or people the operator has allowed\) can change/);
     expect(fake.calls.filter((c) => c.method === 'users.info' && c.body.user === 'UUSER')).toHaveLength(1);
   });
 
@@ -330,6 +330,54 @@ describe('Slack: who may change a channel\'s alerts', () => {
     const { body, responseUrl } = slash('subscriptions', 'UUSER', 'C0ALERTS');
     await postToBot(timelinePort, body, FORM, { secret: SECRET });
     expect(json(await waitFor(responseTo(responseUrl)))).toMatch(/Beijing's lists/);
+  });
+});
+
+describe('Slack: issue 13 (subscriptions that say what they mean, own DMs, small talk, recent pages)', () => {
+  const dmEvent = (text: string, user: string, channel: string, ts: string): types.GenericMessageEvent =>
+    ({ type: 'message', subtype: undefined, channel_type: 'im', user, text, ts, channel, event_ts: ts }) as types.GenericMessageEvent;
+
+  it('subscribe all, then unsubscribe US-OFAC-SDN: the reply says every list except the SDN (seen 4)', async () => {
+    const all = slash('subscribe all', 'UADMIN', 'C0EXCL');
+    await postToBot(timelinePort, all.body, FORM, { secret: SECRET });
+    await waitFor(responseTo(all.responseUrl));
+    const less = slash('unsubscribe US-OFAC-SDN', 'UADMIN', 'C0EXCL');
+    await postToBot(timelinePort, less.body, FORM, { secret: SECRET });
+    const reply = json(await waitFor(responseTo(less.responseUrl)));
+    expect(reply).toMatch(/This channel now hears about every list except SDN \(US-OFAC-SDN\)/);
+    expect(new SubscriptionStore(db).get('slack', 'C0EXCL')).toMatchObject({ targets: ['all'], excluded: ['US-OFAC-SDN'] });
+  });
+
+  it('a member who is not an admin manages their own DM with the app, by slash command and by message (seen 5)', async () => {
+    // UNOBODY's DM with the app is DNOBODY (conversations.open); a DM between two people is not theirs to manage.
+    const own = slash('subscribe cn', 'UNOBODY', 'DNOBODY');
+    await postToBot(timelinePort, own.body, FORM, { secret: SECRET });
+    expect(json(await waitFor(responseTo(own.responseUrl)))).toMatch(/This channel now hears about Beijing's lists/);
+    expect(new SubscriptionStore(db).get('slack', 'DNOBODY')).toMatchObject({ targets: ['side:cn'] });
+    const other = slash('subscribe cn', 'UNOBODY', 'D0PEOPLE');
+    await postToBot(timelinePort, other.body, FORM, { secret: SECRET });
+    expect(json(await waitFor(responseTo(other.responseUrl)))).toMatch(/Only workspace admins and owners/);
+    expect(new SubscriptionStore(db).get('slack', 'D0PEOPLE')).toBeUndefined();
+
+    await postToBot(timelinePort, eventBody(dmEvent('subscribe US-BIS-EL', 'UOTHERNOBODY', 'D0MYDM', '1700000400.000100')), 'application/json', { secret: SECRET });
+    const post = await waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'D0MYDM'));
+    expect(json(post)).toMatch(/Added Entity List \(US-BIS-EL\)/);
+    expect(new SubscriptionStore(db).get('slack', 'D0MYDM')).toMatchObject({ targets: ['US-BIS-EL'] });
+  });
+
+  it('"thanks!" in a DM gets a short friendly answer, not the help (seen 5)', async () => {
+    await postToBot(timelinePort, eventBody(dmEvent('thanks!', 'UUSER', 'D0THANKS', '1700000500.000100')), 'application/json', { secret: SECRET });
+    const post = await waitFor(() => fake.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'D0THANKS'));
+    expect(post.body.text).toBe("You're welcome!");
+    expect(json(post)).not.toMatch(/subscribe|lookup/);
+  });
+
+  it('recent pages with filters, and its footer gives the next page as typed on Slack (seen 2)', async () => {
+    const { body, responseUrl } = slash('recent list:US-OFAC-SDN kind:added', 'UUSER');
+    await postToBot(timelinePort, body, FORM, { secret: SECRET });
+    const reply = json(await waitFor(responseTo(responseUrl)));
+    expect(reply).toMatch(/Page 1 of \d+ \(1-20 of \d+\)\. More: `\/sanctions recent list:US-OFAC-SDN kind:added page:2`/);
+    expect(reply).not.toMatch(/`recent` lists them all/);
   });
 });
 

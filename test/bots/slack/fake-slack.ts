@@ -1,6 +1,7 @@
 /**
  * A loopback stand-in for Slack: the Web API (auth.test, users.info, chat.postMessage, conversations.history,
- * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal)
+ * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal);
+ * conversations.open: a user U123's DM with the bot is D123)
  * and response_url, on
  * 127.0.0.1, recording every call; plus signed requests to the bot, as Slack sends them.
  */
@@ -97,6 +98,9 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         const admin = options.admins.has(user);
         return json(200, { ok: true, user: { id: user, name: user.toLowerCase(), deleted: false, is_admin: admin, is_owner: false, is_primary_owner: false } });
       }
+      case 'conversations.open':
+        // The bot's own DM with a user is D + the user's id here (im:write).
+        return json(200, { ok: true, channel: { id: `D${String(body.users).replace(/^[UW]/, '')}` } });
       case 'chat.postMessage': {
         const failure = options.failing?.[String(body.channel)];
         if (failure === 'rate') return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });

@@ -302,3 +302,14 @@ describe('Slack renderer: a party no longer listed (issue 10, seen 7)', () => {
     expect(all).toContain(':red_circle:');
   });
 });
+
+describe('Slack renderer: command hints (issue 13)', () => {
+  it('shows the command as Slack types it, in code, with the text before it escaped', () => {
+    const reply: Reply = { blocks: [{ type: 'hint', text: '<!here> *Page* 1 of 3. More:', line: 'recent list:US-OFAC-SDN page:2' }], summary: 'x' };
+    const text = JSON.stringify(renderReply(reply, { command: '/screen' }).blocks);
+    expect(text).toContain('&lt;!here&gt;');
+    expect(text).not.toContain('<!here>');
+    expect(text).toContain('`/screen recent list:US-OFAC-SDN page:2`');
+    expect(JSON.stringify(renderReply(reply).blocks)).toContain('`/sanctions recent list:US-OFAC-SDN page:2`');
+  });
+});

@@ -35,6 +35,26 @@ const text = (r: Reply) => JSON.stringify(r.blocks);
 describe('alerts over the real timeline', () => {
   const dir = tempDir();
 
+  it('routes "every list except the SDN" (subscribe all, then unsubscribe US-OFAC-SDN) without the SDN (issue 13, seen 4)', async () => {
+    const db = openDb(join(dir, 'exclusions.db'));
+    await refreshSources(db, timeline(0));
+    const ctx = { db, platform: 'slack', channel: 'C-ALLBUT', canManage: true, audit: false };
+    runCommand('subscribe all', ctx);
+    runCommand('unsubscribe US-OFAC-SDN', ctx);
+    runCommand('subscribe all', { ...ctx, channel: 'C-ALL' });
+    const slack = new RecordingSink('slack');
+    const pipeline = new AlertPipeline(db, { sinks: new Map([['slack', slack]] as Array<[string, AlertSink]>) });
+    await refreshSources(db, timeline(1));
+    await pipeline.tick();
+    await pipeline.stop();
+    const to = (channel: string) => slack.sent.filter((s) => s.channel === channel).map((s) => s.reply.summary);
+    expect(to('C-ALL').join()).toContain('298 added to US-OFAC-SDN');
+    expect(to('C-ALLBUT').length).toBeGreaterThan(0);
+    expect(to('C-ALLBUT').join()).not.toContain('US-OFAC-SDN');
+    expect(to('C-ALLBUT').join()).toContain('14 added to CN-MOFCOM-ECL');
+    db.close();
+  });
+
   it('delivers one SDN digest per refresh to the SDN channel and China\'s changes to the cn channel, once', async () => {
     const db = openDb(join(dir, 'scenario.db'));
     await refreshSources(db, timeline(0));

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { alertReplies, DIGEST_OVER } from '../../../src/core/alerts/messages';
+import { Router } from '../../../src/core/alerts/route';
+import type { Subscription, Target } from '../../../src/core/alerts/subscriptions';
 import { runCommand, type CommandContext } from '../../../src/core/commands/handle';
 import { openSeed } from '../../../src/core/dataset';
 import type { Block, Reply } from '../../../src/core/commands/reply';
@@ -10,6 +13,18 @@ import { SourceStore } from '../../../src/core/store/sources';
 import { currentDb } from '../../helpers/current';
 import { SOURCES_DIR } from '../../helpers/shared';
 import { tempDir } from '../../helpers/tmp';
+
+const subscriptionOf = (targets: Target[]): Subscription => ({
+  id: 1,
+  platform: 'slack',
+  channel: 'C1',
+  targets,
+  excluded: [],
+  kinds: ['added', 'removed', 'changed', 'suspended'],
+  countries: [],
+  health: false,
+  cursor: 0,
+});
 
 const texts = (r: Reply) => r.blocks.map((b: Block) => ('text' in b ? b.text : b.type === 'fields' ? b.fields.map((f) => `${f.label}: ${f.value}`).join('\n') : '')).join('\n');
 
@@ -48,7 +63,7 @@ describe('command handlers', () => {
   });
 
   it('subscribes, lists and unsubscribes a channel; refuses people who may not manage it', () => {
-    expect(texts(runCommand('subscribe cn US-OFAC-SDN countries:CN,HK health', ctx))).toMatch(/Beijing's lists, SDN \(US-OFAC-SDN\); parties in CN, HK; and source-health notices/);
+    expect(texts(runCommand('subscribe cn US-OFAC-SDN countries:CN,HK health', ctx))).toMatch(/Beijing's lists, SDN \(US-OFAC-SDN\); every kind of change \(added, removed, changed, suspended\); parties in CN, HK; and source-health notices/);
     expect(texts(runCommand('subscriptions', ctx))).toMatch(/Follows: Beijing's lists, SDN/);
     const refused = runCommand('unsubscribe', { ...ctx, canManage: false });
     expect(refused.error).toBe(true);
@@ -67,14 +82,91 @@ describe('command handlers', () => {
 
   it('shows recent changes, newest first, and the sources status', () => {
     const recent = runCommand('recent 30', ctx);
-    expect(recent.blocks[0]).toMatchObject({ type: 'heading', text: '312 changes in the last 30 days' });
+    expect(recent.blocks[0]).toMatchObject({ type: 'heading', text: '312 changes in the last 30 days, newest first' });
     const events = recent.blocks.find((b) => b.type === 'events')!;
-    expect(events).toMatchObject({ more: 312 - 25 });
+    expect(events).toMatchObject({ more: 0 });
+    expect((events as Extract<Block, { type: 'events' }>).events).toHaveLength(20);
+    // The footer points at the next page, never back at the same command.
+    expect(recent.blocks.at(-1)).toEqual({ type: 'hint', text: 'Page 1 of 16 (1-20 of 312). More:', line: 'recent 30 page:2' });
     expect(runCommand('status', ctx).summary).toBe('2 sources ok');
     new SourceStore(db).planNextRuns(new Map([['us-ofac-sdn', '2026-11-21T10:07:00.000Z']]));
     const status = runCommand('status', ctx).blocks.find((b) => b.type === 'table')!;
     expect(status).toMatchObject({ headers: ['source', 'status', 'records', 'last refresh', 'next refresh', 'problem'] });
     expect(JSON.stringify(status)).toContain('2026-11-21 10:07');
+  });
+
+  describe('recent: paging and filters, a footer that points at the next page (issue 13, seen 2)', () => {
+    const eventsOf = (r: Reply) => (r.blocks.find((b) => b.type === 'events') as Extract<Block, { type: 'events' }> | undefined)?.events ?? [];
+    const count = (where: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM events WHERE ${where}`).get()!.n;
+
+    it('filters by list and kind, says so, and pages with the same filters', () => {
+      const n = count("list = 'US-OFAC-SDN' AND kind = 'added'");
+      expect(n).toBeGreaterThan(20);
+      const first = runCommand('recent list:US-OFAC-SDN kind:added', ctx);
+      expect(first.blocks[0]).toMatchObject({ type: 'heading', text: `${n} changes in the last 7 days (SDN (US-OFAC-SDN); added), newest first` });
+      expect(eventsOf(first).every((e) => e.list === 'US-OFAC-SDN' && e.kind === 'added')).toBe(true);
+      const pages = Math.ceil(n / 20);
+      expect(first.blocks.at(-1)).toEqual({ type: 'hint', text: `Page 1 of ${pages} (1-20 of ${n}). More:`, line: 'recent list:US-OFAC-SDN kind:added page:2' });
+      const second = runCommand('recent list:US-OFAC-SDN kind:added page:2', ctx);
+      expect(eventsOf(second).map((e) => e.id).filter((id) => eventsOf(first).some((f) => f.id === id))).toEqual([]);
+      // Newest first, across pages.
+      expect(Math.min(...eventsOf(first).map((e) => e.id))).toBeGreaterThan(Math.max(...eventsOf(second).map((e) => e.id)));
+    });
+
+    it('ends on a last page that points nowhere, and says where the last page is when asked past it', () => {
+      const last = runCommand('recent 30 page:16', ctx);
+      expect(eventsOf(last)).toHaveLength(312 - 15 * 20);
+      expect(last.blocks.some((b) => b.type === 'hint')).toBe(false);
+      expect(texts(last)).toMatch(/Page 16 of 16 \(301-312 of 312\)\. That is the last page\./);
+      const past = runCommand('recent 30 page:17', ctx);
+      expect(past.error).toBe(true);
+      expect(texts(past)).toMatch(/16 pages .* page 17 is past the end\. The last one: "recent 30 page:16"/);
+    });
+
+    it('filters by side, by a first date, and by refresh', () => {
+      expect(eventsOf(runCommand('recent side:cn', ctx)).every((e) => e.list.startsWith('CN-'))).toBe(true);
+      expect(texts(runCommand('recent since:2999-01-01', ctx))).toMatch(/No list changes since 2999-01-01\./);
+      expect(runCommand('recent since:2000-01-01', ctx).summary).toMatch(new RegExp(`^${count('1 = 1')} changes since 2000-01-01`));
+      const refresh = db.prepare<[], { r: number }>("SELECT refresh_id AS r FROM events WHERE list = 'US-OFAC-SDN' LIMIT 1").get()!.r;
+      const n = count(`refresh_id = ${refresh} AND list = 'US-OFAC-SDN'`);
+      const byRefresh = runCommand(`recent refresh:${refresh} list:US-OFAC-SDN`, ctx);
+      expect(byRefresh.blocks[0]).toMatchObject({ text: `${n} changes in refresh ${refresh} (SDN (US-OFAC-SDN)), newest first` });
+      // Countries as routing reads them: the record's payload.
+      const cn = db
+        .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM events e JOIN records r ON r.id = e.record_id WHERE EXISTS (SELECT 1 FROM json_each(json_extract(r.payload, '$.countries')) WHERE value = 'CN')")
+        .get()!.n;
+      expect(cn).toBeGreaterThan(0);
+      expect(runCommand('recent since:2000-01-01 country:CN', ctx).summary).toMatch(new RegExp(`^${cn} changes since 2000-01-01 \\(parties in CN\\)`));
+    });
+  });
+
+  it("a digest's footer names a recent that shows exactly that digest's events (issue 13, seen 2)", () => {
+    const router = new Router(db);
+    const sdn = router.select({ ...subscriptionOf(['US-OFAC-SDN']) }, router.eventsAfter(0), new Map());
+    expect(sdn.length).toBeGreaterThan(DIGEST_OVER);
+    const [digest] = alertReplies({ targets: ['US-OFAC-SDN'] }, sdn);
+    const hint = digest!.blocks.find((b) => b.type === 'hint') as Extract<Block, { type: 'hint' }>;
+    expect(hint.line).toMatch(/^recent refresh:\d+ list:US-OFAC-SDN/);
+    expect(hint.line).not.toBe('recent');
+    const shown = runCommand(hint.line, ctx);
+    expect(shown.summary).toMatch(new RegExp(`^${sdn.length} changes in refresh`));
+    // Paging through it reaches every event of the digest, and nothing else.
+    const ids: number[] = [];
+    for (let page = 1; page <= Math.ceil(sdn.length / 20); page++) {
+      const r = runCommand(`${hint.line} page:${page}`, ctx);
+      for (const b of r.blocks) if (b.type === 'events') ids.push(...b.events.map((e) => e.id));
+    }
+    expect(ids.sort((a, b) => a - b)).toEqual(sdn.map((e) => e.id).sort((a, b) => a - b));
+  });
+
+  it("a digest for a channel that wants some countries names a recent with those countries, showing exactly its events", () => {
+    const router = new Router(db);
+    const sub = { ...subscriptionOf(['all']), countries: ['CN'] };
+    const events = router.select(sub, router.eventsAfter(0), new Map());
+    expect(events.length).toBeGreaterThan(DIGEST_OVER);
+    const hint = alertReplies(sub, events)[0]!.blocks.find((b) => b.type === 'hint') as Extract<Block, { type: 'hint' }>;
+    expect(hint.line).toMatch(/ country:CN$/);
+    expect(runCommand(hint.line, ctx).summary).toMatch(new RegExp(`^${events.length} changes in refresh`));
   });
 
   it('adds the notice (bundled seed) to every reply', () => {

@@ -59,7 +59,7 @@ describe('parseCommand reads questions as every entry point receives them', () =
     ['<@U0BOT> status of Huawei?', { name: 'lookup', query: 'status of Huawei' }],
     ['<@U0BOT> lists', { name: 'lists' }],
     ['<@U0BOT> recent 30', { name: 'recent', days: 30 }],
-    ['<@U0BOT> recent', { name: 'recent', days: 7 }],
+    ['<@U0BOT> recent', { name: 'recent', page: 1 }],
     ['<@U0BOT> subscribe cn', { name: 'subscribe', side: 'cn' }],
     ['<@U0BOT> watch add Acme Trading', { name: 'watch', action: 'add', term: 'Acme Trading' }],
     ['<@U0BOT> help', { name: 'help' }],
