@@ -383,7 +383,7 @@ function renderParty(r: LookupResult, mark: string): string {
   const histories = r.designations.flatMap((d) => {
     const text = historyText(d.history, 60);
     const rule = ruleText(d);
-    return [...(text ? [`   ${d.list} history: ${text}`] : []), ...(rule ? [`   ${d.list} Federal Register: ${rule}`] : [])];
+    return [...(text ? [`   ${d.list} history: ${text}`] : []), ...(rule ? [`   ${d.list}: ${rule}`] : [])];
   });
   // What an Entity List footnote digit in the licence text means (el-footnotes.ts), once per list and footnote.
   const footnotes = [...new Set(r.designations.flatMap((d) => footnoteNotes(d.notes).map((f) => `   ${d.list} ${f.charAt(0).toLowerCase()}${f.slice(1)}`)))];

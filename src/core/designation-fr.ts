@@ -94,13 +94,12 @@ export function reconcileFederalRegister<T extends FrLine>(lines: readonly T[], 
 }
 
 /**
- * What a card says of a line a rule announced: "published 2023-02-27, effective 2023-02-24; published in the
- * Federal Register, not yet on the Consolidated Screening List" (undefined for other lines).
+ * What a card says of a line that stands on a rule alone: "published in the Federal Register, not yet on the
+ * Consolidated Screening List" (undefined for other lines). Its dates are the since column's (designation-dates.ts:
+ * "published 2023-02-27, effective 2023-02-24"), as for every line whose source gives both.
  */
-export function ruleText(d: Pick<FrLine, 'published' | 'effective' | 'pending'>): string | undefined {
-  const dates = [d.published && `published ${d.published}`, d.effective && `effective ${d.effective}`].filter(Boolean).join(', ');
-  const text = [dates, d.pending].filter(Boolean).join('; ');
-  return text || undefined;
+export function ruleText(d: Pick<FrLine, 'pending'>): string | undefined {
+  return d.pending || undefined;
 }
 
 /** The CSL's line, completed by the rules' where the CSL is silent. */

@@ -64,7 +64,10 @@ describe('reconcileFederalRegister: a rule and the CSL make one line per designa
   });
 
   it('says on a card what a rule\'s line is', () => {
-    expect(ruleText({ ...rule(), pending: PENDING_FR })).toBe(`published 2023-02-27, effective 2023-02-24; ${PENDING_FR}`);
+    expect(ruleText({ ...rule(), pending: PENDING_FR })).toBe(PENDING_FR);
+    // Lines with both dates but no rule of their own (a notice, OFAC's CMIC dates) say nothing more than their since.
+    const dated = { ...csl(), published: '2021-12-16', effective: '2022-02-14' };
+    expect(ruleText(dated)).toBeUndefined();
     expect(ruleText(csl())).toBeUndefined();
   });
 });
