@@ -47,7 +47,7 @@ it('three bots on one database: each digest once in the channel, and a new leade
     await new Promise((r) => setTimeout(r, 1500)); // several delivery polls of every process
     expect(bots.map(alerts).sort()).toEqual([0, 0, 1]);
     const leader = bots.find((b) => alerts(b) === 1)!;
-    expect(leader.out()).toMatch(/14 added to CN-MOFCOM-ECL/);
+    expect(leader.out()).toMatch(/MOFCOM added 14 entries to the Export Control List/);
 
     // The leader dies without a word; one of the others leads and delivers the next change, once.
     leader.child.kill('SIGKILL');

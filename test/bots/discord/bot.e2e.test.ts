@@ -445,7 +445,7 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     expect(json.allowed_mentions).toEqual({ parse: [] });
     const description = (json.embeds as Array<{ description: string }>)[0]!.description;
     // A line: party, type, country, list, date of the announcement, program, issuer, link to the announcement.
-    expect(description).toMatch(/\*\*Rheinmetall AG\*\* \*entity · DE\* added to Export Control List `CN-MOFCOM-ECL` · dated 2026-07-24 · List of Export Controls · China, MOFCOM · \[official entry\]\(https:\/\/www\.mofcom\.gov\.cn\//);
+    expect(description).toMatch(/\*\*Rheinmetall AG\*\* \*entity · DE\* added to Export Control List `CN-MOFCOM-ECL` · published 2026-07-24 · List of Export Controls · China, MOFCOM · \[official entry\]\(https:\/\/www\.mofcom\.gov\.cn\//);
     const ids = (json.components as Array<{ components: Array<{ custom_id: string; label: string }> }>).flatMap((row) => row.components);
     const outbox = timeline.prepare<[string], { id: number }>("SELECT id FROM outbox WHERE channel = ? AND kind = 'digest'").get(CHANNEL_ID)!.id;
     expect(ids.map((b) => b.custom_id)).toEqual(expect.arrayContaining([`sanctions:page:digest ${outbox} 1`, `sanctions:ack:ack ${outbox}`]));

@@ -565,14 +565,14 @@ describe('Slack: nothing from data or queries can mention anyone', () => {
     expect(json(await waitFor(responseTo(share.responseUrl)))).toContain('&lt;@U123&gt; Holdings');
 
     // Every body the bot ever sent to Slack in this file: no broadcast, no user group, no mention but the
-    // ones the bot writes itself (the sharer, and the bot in the subscribe hint).
+    // ones the bot writes itself (the sharer, the bot in the subscribe hint, who marked an alert handled).
     const outgoing = fake.calls.filter((c) => c.method === 'response' || c.method === 'chat.postMessage');
     expect(outgoing.length).toBeGreaterThan(20);
     for (const call of outgoing) {
       const text = JSON.stringify(call.body);
       expect(text, call.path).not.toMatch(/<!(?:channel|here|everyone|subteam)/);
-      for (const m of text.matchAll(/<@([^>]*)>/g)) expect(['U0SHARER', 'UBOT'], call.path).toContain(m[1]);
-      expect(text).not.toMatch(/<(?!@U0SHARER>|@UBOT>|https?:\/\/)/);
+      for (const m of text.matchAll(/<@([^>]*)>/g)) expect(['U0SHARER', 'UBOT', 'U0ANALYST'], call.path).toContain(m[1]);
+      expect(text).not.toMatch(/<(?!@U0SHARER>|@UBOT>|@U0ANALYST>|https?:\/\/)/);
     }
     expect(logs.filter((l) => /"level":50/.test(l))).toEqual([]);
   });

@@ -66,7 +66,7 @@ describe('what an alert line says', () => {
     const f = eventFacts({ kind: 'added', list: 'CN-CM', name: 'SKYDIO INC', detail: { status: 'active' }, record: 'k' }, { name: 'Skydio, Inc.', id: 42 }, { type: 'entity', countries: ['US'] }, designation);
     expect(f).toMatchObject({ party: 'Skydio, Inc.', partyId: 'p42', listedAs: 'SKYDIO INC', type: 'entity', countries: ['US'], action: 'added', date: '2025-04-09', effective: '2025-04-10', programs: ['反外国制裁法'], citation: '外交部令第19号', url: 'https://www.mfa.gov.cn/notice', issuer: 'MFA', retaliation: true });
     const e = event('added', 'CN-CM', 'SKYDIO INC', f);
-    expect(alertLine(e)).toBe('Skydio, Inc. (entity, US): added to Countermeasures (CN-CM) · listed as SKYDIO INC · dated 2025-04-09 · effective 2025-04-10 · 反外国制裁法 · 外交部令第19号 · China, MFA 反制措施');
+    expect(alertLine(e)).toBe('Skydio, Inc. (entity, US): added to Countermeasures (CN-CM) · listed as SKYDIO INC · published 2025-04-09 · effective 2025-04-10 · 反外国制裁法 · 外交部令第19号 · China, MFA 反制措施');
   });
 
   it('names each Chinese issuer, and links an OFAC entry to its official page', () => {

@@ -48,10 +48,10 @@ describe('alerts over the real timeline', () => {
     await pipeline.tick();
     await pipeline.stop();
     const to = (channel: string) => slack.sent.filter((s) => s.channel === channel).map((s) => s.reply.summary);
-    expect(to('C-ALL').join()).toContain('298 added to US-OFAC-SDN');
+    expect(to('C-ALL').join()).toContain('OFAC added 298 entries to the SDN List');
     expect(to('C-ALLBUT').length).toBeGreaterThan(0);
     expect(to('C-ALLBUT').join()).not.toContain('US-OFAC-SDN');
-    expect(to('C-ALLBUT').join()).toContain('14 added to CN-MOFCOM-ECL');
+    expect(to('C-ALLBUT').join()).toContain('MOFCOM added 14 entries to the Export Control List');
     db.close();
   });
 
