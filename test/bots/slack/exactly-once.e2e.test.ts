@@ -100,7 +100,7 @@ describe('a crash while sending alerts to Slack (issue 11, seen 5)', () => {
     const hold = { on: true };
     const slack = await startFakeSlack({ admins: new Set(), hold });
     // Long enough that a loaded machine does not time out the answers that do come, short enough for the test.
-    const sink = SlackSink.create({ token: 'xoxb-test', apiUrl: slack.apiUrl, timeoutMs: 2500 });
+    const sink = SlackSink.create({ token: 'xoxb-test', apiUrl: slack.apiUrl, timeoutMs: 5000 });
     sink.historyReadable = true;
     const db = openDb(join(dir, 'timeout.db'));
     const subs = new SubscriptionStore(db);
@@ -117,7 +117,7 @@ describe('a crash while sending alerts to Slack (issue 11, seen 5)', () => {
       hold.on = false;
       // The retry is due after a jittered backoff: drain until it has been attempted.
       let report = await worker.drain();
-      for (const until = Date.now() + 30_000; !report.delivered && Date.now() < until; ) {
+      for (const until = Date.now() + 60_000; !report.delivered && Date.now() < until; ) {
         await new Promise((r) => setTimeout(r, 20));
         report = await worker.drain();
       }
@@ -128,5 +128,5 @@ describe('a crash while sending alerts to Slack (issue 11, seen 5)', () => {
       db.close();
       await slack.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -146,7 +146,9 @@ describe('Slack renderer: an Entity List entry a Federal Register rule announced
       },
     ];
     const { blocks } = renderReply({ blocks: [{ type: 'party', party: party({ designations }), band: 'match' }], summary: 's' });
-    expect(texts(blocks).join('\n')).toMatch(/published 2023-02-27, effective 2023-02-24; published in the Federal Register, not yet on the Consolidated Screening List/);
+    const text = texts(blocks).join('\n');
+    expect(text).toMatch(/since 2023-02-24 \(effective; published 2023-02-27\)/);
+    expect(text).toMatch(/published in the Federal Register, not yet on the Consolidated Screening List/);
   });
 });
 
