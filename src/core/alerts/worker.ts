@@ -24,6 +24,16 @@ const CONCURRENCY = 8;
 /** A drain waits for a paced bucket this long at most; longer, it returns and the next turn picks the message up. */
 const MAX_PACE_WAIT_MS = 5_000;
 
+/**
+ * The next message of each channel (the oldest undelivered one) that is due: one pass over the partial index
+ * outbox_channel_queue (undelivered rows only, grouped by platform and channel), not a subquery per row.
+ */
+export const HEADS_SQL = `SELECT o.id, o.platform, o.channel, o.next_attempt_at FROM (
+    SELECT MIN(id) AS id FROM outbox INDEXED BY outbox_channel_queue WHERE state IN ('pending', 'sending') GROUP BY platform, channel
+  ) h JOIN outbox o ON o.id = h.id
+  WHERE o.next_attempt_at <= ?
+  ORDER BY o.next_attempt_at, o.id`;
+
 /** A channel's next message, as the worker picks it. */
 export interface Head {
   id: number;
@@ -95,13 +105,7 @@ export class DeliveryWorker {
     this.q = {
       // The next message of each channel (the oldest undelivered one) that is due: one pass over the
       // outbox_channel_queue index (undelivered rows only), not a subquery per row.
-      heads: db.prepare<[string], Head>(
-        `SELECT o.id, o.platform, o.channel, o.next_attempt_at FROM (
-           SELECT MIN(id) AS id FROM outbox WHERE state IN ('pending', 'sending') GROUP BY platform, channel
-         ) h JOIN outbox o ON o.id = h.id
-         WHERE o.next_attempt_at <= ?
-         ORDER BY o.next_attempt_at, o.id`,
-      ),
+      heads: db.prepare<[string], Head>(HEADS_SQL),
       row: db.prepare<[number, string], OutboxRow>("SELECT * FROM outbox WHERE id = ? AND state IN ('pending', 'sending') AND next_attempt_at <= ?"),
       claim: db.prepare<[string, number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1, retry_since = COALESCE(retry_since, ?) WHERE id = ?"),
       delivered: db.prepare<[string, string | null, number]>("UPDATE outbox SET state = 'delivered', delivered_at = ?, ref = ?, last_error = NULL WHERE id = ?"),
