@@ -33,6 +33,8 @@ const log = (line: string) => process.stderr.write(`bench:alerts: ${line}\n`);
 const path = repoPath('var/bench-alerts.db');
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 const db = openDb(path);
+const rss: string[] = [];
+const mark = (what: string) => rss.push(`${what} ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
 log('loading timeline t0 (baseline)');
 await refreshSources(db, loadSourcesFile(`${SHARED}/data/sources/timeline-t0.json`));
 
@@ -56,12 +58,14 @@ function channelOf(i: number): string {
   return i % 2 === 0 ? `C${String(i).padStart(6, '0')}` : String(1_300_000_000_000_000_000n + BigInt(i));
 }
 
+mark('after t0 and subscriptions');
 log('refreshing timeline t1');
 const r0 = performance.now();
 const results = await refreshSources(db, loadSourcesFile(`${SHARED}/data/sources/timeline-t1.json`));
 const refreshMs = performance.now() - r0;
 const events = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
 
+mark('after the t1 refresh');
 log(`routing ${events} events to ${SUBSCRIPTIONS} subscriptions`);
 // The event loop's longest stall while routing: from a histogram of timer lateness (10 ms resolution), and from
 // the slices' own timing.
@@ -79,6 +83,7 @@ const routed = await routeNewEventsInSlices(db, {
 const routeMs = performance.now() - t0;
 loop.disable();
 const loopMaxMs = loop.max / 1e6;
+mark('after routing');
 const queued = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox').get()!.n;
 const pairs = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n;
 
@@ -104,6 +109,7 @@ for (;;) {
   await new Promise((r) => setTimeout(r, Math.max(5, Date.parse(next) - Date.now())));
 }
 const drainMs = performance.now() - d0;
+mark('after the drain');
 const attempts = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_attempts').get()!.n;
 const perChannel = db
   .prepare<[], { platform: string; messages: number; channels: number; most: number }>(
@@ -137,6 +143,6 @@ const out = [
   `drain: ${drained.delivered} messages delivered to the fake Slack and Discord APIs (${received} posts) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} attempts deferred by rate limits or errors, ${drained.failed} failed; ${attempts} attempts recorded (${(attempts / Math.max(1, drained.delivered)).toFixed(2)} per message)`,
   `published limits: ${perChannel.map((p) => `${p.platform} ${p.messages} messages to ${p.channels} channels (at most ${p.most} per channel)`).join(', ')} -> at least ${bound.toFixed(1)} s; drain / bound = ${bound > 0 ? (drainMs / 1000 / bound).toFixed(2) : 'n/a'}`,
   `prune (as if past the retention): ${pruned.messages} messages, ${pruned.attempts.toLocaleString('en-US')} attempts, ${pruned.claims.toLocaleString('en-US')} claims in ${(pruneMs / 1000).toFixed(2)} s, longest event-loop block ${longestPruneBatch.toFixed(0)} ms; ${left} rows left`,
-  `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')})`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

@@ -91,15 +91,32 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
     if (!events) byCursor.set(cursor, (events = router.eventsAfter(cursor)));
     return events;
   };
-  const watchCache = new Map<string, Map<number, string>>();
+  // Watch terms are looked up (the lookup matcher) once per term per pass, each in a step of its own.
+  const termCache = new Map<string, Map<number, string>>();
   const watchIndex = (terms: string[]) => {
-    const k = JSON.stringify(terms);
-    let index = watchCache.get(k);
-    if (!index) watchCache.set(k, (index = router.watchIndex(terms)));
-    return index;
+    const parties = new Map<number, string>();
+    for (const term of terms) {
+      let found = termCache.get(term);
+      if (!found) termCache.set(term, (found = router.watchIndex([term])));
+      for (const [party, t] of found) if (!parties.has(party)) parties.set(party, t);
+    }
+    return parties;
   };
-  for (const listed of store.all()) {
+  const subscriptions = store.all();
+  yield;
+  for (const listed of subscriptions) {
     if (listed.pausedReason) continue;
+    // The costly first reads of a pass (the events after a cursor, a watch term's lookup) get steps of their own,
+    // so that no single step holds the event loop for long.
+    if (!byCursor.has(listed.cursor)) {
+      eventsAfter(listed.cursor);
+      yield;
+    }
+    for (const term of store.watchTerms(listed.platform, listed.channel)) {
+      if (termCache.has(term)) continue;
+      termCache.set(term, router.watchIndex([term]));
+      yield;
+    }
     db.transaction(() => {
       // Read again inside the transaction: between slices a command may have changed or paused it, or another
       // process routed it (its cursor moved).

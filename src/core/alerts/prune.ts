@@ -13,11 +13,12 @@
 import type { Db } from '../store/db';
 
 export const DEFAULT_KEEP_DELIVERED_DAYS = 14;
+const DEFAULT_BATCH = 50;
 
 export interface PruneOptions {
   keepDays: number;
   now?: Date;
-  /** Messages removed per transaction (default 200: a digest carries a few hundred claims). */
+  /** Messages removed per transaction (default 50: a digest carries a few hundred claims, ~15k rows a batch). */
   batch?: number;
 }
 
@@ -30,7 +31,7 @@ export interface PruneReport {
 /** One batch: the oldest delivered messages past the cutoff, with their attempts and claims, in one transaction. */
 export function pruneDeliveredBatch(db: Db, options: PruneOptions): PruneReport {
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.keepDays * 86_400_000).toISOString();
-  const batch = options.batch ?? 200;
+  const batch = options.batch ?? DEFAULT_BATCH;
   const ids = db
     .prepare<[string, number], { id: number }>("SELECT id FROM outbox WHERE state = 'delivered' AND delivered_at < ? ORDER BY delivered_at LIMIT ?")
     .all(cutoff, batch)
@@ -55,7 +56,7 @@ export async function pruneDelivered(db: Db, options: PruneOptions): Promise<Pru
     total.messages += r.messages;
     total.attempts += r.attempts;
     total.claims += r.claims;
-    if (r.messages < (options.batch ?? 200)) return total;
+    if (r.messages < (options.batch ?? DEFAULT_BATCH)) return total;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
