@@ -23,6 +23,8 @@ import { SubscriptionStore } from './subscriptions';
 const CONCURRENCY = 8;
 /** A drain waits for a paced bucket this long at most; longer, it returns and the next turn picks the message up. */
 const MAX_PACE_WAIT_MS = 5_000;
+/** Every channel's next message is read again at least this often during a drain. */
+const REQUERY_MS = 1_000;
 
 /**
  * The next message of each channel (the oldest undelivered one) that is due: one pass over the partial index
@@ -106,6 +108,12 @@ export class DeliveryWorker {
       // The next message of each channel (the oldest undelivered one) that is due: one pass over the
       // outbox_channel_queue index (undelivered rows only), not a subquery per row.
       heads: db.prepare<[string], Head>(HEADS_SQL),
+      next: db.prepare<[string, string, string], Head>(
+        `SELECT id, platform, channel, next_attempt_at FROM (
+           SELECT id, platform, channel, next_attempt_at FROM outbox INDEXED BY outbox_channel_queue
+            WHERE platform = ? AND channel = ? AND state IN ('pending', 'sending') ORDER BY id LIMIT 1
+         ) WHERE next_attempt_at <= ?`,
+      ),
       row: db.prepare<[number, string], OutboxRow>("SELECT * FROM outbox WHERE id = ? AND state IN ('pending', 'sending') AND next_attempt_at <= ?"),
       claim: db.prepare<[string, number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1, retry_since = COALESCE(retry_since, ?) WHERE id = ?"),
       delivered: db.prepare<[string, string | null, number]>("UPDATE outbox SET state = 'delivered', delivered_at = ?, ref = ?, last_error = NULL WHERE id = ?"),
@@ -176,22 +184,44 @@ export class DeliveryWorker {
     const inFlight = new Map<string, Promise<void>>();
     /** Platforms whose sink is not repeat-safe, with a message in flight: one at a time. */
     const single = new Set<string>();
+    /** Heads read and not sent yet (waiting on a bucket), and the next messages of channels that settled. */
+    let queue: Head[] = [];
+    const followUps: Head[] = [];
+    let queriedAt = -Infinity;
     for (;;) {
       const nowMs = this.now().getTime();
-      const heads = this.q.heads.all(new Date(nowMs).toISOString());
+      // Every channel's head is read again when nothing is left in hand, and at least every REQUERY_MS (retries
+      // that came due, messages routed meanwhile); in between, a channel that settles brings its own next
+      // message (one indexed read), so 5,000 channels cost one query a second, not one per send.
+      let fresh = false;
+      if ((!queue.length && !followUps.length && !inFlight.size) || nowMs - queriedAt >= REQUERY_MS) {
+        queue = this.q.heads.all(new Date(nowMs).toISOString());
+        followUps.length = 0;
+        queriedAt = nowMs;
+        fresh = true;
+      } else {
+        queue.push(...followUps.splice(0));
+      }
+      const waiting: Head[] = [];
       let started = 0;
       let paced = Infinity;
-      for (const head of heads) {
+      for (const head of queue) {
         const channelKey = `${head.platform}\u0000${head.channel}`;
-        if (inFlight.has(channelKey) || single.has(head.platform)) continue;
         while (inFlight.size >= limit) await Promise.race(inFlight.values());
-        if (inFlight.has(channelKey) || single.has(head.platform)) continue;
+        // A channel in flight brings its next message itself when it settles.
+        if (inFlight.has(channelKey)) continue;
+        if (single.has(head.platform)) {
+          waiting.push(head);
+          continue;
+        }
+        // A platform that said "slow down" for everything: its heads are read again after the wait.
         if ((this.platformPausedUntil.get(head.platform) ?? 0) > this.now().getTime()) continue;
         const sink = this.options.sinks.get(head.platform);
         const routes = sink?.routes?.(head.channel) ?? [];
         const wait = this.pacer.waitMs(routes);
         if (wait > 0) {
           paced = Math.min(paced, wait);
+          waiting.push(head);
           continue;
         }
         // Read again: while this pass waited for a slot, the message may have been settled or put off.
@@ -203,16 +233,23 @@ export class DeliveryWorker {
         const sending = this.send(row, report).finally(() => {
           inFlight.delete(channelKey);
           if (oneAtATime) single.delete(head.platform);
+          const next = this.q.next.get(head.platform, head.channel, this.now().toISOString());
+          if (next) followUps.push(next);
         });
         inFlight.set(channelKey, sending);
         started++;
       }
+      queue = waiting;
       if (inFlight.size) {
         // Wait for a channel to settle (its next message may be due) or a bucket to refill, then look again.
         await Promise.race([...inFlight.values(), ...(paced < Infinity ? [sleep(paced)] : [])]);
         continue;
       }
-      if (started) continue;
+      if (started || followUps.length) continue;
+      if (!queue.length) {
+        if (fresh) return report;
+        continue;
+      }
       if (paced <= MAX_PACE_WAIT_MS) {
         const before = this.now().getTime();
         await sleep(paced);
