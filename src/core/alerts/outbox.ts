@@ -43,7 +43,7 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
 
 export interface SliceOptions {
   now?: Date;
-  /** Work this long at most before letting the event loop run (default 20 ms). */
+  /** Work this long at most before letting the event loop run (default 10 ms; one step can overrun it). */
   sliceMs?: number;
   /** Told how long each slice held the event loop (the bench's measure). */
   onSlice?: (ms: number) => void;
@@ -57,7 +57,7 @@ export interface SliceOptions {
  * with the claims, and the deliveries key refuses a second claim).
  */
 export async function routeNewEventsInSlices(db: Db, options: SliceOptions = {}): Promise<RouteReport> {
-  const sliceMs = options.sliceMs ?? 20;
+  const sliceMs = options.sliceMs ?? 10;
   const steps = routeSteps(db, options.now ?? new Date());
   for (;;) {
     const start = performance.now();

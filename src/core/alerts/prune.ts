@@ -13,12 +13,12 @@
 import type { Db } from '../store/db';
 
 export const DEFAULT_KEEP_DELIVERED_DAYS = 14;
-const DEFAULT_BATCH = 50;
+const DEFAULT_BATCH = 10;
 
 export interface PruneOptions {
   keepDays: number;
   now?: Date;
-  /** Messages removed per transaction (default 50: a digest carries a few hundred claims, ~15k rows a batch). */
+  /** Messages removed per transaction (default 10: a digest carries a few hundred claims, a few thousand rows a batch). */
   batch?: number;
 }
 
