@@ -2,17 +2,21 @@
  * Alert benchmark (not a test): the t0 -> t1 timeline (298 SDN designations, 14 China export-control
  * additions) routed to 1,000 subscriptions and delivered through the real Slack and Discord sinks to the
  * loopback fakes the tests use (a Slack Web API and a Discord REST API on 127.0.0.1). Prints events routed
- * per second and the time to drain the outbox.
+ * per second, the longest the event loop was blocked while routing (perf_hooks.monitorEventLoopDelay, and the
+ * longest routing slice), the time to drain the outbox beside what the platforms' published rate limits allow
+ * (Discord 50 requests/s; Slack one chat.postMessage per second per channel), attempts per message, the rows
+ * pruning removes once the messages are past ALERT_KEEP_DELIVERED_DAYS, and the peak RSS.
  *
  *   npm run bench:alerts [-- --subscriptions N]
  */
 import { rmSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DiscordSink } from '../src/bots/discord/sink';
 import { SlackSink } from '../src/bots/slack/sink';
 import type { AlertSink } from '../src/core/alerts/delivery';
-import { routeNewEvents } from '../src/core/alerts/outbox';
+import { routeNewEventsInSlices } from '../src/core/alerts/outbox';
+import { pruneDelivered } from '../src/core/alerts/prune';
 import { SubscriptionStore, type Target } from '../src/core/alerts/subscriptions';
 import { DeliveryWorker } from '../src/core/alerts/worker';
 import { refreshSources } from '../src/core/refresh';
@@ -29,6 +33,8 @@ const log = (line: string) => process.stderr.write(`bench:alerts: ${line}\n`);
 const path = repoPath('var/bench-alerts.db');
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 const db = openDb(path);
+const rss: string[] = [];
+const mark = (what: string) => rss.push(`${what} ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
 log('loading timeline t0 (baseline)');
 await refreshSources(db, loadSourcesFile(`${SHARED}/data/sources/timeline-t0.json`));
 
@@ -52,16 +58,34 @@ function channelOf(i: number): string {
   return i % 2 === 0 ? `C${String(i).padStart(6, '0')}` : String(1_300_000_000_000_000_000n + BigInt(i));
 }
 
+mark('after t0 and subscriptions');
 log('refreshing timeline t1');
 const r0 = performance.now();
 const results = await refreshSources(db, loadSourcesFile(`${SHARED}/data/sources/timeline-t1.json`));
 const refreshMs = performance.now() - r0;
 const events = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
 
+mark('after the t1 refresh');
 log(`routing ${events} events to ${SUBSCRIPTIONS} subscriptions`);
+// The event loop's longest stall while routing: from a histogram of timer lateness (10 ms resolution), and from
+// the slices' own timing.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+let longestSlice = 0;
+let slices = 0;
+const sliceTimes: number[] = [];
+loop.enable();
 const t0 = performance.now();
-const routed = routeNewEvents(db);
+const routed = await routeNewEventsInSlices(db, {
+  onSlice: (ms) => {
+    slices++;
+    sliceTimes.push(ms);
+    longestSlice = Math.max(longestSlice, ms);
+  },
+});
 const routeMs = performance.now() - t0;
+loop.disable();
+const loopMaxMs = loop.max / 1e6;
+mark('after routing');
 const queued = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox').get()!.n;
 const pairs = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n;
 
@@ -87,6 +111,27 @@ for (;;) {
   await new Promise((r) => setTimeout(r, Math.max(5, Date.parse(next) - Date.now())));
 }
 const drainMs = performance.now() - d0;
+mark('after the drain');
+const attempts = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_attempts').get()!.n;
+const perChannel = db
+  .prepare<[], { platform: string; messages: number; channels: number; most: number }>(
+    'SELECT platform, SUM(n) AS messages, COUNT(*) AS channels, MAX(n) AS most FROM (SELECT platform, channel, COUNT(*) AS n FROM outbox GROUP BY platform, channel) GROUP BY platform',
+  )
+  .all();
+// What the published limits allow: Discord 50 requests/s for the bot; Slack one message per second per channel
+// (the first at once). The platforms drain side by side: the slower one bounds the drain.
+const bound = Math.max(
+  ...perChannel.map((p) => (p.platform === 'discord' ? Math.max(p.messages / 50, p.most - 1) : p.platform === 'slack' ? p.most - 1 : 0)),
+);
+// Pruning, as if the retention had passed: every delivered message, its attempts and claims.
+const p0 = performance.now();
+const pruneLoop = monitorEventLoopDelay({ resolution: 10 });
+pruneLoop.enable();
+const pruned = await pruneDelivered(db, { keepDays: 1, now: new Date(Date.now() + 2 * 86_400_000) });
+pruneLoop.disable();
+const longestPruneBatch = pruneLoop.max / 1e6;
+const pruneMs = performance.now() - p0;
+const left = db.prepare<[], { n: number }>('SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM deliveries) + (SELECT COUNT(*) FROM delivery_attempts) AS n').get()!.n;
 const received = slackFake.calls.filter((c) => c.method === 'chat.postMessage').length + discordFake.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/messages$/.test(r.path)).length;
 await slackFake.close();
 await discordFake.close();
@@ -96,6 +141,10 @@ const out = [
   `Alert benchmark: ${SUBSCRIPTIONS} subscriptions (${platforms.join(' + ')}; every list / side cn / SDN / side us in CN+HK; watch terms on 1 in 10)`,
   `refresh t0 -> t1: ${events} events in ${(refreshMs / 1000).toFixed(2)} s`,
   `routing: ${events} events x ${SUBSCRIPTIONS} subscriptions in ${routeMs.toFixed(0)} ms = ${Math.round((events * SUBSCRIPTIONS) / (routeMs / 1000)).toLocaleString('en-US')} event-subscription pairs/s (${Math.round(events / (routeMs / 1000)).toLocaleString('en-US')} events/s); ${pairs.toLocaleString('en-US')} deliveries claimed in ${queued} messages (digests), ${routed.subscriptions} subscriptions with news`,
-  `drain: ${drained.delivered} messages delivered to the fake Slack and Discord APIs (${received} posts) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} attempts deferred by rate limits or errors, ${drained.failed} failed`,
+  `routing event loop: longest block ${loopMaxMs.toFixed(0)} ms (monitorEventLoopDelay max), longest slice ${longestSlice.toFixed(1)} ms over ${slices} slices (${sliceTimes.filter((t) => t > 50).length} over 50 ms, p99 ${[...sliceTimes].sort((a, b) => a - b)[Math.floor(sliceTimes.length * 0.99)]?.toFixed(1)} ms)`,
+  `drain: ${drained.delivered} messages delivered to the fake Slack and Discord APIs (${received} posts) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} attempts deferred by rate limits or errors, ${drained.failed} failed; ${attempts} attempts recorded (${(attempts / Math.max(1, drained.delivered)).toFixed(2)} per message)`,
+  `published limits: ${perChannel.map((p) => `${p.platform} ${p.messages} messages to ${p.channels} channels (at most ${p.most} per channel)`).join(', ')} -> at least ${bound.toFixed(1)} s; drain / bound = ${bound > 0 ? (drainMs / 1000 / bound).toFixed(2) : 'n/a'}`,
+  `prune (as if past the retention): ${pruned.messages} messages, ${pruned.attempts.toLocaleString('en-US')} attempts, ${pruned.claims.toLocaleString('en-US')} claims in ${(pruneMs / 1000).toFixed(2)} s, longest event-loop block ${longestPruneBatch.toFixed(0)} ms; ${left} rows left`,
+  `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')})`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

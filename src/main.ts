@@ -120,6 +120,7 @@ export async function main(): Promise<number> {
     horizonMs: config.ALERT_RETRY_HOURS * 3_600_000,
     maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
     logger: logger.child({ name: 'alerts' }),
+    keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS,
   });
   const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,

@@ -124,6 +124,8 @@ export const EnvSchema = z.object({
   STARTUP_RETRY_SECONDS: integer(0, 600, 'a number of seconds', 30),
   ALERT_RETRY_HOURS: integer(1, 24 * 30, 'a number of hours', 48),
   ALERT_RETRY_MAX_DELAY_MS: integer(1000, 24 * 3_600_000, 'a number of milliseconds', 3_600_000),
+  /** Delivered alert messages, their attempts and claims are deleted this many days after delivery (alerts/prune.ts). */
+  ALERT_KEEP_DELIVERED_DAYS: integer(1, 3650, 'a number of days', 14),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

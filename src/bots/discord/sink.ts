@@ -10,8 +10,9 @@
  * messages, so there is no `confirm`: after a crash the worker sends again and the nonce absorbs the repeat.
  */
 import { createHash } from 'node:crypto';
-import { AttachmentBuilder, DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RawFile, type RESTOptions } from 'discord.js';
+import { AttachmentBuilder, DiscordAPIError, HTTPError, RateLimitError, REST, RESTEvents, Routes, type RawFile, type RESTOptions } from 'discord.js';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
+import type { PaceRoute, RateObservation } from '../../core/alerts/pacer';
 import type { Reply, ReplyFile } from '../../core/commands/reply';
 import { ButtonStore } from './buttons';
 import { renderReply } from './render';
@@ -33,10 +34,24 @@ export interface DiscordSinkOptions {
   restOptions?: Partial<RESTOptions>;
 }
 
+/**
+ * Discord's global limit: 50 requests per second per bot (https://discord.com/developers/docs/topics/rate-limits).
+ * The window is paced a little wider than a second, so that discord.js's own fixed-window count (started at its
+ * first request, a moment after ours) never sees a 51st request inside its second.
+ */
+export const GLOBAL_ROUTE: PaceRoute = { key: 'discord:global', limit: 50, windowMs: 1050 };
+
+/** The per-route bucket of posting to a channel (its limit is read from the X-RateLimit-* headers). */
+export function messagesRoute(channel: string): string {
+  return `discord:POST /channels/${channel}/messages`;
+}
+
 export class DiscordSink implements AlertSink {
   readonly platform = 'discord';
   readonly rest: REST;
   private readonly buttons = new ButtonStore();
+  /** The X-RateLimit-* headers of the last answer on each channel's messages route, until deliver passes them on. */
+  private readonly rate = new Map<string, RateObservation>();
 
   constructor(options: DiscordSinkOptions) {
     this.rest = new REST({
@@ -47,6 +62,17 @@ export class DiscordSink implements AlertSink {
       rejectOnRateLimit: () => true,
       ...options.restOptions,
     }).setToken(options.token);
+    this.rest.on(RESTEvents.Response, (request, response) => {
+      const channel = /^\/channels\/(\d+)\/messages$/.exec(request.path)?.[1];
+      if (!channel || request.method.toUpperCase() !== 'POST') return;
+      const observation = rateFromHeaders(messagesRoute(channel), response.headers);
+      if (observation) this.rate.set(channel, observation);
+    });
+  }
+
+  /** The global bucket and the channel's messages route (its limit learnt from Discord's headers). */
+  routes(channel: string): PaceRoute[] {
+    return [GLOBAL_ROUTE, { key: messagesRoute(channel) }];
   }
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
@@ -71,10 +97,17 @@ export class DiscordSink implements AlertSink {
         },
         ...(files.length ? { files } : {}),
       })) as { id?: string };
-      return { ok: true, ...(sent?.id ? { ref: sent.id } : {}), ...(dropped.length ? { warning: `${dropped.map((f) => f.name).join(', ')} too large for Discord, not attached` } : {}) };
+      return { ok: true, ...(sent?.id ? { ref: sent.id } : {}), ...(dropped.length ? { warning: `${dropped.map((f) => f.name).join(', ')} too large for Discord, not attached` } : {}), ...this.takeRate(channel) };
     } catch (err) {
-      return classify(err);
+      return { ...classify(err), ...this.takeRate(channel) };
     }
+  }
+
+  private takeRate(channel: string): { rate?: RateObservation[] } {
+    const observation = this.rate.get(channel);
+    if (!observation) return {};
+    this.rate.delete(channel);
+    return { rate: [observation] };
   }
 
   /** Stop the REST client's sweep timers. */
@@ -107,10 +140,29 @@ export function nonceFor(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 25);
 }
 
+/** X-RateLimit-Remaining / -Reset-After / -Limit / -Bucket -> what the pacer keeps of a bucket; none without them. */
+export function rateFromHeaders(key: string, headers: { get(name: string): string | null }): RateObservation | undefined {
+  const remaining = headers.get('x-ratelimit-remaining');
+  const resetAfter = headers.get('x-ratelimit-reset-after');
+  if (remaining === null || resetAfter === null || !Number.isFinite(Number(remaining)) || !Number.isFinite(Number(resetAfter))) return undefined;
+  const limit = Number(headers.get('x-ratelimit-limit') ?? NaN);
+  const bucket = headers.get('x-ratelimit-bucket');
+  return {
+    key,
+    remaining: Number(remaining),
+    resetAfterMs: Math.ceil(Number(resetAfter) * 1000),
+    ...(Number.isFinite(limit) ? { limit } : {}),
+    ...(bucket ? { bucket } : {}),
+  };
+}
+
 export function classify(err: unknown): DeliveryResult & { ok: false } {
   if (err instanceof RateLimitError) {
     const after = err.retryAfter > 0 ? err.retryAfter : err.timeToReset > 0 ? err.timeToReset : 1000;
-    return { ok: false, permanent: false, reason: `rate limited${err.global ? ' (global)' : ''} on ${err.route}`, retryAfterMs: Math.ceil(after) };
+    const channel = /^\/channels\/(\d+)\/messages/.exec(err.route)?.[1] ?? /\/channels\/(\d+)\/messages/.exec(err.url)?.[1];
+    // A per-route (or shared) limit holds that route only; the global one, every request of the bot.
+    const route = !err.global && channel ? { limitedRoute: messagesRoute(channel) } : {};
+    return { ok: false, permanent: false, reason: `rate limited${err.global ? ' (global)' : ''} on ${err.route}`, retryAfterMs: Math.ceil(after), ...route };
   }
   if (err instanceof DiscordAPIError) {
     const known = typeof err.code === 'number' ? PERMANENT[err.code] : undefined;

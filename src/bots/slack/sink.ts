@@ -13,6 +13,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
+import type { PaceRoute } from '../../core/alerts/pacer';
 import type { Reply } from '../../core/commands/reply';
 import { renderReply } from './render';
 
@@ -41,6 +42,23 @@ export interface SlackSinkOptions {
   apiUrl?: string;
   /** Per-call timeout in ms (a timeout is a transient failure). */
   timeoutMs?: number;
+  /**
+   * chat.postMessage's workspace-wide limit, in messages per minute. Slack publishes none ("a workspace-wide
+   * limit" besides one message per second per channel); unset, only a 429's Retry-After holds the workspace.
+   */
+  postsPerMinute?: number;
+}
+
+/**
+ * chat.postMessage "generally allows posting one message per second per channel, while also maintaining a
+ * workspace-wide limit" (https://api.slack.com/docs/rate-limits, special tier). The bursts it tolerates carry
+ * "no guarantee", so each channel is paced at one a second.
+ */
+export function postRoutes(channel: string, postsPerMinute?: number): PaceRoute[] {
+  return [
+    { key: `slack:chat.postMessage:${channel}`, limit: 1, windowMs: 1000 },
+    postsPerMinute ? { key: 'slack:chat.postMessage', limit: postsPerMinute, windowMs: 60_000 } : { key: 'slack:chat.postMessage' },
+  ];
 }
 
 /** A WebClient for delivery: no retries of its own, rate limits reported instead of waited out. */
@@ -60,7 +78,15 @@ export class SlackSink implements AlertSink {
   /** May the token read channel history (set at start from its scopes; undefined: not known)? */
   historyReadable: boolean | undefined;
 
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly postsPerMinute?: number,
+  ) {}
+
+  /** The channel's one-a-second bucket and the method's workspace-wide one. */
+  routes(channel: string): PaceRoute[] {
+    return postRoutes(channel, this.postsPerMinute);
+  }
 
   /** Only when the token can read history back: else the worker sends one message at a time. */
   repeatSafe(): boolean {
@@ -68,7 +94,7 @@ export class SlackSink implements AlertSink {
   }
 
   static create(options: SlackSinkOptions): SlackSink {
-    return new SlackSink(deliveryClient(options));
+    return new SlackSink(deliveryClient(options), options.postsPerMinute);
   }
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {

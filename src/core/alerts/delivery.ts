@@ -4,8 +4,9 @@
  * subscription for good (the channel is gone, the bot was removed).
  */
 import type { Reply } from '../commands/reply';
+import type { PaceRoute, RateObservation } from './pacer';
 
-export type DeliveryResult =
+export type DeliveryResult = (
   | {
       ok: true;
       /** The platform's id of the message (Slack ts, Discord message id). */
@@ -21,7 +22,16 @@ export type DeliveryResult =
       retryAfterMs?: number;
       /** No answer came back (a timeout, a dropped connection): the platform may have posted it all the same. */
       unanswered?: boolean;
-    };
+      /**
+       * The bucket a 429 was for, when the platform said it concerns one route only (Discord's per-route and
+       * shared scopes): only that bucket waits. Absent: the whole platform waits out `retryAfterMs`.
+       */
+      limitedRoute?: string;
+    }
+) & {
+  /** What the platform's answer said of its rate-limit buckets (fed to the worker's pacer). */
+  rate?: RateObservation[];
+};
 
 export interface AlertSink {
   platform: string;
@@ -41,4 +51,9 @@ export interface AlertSink {
    * at a time, so that a crash repeats at most that one. Undefined: yes.
    */
   repeatSafe?(): boolean;
+  /**
+   * The rate-limit buckets a post to this channel draws on, with the limits the platform publishes: the
+   * worker's pacer sends no faster (pacer.ts). None: the platform is not paced before it answers 429.
+   */
+  routes?(channel: string): PaceRoute[];
 }

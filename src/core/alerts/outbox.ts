@@ -3,6 +3,7 @@
  * moves its cursor, so an event is queued for a channel exactly once, across restarts and crashes; the
  * delivery worker sends what is due through the platform's sink and records every attempt.
  */
+import { performance } from 'node:perf_hooks';
 import type { Reply } from '../commands/reply';
 import { partiesDirty } from '../recover';
 import type { Db } from '../store/db';
@@ -34,8 +35,50 @@ export interface RouteReport {
   deferred?: string;
 }
 
-/** Route every event after each active subscription's cursor into the outbox. */
+/** Route every event after each active subscription's cursor into the outbox (at once, blocking: CLI and tests). */
 export function routeNewEvents(db: Db, now = new Date()): RouteReport {
+  const steps = routeSteps(db, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export interface SliceOptions {
+  now?: Date;
+  /** Work this long at most before letting the event loop run (default 10 ms; one step can overrun it). */
+  sliceMs?: number;
+  /** Told how long each slice held the event loop (the bench's measure). */
+  onSlice?: (ms: number) => void;
+}
+
+/**
+ * The same routing in slices: after at most `sliceMs` of work (a few subscriptions) it yields to the event loop
+ * (setImmediate), so that a bot routing one refresh to 10,000 channels still answers commands meanwhile. Each
+ * subscription is its own transaction (its messages, claims and cursor together), so yielding between them
+ * keeps exactly-once as it is; another process routing at the same time claims nothing twice (the cursor moves
+ * with the claims, and the deliveries key refuses a second claim).
+ */
+export async function routeNewEventsInSlices(db: Db, options: SliceOptions = {}): Promise<RouteReport> {
+  const sliceMs = options.sliceMs ?? 10;
+  const steps = routeSteps(db, options.now ?? new Date());
+  for (;;) {
+    const start = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        options.onSlice?.(performance.now() - start);
+        return step.value;
+      }
+      if (performance.now() - start >= sliceMs) break;
+    }
+    options.onSlice?.(performance.now() - start);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Routing as steps of one subscription each; the generator's value is the report. */
+function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
   // Events are routed by party (watch terms, confirmations of another source's designation): while a refresh
   // of several sources has applied snapshots whose parties are not rebuilt yet, wait for it.
   if (partiesDirty(db)) return { events: 0, queued: 0, subscriptions: 0, deferred: 'parties are being rebuilt after a refresh' };
@@ -55,16 +98,37 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
     if (!events) byCursor.set(cursor, (events = router.eventsAfter(cursor)));
     return events;
   };
-  const watchCache = new Map<string, Map<number, string>>();
+  // Watch terms are looked up (the lookup matcher) once per term per pass, each in a step of its own.
+  const termCache = new Map<string, Map<number, string>>();
   const watchIndex = (terms: string[]) => {
-    const k = JSON.stringify(terms);
-    let index = watchCache.get(k);
-    if (!index) watchCache.set(k, (index = router.watchIndex(terms)));
-    return index;
+    const parties = new Map<number, string>();
+    for (const term of terms) {
+      let found = termCache.get(term);
+      if (!found) termCache.set(term, (found = router.watchIndex([term])));
+      for (const [party, t] of found) if (!parties.has(party)) parties.set(party, t);
+    }
+    return parties;
   };
-  for (const sub of store.all()) {
-    if (sub.pausedReason) continue;
+  const subscriptions = store.all();
+  yield;
+  for (const listed of subscriptions) {
+    if (listed.pausedReason) continue;
+    // The costly first reads of a pass (the events after a cursor, a watch term's lookup) get steps of their own,
+    // so that no single step holds the event loop for long.
+    if (!byCursor.has(listed.cursor)) {
+      eventsAfter(listed.cursor);
+      yield;
+    }
+    for (const term of store.watchTerms(listed.platform, listed.channel)) {
+      if (termCache.has(term)) continue;
+      termCache.set(term, router.watchIndex([term]));
+      yield;
+    }
     db.transaction(() => {
+      // Read again inside the transaction: between slices a command may have changed or paused it, or another
+      // process routed it (its cursor moved).
+      const sub = store.get(listed.platform, listed.channel);
+      if (!sub || sub.id !== listed.id || sub.pausedReason) return;
       const events = eventsAfter(sub.cursor);
       if (!events.length) return;
       report.events = Math.max(report.events, events.length);
@@ -85,6 +149,7 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
       store.advance(sub.id, events.at(-1)!.id);
       report.subscriptions++;
     }).immediate();
+    yield;
   }
   return report;
 }

@@ -6,8 +6,14 @@
 import { writeLockFree } from '../store/busy';
 import type { Db } from '../store/db';
 import { noticeSourceHealth } from './health';
-import { routeNewEvents } from './outbox';
+import { routeNewEventsInSlices } from './outbox';
+import { DEFAULT_KEEP_DELIVERED_DAYS, pruneDelivered } from './prune';
 import { DeliveryWorker, type DrainReport, type WorkerOptions } from './worker';
+
+export interface PipelineOptions extends WorkerOptions {
+  /** Delivered messages are deleted this many days after delivery (ALERT_KEEP_DELIVERED_DAYS). */
+  keepDeliveredDays?: number;
+}
 
 export class AlertPipeline {
   private readonly worker: DeliveryWorker;
@@ -16,7 +22,7 @@ export class AlertPipeline {
 
   constructor(
     private readonly db: Db,
-    options: WorkerOptions,
+    private readonly options: PipelineOptions,
   ) {
     this.worker = new DeliveryWorker(db, options);
   }
@@ -30,8 +36,12 @@ export class AlertPipeline {
     if (!writeLockFree(this.db)) return Promise.resolve({ delivered: 0, retried: 0, failed: 0, skipped: 'database busy' });
     const turn = (async () => {
       noticeSourceHealth(this.db);
-      routeNewEvents(this.db);
-      return this.worker.drain();
+      // In slices that yield the event loop: commands keep being answered while a refresh fans out.
+      await routeNewEventsInSlices(this.db);
+      const report = await this.worker.drain();
+      // Delivered messages past their keep: batch by batch, yielding between batches.
+      await pruneDelivered(this.db, { keepDays: this.options.keepDeliveredDays ?? DEFAULT_KEEP_DELIVERED_DAYS, ...(this.options.now ? { now: this.options.now() } : {}) });
+      return report;
     })();
     // Cleared when settled, whichever way: a turn that finished before this line must not stay as the turn.
     this.turn = turn.finally(() => {

@@ -17,10 +17,33 @@ import type { AlertSink, DeliveryResult } from './delivery';
 import { withFiles } from './digest';
 import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
+import { Pacer } from './pacer';
 import { SubscriptionStore } from './subscriptions';
 
 /** Channels sent to at the same time. */
 const CONCURRENCY = 8;
+/** A drain waits for a paced bucket this long at most; longer, it returns and the next turn picks the message up. */
+const MAX_PACE_WAIT_MS = 5_000;
+/** Every channel's next message is read again at least this often during a drain. */
+const REQUERY_MS = 1_000;
+
+/**
+ * The next message of each channel (the oldest undelivered one) that is due: one pass over the partial index
+ * outbox_channel_queue (undelivered rows only, grouped by platform and channel), not a subquery per row.
+ */
+export const HEADS_SQL = `SELECT o.id, o.platform, o.channel, o.next_attempt_at FROM (
+    SELECT MIN(id) AS id FROM outbox INDEXED BY outbox_channel_queue WHERE state IN ('pending', 'sending') GROUP BY platform, channel
+  ) h JOIN outbox o ON o.id = h.id
+  WHERE o.next_attempt_at <= ?
+  ORDER BY o.next_attempt_at, o.id`;
+
+/** A channel's next message, as the worker picks it. */
+export interface Head {
+  id: number;
+  platform: string;
+  channel: string;
+  next_attempt_at: string;
+}
 
 /** The message's key for good: the outbox row and when it was queued. */
 export function messageKey(row: Pick<OutboxRow, 'id'> & { created_at?: string }): string {
@@ -43,6 +66,10 @@ export interface WorkerOptions {
   /** A sink call that takes longer than this counts as a temporary failure. */
   timeoutMs?: number;
   onAttempt?: (platform: string, outcome: 'delivered' | 'retry' | 'failed', row: OutboxRow) => void;
+  /** Rate-limit buckets shared by the sends (default: one of the worker's own). */
+  pacer?: Pacer;
+  /** Channels sent to at the same time (default 8). */
+  concurrency?: number;
 }
 
 /** The part of a pino logger the worker uses. */
@@ -70,17 +97,25 @@ export class DeliveryWorker {
   private readonly q;
   /** Messages whose last attempt got no answer: looked up with `confirm` before they are sent again. */
   private readonly unanswered = new Set<number>();
+  readonly pacer: Pacer;
 
   constructor(
     private readonly db: Db,
     private readonly options: WorkerOptions,
   ) {
+    // The worker's clock (the wall clock, unless a test drives time by hand).
+    this.pacer = options.pacer ?? new Pacer(() => this.now().getTime());
     this.q = {
-      heads: db.prepare<[], OutboxRow>(
-        `SELECT o.* FROM outbox o WHERE o.state IN ('pending', 'sending')
-           AND o.id = (SELECT MIN(id) FROM outbox p WHERE p.platform = o.platform AND p.channel = o.channel AND p.state IN ('pending', 'sending'))
-         ORDER BY o.next_attempt_at, o.id`,
+      // The next message of each channel (the oldest undelivered one) that is due: one pass over the
+      // outbox_channel_queue index (undelivered rows only), not a subquery per row.
+      heads: db.prepare<[string], Head>(HEADS_SQL),
+      next: db.prepare<[string, string, string], Head>(
+        `SELECT id, platform, channel, next_attempt_at FROM (
+           SELECT id, platform, channel, next_attempt_at FROM outbox INDEXED BY outbox_channel_queue
+            WHERE platform = ? AND channel = ? AND state IN ('pending', 'sending') ORDER BY id LIMIT 1
+         ) WHERE next_attempt_at <= ?`,
       ),
+      row: db.prepare<[number, string], OutboxRow>("SELECT * FROM outbox WHERE id = ? AND state IN ('pending', 'sending') AND next_attempt_at <= ?"),
       claim: db.prepare<[string, number]>("UPDATE outbox SET state = 'sending', attempts = attempts + 1, retry_since = COALESCE(retry_since, ?) WHERE id = ?"),
       delivered: db.prepare<[string, string | null, number]>("UPDATE outbox SET state = 'delivered', delivered_at = ?, ref = ?, last_error = NULL WHERE id = ?"),
       retry: db.prepare<[string, string, number]>("UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?"),
@@ -137,25 +172,92 @@ export class DeliveryWorker {
     return this.running;
   }
 
+  /**
+   * Keeps up to `concurrency` channels in flight: each channel's next message goes out once the one before it
+   * is settled (in order per channel), when its platform's buckets have room (the pacer); a channel that is
+   * slow to answer or whose bucket is empty holds one slot or none, and the other channels' messages flow.
+   * Returns when nothing more is due, or when what is due waits on a bucket longer than MAX_PACE_WAIT_MS.
+   */
   private async drainOnce(): Promise<DrainReport> {
     await this.recover();
     const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
+    const limit = this.options.concurrency ?? CONCURRENCY;
+    const inFlight = new Map<string, Promise<void>>();
+    /** Platforms whose sink is not repeat-safe, with a message in flight: one at a time. */
+    const single = new Set<string>();
+    /** Heads read and not sent yet (waiting on a bucket), and the next messages of channels that settled. */
+    let queue: Head[] = [];
+    const followUps: Head[] = [];
+    let queriedAt = -Infinity;
     for (;;) {
       const nowMs = this.now().getTime();
-      const now = new Date(nowMs).toISOString();
-      const due = this.q.heads.all().filter((r) => r.next_attempt_at <= now && (this.platformPausedUntil.get(r.platform) ?? 0) <= nowMs);
-      if (!due.length) return report;
-      // A platform that could not tell after a crash whether a message went out gets one at a time, so that a
-      // crash repeats at most the one in flight; the others a few channels at once.
-      const single = new Set<string>();
-      const batch = due.filter((r) => {
-        if (this.options.sinks.get(r.platform)?.repeatSafe?.() !== false) return true;
-        if (single.has(r.platform)) return false;
-        single.add(r.platform);
-        return true;
-      });
-      // One message per channel at a time keeps each channel's messages in order; a few channels at once.
-      for (let i = 0; i < batch.length; i += CONCURRENCY) await Promise.all(batch.slice(i, i + CONCURRENCY).map((row) => this.send(row, report)));
+      // Every channel's head is read again when nothing is left in hand, and at least every REQUERY_MS (retries
+      // that came due, messages routed meanwhile); in between, a channel that settles brings its own next
+      // message (one indexed read), so 5,000 channels cost one query a second, not one per send.
+      let fresh = false;
+      if ((!queue.length && !followUps.length && !inFlight.size) || nowMs - queriedAt >= REQUERY_MS) {
+        queue = this.q.heads.all(new Date(nowMs).toISOString());
+        followUps.length = 0;
+        queriedAt = nowMs;
+        fresh = true;
+      } else {
+        queue.push(...followUps.splice(0));
+      }
+      const waiting: Head[] = [];
+      let started = 0;
+      let paced = Infinity;
+      for (const head of queue) {
+        const channelKey = `${head.platform}\u0000${head.channel}`;
+        while (inFlight.size >= limit) await Promise.race(inFlight.values());
+        // A channel in flight brings its next message itself when it settles.
+        if (inFlight.has(channelKey)) continue;
+        if (single.has(head.platform)) {
+          waiting.push(head);
+          continue;
+        }
+        // A platform that said "slow down" for everything: its heads are read again after the wait.
+        if ((this.platformPausedUntil.get(head.platform) ?? 0) > this.now().getTime()) continue;
+        const sink = this.options.sinks.get(head.platform);
+        const routes = sink?.routes?.(head.channel) ?? [];
+        const wait = this.pacer.waitMs(routes);
+        if (wait > 0) {
+          paced = Math.min(paced, wait);
+          waiting.push(head);
+          continue;
+        }
+        // Read again: while this pass waited for a slot, the message may have been settled or put off.
+        const row = this.q.row.get(head.id, this.now().toISOString());
+        if (!row) continue;
+        this.pacer.take(routes);
+        const oneAtATime = sink?.repeatSafe?.() === false;
+        if (oneAtATime) single.add(head.platform);
+        const sending = this.send(row, report).finally(() => {
+          inFlight.delete(channelKey);
+          if (oneAtATime) single.delete(head.platform);
+          const next = this.q.next.get(head.platform, head.channel, this.now().toISOString());
+          if (next) followUps.push(next);
+        });
+        inFlight.set(channelKey, sending);
+        started++;
+      }
+      queue = waiting;
+      if (inFlight.size) {
+        // Wait for a channel to settle (its next message may be due) or a bucket to refill, then look again.
+        await Promise.race([...inFlight.values(), ...(paced < Infinity ? [sleep(paced)] : [])]);
+        continue;
+      }
+      if (started || followUps.length) continue;
+      if (!queue.length) {
+        if (fresh) return report;
+        continue;
+      }
+      if (paced <= MAX_PACE_WAIT_MS) {
+        const before = this.now().getTime();
+        await sleep(paced);
+        // A clock driven by hand (tests) does not move while we sleep: the caller moves it and drains again.
+        if (this.now().getTime() > before) continue;
+      }
+      return report;
     }
   }
 
@@ -188,6 +290,8 @@ export class DeliveryWorker {
     } catch (err) {
       result = { ok: false, permanent: false, reason: (err as Error).message, unanswered: true };
     }
+    // What the platform said of its buckets paces the next sends.
+    for (const o of result.rate ?? []) this.pacer.observe(o);
     if (result.ok) {
       const ref = result.ref ?? null;
       if (result.warning) {
@@ -213,7 +317,9 @@ export class DeliveryWorker {
     const rateLimited = result.retryAfterMs !== undefined;
     if (rateLimited) {
       this.q.uncount.run(row.id);
-      this.platformPausedUntil.set(row.platform, Math.max(this.platformPausedUntil.get(row.platform) ?? 0, this.now().getTime() + result.retryAfterMs!));
+      // One route's bucket: only that route waits (the pacer), the platform's other channels go on.
+      if (result.limitedRoute) this.pacer.block(result.limitedRoute, result.retryAfterMs!);
+      else this.platformPausedUntil.set(row.platform, Math.max(this.platformPausedUntil.get(row.platform) ?? 0, this.now().getTime() + result.retryAfterMs!));
     }
     if (result.permanent || (!rateLimited && (attempts >= maxAttempts || nowMs >= horizonEnd))) {
       this.unanswered.delete(row.id);
@@ -272,6 +378,10 @@ function span(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.round(ms / 360_000) / 10} h`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -354,4 +354,18 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN excluded TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 15,
+    name: 'outbox fan-out: a per-channel queue index for the delivery worker, and delivered rows pruned by date',
+    sql: `
+      -- The worker's next message per channel: the oldest pending or sending message of each (platform, channel).
+      -- Partial, so it holds only the undelivered rows however long the delivered history grows.
+      CREATE INDEX outbox_channel_queue ON outbox (platform, channel, state, id) WHERE state IN ('pending', 'sending');
+      -- Pruning: delivered messages older than ALERT_KEEP_DELIVERED_DAYS, oldest first.
+      CREATE INDEX outbox_delivered_at ON outbox (delivered_at) WHERE state = 'delivered';
+      -- Their attempts and claims are found by message.
+      CREATE INDEX delivery_attempts_outbox ON delivery_attempts (outbox_id);
+      CREATE INDEX deliveries_outbox ON deliveries (outbox_id);
+    `,
+  },
 ];
