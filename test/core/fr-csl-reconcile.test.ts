@@ -137,7 +137,10 @@ describe('an Entity List entry announced by a rule, then listed by the Consolida
       db.transaction(() => {
         db.prepare("INSERT INTO records (source_id, key, name, type, payload, hash, first_seen, last_seen, removed_at, party_id) VALUES ('trade-gov-csl', 'old-cpunto', 'CPUNTO Inc.', 'entity', '{}', 'h', '2020-01-01T00:00:00.000Z', ?, ?, ?)").run(rule.first_seen, cpunto.at, cpunto.partyId);
         const old = db.prepare<[], { id: number }>("SELECT id FROM records WHERE key = 'old-cpunto'").get()!.id;
-        db.prepare("INSERT INTO designations (record_id, list, status, first_seen, removed_at) VALUES (?, 'US-BIS-EL', 'removed', ?, ?)").run(old, '2020-01-01T00:00:00.000Z', new Date((Date.parse(rule.first_seen) + Date.parse(cpunto.at)) / 2).toISOString());
+        const between = new Date((Date.parse(rule.first_seen) + Date.parse(cpunto.at)) / 2).toISOString();
+        db.prepare("INSERT INTO designations (record_id, list, status, first_seen, removed_at) VALUES (?, 'US-BIS-EL', 'removed', ?, ?)").run(old, '2020-01-01T00:00:00.000Z', between);
+        // The removal as a refresh writes it: its event (a record listed again has its removed_at cleared).
+        db.prepare("INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name) VALUES (?, ?, 'removed', 'US-BIS-EL', 'trade-gov-csl', ?, 'old-cpunto', 'CPUNTO Inc.')").run(between, cpunto.refreshId, old);
         expect(new Router(db).confirmedFrom(cpunto, cpunto.partyId)).toBeUndefined();
         throw new Error('rollback');
       })(),

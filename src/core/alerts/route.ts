@@ -48,17 +48,22 @@ export class Router {
       // Driven by the party's records (records_by_party), then their designation on the list: never a scan.
       `WITH party AS (SELECT id FROM records WHERE party_id = @party UNION SELECT @party)
        SELECT r.source_id FROM records r JOIN designations d ON d.record_id = r.id AND d.list = @list
-        WHERE r.id IN party AND r.id != @record AND r.source_id != @source
+        WHERE r.id IN party AND r.id != @record
+          -- Another source; or, for Federal Register rules, another rule (a revision of an entry already announced).
+          AND (r.source_id != @source OR EXISTS (SELECT 1 FROM sources s WHERE s.id = @source AND s.format = 'fr-rules'))
           AND d.first_seen < @at AND (d.removed_at IS NULL OR d.removed_at > @at)
-          AND NOT EXISTS (SELECT 1 FROM designations x WHERE x.record_id IN party AND x.list = @list
-                           AND x.removed_at > d.first_seen AND x.removed_at <= @at)
+          -- A removal from the list in between (read from the events: a record listed again has its removed_at
+          -- cleared) makes this a real re-listing.
+          AND NOT EXISTS (SELECT 1 FROM events x WHERE x.record_id IN party AND x.list = @list AND x.kind = 'removed'
+                           AND x.at > d.first_seen AND x.at <= @at)
         ORDER BY d.first_seen LIMIT 1`,
     );
   }
 
   /** The source that already had this party on the event's list before an "added" event, if any. */
-  confirmedFrom(e: { kind: string; recordId: number; source: string; list: string; at: string }, partyId: number): string | undefined {
-    if (e.kind !== 'added') return undefined;
+  confirmedFrom(e: { kind: string; recordId: number; source: string; list: string; at: string; detail?: Record<string, unknown> }, partyId: number): string | undefined {
+    // A listing again (the record was removed and is back) is news, whatever another source says.
+    if (e.kind !== 'added' || e.detail?.relisted) return undefined;
     return this.earlier.get({ party: partyId, record: e.recordId, source: e.source, list: e.list, at: e.at })?.source_id;
   }
 

@@ -368,4 +368,11 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX deliveries_outbox ON deliveries (outbox_id);
     `,
   },
+  {
+    version: 16,
+    name: 'events by record: the events of a party on a list (alert confirmations, re-listings)',
+    sql: `
+      CREATE INDEX events_by_record ON events (record_id, list);
+    `,
+  },
 ];
