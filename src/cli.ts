@@ -308,15 +308,24 @@ function lookupCommand(args: string[], io: CliIO): number {
   const lines = values.batch ? readBatch(values.batch, io) : [];
   return withListData(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
+      let bad = 0;
       for (const line of lines) {
-        // A line that names nothing ("", "please") is answered as the empty query, in its place.
+        // A line that names nothing ("", "please") is answered as the empty query, in its place; a line with a bad
+        // option ("Huawei side:eu") as an error in its place, never as a clean miss.
         const read = readQuery(line, options);
+        if (!('query' in read) && !read.blank) {
+          io.out(JSON.stringify({ query: line, error: read.problem }));
+          bad++;
+          continue;
+        }
         const asked = 'query' in read ? read : { query: '', options };
         const response = lookup(db, asked.query, asked.options);
         if (audit && line.trim()) recordLookup(db, audit, response);
         io.out(JSON.stringify(response));
       }
-      return 0;
+      // Every line was answered; a line that could not be read makes the run a usage error, so scripts notice.
+      if (bad) io.err(`${bad} line${bad === 1 ? '' : 's'} of --batch could not be read (answered with "error" in place)`);
+      return bad ? EXIT.usage : 0;
     }
     const asked = readQuery(typed, options);
     if (!('query' in asked)) throw new UsageError(asked.problem);

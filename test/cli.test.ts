@@ -87,6 +87,20 @@ describe('sanctions CLI over the current dataset', () => {
     expect(JSON.parse(lines[2]!).results).toEqual([]);
   });
 
+  it('lookup --batch answers a line with a bad option as an error in its place, never as a clean miss, and exits 2', async () => {
+    const file = join(dir, 'bad-options.txt');
+    writeFileSync(file, 'Hikvision\nHuawei side:eu\nHuawei list:US-BIS-XX\nplease\n');
+    const { code, lines } = await cli(['lookup', '--json', '--batch', file, '--db', db]);
+    expect(code).toBe(2);
+    const answers = lines.map((l) => JSON.parse(l) as { query: string; error?: string; results?: unknown[] });
+    expect(answers.map((a) => a.query)).toEqual(['Hikvision', 'Huawei side:eu', 'Huawei list:US-BIS-XX', '']);
+    expect(answers[1]).toEqual({ query: 'Huawei side:eu', error: 'side is us or cn, got "eu"' });
+    expect(answers[2]!.error).toMatch(/unknown list code "US-BIS-XX"/);
+    expect(answers[1]!.results).toBeUndefined();
+    // A line that names nothing stays the empty query, answered in its place.
+    expect(answers[3]!.results).toEqual([]);
+  });
+
   it('lookup without --json prints a readable card', async () => {
     const { out } = await cli(['lookup', '--db', db, 'Hikvision']);
     expect(out).toMatch(/^1\. .*Hikvision/im);

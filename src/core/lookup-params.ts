@@ -40,9 +40,13 @@ export function lookupOptions(p: LookupParams, review: boolean): LookupOptions {
  * A query as every chat entry point reads it: the name, with its list:/side: options added to the given
  * ones; or what is wrong with it (names nothing, a bad option).
  */
-export function readQuery(text: string, options: LookupOptions): { query: string; options: LookupOptions } | { problem: string } {
+export function readQuery(text: string, options: LookupOptions): { query: string; options: LookupOptions } | { problem: string; blank: boolean } {
   const command = parseCommand(`lookup ${text}`);
-  if (command.name !== 'lookup') return { problem: command.name === 'help' && command.problem ? command.problem : 'lookup needs a QUERY' };
+  if (command.name !== 'lookup') {
+    // Blank: the text names nothing ("", "please"); otherwise it names something with a bad option (side:eu).
+    const problem = command.name === 'help' && command.problem ? command.problem : 'lookup needs a QUERY';
+    return { problem, blank: !text.trim() || /needs a (?:name|QUERY)$/.test(problem) };
+  }
   return {
     query: command.query,
     options: {

@@ -185,6 +185,8 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     const params = LookupParams.safeParse({ limit: fields.limit ?? base.limit, list: fields.list ?? base.lists, side: fields.side ?? base.side, page: fields.page });
     if (!params.success) return { line: n, error: `line ${n}: ${issues(params.error)}` };
     const read = readQuery(fields.q, lookupOptions(params.data, false));
+    // A line that names nothing is answered as the empty query; one with a bad option is an error, never a clean miss.
+    if (!('query' in read) && !read.blank) return { line: n, query: fields.q, error: `line ${n}: ${read.problem}` };
     const response = 'query' in read ? lookup(db, read.query, read.options) : lookup(db, '', base);
     if (options.audit && fields.q.trim()) recordLookupSoon(db, audited(req), response);
     return response;

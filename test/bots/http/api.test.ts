@@ -59,11 +59,11 @@ describe('HTTP API on the current dataset', () => {
     const res = await fetch(`${base}/v1/batch`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
-      body: '"Hikvision"\n{"q": "海康威视", "side": "us"}\nnot json\n{"q": "DJI", "list": "US-NOPE"}\n"Acme Widgets of Nowhere"\n',
+      body: '"Hikvision"\n{"q": "海康威视", "side": "us"}\nnot json\n{"q": "DJI", "list": "US-NOPE"}\n"Acme Widgets of Nowhere"\n"Huawei side:eu"\n',
     });
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { query?: string; total?: number; error?: string; searched?: unknown[] });
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]!.total).toBeGreaterThan(0);
     expect(lines[1]!.total).toBeGreaterThan(0);
     expect(lines[2]!.error).toMatch(/line 3: not JSON/);
@@ -71,6 +71,9 @@ describe('HTTP API on the current dataset', () => {
     // A clean answer still says what it searched.
     expect(lines[4]!.total).toBe(0);
     expect(lines[4]!.searched!.length).toBeGreaterThan(10);
+    // A bad option inside the query is an error, never a clean "no match".
+    expect(lines[5]).toMatchObject({ line: 6, error: 'line 6: side is us or cn, got "eu"' });
+    expect(lines[5]!.total).toBeUndefined();
   });
 
   it('refuses bodies and batches over the limits', async () => {
