@@ -6,8 +6,8 @@
  *
  * - The format decides what an index links to (`LINK_READERS`): the cn-notices reader takes MOFCOM/MFA/TAO
  *   index pages (GB18030 or UTF-8), the fr-rules reader takes Federal Register API answers.
- * - An index that cannot be fetched is a warning while another index answers; all of them failing fails the
- *   source (a failure never looks like "nothing new"). A document that cannot be fetched is a warning and is
+ * - An index that cannot be fetched, or that lists no document at all, is a warning while another index
+ *   answers; all of them failing fails the source (a failure never looks like "nothing new"). A document that cannot be fetched is a warning and is
  *   tried again next time (it is not archived).
  * - Not modified when no document was added and the seed did not change: no parse, no diff.
  * - An index address may hold `{year}` (MOFCOM's yearly announcement index): it is read for the current
@@ -111,6 +111,13 @@ export async function fetchDiscovering(
       links = reader(page, indexUrl);
     } catch (err) {
       failures.push(`${indexUrl}: cannot read the index: ${(err as Error).message}`);
+      answered--;
+      continue;
+    }
+    // An index that answers but lists no document at all is a changed page, a block page or an empty API answer:
+    // a failure, never "nothing new" (an index of notices always lists its latest ones).
+    if (!links.length) {
+      failures.push(`${indexUrl}: the index lists no document (changed layout, a block page, or an empty answer)`);
       answered--;
       continue;
     }
