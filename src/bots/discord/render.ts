@@ -341,7 +341,8 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
         break;
       case 'handled': {
         // The name, not a <@id> mention: nothing in an edited alert should even look like a ping.
-        const who = `@${escapeText(block.name ?? block.user)}`;
+        // neutraliseMentions covers the "@" too: a member named "everyone" must not write "@everyone".
+        const who = neutraliseMentions(`@${escapeText(block.name ?? block.user)}`);
         content.push(`✅ Handled by ${who} at ${escapeText(handledTime(block.at))}`);
         break;
       }

@@ -4,7 +4,7 @@
  */
 import type { ReplyFile } from '../commands/reply';
 import { listInfo } from '../lists';
-import { ACTION_WORDS, actionRank, typeWord, type AlertFacts } from './facts';
+import { ACTION_WORDS, actionRank, dateText, typeWord, type AlertFacts } from './facts';
 
 export interface DigestRowEvent {
   id: number;
@@ -24,6 +24,7 @@ export const DIGEST_COLUMNS = [
   'action',
   'fields changed',
   'date',
+  'date is',
   'effective',
   'listed since',
   'until',
@@ -60,6 +61,8 @@ export function digestRow(e: DigestRowEvent): string[] {
     f.action,
     (f.fields ?? []).join(' '),
     f.date ?? '',
+    // Which date "date" is (published, effective), empty where the source does not say: never a bare date read as effective.
+    f.date ? (f.dateKind ?? '') : '',
     f.effective ?? '',
     f.listedSince ?? (f.seenSince ? `${f.seenSince} or earlier` : ''),
     f.until ?? '',
@@ -95,7 +98,7 @@ export function digestMarkdown(title: string, events: DigestRowEvent[]): string 
   const rows = digestOrder(events).map((e, i) => {
     const f = e.facts;
     const what = `${ACTION_WORDS[f.action].split(' ')[0]}${f.fields?.length ? ` (${f.fields.join(', ')})` : ''}${f.until ? ` until ${f.until}` : ''}`;
-    const date = [f.date ?? '', f.effective ? `effective ${f.effective}` : ''].filter(Boolean).join(', ');
+    const date = [f.date ? dateText(f) : '', f.effective ? `effective ${f.effective}` : ''].filter(Boolean).join(', ');
     const link = f.url && /^https?:\/\/[^\s()<>]+$/i.test(f.url) ? `[${f.citation ? mdCell(f.citation) : 'official'}](${f.url})` : '';
     return [
       String(i + 1),

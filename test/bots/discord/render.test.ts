@@ -295,3 +295,13 @@ describe('recent: list autocomplete (issue 13)', () => {
     expect(listChoices('').length).toBeLessThanOrEqual(25);
   });
 });
+
+describe('Discord renderer: who handled an alert', () => {
+  it('names them without a ping, even a member whose display name is "everyone" or "here"', () => {
+    for (const name of ['everyone', 'here', 'Ann <@&123>']) {
+      const { content } = renderReply({ blocks: [{ type: 'handled', user: '42', name, at: '2026-12-01T10:00:00Z' }], summary: 's' });
+      expect(content).toMatch(/^✅ Handled by /);
+      expect(content).not.toMatch(/@everyone|@here|<@&123>/);
+    }
+  });
+});

@@ -147,14 +147,15 @@ describe('digest headline and order', () => {
 describe('digest files', () => {
   it('has one CSV row per event with every column, quoted, and no cell a spreadsheet would run', () => {
     const events = [
-      event('added', 'US-OFAC-SDN', 'ACME, "LTD"', { action: 'added', programs: ['SDGT', 'IRGC'], citation: '89 FR 12345', url: 'https://fr.example/1', date: '2024-05-01', countries: ['IR'] }),
+      event('added', 'US-OFAC-SDN', 'ACME, "LTD"', { action: 'added', programs: ['SDGT', 'IRGC'], citation: '89 FR 12345', url: 'https://fr.example/1', date: '2024-05-01', dateKind: 'published', countries: ['IR'] }),
       event('removed', 'US-BIS-EL', '=HYPERLINK("http://x")', { action: 'removed', listedSince: '2020-01-01', type: 'vessel' }),
     ];
     const lines = digestCsv(events).trim().split('\r\n');
     expect(lines[0]).toBe(DIGEST_COLUMNS.join(','));
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`"ACME, ""LTD""",,entity,IR,SDN,US-OFAC-SDN,added,,2024-05-01,,,,SDGT; IRGC,89 FR 12345,Treasury / OFAC,https://fr.example/1,p${events[0]!.id},,${events[0]!.id}`);
-    expect(lines[2]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",,vessel,,Entity List,US-BIS-EL,removed,,,,2020-01-01,/);
+    expect(lines[1]).toBe(`"ACME, ""LTD""",,entity,IR,SDN,US-OFAC-SDN,added,,2024-05-01,published,,,,SDGT; IRGC,89 FR 12345,Treasury / OFAC,https://fr.example/1,p${events[0]!.id},,${events[0]!.id}`);
+    expect(lines[2]).toMatch(/^"'=HYPERLINK\(""http:\/\/x""\)",,vessel,,Entity List,US-BIS-EL,removed,,,,,2020-01-01,/);
+    expect(digestMarkdown('t', events)).toContain('published 2024-05-01');
   });
 
   it('writes a Markdown table with one row per event, pipes and markup escaped, links only for http(s)', () => {
