@@ -72,6 +72,12 @@ export function deliveryClient(options: SlackSinkOptions): WebClient {
   });
 }
 
+/**
+ * How long a delivery waits for a digest's file upload once its message is posted: the post (at most the client's
+ * timeout) and this stay within the worker's delivery timeout (30 s), so the message is never sent twice.
+ */
+export const UPLOAD_BUDGET_MS = 12_000;
+
 export class SlackSink implements AlertSink {
   readonly platform = 'slack';
 
@@ -81,6 +87,7 @@ export class SlackSink implements AlertSink {
   constructor(
     private readonly client: WebClient,
     private readonly postsPerMinute?: number,
+    private readonly uploadBudgetMs = UPLOAD_BUDGET_MS,
   ) {}
 
   /** The channel's one-a-second bucket and the method's workspace-wide one. */
@@ -113,7 +120,14 @@ export class SlackSink implements AlertSink {
       if (!result.ts || !reply.files?.length) return result.ts ? { ok: true, ref: result.ts } : { ok: true };
       // The digest's full content, in the message's thread: the message is out, so a failed upload is a warning,
       // not a reason to post the message again.
-      const warning = await this.uploadFiles(channel, result.ts, reply).catch((err: unknown) => `its files could not be uploaded (${deliveryFailure(err).reason})`);
+      // Bounded, so that a slow upload never makes the worker time the delivery out and post the message again.
+      const upload = this.uploadFiles(channel, result.ts, reply).catch((err: unknown) => `its files could not be uploaded (${deliveryFailure(err).reason})`);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`its files were still uploading after ${this.uploadBudgetMs / 1000} s (the upload goes on; the message is out)`), this.uploadBudgetMs);
+        timer.unref();
+      });
+      const warning = await Promise.race([upload, late]).finally(() => clearTimeout(timer));
       return { ok: true, ref: result.ts, ...(warning ? { warning } : {}) };
     } catch (err) {
       return deliveryFailure(err);
