@@ -457,7 +457,7 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     const rows = csv.trim().split('\r\n');
     expect(rows).toHaveLength(15);
     expect(rows.slice(1).every((r) => r.includes(',CN-MOFCOM-ECL,added,,2026-07-24,'))).toBe(true);
-    expect(csv).toContain('Rheinmetall AG,,entity,DE,Export Control List,CN-MOFCOM-ECL,added,,2026-07-24,,,,List of Export Controls,,MOFCOM,https://www.mofcom.gov.cn/');
+    expect(csv).toContain('Rheinmetall AG,,entity,DE,Export Control List,CN-MOFCOM-ECL,added,,2026-07-24,published,,,,List of Export Controls,,MOFCOM,https://www.mofcom.gov.cn/');
     const md = [...files.entries()].find(([name]) => name.endsWith('.md'))![1];
     expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(14);
 

@@ -479,7 +479,7 @@ describe('Slack digest of the t0 -> t1 refresh: files, Show all, Details, Seen /
     const csv = uploads.map((u) => String(u.body.content)).find((r) => r.startsWith('party,listed as,type,countries,list'))!;
     const rows = csv.trim().split('\r\n');
     expect(rows).toHaveLength(299);
-    expect(rows[0]).toBe('party,listed as,type,countries,list,list code,action,fields changed,date,effective,listed since,until,programs,citation,issuer,link,party id,watch term,event');
+    expect(rows[0]).toBe('party,listed as,type,countries,list,list code,action,fields changed,date,date is,effective,listed since,until,programs,citation,issuer,link,party id,watch term,event');
     expect(rows.filter((r) => r.includes(',US-OFAC-SDN,added,'))).toHaveLength(298);
     expect(csv).toMatch(/"JUHANG AVIATION TECHNOLOGY SHENZHEN CO\., LTD\.",,entity,CN,SDN,US-OFAC-SDN,added,.*RUSSIA-EO14024.*Treasury \/ OFAC,https:\/\/sanctionssearch/);
     const markdown = uploads.map((u) => String(u.body.content)).find((r) => r.startsWith('# OFAC added 298'))!;

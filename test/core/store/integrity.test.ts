@@ -65,7 +65,9 @@ beforeAll(async () => {
 const CORRUPTIONS: Array<[string, (path: string, size: number) => void]> = [
   ['truncated', (path, size) => truncateSync(path, Math.floor(size / 2))],
   ['random bytes over the header', (path) => overwrite(path, 0, noise(100))],
-  ['random bytes over pages in the middle', (path, size) => overwrite(path, Math.floor(size / 4096 / 2) * 4096, noise(4 * 4096))],
+  // Which tables sit in the middle of the file changes with the schema: damage the middle half, so that every
+  // command reads some of it whatever the layout (a command that reads no damaged page answers rightly).
+  ['random bytes over pages in the middle', (path, size) => overwrite(path, Math.floor(size / 4096 / 4) * 4096, noise(Math.floor(size / 4096 / 2) * 4096))],
 ];
 
 describe('a damaged database file', () => {
