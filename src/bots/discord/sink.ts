@@ -51,7 +51,7 @@ export class DiscordSink implements AlertSink {
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
     if (!/^\d{5,25}$/.test(channel)) return { ok: false, permanent: true, reason: `not a Discord channel id: "${channel}"` };
-    // Alert buttons (Details per line, Show all, Seen / handled) carry short values: no state kept for them here.
+    // Alert buttons (Details per line, Show all, Acknowledge) carry short values: no state kept for them here.
     const message = renderReply(reply, { buttons: this.buttons, share: false });
     // A digest's full content goes with the message as attachments (CSV and Markdown), in the same request, as far
     // as Discord's upload limit allows (a refused upload would refuse the message): the CSV first, then the Markdown.

@@ -1,6 +1,6 @@
 /**
  * What an alert message's buttons do, platform-neutral: "Show all" pages through a digest (every event it covers,
- * PAGE_LINES per page, in the digest's order), delivery attaches its files, and "Seen / handled" records who
+ * PAGE_LINES per page, in the digest's order), delivery attaches its files, and "Acknowledge" records who
  * acknowledged the message and when, and gives back the message to show in its place.
  */
 import type { Action, Block, Reply, ReplyFile } from '../commands/reply';
@@ -88,7 +88,7 @@ export interface Acknowledgement {
   reply: Reply;
 }
 
-/** Record "Seen / handled" for an alert message pressed in its own channel; undefined when it is not one. */
+/** Record "Acknowledge" for an alert message pressed in its own channel; undefined when it is not one. */
 export function acknowledge(db: Db, outboxId: number, who: { platform: string; channel: string; user: string; name?: string }, now = new Date()): Acknowledgement | undefined {
   const row = message(db, outboxId);
   if (!row || row.platform !== who.platform || row.channel !== who.channel) return undefined;

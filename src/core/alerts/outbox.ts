@@ -77,7 +77,7 @@ export function routeNewEvents(db: Db, now = new Date()): RouteReport {
       replies.forEach((reply, i) => {
         const covered = digest ? selected : [selected[i]!];
         const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', '{}', at, at)!;
-        // The buttons (Show all, Seen / handled) name the message's own row.
+        // The buttons (Show all, Acknowledge) name the message's own row.
         setPayload.run(JSON.stringify(withAlertActions(reply, row.id, digest, covered.length)), row.id);
         for (const e of covered) claim.run(sub.id, e.id, row.id);
         report.queued++;

@@ -14,7 +14,7 @@ export type Block =
   | { type: 'table'; headers: string[]; rows: string[][] }
   | { type: 'events'; events: Array<ChangeEvent & { retaliation?: boolean; watch?: string; facts?: AlertFacts }>; more: number }
   | { type: 'actions'; actions: Action[] }
-  /** Who acknowledged an alert ("Seen / handled") and when: a user id of the platform, and a display name. */
+  /** Who acknowledged an alert ("Acknowledge") and when: a user id of the platform, and a display name. */
   | { type: 'handled'; user: string; name?: string; at: string }
   /** Plain text followed by a command of the grammar, which each renderer shows as its platform types it, as code. */
   | { type: 'hint'; text: string; line: string };

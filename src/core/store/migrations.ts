@@ -335,7 +335,7 @@ export const MIGRATIONS: Migration[] = [
     version: 13,
     name: 'alert acknowledgements: who marked an alert message seen / handled, and when',
     sql: `
-      -- One per alert message (outbox row): the first person to press "Seen / handled" (later presses are told who).
+      -- One per alert message (outbox row): the first person to press "Acknowledge" (later presses are told who).
       CREATE TABLE alert_acks (
         outbox_id  INTEGER PRIMARY KEY REFERENCES outbox (id),
         platform   TEXT NOT NULL,

@@ -356,7 +356,7 @@ describe('Discord alert delivery (the AlertSink)', () => {
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });
     expect(sent.body.content).toContain(events[0]!.name.split(' ')[0]);
     expect(sent.body.embeds[0].description).toMatch(/CN-MOFCOM-ECL/);
-    // Each alert line has its Details button (the Seen / handled button is added when the outbox queues it).
+    // Each alert line has its Details button (the Acknowledge button is added when the outbox queues it).
     const ids = (sent.body.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components.map((c) => c.custom_id));
     expect(ids).toEqual(expect.arrayContaining([`sanctions:details:${events[0]!.facts.partyId}`]));
   });
@@ -427,8 +427,8 @@ function multipart(r: Recorded): { json: Record<string, unknown>; files: Map<str
   return { json, files };
 }
 
-describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, Show all, Seen / handled (issue 13)', () => {
-  it('posts one message with a headline, Details per line, Show all and Seen / handled, and the full digest as CSV and Markdown attachments', async () => {
+describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, Show all, Acknowledge (issue 13)', () => {
+  it('posts one message with a headline, Details per line, Show all and Acknowledge, and the full digest as CSV and Markdown attachments', async () => {
     handle = timelineHandle;
     const subs = new SubscriptionStore(timeline);
     subs.subscribe({ platform: 'discord', channel: CHANNEL_ID, targets: ['side:cn'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
@@ -450,7 +450,7 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     const outbox = timeline.prepare<[string], { id: number }>("SELECT id FROM outbox WHERE channel = ? AND kind = 'digest'").get(CHANNEL_ID)!.id;
     expect(ids.map((b) => b.custom_id)).toEqual(expect.arrayContaining([`sanctions:page:digest ${outbox} 1`, `sanctions:ack:ack ${outbox}`]));
     expect(ids.filter((b) => b.custom_id.startsWith('sanctions:details:p'))).toHaveLength(14);
-    expect(ids.find((b) => b.custom_id.startsWith('sanctions:ack:'))!.label).toBe('Seen / handled');
+    expect(ids.find((b) => b.custom_id.startsWith('sanctions:ack:'))!.label).toBe('Acknowledge');
     // The attachments: all 14 entries, one CSV row each, and the same as a Markdown table.
     expect(json.attachments).toEqual([expect.objectContaining({ id: 0, filename: expect.stringMatching(/\.csv$/) }), expect.objectContaining({ id: 1, filename: expect.stringMatching(/\.md$/) })]);
     const csv = [...files.entries()].find(([name]) => name.endsWith('.csv'))![1];
@@ -469,7 +469,7 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     expect(page.body.data.content).toMatch(/Digest: entries 1–14 of 14 \(page 1 of 1\)/);
     expect(page.body.data.embeds[0].description.split('\n')).toHaveLength(14);
 
-    // Seen / handled: the alert is edited in place to say who handled it and when, its button gone; no ping.
+    // Acknowledge: the alert is edited in place to say who handled it and when, its button gone; no ping.
     const seen = button(fake.applicationId, `sanctions:ack:ack ${outbox}`, { ...botMessage(fake.applicationId, fake.botUser, false, [`sanctions:ack:ack ${outbox}`]), channel_id: CHANNEL_ID });
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: seen });
     const edit = await fake.waitFor(() => callbackOf(seen.id));
