@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { AttachmentBuilder, DiscordAPIError, HTTPError, RateLimitError, REST, Routes, type RawFile, type RESTOptions } from 'discord.js';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
-import type { Reply, ReplyFile } from '../../core/commands/reply';
+import { fileBytes, type Reply, type ReplyFile } from '../../core/commands/reply';
 import { ButtonStore } from './buttons';
 import { renderReply } from './render';
 
@@ -56,7 +56,7 @@ export class DiscordSink implements AlertSink {
     // A digest's full content goes with the message as attachments (CSV and Markdown), in the same request, as far
     // as Discord's upload limit allows (a refused upload would refuse the message): the CSV first, then the Markdown.
     const { kept, dropped } = withinUploadLimit(reply.files ?? []);
-    const attachments = kept.map((f) => new AttachmentBuilder(Buffer.from(f.content, 'utf8'), { name: f.name, description: f.title.slice(0, 1000) }));
+    const attachments = kept.map((f) => new AttachmentBuilder(fileBytes(f), { name: f.name, description: f.title.slice(0, 1000) }));
     const files: RawFile[] = attachments.map((a, i) => ({ name: a.name ?? `file-${i}`, data: a.attachment as Buffer, contentType: kept[i]!.type }));
     const note = dropped.length ? `\n-# ${dropped.map((f) => f.name).join(', ')}: too large to attach here; Show all pages through every entry.` : '';
     try {
@@ -93,7 +93,7 @@ export function withinUploadLimit(files: ReplyFile[], limit = UPLOAD_LIMIT_BYTES
   const dropped: ReplyFile[] = [];
   let used = 0;
   for (const f of [...files].sort((a, b) => Number(b.type === 'text/csv') - Number(a.type === 'text/csv'))) {
-    const size = Buffer.byteLength(f.content, 'utf8');
+    const size = fileBytes(f).length;
     if (used + size <= limit) {
       kept.push(f);
       used += size;

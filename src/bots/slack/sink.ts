@@ -13,7 +13,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
-import type { Reply } from '../../core/commands/reply';
+import { fileBytes, type Reply } from '../../core/commands/reply';
 import { renderReply } from './render';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -101,8 +101,8 @@ export class SlackSink implements AlertSink {
     await this.client.files.uploadV2({
       channel_id: channel,
       thread_ts: ts,
-      initial_comment: `The full digest (${reply.alert?.total ?? files.length} entries): CSV for a spreadsheet, Markdown to read.`,
-      file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.name, title: f.title })),
+      initial_comment: `The full digest (${reply.alert?.total ?? files.length} entries): CSV for a spreadsheet, Markdown to read${files.some((f) => f.type === 'image/png') ? ', and a chart of designations per list by week' : ''}.`,
+      file_uploads: files.map((f) => ({ file: fileBytes(f), filename: f.name, title: f.title })),
     });
     return undefined;
   }

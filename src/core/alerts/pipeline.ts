@@ -16,7 +16,7 @@ export class AlertPipeline {
 
   constructor(
     private readonly db: Db,
-    options: WorkerOptions,
+    private readonly options: WorkerOptions,
   ) {
     this.worker = new DeliveryWorker(db, options);
   }
@@ -30,7 +30,7 @@ export class AlertPipeline {
     if (!writeLockFree(this.db)) return Promise.resolve({ delivered: 0, retried: 0, failed: 0, skipped: 'database busy' });
     const turn = (async () => {
       noticeSourceHealth(this.db);
-      routeNewEvents(this.db);
+      routeNewEvents(this.db, this.options.now?.() ?? new Date());
       return this.worker.drain();
     })();
     // Cleared when settled, whichever way: a turn that finished before this line must not stay as the turn.

@@ -18,9 +18,9 @@ const ENTRIES: Record<string, HelpEntry> = {
     text: () => 'every list a party is on, since when, under which notice, and how the name matched. Chinese characters, pinyin, aliases and typos are understood; a question such as "is DJI sanctioned?" works too.',
   },
   subscribe: {
-    usage: ['subscribe [all|us|cn|CODE ...] [kinds:added,removed,changed,suspended] [countries:CN,HK] [health]'],
+    usage: ['subscribe [all|us|cn|CODE ...] [kinds:added,removed,changed,suspended] [countries:CN,HK] [health] [schedule:live|daily|weekly] [day:mon] [at:08:00] [tz:Europe/Berlin]'],
     text: (p) =>
-      `alerts in this channel when a list changes. Subscribing adds to what the channel follows, never narrows it (to narrow, unsubscribe what you do not want: under "all", ${q(p, 'unsubscribe US-OFAC-SDN')} leaves that one list out). "health" adds a notice when a source is quarantined. Only ${p.managers} may change a channel's alerts${p.ownPlace ? `; you always may ${p.ownPlace}` : ''}.`,
+      `alerts in this channel when a list changes. Subscribing adds to what the channel follows, never narrows it (to narrow, unsubscribe what you do not want: under "all", ${q(p, 'unsubscribe US-OFAC-SDN')} leaves that one list out). "health" adds a notice when a source is quarantined. "schedule:daily at:08:00 tz:Europe/Berlin" (or "schedule:weekly day:mon ...") gathers the alerts into one summary at that local time, with a chart of designations per list by week; "schedule:live" goes back to alerts as they come. Only ${p.managers} may change a channel's alerts${p.ownPlace ? `; you always may ${p.ownPlace}` : ''}.`,
   },
   unsubscribe: {
     usage: ['unsubscribe [all|us|cn|CODE ...]'],

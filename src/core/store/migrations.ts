@@ -354,4 +354,18 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN excluded TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 15,
+    name: 'subscriptions: scheduled summaries (daily or weekly at a local time) instead of alerts as they come',
+    sql: `
+      -- JSON {"every": "daily"|"weekly", "at": "08:00", "tz": "Europe/Berlin", "day"?: 1..7}; NULL: alerts as they come.
+      ALTER TABLE subscriptions ADD COLUMN schedule TEXT;
+      -- The next summary's time (UTC ISO), and when the period it closes began (the last summary, or the schedule's start).
+      ALTER TABLE subscriptions ADD COLUMN summary_due_at TEXT;
+      ALTER TABLE subscriptions ADD COLUMN summary_since TEXT;
+      -- A scheduled channel's events are claimed in deliveries as they are routed (exactly once, as ever) with
+      -- outbox_id 0, "held for the next summary"; the summary's outbox row takes them over when it is queued,
+      -- in the same transaction that moves summary_due_at on, so a summary goes out once across restarts.
+    `,
+  },
 ];
