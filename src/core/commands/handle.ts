@@ -17,7 +17,7 @@ import { lookup, partyById, standingText, type LookupResponse } from '../lookup'
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { SourceStore } from '../store/sources';
-import { helpText, HELP_ORDER } from './help';
+import { helpText, HELP_ORDER, topicHelp } from './help';
 import { lookupLine, parseCommand, RECENT_PAGE_SIZE, recentLine, type Command, type RecentQuery } from './parse';
 import { PLAIN_PLATFORM, type PlatformDescription } from './platform';
 import { textReply, type Block, type Reply } from './reply';
@@ -385,7 +385,7 @@ function helpReply(topic: string | undefined, problem: string | undefined, ctx: 
   const blocks: Block[] = [];
   const p = info(ctx);
   if (problem) blocks.push({ type: 'text', text: problem });
-  const one = topic ? helpText(topic, p) : undefined;
+  const one = topic ? topicHelp(topic, p) : undefined;
   if (one) blocks.push({ type: 'text', text: one });
   else {
     blocks.push({ type: 'heading', text: 'Sanctions and export-control screening' });
