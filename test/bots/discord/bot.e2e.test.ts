@@ -17,12 +17,14 @@ import { alertReplies } from '../../../src/core/alerts/messages';
 import { AlertPipeline } from '../../../src/core/alerts/pipeline';
 import { Router, type RoutedEvent } from '../../../src/core/alerts/route';
 import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
+import { changeSchedule } from '../../../src/core/alerts/summaries';
 import { openSeed, type DataHandle } from '../../../src/core/dataset';
 import { refreshSources } from '../../../src/core/refresh';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
 import { currentDb } from '../../helpers/current';
 import { SOURCES_DIR } from '../../helpers/shared';
+import { decodePng } from '../../helpers/png';
 import { tempDir } from '../../helpers/tmp';
 import { FakeDiscord, type Recorded } from './fake-discord';
 import { ADMIN, autocomplete, botMessage, button, CHANNEL_ID, DM_CHANNEL_ID, GUILD_ID, guildCreate, MEMBER, messageCreate, PERMISSIONS, slash, type Opt } from './payloads';
@@ -478,6 +480,55 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     expect(edit.body.data.allowed_mentions).toEqual({ parse: [], replied_user: false });
     expect(JSON.stringify(edit.body.data.components)).not.toContain('sanctions:ack:');
     expect(timeline.prepare('SELECT user_id, channel FROM alert_acks WHERE outbox_id = ?').get(outbox)).toEqual({ user_id: ADMIN.id, channel: CHANNEL_ID });
+  });
+});
+
+/** The files of a multipart request as bytes (binary attachments: the PNG chart). */
+function multipartBytes(r: Recorded): Map<string, Buffer> {
+  const boundary = Buffer.from(`--${/boundary=(.+)$/.exec(String(r.headers['content-type']))![1]!}`);
+  const body = r.bytes!;
+  const files = new Map<string, Buffer>();
+  let at = body.indexOf(boundary);
+  while (at >= 0) {
+    const next = body.indexOf(boundary, at + boundary.length);
+    if (next < 0) break;
+    const part = body.subarray(at + boundary.length, next);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    const filename = /filename="([^"]+)"/.exec(head)?.[1];
+    if (filename) files.set(filename, part.subarray(split + 4, part.length - 2));
+    at = next;
+  }
+  return files;
+}
+
+describe('Discord: a scheduled daily summary with its chart attached (issue 13)', () => {
+  it('sends nothing until 08:00 Europe/Berlin (fake clock), then one message with the CSV, Markdown and a PNG chart that decodes', async () => {
+    const channel = '1100000000000000777';
+    const subs = new SubscriptionStore(timeline);
+    subs.subscribe({ platform: 'discord', channel, targets: ['side:cn'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    let clock = new Date('2026-12-01T10:00:00Z');
+    changeSchedule(timeline, subs.get('discord', channel)!, { every: 'daily', at: '08:00', tz: 'Europe/Berlin' }, clock);
+    // From the first event on: China's t0 -> t1 additions are held for the summary.
+    timeline.prepare('UPDATE subscriptions SET cursor = 0 WHERE channel = ?').run(channel);
+    const before = fake.requests.length;
+    const posts = () => fake.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/api/v10/channels/${channel}/messages`);
+    const pipeline = new AlertPipeline(timeline, { sinks: new Map([['discord', bot.sink]]), now: () => clock });
+    await pipeline.tick();
+    expect(posts()).toHaveLength(0);
+    clock = new Date('2026-12-02T07:00:00Z');
+    await pipeline.tick();
+    await pipeline.tick();
+    await pipeline.stop();
+    expect(posts()).toHaveLength(1);
+    const { json } = multipart(posts()[0]!);
+    expect(json.content).toMatch(/^\*\*Daily summary: 14 list changes from 2026-12-01 11:00 Europe\/Berlin to 2026-12-02 08:00 Europe\/Berlin\*\*/);
+    const files = multipartBytes(posts()[0]!);
+    const names = [...files.keys()];
+    expect(names).toEqual([expect.stringMatching(/\.csv$/), expect.stringMatching(/\.md$/), expect.stringMatching(/designations-by-week\.png$/)]);
+    const png = decodePng(files.get(names[2]!)!);
+    expect([png.width, png.height]).toEqual([720, 360]);
+    expect((json.attachments as Array<{ filename: string }>).map((a) => a.filename)).toEqual(names);
   });
 });
 
