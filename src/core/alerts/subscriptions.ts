@@ -226,7 +226,12 @@ export class SubscriptionStore {
     if (!prior) return undefined;
     const left = changeTargets(prior, targets === 'all' ? ['all'] : targets, 'remove').next;
     if (!left.targets.length && !this.watchTerms(platform, channel).length) {
-      this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
+        // Events held for a summary that will never come (deliveries.outbox_id 0, see summaries.ts): let go, so
+        // that a later subscription that happens to get the same id does not inherit them.
+        this.db.prepare('DELETE FROM deliveries WHERE subscription_id = ? AND outbox_id = 0').run(prior.id);
+      })();
       return undefined;
     }
     this.db
