@@ -265,9 +265,9 @@ function watchReply(command: Extract<Command, { name: 'watch' }>, ctx: CommandCo
 }
 
 /** "as they come", or the schedule with the next summary and how many changes it holds so far. */
-function deliveryText(sub: Subscription | undefined): string {
+function deliveryText(sub: Subscription | undefined, ctx: CommandContext): string {
   const schedule = sub?.schedule ?? LIVE;
-  if (!sub || schedule.every === 'live') return 'as they come (subscribe ... schedule:daily at:08:00 tz:Europe/Berlin for a daily summary)';
+  if (!sub || schedule.every === 'live') return `as they come (${cmd(ctx, 'subscribe schedule:daily at:08:00 tz:Europe/Berlin')} for one summary a day)`;
   return `${describeSchedule(schedule)}; next at ${sub.summaryDueAt ? zoneTime(sub.summaryDueAt, schedule.tz) : 'the next scheduled time'}`;
 }
 
@@ -282,7 +282,7 @@ function subscriptionsReply(ctx: CommandContext): Reply {
     { label: 'Changes', value: (sub?.kinds ?? []).join(', ') || '-' },
     { label: 'Countries', value: sub?.countries.length ? sub.countries.join(', ') : 'any' },
     { label: 'Source-health notices', value: sub?.health ? 'yes' : 'no' },
-    { label: 'Delivery', value: deliveryText(sub) },
+    { label: 'Delivery', value: deliveryText(sub, ctx) },
     { label: 'Watch terms', value: terms.length ? terms.join('; ') : 'none' },
   ];
   if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${shownTime(sub.pausedAt)}); subscribe again to resume` });
