@@ -249,15 +249,18 @@ export class SubscriptionStore {
    * time; the same schedule again changes nothing. Going live (or changing the schedule) queues what was held
    * for the old one as a summary at once (see `summaries.ts`), which the caller does in the same transaction.
    */
-  setSchedule(id: number, schedule: Schedule, now = new Date()): void {
+  setSchedule(id: number, schedule: Schedule, now = new Date(), keepSince = false): void {
     if (schedule.every === 'live') {
       this.db.prepare('UPDATE subscriptions SET schedule = NULL, summary_due_at = NULL, summary_since = NULL WHERE id = ?').run(id);
       return;
     }
     const due = nextSummary(schedule, now)!.toISOString();
-    // The first summary covers what arrived since the schedule was set (not a whole period before it).
+    // The first summary covers what arrived since the schedule was set (not a whole period before it); a schedule
+    // moved to another time keeps the period it had begun.
     const since = now.toISOString();
-    this.db.prepare('UPDATE subscriptions SET schedule = ?, summary_due_at = ?, summary_since = ? WHERE id = ?').run(JSON.stringify(schedule), due, since, id);
+    this.db
+      .prepare(`UPDATE subscriptions SET schedule = ?, summary_due_at = ?, summary_since = ${keepSince ? 'COALESCE(summary_since, ?)' : '?'} WHERE id = ?`)
+      .run(JSON.stringify(schedule), due, since, id);
   }
 
   /** A summary was queued: the next one is due at `due`, and covers from `since`. */

@@ -107,20 +107,22 @@ export function queueDueSummaries(db: Db, now = new Date()): number {
 }
 
 /**
- * Change when a channel takes its alerts. Events held for the old schedule go out at once as a summary of the
- * period so far (nothing is lost or sent twice); the new schedule counts from now.
+ * Change when a channel takes its alerts. Going live, the events held for the old schedule go out at once as a
+ * summary of the period so far (nothing is lost or sent twice). Moving a schedule to another time or day keeps
+ * what is held (and the period's start) for the next summary at the new time. A new schedule counts from now.
  */
-export function changeSchedule(db: Db, sub: Subscription, schedule: Schedule, now = new Date()): { flushed: number } {
+export function changeSchedule(db: Db, sub: Subscription, schedule: Schedule, now = new Date()): { flushed: number; held: number } {
   let flushed = 0;
+  let held = 0;
   db.transaction(() => {
     const old = sub.schedule ?? LIVE;
-    if (old.every !== 'live') {
+    if (old.every !== 'live' && schedule.every === 'live') {
       flushed = heldCount(db, sub.id);
       if (flushed) queueSummary(db, { ...sub }, old, now, undefined, now);
-    }
-    new SubscriptionStore(db).setSchedule(sub.id, schedule, now);
+    } else if (old.every !== 'live') held = heldCount(db, sub.id);
+    new SubscriptionStore(db).setSchedule(sub.id, schedule, now, old.every !== 'live');
   }).immediate();
-  return { flushed };
+  return { flushed, held };
 }
 
 /** Same schedule (the command repeated)? */

@@ -214,12 +214,13 @@ function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: C
   let scheduleChanged = false;
   if (command.schedule && !sameSchedule(command.schedule, sub.schedule ?? LIVE)) {
     const now = ctx.now?.() ?? new Date();
-    const { flushed } = changeSchedule(ctx.db, sub, command.schedule, now);
+    const { flushed, held } = changeSchedule(ctx.db, sub, command.schedule, now);
     sub = store.get(ctx.platform, ctx.channel)!;
     scheduleChanged = true;
     if (command.schedule.every === 'live') notes.push('Alerts now come as they happen (no more scheduled summaries).');
     else notes.push(`Alerts now come as ${describeSchedule(command.schedule)}; the first at ${zoneTime(sub.summaryDueAt!, command.schedule.tz)}.`);
     if (flushed) notes.push(`The ${flushed} change${flushed === 1 ? '' : 's'} held for the old schedule go out now, as one summary.`);
+    if (held) notes.push(`The ${held} change${held === 1 ? '' : 's'} waiting so far go into that summary.`);
   } else if (command.schedule) {
     notes.push(`Alerts already come as ${command.schedule.every === 'live' ? 'they happen' : describeSchedule(command.schedule)}: nothing changed.`);
   }

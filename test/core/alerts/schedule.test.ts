@@ -180,6 +180,13 @@ describe('a daily digest scheduled for a channel (issue 13 acceptance)', () => {
     routeNewEvents(db, clock);
     const waiting = heldCount(db, sub.id);
     expect(waiting).toBeGreaterThan(0);
+    // Moved to another time: what waits stays for the summary at the new time (nothing sent now).
+    const moved = runCommand('subscribe schedule:daily at:07:00 tz:Asia/Shanghai', ctx) as Reply;
+    expect(JSON.stringify(moved.blocks)).toContain(`The ${waiting} changes waiting so far go into that summary.`);
+    expect(JSON.stringify(moved.blocks)).toContain('the first at 2026-12-17 07:00 Asia/Shanghai');
+    await pipeline.tick();
+    expect(failing.sent).toHaveLength(1);
+    expect(heldCount(db, sub.id)).toBe(waiting);
     const live = runCommand('subscribe schedule:live', ctx) as Reply;
     expect(JSON.stringify(live.blocks)).toContain(`The ${waiting} changes held for the old schedule go out now, as one summary.`);
     await pipeline.tick();
