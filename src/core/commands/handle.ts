@@ -6,7 +6,7 @@ import { recordLookupSoon } from '../audit';
 import { failedMessages, failedSummary } from '../alerts/failed';
 import { describeSchedule, LIVE } from '../alerts/schedule';
 import { changeTargets, describeTargets, SubscriptionStore, type Subscription, type Target } from '../alerts/subscriptions';
-import { changeSchedule, sameSchedule, zoneTime } from '../alerts/summaries';
+import { changeSchedule, heldCount, sameSchedule, zoneTime } from '../alerts/summaries';
 import { licenceLines, listSummaries } from '../catalog';
 import { coverageLine, hasListData, onlyDemoData } from '../coverage';
 import { LIST_CODES, listInfo, type ListCode } from '../lists';
@@ -269,7 +269,8 @@ function watchReply(command: Extract<Command, { name: 'watch' }>, ctx: CommandCo
 function deliveryText(sub: Subscription | undefined, ctx: CommandContext): string {
   const schedule = sub?.schedule ?? LIVE;
   if (!sub || schedule.every === 'live') return `as they come (${cmd(ctx, 'subscribe schedule:daily at:08:00 tz:Europe/Berlin')} for one summary a day)`;
-  return `${describeSchedule(schedule)}; next at ${sub.summaryDueAt ? zoneTime(sub.summaryDueAt, schedule.tz) : 'the next scheduled time'}`;
+  const waiting = heldCount(ctx.db, sub.id);
+  return `${describeSchedule(schedule)}; next at ${sub.summaryDueAt ? zoneTime(sub.summaryDueAt, schedule.tz) : 'the next scheduled time'}, with ${waiting} change${waiting === 1 ? '' : 's'} so far`;
 }
 
 function subscriptionsReply(ctx: CommandContext): Reply {

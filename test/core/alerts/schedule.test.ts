@@ -84,7 +84,7 @@ describe('a daily digest scheduled for a channel (issue 13 acceptance)', () => {
     expect(set.summary).toMatch(/all of it as a daily summary at 08:00 \(Europe\/Berlin\)/);
     expect(JSON.stringify(set.blocks)).toContain('the first at 2026-12-02 08:00 Europe/Berlin');
     const listed = JSON.stringify((runCommand('subscriptions', ctx) as Reply).blocks);
-    expect(listed).toContain('a daily summary at 08:00 (Europe/Berlin); next at 2026-12-02 08:00 Europe/Berlin');
+    expect(listed).toContain('a daily summary at 08:00 (Europe/Berlin); next at 2026-12-02 08:00 Europe/Berlin, with 0 changes so far');
     // A live channel for comparison hears the same refresh at once.
     runCommand('subscribe US-OFAC-SDN', { ...ctx, channel: 'C-LIVE' });
 
@@ -98,6 +98,7 @@ describe('a daily digest scheduled for a channel (issue 13 acceptance)', () => {
     expect(daily()).toHaveLength(0);
     const sub = new SubscriptionStore(db).get('slack', 'C-DAILY')!;
     expect(heldCount(db, sub.id)).toBe(298);
+    expect(JSON.stringify((runCommand('subscriptions', ctx) as Reply).blocks)).toContain('next at 2026-12-02 08:00 Europe/Berlin, with 298 changes so far');
 
     // 07:59 in Berlin: not yet.
     clock = new Date('2026-12-02T06:59:00Z');
