@@ -530,6 +530,24 @@ describe('Discord: a scheduled daily summary with its chart attached (issue 13)'
     expect([png.width, png.height]).toEqual([720, 360]);
     expect((json.attachments as Array<{ filename: string }>).map((a) => a.filename)).toEqual(names);
   });
+  it('sets and ends a schedule through /sanctions-alerts subscribe with its schedule, day, at and tz options', async () => {
+    handle = timelineHandle;
+    const store = new SubscriptionStore(timeline);
+    const set = slash(
+      fake.applicationId,
+      { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('target', 'cn'), str('schedule', 'weekly'), str('day', 'mon'), str('at', '09:00'), str('tz', 'America/New_York')] },
+      { guild: true, permissions: PERMISSIONS.manager, user: ADMIN },
+    );
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: set });
+    const reply = await fake.waitFor(() => callbackOf(set.id));
+    // Discord markdown escaped (New\\_York); the schedule said whatever the lists already were.
+    expect(reply.body.data.content).toMatch(/Alerts now come as a weekly summary on Mondays at 09:00 \(America\/New\\_York\); the first at \d{4}-\d\d-\d\d 09:00 America\/New\\_York/);
+    expect(store.get('discord', CHANNEL_ID)).toMatchObject({ schedule: { every: 'weekly', day: 1, at: '09:00', tz: 'America/New_York' } });
+    const live = slash(fake.applicationId, { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('schedule', 'live')] }, { guild: true, permissions: PERMISSIONS.manager, user: ADMIN });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: live });
+    expect((await fake.waitFor(() => callbackOf(live.id))).body.data.content).toMatch(/Alerts now come as they happen/);
+    expect(store.get('discord', CHANNEL_ID)).toMatchObject({ schedule: { every: 'live' } });
+  });
 });
 
 describe('no mention ever leaves the bot', () => {
