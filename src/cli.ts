@@ -18,7 +18,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
-import { auditTrail, currentUser, recordLookup } from './core/audit';
+import { ackTrail, auditTrail, currentUser, recordLookup } from './core/audit';
 import { licenceLines, listSummaries } from './core/catalog';
 import { ConfigError as EnvError } from './core/config';
 import { listInfo } from './core/lists';
@@ -79,7 +79,7 @@ commands:
                                            --wait, default 300, for a refresh another process is running)
   lookup [--json] [--limit N] [--page N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
   lookup --json --batch FILE|-             one query per line in (- for stdin), one JSON object per line out
-  audit [--json] [--limit N]               the audit trail of recorded lookups, newest first
+  audit [--json] [--limit N]               the audit trail of recorded lookups and acknowledged alerts, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
   status [--json]                          each source: status, last refresh, last error (checks the file first)
@@ -560,21 +560,37 @@ function auditCommand(args: string[], io: CliIO): number {
   if (!limit.success) throw new UsageError(`--limit: must be a whole number from 1 to 10000, got "${values.limit}"`);
   return withDb(dbPath(values.db, io.env), (db) => {
     const entries = auditTrail(db, { limit: limit.data });
+    // Acknowledged alerts ("Acknowledge") are entries of their own kind: who handled which alert message, when.
+    const acks = ackTrail(db, { limit: limit.data });
     if (values.json) {
-      for (const e of entries) io.out(JSON.stringify(e));
+      const all = [...entries.map((e) => ({ kind: 'lookup' as const, ...e })), ...acks].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      for (const e of all.slice(0, limit.data)) io.out(JSON.stringify(e));
       return 0;
     }
-    if (!entries.length) {
+    if (!entries.length && !acks.length) {
       io.out('The audit trail is empty.');
       return 0;
     }
-    io.out(
-      table(
-        ['id', 'at', 'platform', 'who', 'where', 'query', 'top result', 'data'],
-        entries.map((e) => [e.id, shownTime(e.at, 'second'), e.platform, e.actor ?? '', e.place ?? '', e.query, e.results[0] ? `${e.results[0].name} (${e.results[0].score})` : 'no match', `v${e.datasetVersion}`]),
-        ['r'],
-      ),
-    );
+    if (entries.length) {
+      io.out(
+        table(
+          ['id', 'at', 'platform', 'who', 'where', 'query', 'top result', 'data'],
+          entries.map((e) => [e.id, shownTime(e.at, 'second'), e.platform, e.actor ?? '', e.place ?? '', e.query, e.results[0] ? `${e.results[0].name} (${e.results[0].score})` : 'no match', `v${e.datasetVersion}`]),
+          ['r'],
+        ),
+      );
+    }
+    if (acks.length) {
+      if (entries.length) io.out('');
+      io.out('Acknowledged alerts:');
+      io.out(
+        table(
+          ['alert', 'acknowledged', 'platform', 'who', 'channel', 'message', 'queued'],
+          acks.map((a) => [a.outbox, shownTime(a.at, 'second'), a.platform, a.name ? `${a.name} (${a.actor})` : a.actor, a.channel, `${a.message}: ${(a.headline ?? '').slice(0, 60)}`, a.queuedAt ? shownTime(a.queuedAt, 'second') : '']),
+          ['r'],
+        ),
+      );
+    }
     return 0;
   });
 }

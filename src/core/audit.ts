@@ -18,6 +18,7 @@ export interface AuditContext {
 }
 
 export interface AuditEntry extends AuditContext {
+  kind?: 'lookup';
   id: number;
   at: string;
   query: string;
@@ -91,6 +92,54 @@ export function auditTrail(db: Db, options: { limit?: number; sinceId?: number }
       results: JSON.parse(r.results) as AuditEntry['results'],
       datasetVersion: r.dataset_version,
     }));
+}
+
+/** An acknowledgement of an alert message ("Acknowledge"): who handled which alert, where, and when. */
+export interface AckEntry {
+  kind: 'ack';
+  /** The alert message (outbox row) acknowledged. */
+  outbox: number;
+  at: string;
+  platform: string;
+  channel: string;
+  /** The platform's user id, and the display name when the platform gave one. */
+  actor: string;
+  name?: string;
+  /** alert or digest (a scheduled summary is a digest), and its headline when it has one. */
+  message: string;
+  headline?: string;
+  /** When the alert message was queued. */
+  queuedAt: string;
+}
+
+/** Acknowledgements of alert messages, newest first. */
+export function ackTrail(db: Db, options: { limit?: number } = {}): AckEntry[] {
+  return db
+    .prepare<[number], { outbox_id: number; platform: string; channel: string; user_id: string; user_name: string | null; at: string; kind: string | null; payload: string | null; created_at: string | null }>(
+      `SELECT a.*, o.kind, o.payload, o.created_at FROM alert_acks a LEFT JOIN outbox o ON o.id = a.outbox_id ORDER BY a.at DESC, a.outbox_id DESC LIMIT ?`,
+    )
+    .all(options.limit ?? 50)
+    .map((r) => {
+      let headline: string | undefined;
+      try {
+        const reply = JSON.parse(r.payload ?? '{}') as { summary?: string; blocks?: Array<{ type: string; text?: string }> };
+        headline = reply.blocks?.find((b) => b.type === 'heading')?.text ?? reply.summary;
+      } catch {
+        headline = undefined;
+      }
+      return {
+        kind: 'ack' as const,
+        outbox: r.outbox_id,
+        at: r.at,
+        platform: r.platform,
+        channel: r.channel,
+        actor: r.user_id,
+        ...(r.user_name ? { name: r.user_name } : {}),
+        message: r.kind ?? 'alert',
+        ...(headline ? { headline } : {}),
+        queuedAt: r.created_at ?? '',
+      };
+    });
 }
 
 /** The operating-system user, as the actor of CLI and console lookups (undefined where it cannot be read). */

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConsoleBot } from '../../src/bots/console/console';
 import { COLOUR, PLAIN, renderReply, styleFor } from '../../src/bots/console/render';
+import { renderBarChart } from '../../src/core/alerts/chart-png';
 import { runCommand } from '../../src/core/commands/handle';
 import type { DataHandle } from '../../src/core/dataset';
 import { refreshSources } from '../../src/core/refresh';
@@ -115,6 +116,27 @@ describe('console adapter in-process', () => {
     expect(out).not.toContain('> ');
     const audited = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM audit WHERE platform = 'console' AND actor = 'tester'").get()!.n;
     expect(audited).toBe(2);
+    db.close();
+  });
+
+  it('prints a scheduled summary and writes its files, the PNG chart among them, as bytes (issue 13)', async () => {
+    const db = openDb(join(dir, 'summary.db'));
+    const files = join(dir, 'summary-files');
+    const output = new PassThrough();
+    let out = '';
+    output.on('data', (d) => (out += d));
+    const bot = new ConsoleBot({ input: new PassThrough(), output, data: () => ({ db, seed: false }), style: PLAIN, interactive: false, audit: false, filesDir: files });
+    const { png } = renderBarChart({ title: 'T', categories: ['W49'], series: [{ label: 'US-OFAC-SDN', values: [3] }], width: 200, height: 100 });
+    const result = await bot.sink.deliver('console', {
+      blocks: [{ type: 'heading', text: 'Daily summary: no list changes' }],
+      summary: 'Daily summary: no list changes',
+      private: false,
+      files: [{ name: 'chart.png', type: 'image/png', title: 'chart', content: png.toString('base64'), encoding: 'base64' }],
+    }, 'k');
+    expect(result.ok).toBe(true);
+    expect(out).toMatch(/Daily summary: no list changes/);
+    expect(out).toContain(join(files, 'chart.png'));
+    expect(readFileSync(join(files, 'chart.png')).equals(png)).toBe(true);
     db.close();
   });
 

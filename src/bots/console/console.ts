@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSink } from '../../core/alerts/delivery';
 import { runCommand } from '../../core/commands/handle';
+import { fileBytes } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { renderReply, type Style } from './render';
 
@@ -48,7 +49,7 @@ export class ConsoleBot {
           const paths = reply.files.map((f) => {
             // Names are ours ("sanctions-digest-<date>-<id>.csv"); anything else is reduced to a safe file name.
             const path = join(dir, f.name.replace(/[^A-Za-z0-9._-]/g, '_'));
-            writeFileSync(path, f.content);
+            writeFileSync(path, fileBytes(f));
             return path;
           });
           const total = reply.alert?.total ? ` (${reply.alert.total} entries)` : '';

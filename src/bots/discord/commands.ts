@@ -5,7 +5,8 @@
  *   /sanctions lookup name:<autocomplete> [list:<code>] [side:us|cn]   -> lookup <name> list:<code> side:<side>
  *   /sanctions subscriptions | lists | status | help [topic]
  *   /sanctions recent [days] [list] [side] [kind] [country] [since] [refresh] [page]  -> recent 7 list:US-OFAC-SDN kind:added page:2
- *   /sanctions-alerts subscribe [target] [kinds] [countries] [health]  -> subscribe cn kinds:added countries:CN health
+ *   /sanctions-alerts subscribe [target] [kinds] [countries] [health] [schedule] [at] [day] [tz]
+ *                                      -> subscribe cn kinds:added countries:CN health schedule:daily at:08:00 tz:Europe/Berlin
  *   /sanctions-alerts unsubscribe [target]
  *   /sanctions-alerts watch add <name> | watch remove <name> | watch list
  *
@@ -87,7 +88,21 @@ export function alertsCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('target').setDescription(TARGET_DESCRIPTION).setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) => o.setName('kinds').setDescription('Only these changes: added, removed, changed, suspended (comma-separated)').setMaxLength(100))
       .addStringOption((o) => o.setName('countries').setDescription('Only parties in these countries, e.g. CN,HK').setMaxLength(100))
-      .addBooleanOption((o) => o.setName('health').setDescription('Also a notice when a source is quarantined or fails')),
+      .addBooleanOption((o) => o.setName('health').setDescription('Also a notice when a source is quarantined or fails'))
+      .addStringOption((o) =>
+        o
+          .setName('schedule')
+          .setDescription('Alerts as they come (live), or one summary a day or a week')
+          .addChoices({ name: 'live: as they come', value: 'live' }, { name: 'daily summary', value: 'daily' }, { name: 'weekly summary', value: 'weekly' }),
+      )
+      .addStringOption((o) => o.setName('at').setDescription('Summary time of day, e.g. 08:00 (default 08:00)').setMaxLength(5))
+      .addStringOption((o) =>
+        o
+          .setName('day')
+          .setDescription('Weekly summary day (default Monday)')
+          .addChoices(...['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => ({ name: d, value: d }))),
+      )
+      .addStringOption((o) => o.setName('tz').setDescription('Time zone of the summary time, e.g. Europe/Berlin (default UTC)').setMaxLength(64)),
   );
   command.addSubcommand((s) =>
     s
@@ -189,7 +204,17 @@ export function commandLine(inv: Invocation): string | undefined {
     }
     switch (inv.subcommand) {
       case 'subscribe':
-        return join('subscribe', targets(o.target), commaList(o.kinds) ? `kinds:${commaList(o.kinds)}` : '', commaList(o.countries) ? `countries:${commaList(o.countries)}` : '', o.health === true ? 'health' : '');
+        return join(
+          'subscribe',
+          targets(o.target),
+          commaList(o.kinds) ? `kinds:${commaList(o.kinds)}` : '',
+          commaList(o.countries) ? `countries:${commaList(o.countries)}` : '',
+          o.health === true ? 'health' : '',
+          words(o.schedule) ? `schedule:${words(o.schedule)}` : '',
+          words(o.day) ? `day:${words(o.day)}` : '',
+          words(o.at) ? `at:${words(o.at).replace(/\s/g, '')}` : '',
+          words(o.tz) ? `tz:${words(o.tz).replace(/\s/g, '_')}` : '',
+        );
       case 'unsubscribe':
         return join('unsubscribe', targets(o.target) || 'all');
       default:

@@ -197,7 +197,7 @@ export class DiscordHandlers {
     }
   }
 
-  /** Show all / Next (a page of a digest, as a message below it) and Seen / handled (the alert edited to say who). */
+  /** Show all / Next (a page of a digest, as a message below it) and Acknowledge (the alert edited to say who). */
   private async onAlertButton(interaction: ButtonInteraction, value: string): Promise<void> {
     const parsed = parseAlertButton(value);
     const channel = interaction.channelId;

@@ -402,7 +402,7 @@ function buttonRows(actions: Action[], parties: Array<Pick<LookupResult, 'id' | 
     if (a.id === 'more') buttons.push(button(a.label, store.encode('more', a.value), ButtonStyle.Primary));
     if (a.id === 'share' && options.share) buttons.push(button(a.label, store.encode('share', a.value), ButtonStyle.Secondary));
   }
-  // An alert's own buttons (Show all / Next, Seen / handled) go first, so that the per-party ones never crowd them out.
+  // An alert's own buttons (Show all / Next, Acknowledge) go first, so that the per-party ones never crowd them out.
   for (const a of actions) {
     if (a.id === 'page') buttons.push(button(a.label, store.encode('page', a.value), ButtonStyle.Primary));
     if (a.id === 'ack') buttons.push(button(a.label, store.encode('ack', a.value), ButtonStyle.Success));

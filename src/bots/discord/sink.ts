@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { AttachmentBuilder, DiscordAPIError, HTTPError, RateLimitError, REST, RESTEvents, Routes, type RawFile, type RESTOptions } from 'discord.js';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
 import type { PaceRoute, RateObservation } from '../../core/alerts/pacer';
-import type { Reply, ReplyFile } from '../../core/commands/reply';
+import { fileBytes, type Reply, type ReplyFile } from '../../core/commands/reply';
 import { ButtonStore } from './buttons';
 import { renderReply } from './render';
 
@@ -77,12 +77,12 @@ export class DiscordSink implements AlertSink {
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
     if (!/^\d{5,25}$/.test(channel)) return { ok: false, permanent: true, reason: `not a Discord channel id: "${channel}"` };
-    // Alert buttons (Details per line, Show all, Seen / handled) carry short values: no state kept for them here.
+    // Alert buttons (Details per line, Show all, Acknowledge) carry short values: no state kept for them here.
     const message = renderReply(reply, { buttons: this.buttons, share: false });
     // A digest's full content goes with the message as attachments (CSV and Markdown), in the same request, as far
     // as Discord's upload limit allows (a refused upload would refuse the message): the CSV first, then the Markdown.
     const { kept, dropped } = withinUploadLimit(reply.files ?? []);
-    const attachments = kept.map((f) => new AttachmentBuilder(Buffer.from(f.content, 'utf8'), { name: f.name, description: f.title.slice(0, 1000) }));
+    const attachments = kept.map((f) => new AttachmentBuilder(fileBytes(f), { name: f.name, description: f.title.slice(0, 1000) }));
     const files: RawFile[] = attachments.map((a, i) => ({ name: a.name ?? `file-${i}`, data: a.attachment as Buffer, contentType: kept[i]!.type }));
     const note = dropped.length ? `\n-# ${dropped.map((f) => f.name).join(', ')}: too large to attach here; Show all pages through every entry.` : '';
     try {
@@ -126,7 +126,7 @@ export function withinUploadLimit(files: ReplyFile[], limit = UPLOAD_LIMIT_BYTES
   const dropped: ReplyFile[] = [];
   let used = 0;
   for (const f of [...files].sort((a, b) => Number(b.type === 'text/csv') - Number(a.type === 'text/csv'))) {
-    const size = Buffer.byteLength(f.content, 'utf8');
+    const size = fileBytes(f).length;
     if (used + size <= limit) {
       kept.push(f);
       used += size;

@@ -14,7 +14,7 @@
 import { webApi } from '@slack/bolt';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
 import type { PaceRoute } from '../../core/alerts/pacer';
-import type { Reply } from '../../core/commands/reply';
+import { fileBytes, type Reply } from '../../core/commands/reply';
 import { renderReply } from './render';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -141,8 +141,8 @@ export class SlackSink implements AlertSink {
     await this.client.files.uploadV2({
       channel_id: channel,
       thread_ts: ts,
-      initial_comment: `The full digest (${reply.alert?.total ?? files.length} entries): CSV for a spreadsheet, Markdown to read.`,
-      file_uploads: files.map((f) => ({ file: Buffer.from(f.content, 'utf8'), filename: f.name, title: f.title })),
+      initial_comment: uploadComment(reply),
+      file_uploads: files.map((f) => ({ file: fileBytes(f), filename: f.name, title: f.title })),
     });
     return undefined;
   }
@@ -188,4 +188,12 @@ export function deliveryFailure(err: unknown): DeliveryResult & { ok: false } {
       // e.g. a 429 without a readable Retry-After: the worker's own backoff decides.
       return { ok: false, permanent: false, reason: e.message ?? String(err) };
   }
+}
+
+/** What the files posted into an alert's thread are. */
+export function uploadComment(reply: Reply): string {
+  const files = reply.files ?? [];
+  const chart = files.some((f) => f.type === 'image/png');
+  if (!files.some((f) => f.type === 'text/csv')) return chart ? 'Designations per list by week over the last 8 weeks (chart).' : 'Files of this alert.';
+  return `The full digest (${reply.alert?.total ?? files.length} entries): CSV for a spreadsheet, Markdown to read${chart ? ', and a chart of designations per list by week' : ''}.`;
 }

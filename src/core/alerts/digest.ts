@@ -1,6 +1,6 @@
 /**
  * What an alert message's buttons do, platform-neutral: "Show all" pages through a digest (every event it covers,
- * PAGE_LINES per page, in the digest's order), delivery attaches its files, and "Seen / handled" records who
+ * PAGE_LINES per page, in the digest's order), delivery attaches its files, and "Acknowledge" records who
  * acknowledged the message and when, and gives back the message to show in its place.
  */
 import type { Action, Block, Reply, ReplyFile } from '../commands/reply';
@@ -8,6 +8,7 @@ import { textReply } from '../commands/reply';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { listInfo } from '../lists';
+import { additionsChartFile } from './chart-data';
 import { digestFiles, digestOrder } from './digest-files';
 import { FactsReader } from './facts';
 import { PAGE_LINES } from './messages';
@@ -52,9 +53,15 @@ export function messageFiles(db: Db, outboxId: number, title: string): ReplyFile
 
 /** The reply with its files attached, when it is a digest (at delivery: the outbox keeps only the message). */
 export function withFiles(db: Db, outboxId: number, reply: Reply): Reply {
-  if (!reply.alert?.digest) return reply;
+  const summary = reply.alert?.summary;
+  if (!reply.alert?.digest && !summary) return reply;
   const title = (reply.blocks.find((b) => b.type === 'heading') as { text?: string } | undefined)?.text ?? reply.summary;
-  const files = messageFiles(db, outboxId, title);
+  const files = reply.alert?.digest ? messageFiles(db, outboxId, title) : [];
+  // A scheduled summary also carries the chart of designations per list over the last weeks (to its closing time).
+  if (summary) {
+    const stem = `sanctions-${summary.every}-summary-${summary.until.slice(0, 10)}-${outboxId}`;
+    files.push(additionsChartFile(db, new Date(summary.until), summary.lists, stem));
+  }
   return files.length ? { ...reply, files } : reply;
 }
 
@@ -88,7 +95,7 @@ export interface Acknowledgement {
   reply: Reply;
 }
 
-/** Record "Seen / handled" for an alert message pressed in its own channel; undefined when it is not one. */
+/** Record "Acknowledge" for an alert message pressed in its own channel; undefined when it is not one. */
 export function acknowledge(db: Db, outboxId: number, who: { platform: string; channel: string; user: string; name?: string }, now = new Date()): Acknowledgement | undefined {
   const row = message(db, outboxId);
   if (!row || row.platform !== who.platform || row.channel !== who.channel) return undefined;

@@ -174,13 +174,13 @@ export function alertReplies(subscription: Pick<Subscription, 'targets'> & Parti
 }
 
 /**
- * The message as queued: with its outbox id, Show all (digests) and Seen / handled, and (for a digest) the note of
+ * The message as queued: with its outbox id, Show all (digests) and Acknowledge, and (for a digest) the note of
  * how many events it covers so that delivery attaches the files.
  */
 export function withAlertActions(reply: Reply, outbox: number, digest: boolean, total: number): Reply {
   const actions: Action[] = [];
   if (digest) actions.push({ id: 'page', label: `Show all ${total}`, value: `digest ${outbox} 1` });
-  actions.push({ id: 'ack', label: 'Seen / handled', value: `ack ${outbox}` });
+  actions.push({ id: 'ack', label: 'Acknowledge', value: `ack ${outbox}` });
   return { ...reply, blocks: [...reply.blocks, { type: 'actions', actions }], alert: { outbox, digest, total } };
 }
 

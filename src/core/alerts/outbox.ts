@@ -10,6 +10,7 @@ import type { Db } from '../store/db';
 import { alertReplies, withAlertActions } from './messages';
 import { Router } from './route';
 import { SubscriptionStore, type Subscription } from './subscriptions';
+import { HELD, queueDueSummaries } from './summaries';
 
 export interface OutboxRow {
   id: number;
@@ -31,6 +32,9 @@ export interface RouteReport {
   events: number;
   queued: number;
   subscriptions: number;
+  /** Events held for scheduled summaries, and summaries queued, this turn. */
+  held?: number;
+  summaries?: number;
   /** Why nothing was routed this turn (the next turn routes it). */
   deferred?: string;
 }
@@ -135,13 +139,21 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
       // The cursor moves in this same transaction, so these events were never queued for this subscription;
       // the deliveries key would refuse a second claim anyway.
       const selected = router.select(sub, events, watchIndex(store.watchTerms(sub.platform, sub.channel)));
+      if (sub.schedule && sub.schedule.every !== 'live') {
+        // A scheduled channel: claimed now (once, as ever), held for its next summary (summaries.ts).
+        for (const e of selected) claim.run(sub.id, e.id, HELD);
+        report.held = (report.held ?? 0) + selected.length;
+        store.advance(sub.id, events.at(-1)!.id);
+        report.subscriptions++;
+        return;
+      }
       const replies = alertReplies(sub, selected);
       const digest = replies.length === 1 && selected.length > 1;
       // One message per reply; the events it covers are claimed for this subscription.
       replies.forEach((reply, i) => {
         const covered = digest ? selected : [selected[i]!];
         const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', '{}', at, at)!;
-        // The buttons (Show all, Seen / handled) name the message's own row.
+        // The buttons (Show all, Acknowledge) name the message's own row.
         setPayload.run(JSON.stringify(withAlertActions(reply, row.id, digest, covered.length)), row.id);
         for (const e of covered) claim.run(sub.id, e.id, row.id);
         report.queued++;
@@ -151,6 +163,9 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
     }).immediate();
     yield;
   }
+  // Scheduled channels whose summary time has come: one summary each, of everything held for it.
+  const summaries = queueDueSummaries(db, now);
+  if (summaries) report.summaries = summaries;
   return report;
 }
 

@@ -37,7 +37,7 @@ export class AlertPipeline {
     const turn = (async () => {
       noticeSourceHealth(this.db);
       // In slices that yield the event loop: commands keep being answered while a refresh fans out.
-      await routeNewEventsInSlices(this.db);
+      await routeNewEventsInSlices(this.db, this.options.now ? { now: this.options.now() } : {});
       const report = await this.worker.drain();
       // Delivered messages past their keep: batch by batch, yielding between batches.
       await pruneDelivered(this.db, { keepDays: this.options.keepDeliveredDays ?? DEFAULT_KEEP_DELIVERED_DAYS, ...(this.options.now ? { now: this.options.now() } : {}) });

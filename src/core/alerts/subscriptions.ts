@@ -4,6 +4,7 @@
 import { LIST_CODES, listInfo, type ListCode } from '../lists';
 import type { ChangeKind } from '../model';
 import type { Db } from '../store/db';
+import { LIVE, nextSummary, type Schedule } from './schedule';
 
 export type Target = 'all' | 'side:us' | 'side:cn' | ListCode;
 
@@ -21,6 +22,11 @@ export interface Subscription {
   pausedAt?: string;
   createdBy?: string;
   cursor: number;
+  /** As they come (live, also when absent), or a daily or weekly summary at a local time. */
+  schedule?: Schedule;
+  /** Scheduled: when the next summary is due, and when the period it closes began. */
+  summaryDueAt?: string;
+  summarySince?: string;
 }
 
 interface Row {
@@ -36,6 +42,9 @@ interface Row {
   paused_at: string | null;
   created_by: string | null;
   cursor: number;
+  schedule: string | null;
+  summary_due_at: string | null;
+  summary_since: string | null;
 }
 
 function fromRow(r: Row): Subscription {
@@ -52,6 +61,9 @@ function fromRow(r: Row): Subscription {
     ...(r.paused_at ? { pausedAt: r.paused_at } : {}),
     ...(r.created_by ? { createdBy: r.created_by } : {}),
     cursor: r.cursor,
+    schedule: r.schedule ? (JSON.parse(r.schedule) as Schedule) : LIVE,
+    ...(r.summary_due_at ? { summaryDueAt: r.summary_due_at } : {}),
+    ...(r.summary_since ? { summarySince: r.summary_since } : {}),
   };
 }
 
@@ -214,7 +226,12 @@ export class SubscriptionStore {
     if (!prior) return undefined;
     const left = changeTargets(prior, targets === 'all' ? ['all'] : targets, 'remove').next;
     if (!left.targets.length && !this.watchTerms(platform, channel).length) {
-      this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
+        // Events held for a summary that will never come (deliveries.outbox_id 0, see summaries.ts): let go, so
+        // that a later subscription that happens to get the same id does not inherit them.
+        this.db.prepare('DELETE FROM deliveries WHERE subscription_id = ? AND outbox_id = 0').run(prior.id);
+      })();
       return undefined;
     }
     this.db
@@ -225,6 +242,30 @@ export class SubscriptionStore {
 
   pause(id: number, reason: string, now = new Date()): void {
     this.db.prepare('UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?').run(reason, now.toISOString(), id);
+  }
+
+  /**
+   * Set when the channel takes its alerts. A new daily or weekly schedule counts from now and is due at its next
+   * time; the same schedule again changes nothing. Going live (or changing the schedule) queues what was held
+   * for the old one as a summary at once (see `summaries.ts`), which the caller does in the same transaction.
+   */
+  setSchedule(id: number, schedule: Schedule, now = new Date(), keepSince = false): void {
+    if (schedule.every === 'live') {
+      this.db.prepare('UPDATE subscriptions SET schedule = NULL, summary_due_at = NULL, summary_since = NULL WHERE id = ?').run(id);
+      return;
+    }
+    const due = nextSummary(schedule, now)!.toISOString();
+    // The first summary covers what arrived since the schedule was set (not a whole period before it); a schedule
+    // moved to another time keeps the period it had begun.
+    const since = now.toISOString();
+    this.db
+      .prepare(`UPDATE subscriptions SET schedule = ?, summary_due_at = ?, summary_since = ${keepSince ? 'COALESCE(summary_since, ?)' : '?'} WHERE id = ?`)
+      .run(JSON.stringify(schedule), due, since, id);
+  }
+
+  /** A summary was queued: the next one is due at `due`, and covers from `since`. */
+  summaryQueued(id: number, since: string, due: string): void {
+    this.db.prepare('UPDATE subscriptions SET summary_since = ?, summary_due_at = ? WHERE id = ?').run(since, due, id);
   }
 
   advance(id: number, cursor: number): void {

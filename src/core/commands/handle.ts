@@ -4,7 +4,9 @@
  */
 import { recordLookupSoon } from '../audit';
 import { failedMessages, failedSummary } from '../alerts/failed';
+import { describeSchedule, LIVE } from '../alerts/schedule';
 import { changeTargets, describeTargets, SubscriptionStore, type Subscription, type Target } from '../alerts/subscriptions';
+import { changeSchedule, heldCount, sameSchedule, zoneTime } from '../alerts/summaries';
 import { licenceLines, listSummaries } from '../catalog';
 import { coverageLine, hasListData, onlyDemoData } from '../coverage';
 import { LIST_CODES, listInfo, type ListCode } from '../lists';
@@ -15,7 +17,7 @@ import { lookup, partyById, standingText, type LookupResponse } from '../lookup'
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { SourceStore } from '../store/sources';
-import { helpText, HELP_ORDER } from './help';
+import { helpText, HELP_ORDER, topicHelp } from './help';
 import { lookupLine, parseCommand, RECENT_PAGE_SIZE, recentLine, type Command, type RecentQuery } from './parse';
 import { PLAIN_PLATFORM, type PlatformDescription } from './platform';
 import { textReply, type Block, type Reply } from './reply';
@@ -182,11 +184,13 @@ function targetsOf(command: { lists: string[]; side?: 'us' | 'cn' }): Target[] {
 }
 
 /** What a channel now hears, said in full: lists (exclusions included), kinds, countries, health notices. */
-export function describeSubscription(sub: Pick<Subscription, 'targets' | 'excluded' | 'kinds' | 'countries' | 'health'>): string {
+export function describeSubscription(sub: Pick<Subscription, 'targets' | 'excluded' | 'kinds' | 'countries' | 'health'> & Partial<Pick<Subscription, 'schedule'>>): string {
   const parts = [`This channel now hears about ${describeTargets(sub.targets, sub.excluded)}`];
   parts.push(sub.kinds.length >= ALL_KINDS.length ? 'every kind of change (added, removed, changed, suspended)' : `changes: ${sub.kinds.join(', ')}`);
   parts.push(sub.countries.length ? `parties in ${sub.countries.join(', ')}` : 'parties in any country');
   if (sub.health) parts.push('and source-health notices');
+  // Alerts as they come is the default and goes unsaid; a schedule is always said.
+  if (sub.schedule && sub.schedule.every !== 'live') parts.push(`all of it as ${describeSchedule(sub.schedule)}`);
   return `${parts.join('; ')}.`;
 }
 
@@ -199,7 +203,7 @@ function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: C
   const change = changeTargets({ targets: prior?.targets ?? [], excluded: prior?.excluded ?? [] }, adding, 'add');
   const kinds = command.kinds ?? prior?.kinds ?? ALL_KINDS;
   const countries = command.countries ?? prior?.countries ?? [];
-  const sub = store.save(
+  let sub = store.save(
     { platform: ctx.platform, channel: ctx.channel, ...change.next, kinds, countries, health: command.health || Boolean(prior?.health), by: prior?.createdBy ?? ctx.user },
     ctx.now?.(),
   );
@@ -207,9 +211,22 @@ function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: C
   if (prior && command.kinds && command.kinds.join() !== prior.kinds.join()) notes.push(`Changes now: ${kinds.join(', ')} (replacing ${prior.kinds.join(', ') || 'none'}).`);
   if (prior && command.countries && command.countries.join() !== prior.countries.join()) notes.push(`Countries now: ${countries.join(', ') || 'any'} (replacing ${prior.countries.join(', ') || 'any'}).`);
   if (prior?.pausedReason) notes.push('Alerts resume (they were paused).');
+  let scheduleChanged = false;
+  if (command.schedule && !sameSchedule(command.schedule, sub.schedule ?? LIVE)) {
+    const now = ctx.now?.() ?? new Date();
+    const { flushed, held } = changeSchedule(ctx.db, sub, command.schedule, now);
+    sub = store.get(ctx.platform, ctx.channel)!;
+    scheduleChanged = true;
+    if (command.schedule.every === 'live') notes.push('Alerts now come as they happen (no more scheduled summaries).');
+    else notes.push(`Alerts now come as ${describeSchedule(command.schedule)}; the first at ${zoneTime(sub.summaryDueAt!, command.schedule.tz)}.`);
+    if (flushed) notes.push(`The ${flushed} change${flushed === 1 ? '' : 's'} held for the old schedule go out now, as one summary.`);
+    if (held) notes.push(`The ${held} change${held === 1 ? '' : 's'} waiting so far go into that summary.`);
+  } else if (command.schedule) {
+    notes.push(`Alerts already come as ${command.schedule.every === 'live' ? 'they happen' : describeSchedule(command.schedule)}: nothing changed.`);
+  }
   const text = [...notes, describeSubscription(sub)].join('\n');
   // Nothing changed (already covered): only the asker needs to hear it.
-  return { blocks: [{ type: 'text', text }], summary: describeSubscription(sub), private: change.unchanged && notes.length === change.notes.length };
+  return { blocks: [{ type: 'text', text }], summary: describeSubscription(sub), private: change.unchanged && !scheduleChanged && notes.length === change.notes.length };
 }
 
 function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ctx: CommandContext): Reply {
@@ -248,6 +265,14 @@ function watchReply(command: Extract<Command, { name: 'watch' }>, ctx: CommandCo
   return textReply(removed ? `No longer watching "${command.term}".` : `"${command.term}" was not watched here.`);
 }
 
+/** "as they come", or the schedule with the next summary and how many changes it holds so far. */
+function deliveryText(sub: Subscription | undefined, ctx: CommandContext): string {
+  const schedule = sub?.schedule ?? LIVE;
+  if (!sub || schedule.every === 'live') return `as they come (${cmd(ctx, 'subscribe schedule:daily at:08:00 tz:Europe/Berlin')} for one summary a day)`;
+  const waiting = heldCount(ctx.db, sub.id);
+  return `${describeSchedule(schedule)}; next at ${sub.summaryDueAt ? zoneTime(sub.summaryDueAt, schedule.tz) : 'the next scheduled time'}, with ${waiting} change${waiting === 1 ? '' : 's'} so far`;
+}
+
 function subscriptionsReply(ctx: CommandContext): Reply {
   const store = new SubscriptionStore(ctx.db);
   const sub = store.get(ctx.platform, ctx.channel);
@@ -259,6 +284,7 @@ function subscriptionsReply(ctx: CommandContext): Reply {
     { label: 'Changes', value: (sub?.kinds ?? []).join(', ') || '-' },
     { label: 'Countries', value: sub?.countries.length ? sub.countries.join(', ') : 'any' },
     { label: 'Source-health notices', value: sub?.health ? 'yes' : 'no' },
+    { label: 'Delivery', value: deliveryText(sub, ctx) },
     { label: 'Watch terms', value: terms.length ? terms.join('; ') : 'none' },
   ];
   if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${shownTime(sub.pausedAt)}); subscribe again to resume` });
@@ -361,7 +387,7 @@ function helpReply(topic: string | undefined, problem: string | undefined, ctx: 
   const blocks: Block[] = [];
   const p = info(ctx);
   if (problem) blocks.push({ type: 'text', text: problem });
-  const one = topic ? helpText(topic, p) : undefined;
+  const one = topic ? topicHelp(topic, p) : undefined;
   if (one) blocks.push({ type: 'text', text: one });
   else {
     blocks.push({ type: 'heading', text: 'Sanctions and export-control screening' });

@@ -8,6 +8,8 @@ interface HelpEntry {
   /** Usage lines in the grammar; `[...]` marks what is optional. */
   usage: string[];
   text: (p: PlatformDescription) => string;
+  /** Said only in the help of this one command (the full help must fit one Discord message). */
+  more?: (p: PlatformDescription) => string;
 }
 
 const q = (p: PlatformDescription, line: string) => `"${p.syntax(line)}"`;
@@ -20,7 +22,9 @@ const ENTRIES: Record<string, HelpEntry> = {
   subscribe: {
     usage: ['subscribe [all|us|cn|CODE ...] [kinds:added,removed,changed,suspended] [countries:CN,HK] [health]'],
     text: (p) =>
-      `alerts in this channel when a list changes. Subscribing adds to what the channel follows, never narrows it (to narrow, unsubscribe what you do not want: under "all", ${q(p, 'unsubscribe US-OFAC-SDN')} leaves that one list out). "health" adds a notice when a source is quarantined. Only ${p.managers} may change a channel's alerts${p.ownPlace ? `; you always may ${p.ownPlace}` : ''}.`,
+      `alerts in this channel when a list changes (or one summary a day or week: schedule:daily). Subscribing adds to what the channel follows, never narrows it (to narrow, unsubscribe what you do not want: under "all", ${q(p, 'unsubscribe US-OFAC-SDN')} leaves that one list out). "health" adds a notice when a source is quarantined. Only ${p.managers} may change a channel's alerts${p.ownPlace ? `; you always may ${p.ownPlace}` : ''}.`,
+    more: (p) =>
+      ` ${q(p, 'subscribe schedule:daily at:08:00 tz:Europe/Berlin')} (or ${q(p, 'subscribe schedule:weekly day:mon at:09:00 tz:America/New_York')}) gathers the channel's alerts into one summary at that local time, with its files and a chart of designations per list over the last 8 weeks; ${q(p, 'subscribe schedule:live')} goes back to alerts as they come.`,
   },
   unsubscribe: {
     usage: ['unsubscribe [all|us|cn|CODE ...]'],
@@ -46,4 +50,12 @@ export function helpText(topic: string, platform: PlatformDescription = PLAIN_PL
   const entry = Object.hasOwn(ENTRIES, topic) ? ENTRIES[topic] : undefined;
   if (!entry) return undefined;
   return `${entry.usage.map((u) => platform.syntax(u)).join(' | ')}: ${entry.text(platform)}`;
+}
+
+/** The help of one command asked for by name: its usage, what it does, and the details left out of the full help. */
+export function topicHelp(topic: string, platform: PlatformDescription = PLAIN_PLATFORM): string | undefined {
+  const text = helpText(topic, platform);
+  if (text === undefined) return undefined;
+  const entry = ENTRIES[topic]!;
+  return entry.more ? `${text}${entry.more(platform)}` : text;
 }

@@ -3,6 +3,7 @@
  *
  *   lookup <name> [list:CODE,..] [side:us|cn]     also the bare `<name>`
  *   subscribe [all|us|cn|CODE ...] [kinds:added,removed,changed,suspended] [countries:CN,HK] [health]
+ *             [schedule:live|daily|weekly] [day:mon] [at:08:00] [tz:Europe/Berlin]
  *   unsubscribe [all|CODE ...]
  *   subscriptions
  *   watch add <name> | watch remove <name> | watch list
@@ -11,6 +12,7 @@
  *   thanks, thank you, ok, 👍, hi, hello...        small talk: a short friendly answer, not the help
  */
 import { z } from 'zod';
+import { scheduleFrom, type Schedule } from '../alerts/schedule';
 import { isListCode, type ListCode } from '../lists';
 import { ChangeKind } from '../model';
 import { entityFromQuestion, MAX_QUERY_CHARS, stripMentions } from './question';
@@ -20,7 +22,7 @@ export { MAX_QUERY_CHARS };
 export type Command =
   | { name: 'lookup'; query: string; lists?: ListCode[]; side?: 'us' | 'cn'; page: number }
   | { name: 'details'; partyId: string }
-  | { name: 'subscribe'; lists: ListCode[]; side?: 'us' | 'cn'; all?: boolean; kinds?: ChangeKind[]; countries?: string[]; health: boolean }
+  | { name: 'subscribe'; lists: ListCode[]; side?: 'us' | 'cn'; all?: boolean; kinds?: ChangeKind[]; countries?: string[]; health: boolean; schedule?: Schedule }
   | { name: 'unsubscribe'; all: boolean; lists: ListCode[]; side?: 'us' | 'cn' }
   | { name: 'subscriptions' }
   | { name: 'watch'; action: 'add' | 'remove'; term: string }
@@ -234,8 +236,19 @@ function parseSubscribe(words: string[]): Command {
   let countries: string[] | undefined;
   let health = false;
   let all = false;
+  const when: { schedule?: string; at?: string; day?: string; tz?: string } = {};
   for (const raw of words) {
     const w = raw.toLowerCase();
+    const opt = raw.match(/^(schedule|every|at|day|tz|timezone|time):(.+)$/i);
+    if (opt) {
+      const key = opt[1]!.toLowerCase();
+      when[key === 'every' ? 'schedule' : key === 'timezone' ? 'tz' : key === 'time' ? 'at' : (key as 'schedule' | 'at' | 'day' | 'tz')] = opt[2]!;
+      continue;
+    }
+    if (w === 'daily' || w === 'weekly' || w === 'live') {
+      when.schedule = w;
+      continue;
+    }
     if (w === 'all') {
       all = true;
       continue;
@@ -262,10 +275,16 @@ function parseSubscribe(words: string[]): Command {
       continue;
     }
     const code = raw.toUpperCase();
-    if (!isListCode(code)) return { name: 'help', topic: 'subscribe', problem: `unknown list or option "${raw}": use all, us, cn, list codes (see "lists"), kinds:..., countries:..., health` };
+    if (!isListCode(code)) return { name: 'help', topic: 'subscribe', problem: `unknown list or option "${raw}": use all, us, cn, list codes (see "lists"), kinds:..., countries:..., health, schedule:daily at:08:00 tz:Europe/Berlin` };
     lists.push(code);
   }
-  return { name: 'subscribe', lists, ...(side ? { side } : {}), ...(all ? { all } : {}), ...(kinds ? { kinds } : {}), ...(countries ? { countries } : {}), health };
+  let schedule: Schedule | undefined;
+  if (when.schedule || when.at || when.day || when.tz) {
+    const parsed = scheduleFrom(when);
+    if (!parsed.ok) return { name: 'help', topic: 'subscribe', problem: parsed.problem };
+    schedule = parsed.schedule;
+  }
+  return { name: 'subscribe', lists, ...(side ? { side } : {}), ...(all ? { all } : {}), ...(kinds ? { kinds } : {}), ...(countries ? { countries } : {}), health, ...(schedule ? { schedule } : {}) };
 }
 
 function parseUnsubscribe(words: string[]): Command {

@@ -14,7 +14,7 @@ export type Block =
   | { type: 'table'; headers: string[]; rows: string[][] }
   | { type: 'events'; events: Array<ChangeEvent & { retaliation?: boolean; watch?: string; facts?: AlertFacts }>; more: number }
   | { type: 'actions'; actions: Action[] }
-  /** Who acknowledged an alert ("Seen / handled") and when: a user id of the platform, and a display name. */
+  /** Who acknowledged an alert ("Acknowledge") and when: a user id of the platform, and a display name. */
   | { type: 'handled'; user: string; name?: string; at: string }
   /** Plain text followed by a command of the grammar, which each renderer shows as its platform types it, as code. */
   | { type: 'hint'; text: string; line: string };
@@ -38,17 +38,30 @@ export interface Reply {
   /** One line of plain text for notifications and logs. */
   summary: string;
   /** An alert message: its outbox row (for Show all and Acknowledge), and for a digest how many events it covers. */
-  alert?: { outbox: number; digest: boolean; total: number };
+  alert?: {
+    outbox: number;
+    digest: boolean;
+    total: number;
+    /** A scheduled summary: daily or weekly, the period it covers (ISO), and the lists its chart shows. */
+    summary?: { every: 'daily' | 'weekly'; since: string; until: string; lists: string[] };
+  };
   /** Files to attach (a digest's full content as CSV and Markdown), added at delivery; adapters upload them. */
   files?: ReplyFile[];
 }
 
 export interface ReplyFile {
   name: string;
-  /** MIME type: text/csv, text/markdown. */
+  /** MIME type: text/csv, text/markdown, image/png. */
   type: string;
   title: string;
+  /** The text, or for a binary file (a chart, image/png) its bytes in base64 with `encoding: 'base64'`. */
   content: string;
+  encoding?: 'base64';
+}
+
+/** A file's bytes, whichever way its content is kept. */
+export function fileBytes(f: ReplyFile): Buffer {
+  return Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
 export function textReply(text: string, options: Partial<Omit<Reply, 'blocks' | 'summary'>> = {}): Reply {

@@ -335,7 +335,7 @@ export const MIGRATIONS: Migration[] = [
     version: 13,
     name: 'alert acknowledgements: who marked an alert message seen / handled, and when',
     sql: `
-      -- One per alert message (outbox row): the first person to press "Seen / handled" (later presses are told who).
+      -- One per alert message (outbox row): the first person to press "Acknowledge" (later presses are told who).
       CREATE TABLE alert_acks (
         outbox_id  INTEGER PRIMARY KEY REFERENCES outbox (id),
         platform   TEXT NOT NULL,
@@ -373,6 +373,20 @@ export const MIGRATIONS: Migration[] = [
     name: 'events by record: the events of a party on a list (alert confirmations, re-listings)',
     sql: `
       CREATE INDEX events_by_record ON events (record_id, list);
+    `,
+  },
+  {
+    version: 17,
+    name: 'subscriptions: scheduled summaries (daily or weekly at a local time) instead of alerts as they come',
+    sql: `
+      -- JSON {"every": "daily"|"weekly", "at": "08:00", "tz": "Europe/Berlin", "day"?: 1..7}; NULL: alerts as they come.
+      ALTER TABLE subscriptions ADD COLUMN schedule TEXT;
+      -- The next summary's time (UTC ISO), and when the period it closes began (the last summary, or the schedule's start).
+      ALTER TABLE subscriptions ADD COLUMN summary_due_at TEXT;
+      ALTER TABLE subscriptions ADD COLUMN summary_since TEXT;
+      -- A scheduled channel's events are claimed in deliveries as they are routed (exactly once, as ever) with
+      -- outbox_id 0, "held for the next summary"; the summary's outbox row takes them over when it is queued,
+      -- in the same transaction that moves summary_due_at on, so a summary goes out once across restarts.
     `,
   },
 ];

@@ -17,12 +17,14 @@ import { alertReplies } from '../../../src/core/alerts/messages';
 import { AlertPipeline } from '../../../src/core/alerts/pipeline';
 import { Router, type RoutedEvent } from '../../../src/core/alerts/route';
 import { SubscriptionStore } from '../../../src/core/alerts/subscriptions';
+import { changeSchedule } from '../../../src/core/alerts/summaries';
 import { openSeed, type DataHandle } from '../../../src/core/dataset';
 import { refreshSources } from '../../../src/core/refresh';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
 import { currentDb } from '../../helpers/current';
 import { SOURCES_DIR } from '../../helpers/shared';
+import { decodePng } from '../../helpers/png';
 import { tempDir } from '../../helpers/tmp';
 import { FakeDiscord, type Recorded } from './fake-discord';
 import { ADMIN, autocomplete, botMessage, button, CHANNEL_ID, DM_CHANNEL_ID, GUILD_ID, guildCreate, MEMBER, messageCreate, PERMISSIONS, slash, type Opt } from './payloads';
@@ -356,7 +358,7 @@ describe('Discord alert delivery (the AlertSink)', () => {
     expect(sent.body.allowed_mentions).toEqual({ parse: [] });
     expect(sent.body.content).toContain(events[0]!.name.split(' ')[0]);
     expect(sent.body.embeds[0].description).toMatch(/CN-MOFCOM-ECL/);
-    // Each alert line has its Details button (the Seen / handled button is added when the outbox queues it).
+    // Each alert line has its Details button (the Acknowledge button is added when the outbox queues it).
     const ids = (sent.body.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components.map((c) => c.custom_id));
     expect(ids).toEqual(expect.arrayContaining([`sanctions:details:${events[0]!.facts.partyId}`]));
   });
@@ -427,8 +429,8 @@ function multipart(r: Recorded): { json: Record<string, unknown>; files: Map<str
   return { json, files };
 }
 
-describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, Show all, Seen / handled (issue 13)', () => {
-  it('posts one message with a headline, Details per line, Show all and Seen / handled, and the full digest as CSV and Markdown attachments', async () => {
+describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, Show all, Acknowledge (issue 13)', () => {
+  it('posts one message with a headline, Details per line, Show all and Acknowledge, and the full digest as CSV and Markdown attachments', async () => {
     handle = timelineHandle;
     const subs = new SubscriptionStore(timeline);
     subs.subscribe({ platform: 'discord', channel: CHANNEL_ID, targets: ['side:cn'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
@@ -450,7 +452,7 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     const outbox = timeline.prepare<[string], { id: number }>("SELECT id FROM outbox WHERE channel = ? AND kind = 'digest'").get(CHANNEL_ID)!.id;
     expect(ids.map((b) => b.custom_id)).toEqual(expect.arrayContaining([`sanctions:page:digest ${outbox} 1`, `sanctions:ack:ack ${outbox}`]));
     expect(ids.filter((b) => b.custom_id.startsWith('sanctions:details:p'))).toHaveLength(14);
-    expect(ids.find((b) => b.custom_id.startsWith('sanctions:ack:'))!.label).toBe('Seen / handled');
+    expect(ids.find((b) => b.custom_id.startsWith('sanctions:ack:'))!.label).toBe('Acknowledge');
     // The attachments: all 14 entries, one CSV row each, and the same as a Markdown table.
     expect(json.attachments).toEqual([expect.objectContaining({ id: 0, filename: expect.stringMatching(/\.csv$/) }), expect.objectContaining({ id: 1, filename: expect.stringMatching(/\.md$/) })]);
     const csv = [...files.entries()].find(([name]) => name.endsWith('.csv'))![1];
@@ -469,7 +471,7 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     expect(page.body.data.content).toMatch(/Digest: entries 1–14 of 14 \(page 1 of 1\)/);
     expect(page.body.data.embeds[0].description.split('\n')).toHaveLength(14);
 
-    // Seen / handled: the alert is edited in place to say who handled it and when, its button gone; no ping.
+    // Acknowledge: the alert is edited in place to say who handled it and when, its button gone; no ping.
     const seen = button(fake.applicationId, `sanctions:ack:ack ${outbox}`, { ...botMessage(fake.applicationId, fake.botUser, false, [`sanctions:ack:ack ${outbox}`]), channel_id: CHANNEL_ID });
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: seen });
     const edit = await fake.waitFor(() => callbackOf(seen.id));
@@ -478,6 +480,73 @@ describe('Discord digest of China\'s t0 -> t1 additions: attachments, buttons, S
     expect(edit.body.data.allowed_mentions).toEqual({ parse: [], replied_user: false });
     expect(JSON.stringify(edit.body.data.components)).not.toContain('sanctions:ack:');
     expect(timeline.prepare('SELECT user_id, channel FROM alert_acks WHERE outbox_id = ?').get(outbox)).toEqual({ user_id: ADMIN.id, channel: CHANNEL_ID });
+  });
+});
+
+/** The files of a multipart request as bytes (binary attachments: the PNG chart). */
+function multipartBytes(r: Recorded): Map<string, Buffer> {
+  const boundary = Buffer.from(`--${/boundary=(.+)$/.exec(String(r.headers['content-type']))![1]!}`);
+  const body = r.bytes!;
+  const files = new Map<string, Buffer>();
+  let at = body.indexOf(boundary);
+  while (at >= 0) {
+    const next = body.indexOf(boundary, at + boundary.length);
+    if (next < 0) break;
+    const part = body.subarray(at + boundary.length, next);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    const filename = /filename="([^"]+)"/.exec(head)?.[1];
+    if (filename) files.set(filename, part.subarray(split + 4, part.length - 2));
+    at = next;
+  }
+  return files;
+}
+
+describe('Discord: a scheduled daily summary with its chart attached (issue 13)', () => {
+  it('sends nothing until 08:00 Europe/Berlin (fake clock), then one message with the CSV, Markdown and a PNG chart that decodes', async () => {
+    const channel = '1100000000000000777';
+    const subs = new SubscriptionStore(timeline);
+    subs.subscribe({ platform: 'discord', channel, targets: ['side:cn'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    let clock = new Date('2026-12-01T10:00:00Z');
+    changeSchedule(timeline, subs.get('discord', channel)!, { every: 'daily', at: '08:00', tz: 'Europe/Berlin' }, clock);
+    // From the first event on: China's t0 -> t1 additions are held for the summary.
+    timeline.prepare('UPDATE subscriptions SET cursor = 0 WHERE channel = ?').run(channel);
+    const before = fake.requests.length;
+    const posts = () => fake.requests.slice(before).filter((r) => r.method === 'POST' && r.path === `/api/v10/channels/${channel}/messages`);
+    const pipeline = new AlertPipeline(timeline, { sinks: new Map([['discord', bot.sink]]), now: () => clock });
+    await pipeline.tick();
+    expect(posts()).toHaveLength(0);
+    clock = new Date('2026-12-02T07:00:00Z');
+    await pipeline.tick();
+    await pipeline.tick();
+    await pipeline.stop();
+    expect(posts()).toHaveLength(1);
+    const { json } = multipart(posts()[0]!);
+    expect(json.content).toMatch(/^\*\*Daily summary: 14 list changes from 2026-12-01 11:00 Europe\/Berlin to 2026-12-02 08:00 Europe\/Berlin\*\*/);
+    const files = multipartBytes(posts()[0]!);
+    const names = [...files.keys()];
+    expect(names).toEqual([expect.stringMatching(/\.csv$/), expect.stringMatching(/\.md$/), expect.stringMatching(/designations-by-week\.png$/)]);
+    const png = decodePng(files.get(names[2]!)!);
+    expect([png.width, png.height]).toEqual([720, 360]);
+    expect((json.attachments as Array<{ filename: string }>).map((a) => a.filename)).toEqual(names);
+  });
+  it('sets and ends a schedule through /sanctions-alerts subscribe with its schedule, day, at and tz options', async () => {
+    handle = timelineHandle;
+    const store = new SubscriptionStore(timeline);
+    const set = slash(
+      fake.applicationId,
+      { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('target', 'cn'), str('schedule', 'weekly'), str('day', 'mon'), str('at', '09:00'), str('tz', 'America/New_York')] },
+      { guild: true, permissions: PERMISSIONS.manager, user: ADMIN },
+    );
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: set });
+    const reply = await fake.waitFor(() => callbackOf(set.id));
+    // Discord markdown escaped (New\\_York); the schedule said whatever the lists already were.
+    expect(reply.body.data.content).toMatch(/Alerts now come as a weekly summary on Mondays at 09:00 \(America\/New\\_York\); the first at \d{4}-\d\d-\d\d 09:00 America\/New\\_York/);
+    expect(store.get('discord', CHANNEL_ID)).toMatchObject({ schedule: { every: 'weekly', day: 1, at: '09:00', tz: 'America/New_York' } });
+    const live = slash(fake.applicationId, { name: ALERTS_COMMAND, subcommand: 'subscribe', options: [str('schedule', 'live')] }, { guild: true, permissions: PERMISSIONS.manager, user: ADMIN });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: live });
+    expect((await fake.waitFor(() => callbackOf(live.id))).body.data.content).toMatch(/Alerts now come as they happen/);
+    expect(store.get('discord', CHANNEL_ID)).toMatchObject({ schedule: { every: 'live' } });
   });
 });
 

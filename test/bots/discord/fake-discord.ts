@@ -28,6 +28,8 @@ export interface Recorded {
   headers: IncomingHttpHeaders;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
+  /** The body as sent (a multipart upload's binary files, such as a PNG chart, survive only here). */
+  bytes?: Buffer;
 }
 
 export interface FakeAnswer {
@@ -80,7 +82,8 @@ export class FakeDiscord {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const raw = bytes.toString('utf8');
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         let body: unknown = raw;
         try {
@@ -88,7 +91,7 @@ export class FakeDiscord {
         } catch {
           // not JSON: keep the text
         }
-        const recorded: Recorded = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), rawPath: url.pathname, query: url.search, headers: req.headers, body };
+        const recorded: Recorded = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), rawPath: url.pathname, query: url.search, headers: req.headers, body, bytes };
         fake.requests.push(recorded);
         fake.answer(recorded, res);
       });

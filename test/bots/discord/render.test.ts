@@ -206,6 +206,10 @@ describe('slash commands -> grammar lines', () => {
     expect(commandLine({ command: LOOKUP_COMMAND, subcommand: 'status', options: {} })).toBe('status');
     expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'subscribe', options: { target: 'cn, US-BIS-EL', kinds: 'added, removed', countries: 'CN HK', health: true } })).toBe('subscribe cn US-BIS-EL kinds:added,removed countries:CN,HK health');
     expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'subscribe', options: {} })).toBe('subscribe');
+    expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'subscribe', options: { target: 'cn', schedule: 'weekly', day: 'mon', at: ' 09:00', tz: 'America/New_York' } })).toBe(
+      'subscribe cn schedule:weekly day:mon at:09:00 tz:America/New_York',
+    );
+    expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'subscribe', options: { schedule: 'daily', tz: 'Europe/Berlin' } })).toBe('subscribe schedule:daily tz:Europe/Berlin');
     expect(commandLine({ command: ALERTS_COMMAND, subcommand: 'unsubscribe', options: {} })).toBe('unsubscribe all');
     expect(commandLine({ command: ALERTS_COMMAND, group: 'watch', subcommand: 'add', options: { name: 'DJI' } })).toBe('watch add DJI');
     expect(commandLine({ command: ALERTS_COMMAND, group: 'watch', subcommand: 'list', options: {} })).toBe('watch list');

@@ -419,7 +419,7 @@ describe('Slack alert delivery (the sink)', () => {
   });
 });
 
-describe('Slack digest of the t0 -> t1 refresh: files, Show all, Details, Seen / handled (issue 13)', () => {
+describe('Slack digest of the t0 -> t1 refresh: files, Show all, Details, Acknowledge (issue 13)', () => {
   /** A click on a button of a message in the channel (not ephemeral), as Slack sends it. */
   function press(actionId: string, value: string, ts: string, user = 'U0ANALYST', threadTs?: string): { body: string; responseUrl: string } {
     const responseUrl = fake.responseUrl();
@@ -514,7 +514,7 @@ describe('Slack digest of the t0 -> t1 refresh: files, Show all, Details, Seen /
     expect(card.body).toMatchObject({ response_type: 'ephemeral' });
     expect(json(card)).toMatch(/SDN/);
 
-    // Seen / handled: recorded, and the digest now says who and when (its button gone).
+    // Acknowledge: recorded, and the digest now says who and when (its button gone).
     const seen = press('sanctions_ack', ack.value!, ts);
     await postToBot(timelinePort, seen.body, FORM, { secret: SECRET });
     const edited = await waitFor(responseTo(seen.responseUrl));

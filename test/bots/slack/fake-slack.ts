@@ -14,7 +14,7 @@ export interface RecordedCall {
   method: string;
   path: string;
   raw: string;
-  /** Form fields or JSON, with `blocks` parsed when it came as a JSON string. */
+  /** Form fields or JSON, with `blocks` parsed when it came as a JSON string; an upload's `content` (text) and `bytes`. */
   body: Record<string, unknown>;
 }
 
@@ -41,10 +41,10 @@ export interface FakeOptions {
 /** The scopes slack/manifest.yml asks for. */
 export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read'];
 
-async function read(req: IncomingMessage): Promise<string> {
+async function read(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function parse(raw: string, type: string | undefined): Record<string, unknown> {
@@ -62,6 +62,13 @@ function filePart(raw: string): string {
   return start >= 0 && end > start ? raw.slice(start + 4, end) : raw;
 }
 
+/** The same, as bytes (a PNG chart survives; text decoding would not keep it). */
+function filePartBytes(raw: Buffer): Buffer {
+  const start = raw.indexOf('\r\n\r\n');
+  const end = raw.lastIndexOf('\r\n--');
+  return start >= 0 && end > start ? raw.subarray(start + 4, end) : raw;
+}
+
 export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   let ts = 1_700_000_000;
@@ -70,10 +77,11 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
   let url = '';
   const history: Record<string, Array<{ metadata?: unknown } & Record<string, unknown>>> = {};
   const server: Server = createServer(async (req, res) => {
-    const raw = await read(req);
+    const bytes = await read(req);
+    const raw = bytes.toString('utf8');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     // A file upload comes as multipart form data: its one part's content is kept as `content`.
-    const body = path.startsWith('/upload/') ? { content: filePart(raw) } : parse(raw, req.headers['content-type']);
+    const body = path.startsWith('/upload/') ? { content: filePart(raw), bytes: filePartBytes(bytes) } : parse(raw, req.headers['content-type']);
     const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path.startsWith('/upload/') ? 'upload' : path;
     calls.push({ method, path, raw, body });
     const scopes = (options.scopes ?? MANIFEST_SCOPES).join(',');

@@ -129,14 +129,14 @@ describe('digest headline and order', () => {
     expect(csvNames[7]).toBe('GONE LTD');
   });
 
-  it('shows 15 lines of a big digest, says how many more, and adds Show all and Seen / handled with the message id', () => {
+  it('shows 15 lines of a big digest, says how many more, and adds Show all and Acknowledge with the message id', () => {
     const events = Array.from({ length: 298 }, (_, i) => sdnAdd(`CO ${i}`, [i % 2 ? 'RUSSIA-EO14024' : 'NPWMD', ...(i < 3 ? ['CYBER2'] : [])]));
     const [draft] = alertReplies({ targets: ['US-OFAC-SDN'] }, events);
     const reply = withAlertActions(draft!, 77, true, 298);
     expect(reply.blocks[0]).toEqual({ type: 'heading', text: 'OFAC added 298 entries to the SDN List (NPWMD, RUSSIA-EO14024, CYBER2)' });
     expect(reply.blocks.filter((b) => b.type === 'events').flatMap((b) => (b.type === 'events' ? b.events : []))).toHaveLength(15);
     expect(JSON.stringify(reply.blocks)).toContain('Shown: 15 of 298');
-    expect(reply.blocks.at(-1)).toEqual({ type: 'actions', actions: [{ id: 'page', label: 'Show all 298', value: 'digest 77 1' }, { id: 'ack', label: 'Seen / handled', value: 'ack 77' }] });
+    expect(reply.blocks.at(-1)).toEqual({ type: 'actions', actions: [{ id: 'page', label: 'Show all 298', value: 'digest 77 1' }, { id: 'ack', label: 'Acknowledge', value: 'ack 77' }] });
     expect(reply.alert).toEqual({ outbox: 77, digest: true, total: 298 });
     expect(parseAlertButton('digest 77 3')).toEqual({ kind: 'page', outbox: 77, page: 3 });
     expect(parseAlertButton('ack 77')).toEqual({ kind: 'ack', outbox: 77 });
@@ -193,7 +193,7 @@ describe('renderers: every alert line, escaped, with its Details button', () => 
     expect(text).toContain('sanctions_ack');
   });
 
-  it('Discord: buttons for Details, Seen / handled; no mention survives', () => {
+  it('Discord: buttons for Details, Acknowledge; no mention survives', () => {
     const [reply] = alertReplies({ targets: ['all'] }, [hostile()]);
     const message = renderDiscord(withAlertActions(reply!, 5, false, 1), { buttons: new ButtonStore(), share: false });
     const ids = message.components.flatMap((r) => r.components.map((c) => c.custom_id));
