@@ -6,7 +6,7 @@
  *
  *   npm run bench:api [-- --requests N --concurrency C]
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,8 @@ const { values } = parseArgs({ args: process.argv.slice(2), options: { requests:
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const log = (line: string) => process.stderr.write(`bench:api: ${line}\n`);
+// The server runs the built entry: build it now (an edit since the last build would fall back to tsx).
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 const dbPath = repoPath('var/bench-start.db');
 await loadDataset(dbPath, loadSourcesFile(DEFAULT_SOURCES), log);
 

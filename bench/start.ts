@@ -12,7 +12,7 @@
  *
  *   npm run bench:start [-- --runs N]
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -24,8 +24,11 @@ const RUNS = Number(values.runs);
 const db = repoPath('var/bench-start.db');
 const log = (line: string) => process.stderr.write(`bench:start: ${line}\n`);
 
+// The built path is what is measured: build it now, so that an edit since the last build cannot make bin/ fall
+// back to the sources through tsx unnoticed.
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 if (!existsSync(repoPath('dist/BUILD'))) {
-  log('no dist/: run npm run build (npm ci does it) first');
+  log('the build left no dist/BUILD');
   process.exit(2);
 }
 await loadDataset(db, loadSourcesFile(DEFAULT_SOURCES), log);
