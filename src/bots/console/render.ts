@@ -4,7 +4,7 @@
 import type { Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
 import { sincePhrase } from '../../core/designation-dates';
-import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
+import { ACTION_WORDS, alertDates, typeWord, type AlertFacts } from '../../core/alerts/facts';
 import { handledTime } from '../../core/alerts/digest';
 import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
@@ -86,10 +86,7 @@ function alertLineText(e: { list: Parameters<typeof listInfo>[0]; watch?: string
   const facts = [
     f.listedAs ? `listed as ${f.listedAs}` : '',
     f.fields?.length ? `fields: ${f.fields.join(', ')}` : '',
-    f.date && f.date !== f.listedSince ? dateText(f) : '',
-    f.effective ? `effective ${f.effective}` : '',
-    f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
-    f.until ? `until ${f.until}` : '',
+    ...alertDates(f),
     f.programs.join(', '),
     f.citation ?? '',
     f.retaliation ? `China, ${f.issuer}` : '',

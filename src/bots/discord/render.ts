@@ -9,7 +9,7 @@ import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent,
 import type { Action, Block, Reply } from '../../core/commands/reply';
 import { listInfo } from '../../core/lists';
 import { eventDateText, sincePhrase } from '../../core/designation-dates';
-import { ACTION_WORDS, dateText, listedSinceUnknown, typeWord, type AlertFacts } from '../../core/alerts/facts';
+import { ACTION_WORDS, alertDates, programsText, typeWord, type AlertFacts } from '../../core/alerts/facts';
 import { handledTime } from '../../core/alerts/digest';
 import { ruleText } from '../../core/designation-fr';
 import { historyText } from '../../core/designation-history';
@@ -191,11 +191,8 @@ export function alertLineMarkdown(e: { list: Parameters<typeof listInfo>[0]; wat
   const facts = [
     f.listedAs ? `listed as ${f.listedAs}` : '',
     f.fields?.length ? `fields: ${f.fields.join(', ')}` : '',
-    f.date && f.date !== f.listedSince ? dateText(f) : '',
-    f.effective ? `effective ${f.effective}` : '',
-    f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
-    f.until ? `until ${f.until}` : '',
-    f.programs.length ? f.programs.slice(0, 4).join(', ') + (f.programs.length > 4 ? ` +${f.programs.length - 4}` : '') : '',
+    ...alertDates(f),
+    programsText(f.programs, 4),
     f.retaliation ? `China, ${f.issuer}` : '',
     e.watch ? `watch term “${e.watch}”` : '',
   ].filter(Boolean);

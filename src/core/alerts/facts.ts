@@ -149,6 +149,25 @@ export function listedSinceUnknown(f: Pick<AlertFacts, 'seenSince'>): string {
   return f.seenSince ? `listed since at least ${f.seenSince} (the source gives no date; first seen then)` : 'the source gives no listing date';
 }
 
+/**
+ * The dates of an alert line, in the order every surface shows them: the publisher's date (with its kind), the
+ * effective date where it differs, since when the party had been listed (or what is known of it on a removal),
+ * and the end of a suspension. Plain text: each renderer escapes it.
+ */
+export function alertDates(f: AlertFacts): string[] {
+  return [
+    f.date && f.date !== f.listedSince ? dateText(f) : '',
+    f.effective ? `effective ${f.effective}` : '',
+    f.listedSince ? `listed since ${f.listedSince}` : f.action === 'removed' ? listedSinceUnknown(f) : '',
+    f.until ? `until ${f.until}` : '',
+  ].filter(Boolean);
+}
+
+/** The programs of an alert line, the first `max` and how many more. */
+export function programsText(programs: readonly string[], max = Infinity): string {
+  return programs.slice(0, max).join(', ') + (programs.length > max ? ` +${programs.length - max}` : '');
+}
+
 /** "aircraft", "vessel", "person", "entity": how a line names the kind of party. */
 export function typeWord(type: PartyType): string {
   return type === 'individual' ? 'person' : type === 'unknown' ? 'party' : type;

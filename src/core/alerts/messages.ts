@@ -9,7 +9,7 @@
 import type { Action, Block, Reply } from '../commands/reply';
 import { listInfo, type ListCode } from '../lists';
 import { digestOrder } from './digest-files';
-import { ACTION_WORDS, dateText, actionRank, listedSinceUnknown, typeWord, type AlertAction } from './facts';
+import { ACTION_WORDS, actionRank, alertDates, typeWord, type AlertAction } from './facts';
 import { recentLine } from '../commands/parse';
 import type { ChangeKind } from '../model';
 import type { RoutedEvent } from './route';
@@ -39,11 +39,7 @@ export function alertLine(e: RoutedEvent): string {
   const parts = [`${f.party} (${typeWord(f.type)}${f.countries.length ? `, ${f.countries.join(' ')}` : ''}): ${ACTION_WORDS[f.action]} ${listInfo(e.list).short} (${e.list})`];
   if (f.listedAs) parts.push(`listed as ${f.listedAs}`);
   if (f.fields?.length) parts.push(`fields: ${f.fields.join(', ')}`);
-  if (f.date && f.date !== f.listedSince) parts.push(dateText(f));
-  if (f.effective) parts.push(`effective ${f.effective}`);
-  if (f.listedSince) parts.push(`listed since ${f.listedSince}`);
-  else if (f.action === 'removed') parts.push(listedSinceUnknown(f));
-  if (f.until) parts.push(`until ${f.until}`);
+  parts.push(...alertDates(f));
   if (f.programs.length) parts.push(f.programs.join(', '));
   if (f.citation) parts.push(f.citation);
   if (f.retaliation) parts.push(`China, ${f.issuer}${listInfo(e.list).nameZh ? ` ${listInfo(e.list).nameZh}` : ''}`);
