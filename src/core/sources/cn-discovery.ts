@@ -4,7 +4,8 @@
  * notices it lists, and from a notice page to its article text, which the `cn-notices` parser reads.
  *
  * - Pages are decoded by the charset they declare (HTTP Content-Type, else <meta charset> or <meta
- *   http-equiv>), GB2312 / GBK / GB18030 through iconv-lite's GB18030 (a superset of both); UTF-8 otherwise.
+ *   http-equiv>), GB2312 / GBK / GB18030 through iconv-lite's GB18030 (a superset of both): one decoder with the
+ *   notice reader (cn-notices-parts/text.ts documentString), which also reads valid UTF-8 as such.
  * - The MOFCOM bureau's list is a JavaScript shell over a JSON API whose answer carries the list's HTML in a
  *   string field: the links are read from that HTML.
  * - A link is a notice when it points at an article page of the index's own site (MOFCOM `/art/YYYY/art_<id>.html`,
@@ -14,8 +15,7 @@
  *
  * No network here: the fetch module fetches, this module reads what it fetched.
  */
-import iconv from 'iconv-lite';
-import { declaredCharset, decodeEntities, htmlToText } from './cn-notices-parts/text';
+import { declaredCharset, decodeEntities, documentString, htmlToText } from './cn-notices-parts/text';
 
 export { declaredCharset };
 
@@ -28,14 +28,9 @@ export interface NoticeLink {
   relevant: boolean;
 }
 
-/** The page's text, decoded by its declared charset (GB family through GB18030). */
+/** The page's text, decoded as the notice reader decodes a notice (valid UTF-8 as such, else its declared charset, GB18030 by default). */
 export function decodePage(body: Buffer, contentType?: string): string {
-  const charset = declaredCharset(body, contentType);
-  let text: string;
-  if (charset && /^(?:gb2312|gbk|gb18030|x-gbk|cp936|euc-cn)$/.test(charset)) text = iconv.decode(body, 'gb18030');
-  else if (charset && charset !== 'utf-8' && charset !== 'utf8' && iconv.encodingExists(charset)) text = iconv.decode(body, charset);
-  else text = body.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return documentString({ name: '', body, ...(contentType ? { contentType } : {}) });
 }
 
 /**
