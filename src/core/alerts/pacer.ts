@@ -38,6 +38,12 @@ export interface RateObservation {
   bucket?: string;
 }
 
+/** A send reserved by `take`: the window logs it holds a place in, and when (until `started`). */
+export interface PaceTicket {
+  at: number;
+  logs: number[][];
+}
+
 interface BucketState {
   /** Times of recent sends (ms), oldest first, at most `limit` of them. */
   log: number[];
@@ -72,14 +78,19 @@ export class Pacer {
     return Math.max(0, Math.ceil(wait));
   }
 
-  /** Record a send over these routes (call when `waitMs` said 0). */
-  take(routes: readonly PaceRoute[], now = this.clock()): void {
+  /**
+   * Reserve a send over these routes (call when `waitMs` said 0). The reservation counts from now until
+   * `started` moves it to when the request actually leaves (after the message and its files are built).
+   */
+  take(routes: readonly PaceRoute[], now = this.clock()): PaceTicket {
+    const ticket: PaceTicket = { at: now, logs: [] };
     for (const route of routes) {
       let b = this.buckets.get(route.key);
       if (!b) this.buckets.set(route.key, (b = { log: [], lastUsed: now }));
       b.lastUsed = now;
       if (route.limit !== undefined) {
         b.log.push(now);
+        ticket.logs.push(b.log);
         if (b.log.length > route.limit) b.log.splice(0, b.log.length - route.limit);
       }
       if (b.resetAt !== undefined && now >= b.resetAt) {
@@ -89,6 +100,21 @@ export class Pacer {
       if (b.remaining !== undefined) b.remaining--;
     }
     this.sweep(now);
+    return ticket;
+  }
+
+  /**
+   * The reserved send leaves now: its place in each window counts from now, not from the reservation, so that
+   * a send delayed by its own preparation never lands closer than a window to the next one on the platform.
+   */
+  started(ticket: PaceTicket, now = this.clock()): void {
+    for (const log of ticket.logs) {
+      const i = log.lastIndexOf(ticket.at);
+      if (i < 0) continue;
+      log[i] = now;
+      log.sort((a, b) => a - b);
+    }
+    ticket.at = now;
   }
 
   /**

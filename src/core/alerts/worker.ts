@@ -17,7 +17,7 @@ import type { AlertSink, DeliveryResult } from './delivery';
 import { withFiles } from './digest';
 import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
-import { Pacer } from './pacer';
+import { Pacer, type PaceTicket } from './pacer';
 import { SubscriptionStore } from './subscriptions';
 
 /** Channels sent to at the same time. */
@@ -228,10 +228,10 @@ export class DeliveryWorker {
         // Read again: while this pass waited for a slot, the message may have been settled or put off.
         const row = this.q.row.get(head.id, this.now().toISOString());
         if (!row) continue;
-        this.pacer.take(routes);
+        const ticket = this.pacer.take(routes);
         const oneAtATime = sink?.repeatSafe?.() === false;
         if (oneAtATime) single.add(head.platform);
-        const sending = this.send(row, report).finally(() => {
+        const sending = this.send(row, report, ticket).finally(() => {
           inFlight.delete(channelKey);
           if (oneAtATime) single.delete(head.platform);
           const next = this.q.next.get(head.platform, head.channel, this.now().toISOString());
@@ -261,7 +261,7 @@ export class DeliveryWorker {
     }
   }
 
-  private async send(row: OutboxRow, report: DrainReport): Promise<void> {
+  private async send(row: OutboxRow, report: DrainReport, ticket?: PaceTicket): Promise<void> {
     const sink = this.options.sinks.get(row.platform);
     const at = () => this.now().toISOString();
     if (!sink) {
@@ -286,6 +286,8 @@ export class DeliveryWorker {
     try {
       // A digest goes out with its full content attached (built here: the outbox keeps only the message).
       const reply = withFiles(this.db, row.id, JSON.parse(row.payload) as Reply);
+      // The rate-limit windows count from when the request leaves, not from when this send was scheduled.
+      if (ticket && !result) this.pacer.started(ticket);
       result ??= await withTimeout(sink.deliver(row.channel, reply, messageKey(row)), this.options.timeoutMs ?? 30_000);
     } catch (err) {
       result = { ok: false, permanent: false, reason: (err as Error).message, unanswered: true };
