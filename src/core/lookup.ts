@@ -136,6 +136,7 @@ export function lookup(db: Db, query: string, options: LookupOptions = {}): Look
   // listed come before suspended ones, which come before delisted ones (then by score, as the matcher ranks).
   const matches: Array<{ hit: MatchHit; standing: Standing }> = [];
   const reviewHits: Array<{ hit: MatchHit; standing: Standing }> = [];
+  loader.prefetch(hits.map((h) => h.partyId));
   for (const hit of hits) {
     const inBand = hit.score >= DEFAULT_THRESHOLD;
     if (!inBand && reviewHits.length >= limit) continue;
@@ -221,6 +222,38 @@ interface RecordRow {
   countries: string | null;
 }
 
+interface DesignationRow {
+  record_id: number;
+  list: string;
+  status: LookupDesignation['status'];
+  since: string | null;
+  until: string | null;
+  citation: string | null;
+  url: string | null;
+  programs: string;
+  authority: string | null;
+  notes: string | null;
+}
+
+interface StatusRow {
+  list: string;
+  status: string;
+  until: string | null;
+}
+
+interface PartyRows {
+  records: RecordRow[];
+  designations: DesignationRow[];
+  parsed: Map<number, ParsedDesignation[]>;
+  names: Array<{ value: string; kind: string }>;
+}
+
+/**
+ * Parties whose rows the loader keeps in memory (for one dataset version: a refresh makes a new loader). About
+ * 25k parties at 1x; past the cap the cache starts over, so memory stays bounded on a much larger dataset.
+ */
+const MAX_CACHED_PARTIES = 50_000;
+
 
 class PartyLoader {
   private readonly q;
@@ -231,11 +264,14 @@ class PartyLoader {
         `SELECT id, source_id, name, type, json_extract(payload, '$.countries') AS countries
            FROM records WHERE party_id = ? OR id = ? ORDER BY removed_at IS NOT NULL, id`,
       ),
-      designations: db.prepare<[string], { record_id: number; list: string; status: LookupDesignation['status']; since: string | null; until: string | null; citation: string | null; url: string | null; programs: string; authority: string | null; notes: string | null }>(
+      designations: db.prepare<[string], DesignationRow>(
         'SELECT record_id, list, status, since, until, citation, url, programs, authority, notes FROM designations WHERE record_id IN (SELECT value FROM json_each(?))',
       ),
-      statuses: db.prepare<[number, number], { list: string; status: string; until: string | null }>(
-        'SELECT d.list, d.status, d.until FROM records r JOIN designations d ON d.record_id = r.id WHERE r.party_id = ? OR r.id = ?',
+      // The designations of many parties at once: a record belongs to party P when its party_id is P or, not yet
+      // grouped, its id is P (as `records` reads one party).
+      statuses: db.prepare<[{ ids: string }], { party_id: number | null; id: number; list: string; status: string; until: string | null }>(
+        `SELECT r.party_id, r.id, d.list, d.status, d.until FROM records r JOIN designations d ON d.record_id = r.id
+          WHERE r.party_id IN (SELECT value FROM json_each(@ids)) OR r.id IN (SELECT value FROM json_each(@ids))`,
       ),
       // The parsed designations of the records that say more than the designations table keeps: a history,
       // which date since is (since_kind), footnotes.
@@ -251,11 +287,45 @@ class PartyLoader {
     };
   }
 
+  /** Each party's designations (list, status, until), read in one statement for those not yet in memory. */
+  private readonly statusCache = new Map<number, StatusRow[]>();
+  /** Everything a card is made of, per party, as read (cards are built from it for each query's filters and day). */
+  private readonly partyCache = new Map<number, PartyRows>();
+
+  /** Read the statuses of those of these parties not yet in memory, in one statement. */
+  prefetch(partyIds: number[]): void {
+    const missing = [...new Set(partyIds)].filter((id) => !this.statusCache.has(id));
+    if (!missing.length) return;
+    if (this.statusCache.size + missing.length > MAX_CACHED_PARTIES) this.statusCache.clear();
+    const wantedIds = new Set(missing);
+    for (const id of missing) this.statusCache.set(id, []);
+    for (const row of this.q.statuses.all({ ids: JSON.stringify(missing) })) {
+      const status = { list: row.list, status: row.status, until: row.until };
+      if (row.party_id !== null && wantedIds.has(row.party_id)) this.statusCache.get(row.party_id)!.push(status);
+      if (row.id !== row.party_id && wantedIds.has(row.id)) this.statusCache.get(row.id)!.push(status);
+    }
+  }
+
   /** The party's standing on the lists the options select; undefined when it has no designation there. */
   standing(partyId: number, options: LookupOptions): Standing | undefined {
-    const rows = this.q.statuses.all(partyId, partyId).filter((d) => wanted(d.list, options));
+    this.prefetch([partyId]);
+    const rows = this.statusCache.get(partyId)!.filter((d) => wanted(d.list, options));
     const today = isoDay(options.now ?? new Date());
     return rows.length ? standingOf(rows.map((d) => statusOn(d.status, d.until, today))) : undefined;
+  }
+
+  /** A party's records, designations, parsed designations and names, read once per dataset version. */
+  private rowsOf(partyId: number): PartyRows {
+    let rows = this.partyCache.get(partyId);
+    if (rows) return rows;
+    const records = this.q.records.all(partyId, partyId);
+    const ids = JSON.stringify(records.map((r) => r.id));
+    rows = records.length
+      ? { records, designations: this.q.designations.all(ids), parsed: this.parsedOf(ids), names: this.q.names.all(ids) }
+      : { records, designations: [], parsed: new Map(), names: [] };
+    if (this.partyCache.size >= MAX_CACHED_PARTIES) this.partyCache.clear();
+    this.partyCache.set(partyId, rows);
+    return rows;
   }
 
   private formatsBySource?: Map<string, string>;
@@ -272,13 +342,10 @@ class PartyLoader {
   }
 
   load(hit: MatchHit, options: LookupOptions): LookupResult | undefined {
-    const records = this.q.records.all(hit.partyId, hit.partyId);
+    const { records, designations: rows, parsed, names } = this.rowsOf(hit.partyId);
     if (!records.length) return undefined;
-    const ids = JSON.stringify(records.map((r) => r.id));
     const sourceOf = new Map(records.map((r) => [r.id, r.source_id]));
-    const rows = this.q.designations.all(ids);
     const formats = this.formats();
-    const parsed = this.parsedOf(ids);
     // Only the publishers' announcements carry a designation's history.
     const official = new Set(records.filter((r) => OFFICIAL_FORMATS.has(formats.get(r.source_id) ?? '')).map((r) => r.id));
     const today = isoDay(options.now ?? new Date());
@@ -321,7 +388,7 @@ class PartyLoader {
     const titled = records.find((r) => r.id === hit.recordId) ?? records[0]!;
     const seen = new Set([fold(titled.name)]);
     const aliases: string[] = [];
-    for (const n of [...records.map((r) => ({ value: r.name, kind: 'primary' })), ...this.q.names.all(ids)]) {
+    for (const n of [...records.map((r) => ({ value: r.name, kind: 'primary' })), ...names]) {
       const k = fold(n.value);
       if (seen.has(k)) continue;
       seen.add(k);

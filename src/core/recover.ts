@@ -27,8 +27,12 @@ export function partiesDirty(db: Db): boolean {
   return getMeta(db, PARTIES_DIRTY) !== undefined;
 }
 
+/**
+ * Rebuild the parties a refresh left to be rebuilt after its last source. A change of grouping is a change of
+ * data: the dataset version moves, so lookups (which keep parties in memory per version) see the new grouping.
+ */
 export function rebuildPartiesAndClear(db: Db): void {
-  rebuildParties(db);
+  rebuildParties(db, { bumpVersion: true });
   deleteMeta(db, PARTIES_DIRTY);
 }
 

@@ -10,6 +10,7 @@ import { openDb, type Db, type OpenOptions } from './store/db';
 import type { Derivations } from './store/migrations';
 import { recoverInterrupted } from './recover';
 import { explainCorruption } from './store/integrity';
+import { bumpDatasetVersion } from './store/meta';
 
 export function reindexAllNames(db: Db): void {
   db.exec("DELETE FROM names; DELETE FROM name_tokens; DELETE FROM tokens; INSERT INTO token_grams (token_grams) VALUES ('delete-all');");
@@ -17,6 +18,8 @@ export function reindexAllNames(db: Db): void {
   const rows = db.prepare<[], { id: number; payload: string }>('SELECT id, payload FROM records').all();
   for (const row of rows) index.replace(row.id, SourceRecord.parse(JSON.parse(row.payload)).names);
   rebuildParties(db);
+  // New name ids: lookups keep names in memory per dataset version, so the version moves with them.
+  if (rows.length) bumpDatasetVersion(db);
 }
 
 export const DERIVATIONS: Derivations = { reindex: reindexAllNames };

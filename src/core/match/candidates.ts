@@ -39,6 +39,15 @@ const SEED_BUDGET = 400;
 const FIRST_SEED_LIMIT = 600;
 const MAX_CANDIDATES = 100;
 const FUZZY_CANDIDATES = 40;
+/**
+ * The finder keeps what it read of the index in memory for the life of one dataset version (a refresh makes a
+ * new finder): postings lists, candidate names, exact-compact hits. A long-running process so answers from
+ * memory once a name has been seen, and the CLI reads only what its one query needs. The caps bound memory on
+ * a very large dataset (past them a cache starts over): at 1x the whole index is ~54k names and ~170k postings.
+ */
+const MAX_CACHED_NAMES = 300_000;
+const MAX_CACHED_POSTINGS = 4_000_000;
+const MAX_CACHED_COMPACTS = 50_000;
 
 /** Quote each term for FTS5 MATCH: inside double quotes only `"` is special, and it is doubled. */
 export function ftsQuote(term: string): string {
@@ -58,6 +67,13 @@ export class CandidateFinder {
   private readonly q;
   private readonly dfCache = new Map<string, number>();
   private totalNames = -1;
+  /** Token id -> its first postings (shortest names first), as many as were asked for. */
+  private readonly postingsCache = new Map<number, { ids: Int32Array; limit: number }>();
+  /** Token id -> every name bearing it, ascending: membership for words too common to seed. */
+  private readonly membersCache = new Map<number, Int32Array>();
+  private cachedPostings = 0;
+  private readonly namesCache = new Map<number, CandidateName>();
+  private readonly compactCache = new Map<string, number[]>();
 
   constructor(private readonly db: Db) {
     this.q = {
@@ -74,10 +90,8 @@ export class CandidateFinder {
       fuzzy: db.prepare<[string, number], { id: number; token: string; df: number }>(
         'SELECT t.id, t.token, t.df FROM token_grams g JOIN tokens t ON t.id = g.rowid WHERE token_grams MATCH ? AND t.df > 0 ORDER BY g.rank LIMIT ?',
       ),
-      postings: db.prepare<[number, number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? ORDER BY len LIMIT ?'),
-      probe: db.prepare<[number, string], { name_id: number }>(
-        'SELECT name_id FROM name_tokens WHERE token_id = ? AND name_id IN (SELECT value FROM json_each(?))',
-      ),
+      postings: db.prepare<[number, number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? ORDER BY len, name_id LIMIT ?'),
+      members: db.prepare<[number], { name_id: number }>('SELECT name_id FROM name_tokens WHERE token_id = ? ORDER BY name_id'),
       compact: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE compact = ? LIMIT 50'),
       names: db.prepare<[string], { id: number; record_id: number; party_id: number | null; value: string; kind: string; tokens: string; compact: string; han: number; type: string; lang: string | null }>(
         `SELECT n.id, n.record_id, r.party_id, n.value, n.kind, n.tokens, n.compact, n.han, r.type, n.lang
@@ -152,14 +166,7 @@ export class CandidateFinder {
    * evidence to those seeds, probed through the (token, name) key, so a query costs about the same however
    * common its other words are.
    */
-  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string, memo = new Map<string, Array<{ name_id: number }>>()): number[] {
-    // `memo`: postings already read for another form of the same query (its pinyin or vocabulary reading).
-    const postings = (id: number, limit: number) => {
-      const key = `${id}:${limit}`;
-      let rows = memo.get(key);
-      if (!rows) memo.set(key, (rows = this.q.postings.all(id, limit)));
-      return rows;
-    };
+  evidence(expanded: Array<{ weight: number; matches: TokenMatch[] }>, compact: string): number[] {
     const evidence = new Map<number, number>();
     const all = expanded.flatMap((e) => e.matches.map((m) => ({ ...m, weight: e.weight })));
     all.sort((a, b) => a.df - b.df);
@@ -171,47 +178,121 @@ export class CandidateFinder {
         rest.push(m);
         continue;
       }
-      const rows = postings(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
-      seeded += rows.length;
-      for (const { name_id } of rows) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
+      const ids = this.postings(m.id, seeded === 0 ? FIRST_SEED_LIMIT : COMMON_DF);
+      seeded += ids.length;
+      for (const id of ids) evidence.set(id, (evidence.get(id) ?? 0) + m.weight * m.sim);
     }
     if (rest.length && evidence.size) {
-      const seeds = JSON.stringify([...evidence.keys()]);
+      const seeds = [...evidence.keys()];
       for (const m of rest) {
-        for (const { name_id } of this.q.probe.all(m.id, seeds)) evidence.set(name_id, (evidence.get(name_id) ?? 0) + m.weight * m.sim);
+        const members = this.members(m.id);
+        for (const id of seeds) if (has(members, id)) evidence.set(id, evidence.get(id)! + m.weight * m.sim);
       }
     }
-    if (compact) for (const { id } of this.q.compact.all(compact)) evidence.set(id, Number.MAX_SAFE_INTEGER);
+    if (compact) for (const id of this.compactIds(compact)) evidence.set(id, Number.MAX_SAFE_INTEGER);
     return [...evidence.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, MAX_CANDIDATES)
       .map(([id]) => id);
   }
 
+  /** The first `limit` postings of a token (shortest names first), from memory once read. */
+  private postings(tokenId: number, limit: number): Int32Array {
+    const cached = this.postingsCache.get(tokenId);
+    // Enough cached, or fewer rows than were asked for last time: that is every posting there is.
+    if (cached && (cached.limit >= limit || cached.ids.length < cached.limit)) return cached.ids.length > limit ? cached.ids.subarray(0, limit) : cached.ids;
+    const ids = Int32Array.from(this.q.postings.all(tokenId, limit), (r) => r.name_id);
+    this.remember(ids.length - (cached?.ids.length ?? 0));
+    this.postingsCache.set(tokenId, { ids, limit });
+    return ids;
+  }
+
+  /** Every name bearing a token, ascending (read once per token and dataset version). */
+  private members(tokenId: number): Int32Array {
+    let ids = this.membersCache.get(tokenId);
+    if (!ids) {
+      ids = Int32Array.from(this.q.members.all(tokenId), (r) => r.name_id);
+      this.remember(ids.length);
+      this.membersCache.set(tokenId, ids);
+    }
+    return ids;
+  }
+
+  /** Count postings about to be cached; past the cap both postings caches start over. */
+  private remember(added: number): void {
+    if (this.cachedPostings + added > MAX_CACHED_POSTINGS) {
+      this.postingsCache.clear();
+      this.membersCache.clear();
+      this.cachedPostings = 0;
+    }
+    this.cachedPostings += added;
+  }
+
+  /** Names whose compact form is exactly this (a query written without spaces, or a Chinese name). */
+  private compactIds(compact: string): number[] {
+    let ids = this.compactCache.get(compact);
+    if (!ids) {
+      if (this.compactCache.size >= MAX_CACHED_COMPACTS) this.compactCache.clear();
+      ids = this.q.compact.all(compact).map((r) => r.id);
+      this.compactCache.set(compact, ids);
+    }
+    return ids;
+  }
+
   /** The candidate names with what scoring needs. */
   load(ids: number[]): CandidateName[] {
-    if (!ids.length) return [];
-    return this.q.names.all(JSON.stringify(ids)).map((n) => ({
-      id: n.id,
-      recordId: n.record_id,
-      partyId: n.party_id ?? n.record_id,
-      value: n.value,
-      kind: n.kind,
-      tokens: n.tokens ? n.tokens.split(' ') : [],
-      compact: n.compact,
-      han: n.han === 1,
-      type: n.type,
-      pinyin: n.lang === PINYIN_LANG,
-    }));
+    const missing = ids.filter((id) => !this.namesCache.has(id));
+    if (missing.length) {
+      if (this.namesCache.size + missing.length > MAX_CACHED_NAMES) this.namesCache.clear();
+      for (const n of this.q.names.all(JSON.stringify(missing))) {
+        this.namesCache.set(n.id, {
+          id: n.id,
+          recordId: n.record_id,
+          partyId: n.party_id ?? n.record_id,
+          value: n.value,
+          kind: n.kind,
+          tokens: n.tokens ? n.tokens.split(' ') : [],
+          compact: n.compact,
+          han: n.han === 1,
+          type: n.type,
+          pinyin: n.lang === PINYIN_LANG,
+        });
+      }
+    }
+    // In id order, as the index returns them: ties between equal scores break the same way as ever.
+    const out: CandidateName[] = [];
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const name = this.namesCache.get(id);
+      if (name) out.push(name);
+    }
+    return out;
   }
 
   /** Document frequency of each token (0 for a token no name has), cached for the life of this finder. */
-  dfOf(tokens: Iterable<string>): Map<string, number> {
-    const missing = [...new Set(tokens)].filter((t) => !this.dfCache.has(t));
-    if (missing.length) {
-      for (const t of missing) this.dfCache.set(t, 0);
-      for (const row of this.q.df.all(JSON.stringify(missing))) this.dfCache.set(row.token, row.df);
+  dfOf(names: Iterable<{ tokens: readonly string[] }>): Map<string, number> {
+    const missing: string[] = [];
+    for (const n of names) {
+      for (const t of n.tokens) {
+        if (this.dfCache.has(t)) continue;
+        this.dfCache.set(t, 0);
+        missing.push(t);
+      }
     }
+    if (missing.length) for (const row of this.q.df.all(JSON.stringify(missing))) this.dfCache.set(row.token, row.df);
     return this.dfCache;
   }
+}
+
+/** Binary search of an ascending array. */
+function has(sorted: Int32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }

@@ -11,7 +11,7 @@ import { coverageFactor, isPlaceWord } from './generic-words';
 import { nameForms, type NameForms } from './normalize';
 import { englishFromPinyin, pinyinQuery, splitSyllables } from './pinyin';
 import { queryUnits, unexplainedText, type UnitsOfQuery } from './query-units';
-import { idf, scoreName, type NameScore, type QueryToken } from './score';
+import { idf, matchesByToken, scoreName, type NameScore, type QueryToken } from './score';
 
 export type MatchHow =
   | 'exact'
@@ -74,7 +74,7 @@ export class Matcher {
         options: { fuzzy: false, prefix: false },
         factor: 1,
         how: (c, s) => {
-          if (traditionalQuery || toSimplified(c.value) !== c.value) return 'traditional/simplified';
+          if (traditionalQuery || writtenTraditional(c)) return 'traditional/simplified';
           if (s.whole) return c.kind === 'primary' ? 'exact' : 'alias';
           return 'chinese';
         },
@@ -113,7 +113,6 @@ export class Matcher {
     const total = this.finder.nameCount();
     const prepared: Array<{ variant: Variant; tokens: QueryToken[]; units: UnitsOfQuery }> = [];
     const ids = new Set<number>();
-    const postings = new Map<string, Array<{ name_id: number }>>();
     for (const variant of variants) {
       const units = variant.units ?? queryUnits(variant.forms.tokens, MAX_QUERY_TOKENS);
       const words = units.tokens;
@@ -125,18 +124,24 @@ export class Matcher {
         const matches = this.finder.expand(word, { fuzzy: variant.options.fuzzy && loose, prefix: variant.options.prefix && loose });
         const exact = matches.find((m) => m.how === 'exact');
         const df = exact ? exact.df : matches.length ? Math.max(...matches.map((m) => m.df)) : 0;
-        return { text: word, weight: idf(df, total), matches, units: units.tokenUnits[i]! };
+        return { text: word, weight: idf(df, total), matches, byToken: matchesByToken(matches), units: units.tokenUnits[i]! };
       });
       prepared.push({ variant, tokens, units });
-      for (const id of this.finder.evidence(tokens, variant.forms.compact, postings)) ids.add(id);
+      for (const id of this.finder.evidence(tokens, variant.forms.compact)) ids.add(id);
     }
     const candidates = this.finder.load([...ids]);
     if (!candidates.length) return [];
-    const dfs = this.finder.dfOf(candidates.flatMap((c) => c.tokens));
+    const dfs = this.finder.dfOf(candidates);
     const hits: MatchHit[] = [];
     for (const { variant, tokens, units } of prepared) {
       const strict = variant.forms.legal && !variant.forms.han;
-      const weight = (t: string) => idf(dfs.get(t) ?? 0, total) * coverageFactor(t, strict);
+      // Each name word's weight, computed once per query form (candidates share most of their words).
+      const weights = new Map<string, number>();
+      const weight = (t: string) => {
+        let w = weights.get(t);
+        if (w === undefined) weights.set(t, (w = idf(dfs.get(t) ?? 0, total) * coverageFactor(t, strict)));
+        return w;
+      };
       for (const c of candidates) {
         if (c.han !== variant.forms.han) continue;
         const s = scoreName(tokens, variant.forms.compact, c, weight, strict, units, isPlaceWord);
@@ -175,6 +180,14 @@ function latinHow(candidate: CandidateName, s: NameScore): MatchHow {
   if (s.fuzzy) return 'fuzzy';
   if (s.reordered) return 'word order';
   return 'partial';
+}
+
+/** Whether a candidate's name is written in traditional characters (remembered with the candidate, which the finder keeps). */
+const traditional = new WeakMap<CandidateName, boolean>();
+function writtenTraditional(c: CandidateName): boolean {
+  let t = traditional.get(c);
+  if (t === undefined) traditional.set(c, (t = toSimplified(c.value) !== c.value));
+  return t;
 }
 
 const KIND_RANK: Record<string, number> = { primary: 0, alias: 1, translation: 1, former: 2, weak: 3 };

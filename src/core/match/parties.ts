@@ -24,6 +24,7 @@
  */
 import { killPoint } from '../ops/test-hooks';
 import type { Db } from '../store/db';
+import { bumpDatasetVersion } from '../store/meta';
 import { nameForms } from './normalize';
 import { PartyGroups } from './party-groups';
 import { joinKey, type Identifier } from './party-identifiers';
@@ -69,7 +70,8 @@ interface PartyRecord {
 /** Name key -> the records that bear it. */
 type KeyIndex = Map<string, number[]>;
 
-export function rebuildParties(db: Db): number {
+/** bumpVersion: when the grouping changed, move the dataset version in the same transaction (lookups keep parties per version). */
+export function rebuildParties(db: Db, options: { bumpVersion?: boolean } = {}): number {
   const rows = db
     .prepare<[], RecordRow>(
       `SELECT id, source_id, type, json_extract(payload, '$.identifiers') AS identifiers, json_extract(payload, '$.countries') AS countries,
@@ -110,6 +112,7 @@ export function rebuildParties(db: Db): number {
   let changed = 0;
   db.transaction(() => {
     for (const r of rows) changed += update.run(groups.find(r.id), r.id, groups.find(r.id)).changes;
+    if (changed && options.bumpVersion) bumpDatasetVersion(db);
     killPoint('during-parties');
   }).immediate();
   return changed;

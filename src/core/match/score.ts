@@ -13,6 +13,15 @@ export interface QueryToken {
   matches: TokenMatch[];
   /** The query units (words, or Han characters) this token stands for; see QueryUnits. */
   units?: number[];
+  /** `matches` by index token, for scoring many names against one query (built once by the matcher). */
+  byToken?: ReadonlyMap<string, TokenMatch>;
+}
+
+/** A query token's matches by index token: what scoreName looks up for every word of every candidate. */
+export function matchesByToken(matches: readonly TokenMatch[]): Map<string, TokenMatch> {
+  const map = new Map<string, TokenMatch>();
+  for (const m of matches) if (!map.has(m.token)) map.set(m.token, m);
+  return map;
 }
 
 /**
@@ -78,15 +87,18 @@ export function scoreName(
     let best = 0;
     let how: TokenMatch['how'] | undefined;
     let at = -1;
-    name.tokens.forEach((t, i) => {
+    const byToken = q.byToken;
+    for (let i = 0; i < name.tokens.length; i++) {
+      const t = name.tokens[i]!;
       // A pinyin name is the reading of Chinese characters: only its exact syllables count, not look-alikes.
-      const sim = t === q.text ? 1 : name.pinyin ? 0 : (q.matches.find((m) => m.token === t)?.sim ?? 0);
+      const m = t === q.text || name.pinyin ? undefined : byToken ? byToken.get(t) : q.matches.find((x) => x.token === t);
+      const sim = t === q.text ? 1 : (m?.sim ?? 0);
       if (sim > best) {
         best = sim;
-        how = t === q.text ? 'exact' : q.matches.find((m) => m.token === t)?.how;
+        how = t === q.text ? 'exact' : m?.how;
         at = i;
       }
-    });
+    }
     if (best > 0) {
       total += q.weight;
       found += q.weight * best;
@@ -130,7 +142,9 @@ export function scoreName(
   const queryCoverage = total > 0 ? found / total : 0;
   let nameTotal = 0;
   let nameFound = 0;
-  for (const t of new Set(name.tokens)) {
+  for (let i = 0; i < name.tokens.length; i++) {
+    const t = name.tokens[i]!;
+    if (name.tokens.indexOf(t) !== i) continue; // each distinct word once
     const w = nameWeight(t);
     nameTotal += w;
     nameFound += w * (nameBest.get(t) ?? 0);
