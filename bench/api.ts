@@ -45,7 +45,7 @@ for (let i = 0; i < REQUESTS; i++) {
 }
 db.close();
 
-const child = spawn(process.execPath, ['bin/main.js'], {
+const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'bin/main.js'], {
   cwd: REPO_ROOT,
   env: { ...process.env, SANCTIONS_DB: dbPath, API_PORT: '0', REFRESH_CRON: '0 0 1 1 *', LOG_LEVEL: 'silent', AUDIT_LOOKUPS: 'false' },
   stdio: ['ignore', 'pipe', 'pipe'],

@@ -270,8 +270,9 @@ export async function main(): Promise<number> {
   }
 
   // Build the matcher's caches and Chinese tables once everything is listening, not before: start-up stays as
-  // quick as it was, and the first question after it does not pay for them.
-  setImmediate(() => warmUp(handle.db));
+  // quick as it was, and the first question after it does not pay for them. Not for lines piped into the
+  // console: those are read at once, and warming for questions nobody will ask only delays the answers.
+  if (chat || process.stdin.isTTY) setImmediate(() => warmUp(handle.db));
 
   try {
     // With a chat platform or the API on and no terminal, serve until stopped; with a terminal, the console too.

@@ -93,8 +93,15 @@ export function hasListData(db: Db, options: { demo?: boolean } = {}): boolean {
   const sql = options.demo
     ? 'SELECT 1 FROM designations LIMIT 1'
     : 'SELECT 1 FROM sources s WHERE s.demo = 0 AND EXISTS (SELECT 1 FROM records r JOIN designations d ON d.record_id = r.id WHERE r.source_id = s.id) LIMIT 1';
-  return Boolean(db.prepare(sql).get());
+  let cached = listDataStatements.get(db);
+  if (!cached) listDataStatements.set(db, (cached = new Map()));
+  let statement = cached.get(sql);
+  if (!statement) cached.set(sql, (statement = db.prepare(sql)));
+  return Boolean(statement.get());
 }
+
+/** Prepared once per handle: the API and the bots ask before every answer. */
+const listDataStatements = new WeakMap<Db, Map<string, Statement>>();
 
 /** True when the only list data the database holds is demo data (the bundled seed loaded with `refresh`). */
 export function onlyDemoData(db: Db): boolean {

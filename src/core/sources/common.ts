@@ -62,7 +62,8 @@ export function isoDate(text: string | null | undefined): string | undefined {
  */
 const RETIRED_CODES = new Set(['AN', 'BU', 'CS', 'DD', 'DY', 'FX', 'HV', 'NH', 'RH', 'SU', 'TP', 'UK', 'VD', 'YD', 'YU', 'ZR']);
 
-const COUNTRY_BY_NAME = buildCountryIndex();
+/** Built on first use: naming 676 codes through Intl costs ~60 ms, which a lookup that names no country never needs. */
+let countryByName: Map<string, string> | undefined;
 
 function foldCountry(name: string): string {
   return name
@@ -112,7 +113,8 @@ export function countryCode(text: string | null | undefined): string | undefined
   if (!text) return undefined;
   const s = text.trim();
   if (/^[A-Z]{2}$/.test(s)) return s === 'UK' ? 'GB' : s;
-  return COUNTRY_BY_NAME.get(foldCountry(s));
+  countryByName ??= buildCountryIndex();
+  return countryByName.get(foldCountry(s));
 }
 
 /** Country codes for a list of names or codes; unrecognised text is kept as written so nothing is lost. */
