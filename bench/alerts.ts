@@ -7,24 +7,27 @@
  * (Discord 50 requests/s; Slack one chat.postMessage per second per channel), attempts per message, the rows
  * pruning removes once the messages are past ALERT_KEEP_DELIVERED_DAYS, and the peak RSS.
  *
+ * This process plays the bot's: it routes and delivers. As in the bot, the refreshes run in a child process
+ * (refreshInChild: their parsing memory is the child's, reported apart), and the fakes run in a process of their
+ * own (they keep every request they receive, which is their memory, not the bot's).
+ *
  *   npm run bench:alerts [-- --subscriptions N]
  */
 import { rmSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DiscordSink } from '../src/bots/discord/sink';
+import { refreshInChild } from '../src/core/refresh-process/run';
 import { SlackSink } from '../src/bots/slack/sink';
 import type { AlertSink } from '../src/core/alerts/delivery';
 import { routeNewEventsInSlices } from '../src/core/alerts/outbox';
 import { pruneDelivered } from '../src/core/alerts/prune';
 import { SubscriptionStore, type Target } from '../src/core/alerts/subscriptions';
 import { DeliveryWorker } from '../src/core/alerts/worker';
-import { refreshSources } from '../src/core/refresh';
 import { loadSourcesFile } from '../src/core/sources/config';
 import { openDb } from '../src/core/store/db';
-import { FakeDiscord } from '../test/bots/discord/fake-discord';
-import { startFakeSlack } from '../test/bots/slack/fake-slack';
 import { repoPath, SHARED } from './lib/dataset';
+import { startFakePlatforms } from './lib/fake-platforms';
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { subscriptions: { type: 'string', default: '1000' } } });
 const SUBSCRIPTIONS = Number(values.subscriptions);
@@ -35,8 +38,9 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: t
 const db = openDb(path);
 const rss: string[] = [];
 const mark = (what: string) => rss.push(`${what} ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+const refreshPeaks: number[] = [];
 log('loading timeline t0 (baseline)');
-await refreshSources(db, loadSourcesFile(`${SHARED}/data/sources/timeline-t0.json`));
+refreshPeaks.push((await refreshInChild(path, loadSourcesFile(`${SHARED}/data/sources/timeline-t0.json`))).rssPeakBytes);
 
 // A mix a real deployment might have: every list, one side, one list, with and without country filters.
 const store = new SubscriptionStore(db);
@@ -61,7 +65,9 @@ function channelOf(i: number): string {
 mark('after t0 and subscriptions');
 log('refreshing timeline t1');
 const r0 = performance.now();
-const results = await refreshSources(db, loadSourcesFile(`${SHARED}/data/sources/timeline-t1.json`));
+const t1 = await refreshInChild(path, loadSourcesFile(`${SHARED}/data/sources/timeline-t1.json`));
+refreshPeaks.push(t1.rssPeakBytes);
+const results = t1.results;
 const refreshMs = performance.now() - r0;
 const events = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
 
@@ -90,11 +96,10 @@ const queued = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox')
 const pairs = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n;
 
 // The fake platforms of the tests: they answer every post at once, as healthy APIs would.
-const slackFake = await startFakeSlack({ admins: new Set() });
-const discordFake = await FakeDiscord.start();
+const fakes = await startFakePlatforms();
 const sinks = new Map<string, AlertSink>([
-  ['slack', SlackSink.create({ token: 'xoxb-bench', apiUrl: slackFake.apiUrl })],
-  ['discord', new DiscordSink({ token: 'bench-token.discord', apiUrl: discordFake.api })],
+  ['slack', SlackSink.create({ token: 'xoxb-bench', apiUrl: fakes.slackApi })],
+  ['discord', new DiscordSink({ token: 'bench-token.discord', apiUrl: fakes.discordApi })],
 ]);
 const worker = new DeliveryWorker(db, { sinks });
 log(`draining ${queued} messages`);
@@ -132,9 +137,8 @@ pruneLoop.disable();
 const longestPruneBatch = pruneLoop.max / 1e6;
 const pruneMs = performance.now() - p0;
 const left = db.prepare<[], { n: number }>('SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM deliveries) + (SELECT COUNT(*) FROM delivery_attempts) AS n').get()!.n;
-const received = slackFake.calls.filter((c) => c.method === 'chat.postMessage').length + discordFake.requests.filter((r) => r.method === 'POST' && /\/channels\/\d+\/messages$/.test(r.path)).length;
-await slackFake.close();
-await discordFake.close();
+const received = await fakes.posts();
+await fakes.close();
 db.close();
 
 const out = [
@@ -145,6 +149,6 @@ const out = [
   `drain: ${drained.delivered} messages delivered to the fake Slack and Discord APIs (${received} posts) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} attempts deferred by rate limits or errors, ${drained.failed} failed; ${attempts} attempts recorded (${(attempts / Math.max(1, drained.delivered)).toFixed(2)} per message)`,
   `published limits: ${perChannel.map((p) => `${p.platform} ${p.messages} messages to ${p.channels} channels (at most ${p.most} per channel)`).join(', ')} -> at least ${bound.toFixed(1)} s; drain / bound = ${bound > 0 ? (drainMs / 1000 / bound).toFixed(2) : 'n/a'}`,
   `prune (as if past the retention): ${pruned.messages} messages, ${pruned.attempts.toLocaleString('en-US')} attempts, ${pruned.claims.toLocaleString('en-US')} claims in ${(pruneMs / 1000).toFixed(2)} s, longest event-loop block ${longestPruneBatch.toFixed(0)} ms; ${left} rows left`,
-  `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')})`,
+  `peak RSS of this (the bot's) process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')}); the refresh children peaked at ${refreshPeaks.map((b) => `${Math.round(b / 1048576)} MB`).join(' and ')}`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

@@ -7,6 +7,7 @@ import type { Action, Block, Reply, ReplyFile } from '../commands/reply';
 import { textReply } from '../commands/reply';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
+import { datasetVersion } from '../store/meta';
 import { listInfo } from '../lists';
 import { additionsChartFile } from './chart-data';
 import { digestFiles, digestOrder } from './digest-files';
@@ -26,29 +27,70 @@ function message(db: Db, outboxId: number): OutboxMessage | undefined {
   return db.prepare<[number], OutboxMessage>('SELECT id, platform, channel, payload, created_at FROM outbox WHERE id = ?').get(outboxId);
 }
 
+/**
+ * Digests of one routing pass are mostly alike: every channel with the same filters gets the same events. What a
+ * message's events and files are made of (each event's facts from its record, the CSV and Markdown tables) is
+ * kept for the last few distinct event sets, per database and dataset version, so that delivering the same digest
+ * to thousands of channels builds it once. Entries are read-only; a message's own file names are set per message.
+ */
+const MEMO_SIZE = 16;
+interface DigestMemo {
+  events: RoutedEvent[];
+  files: Map<string, Array<Omit<ReplyFile, 'name'> & { ext: string }>>;
+}
+const memos = new WeakMap<Db, Map<string, DigestMemo>>();
+
+function memoFor(db: Db, key: string, build: () => RoutedEvent[]): DigestMemo {
+  let byKey = memos.get(db);
+  if (!byKey) memos.set(db, (byKey = new Map()));
+  let memo = byKey.get(key);
+  if (memo) {
+    // Most recently used last: the oldest entry is the first to go.
+    byKey.delete(key);
+    byKey.set(key, memo);
+    return memo;
+  }
+  memo = { events: build(), files: new Map() };
+  byKey.set(key, memo);
+  if (byKey.size > MEMO_SIZE) byKey.delete(byKey.keys().next().value!);
+  return memo;
+}
+
 /** Every event a message covers, with facts, in the digest's order (watch terms as the message had them). */
 export function messageEvents(db: Db, outboxId: number): RoutedEvent[] {
   const row = message(db, outboxId);
-  if (!row) return [];
+  return row ? eventsOf(db, row).events : [];
+}
+
+function eventsOf(db: Db, row: OutboxMessage): DigestMemo {
   const watch = new Map<number, string>();
   const reply = JSON.parse(row.payload) as Reply;
   for (const b of reply.blocks ?? []) if (b.type === 'events') for (const e of b.events) if (e.watch) watch.set(e.id, e.watch);
-  const facts = new FactsReader(db);
-  const events = new EventStore(db).ofMessage(outboxId).map((e): RoutedEvent => {
-    const f = facts.facts(e);
-    return { ...e, partyId: Number(f.partyId.slice(1)), countries: f.countries, retaliation: listInfo(e.list).side === 'cn', facts: f, ...(watch.has(e.id) ? { watch: watch.get(e.id)! } : {}) };
+  const covered = new EventStore(db).ofMessage(row.id);
+  const key = `${datasetVersion(db)}|${covered.map((e) => `${e.id}${watch.has(e.id) ? `=${watch.get(e.id)}` : ''}`).join(',')}`;
+  return memoFor(db, key, () => {
+    const facts = new FactsReader(db);
+    const events = covered.map((e): RoutedEvent => {
+      const f = facts.facts(e);
+      return { ...e, partyId: Number(f.partyId.slice(1)), countries: f.countries, retaliation: listInfo(e.list).side === 'cn', facts: f, ...(watch.has(e.id) ? { watch: watch.get(e.id)! } : {}) };
+    });
+    return digestOrder(events);
   });
-  return digestOrder(events);
 }
 
 /** The files of a digest message: all its events as CSV and Markdown. */
 export function messageFiles(db: Db, outboxId: number, title: string): ReplyFile[] {
   const row = message(db, outboxId);
   if (!row) return [];
-  const events = messageEvents(db, outboxId);
-  if (!events.length) return [];
+  const memo = eventsOf(db, row);
+  if (!memo.events.length) return [];
   const stem = `sanctions-digest-${row.created_at.slice(0, 10)}-${outboxId}`;
-  return digestFiles(stem, title, events);
+  let files = memo.files.get(title);
+  if (!files) {
+    files = digestFiles('', title, memo.events).map(({ name, ...file }) => ({ ...file, ext: name }));
+    memo.files.set(title, files);
+  }
+  return files.map(({ ext, ...file }) => ({ ...file, name: `${stem}${ext}` }));
 }
 
 /** The reply with its files attached, when it is a digest (at delivery: the outbox keeps only the message). */

@@ -6,9 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Reply } from '../commands/reply';
 import { partiesDirty } from '../recover';
+import { withoutWaiting } from '../store/busy';
 import type { Db } from '../store/db';
 import { alertReplies, withAlertActions } from './messages';
-import { Router } from './route';
+import { Router, type RoutedEvent } from './route';
 import { SubscriptionStore, type Subscription } from './subscriptions';
 import { HELD, queueDueSummaries } from './summaries';
 
@@ -59,27 +60,49 @@ export interface SliceOptions {
 /**
  * The same routing in slices: after at most `sliceMs` of work (a few subscriptions) it yields to the event loop
  * (setImmediate), so that a bot routing one refresh to 10,000 channels still answers commands meanwhile. Each
- * subscription is its own transaction (its messages, claims and cursor together), so yielding between them
- * keeps exactly-once as it is; another process routing at the same time claims nothing twice (the cursor moves
- * with the claims, and the deliveries key refuses a second claim).
+ * slice is one transaction (each subscription in it a savepoint: its messages, claims and cursor together), so a
+ * commit is paid per slice rather than per channel, and yielding between slices keeps exactly-once as it is;
+ * another process routing at the same time claims nothing twice (the cursor moves with the claims, and the
+ * deliveries key refuses a second claim). A slice starts only when the write lock is free at once: while another
+ * process holds it (a refresh committing), routing waits on a timer, never with the event loop stopped.
  */
 export async function routeNewEventsInSlices(db: Db, options: SliceOptions = {}): Promise<RouteReport> {
   const sliceMs = options.sliceMs ?? 10;
   const steps = routeSteps(db, options.now ?? new Date());
-  for (;;) {
-    const start = performance.now();
+  let report: RouteReport | undefined;
+  const slice = db.transaction((start: number) => {
     for (;;) {
       const step = steps.next();
       if (step.done) {
-        options.onSlice?.(performance.now() - start);
-        return step.value;
+        report = step.value;
+        return;
       }
-      if (performance.now() - start >= sliceMs) break;
+      if (performance.now() - start >= sliceMs) return;
+    }
+  });
+  for (;;) {
+    const start = performance.now();
+    // In memory (tests) there is no other writer: the slice's own transaction is enough.
+    const own = !db.inTransaction && !db.memory;
+    if (own && !withoutWaiting(db, () => db.exec('BEGIN IMMEDIATE'))) {
+      await new Promise<void>((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+      continue;
+    }
+    try {
+      slice(start);
+      if (own) db.exec('COMMIT');
+    } catch (err) {
+      if (own && db.inTransaction) db.exec('ROLLBACK');
+      throw err;
     }
     options.onSlice?.(performance.now() - start);
+    if (report) return report;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
+
+/** How long routing waits before trying again for a write lock another process holds. */
+const LOCK_RETRY_MS = 25;
 
 /** Routing as steps of one subscription each; the generator's value is the report. */
 function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
@@ -113,9 +136,19 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
     }
     return parties;
   };
-  const subscriptions = store.all();
+  // Channels with the same filters get the same messages: each distinct one is built once per pass.
+  const replyCache = new Map<string, Reply[]>();
+  const repliesFor = (sub: Subscription, selected: RoutedEvent[]): Reply[] => {
+    const key = `${sub.targets.join(',')}|${(sub.countries ?? []).join(',')}|${selected.map((e) => `${e.id}${e.watch ? `=${e.watch}` : ''}`).join(',')}`;
+    let replies = replyCache.get(key);
+    if (!replies) {
+      if (replyCache.size >= 64) replyCache.clear();
+      replyCache.set(key, (replies = alertReplies(sub, selected)));
+    }
+    return replies;
+  };
   yield;
-  for (const listed of subscriptions) {
+  for (const listed of subscriptionPages(store)) {
     if (listed.pausedReason) continue;
     // The costly first reads of a pass (the events after a cursor, a watch term's lookup) get steps of their own,
     // so that no single step holds the event loop for long.
@@ -147,7 +180,7 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
         report.subscriptions++;
         return;
       }
-      const replies = alertReplies(sub, selected);
+      const replies = repliesFor(sub, selected);
       const digest = replies.length === 1 && selected.length > 1;
       // One message per reply; the events it covers are claimed for this subscription.
       replies.forEach((reply, i) => {
@@ -168,6 +201,18 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
   if (summaries) report.summaries = summaries;
   return report;
 }
+
+/** Every subscription, read a page at a time (each page read is a step of its own: the caller yields after it). */
+function* subscriptionPages(store: SubscriptionStore): Generator<Subscription, void, void> {
+  let after = 0;
+  for (;;) {
+    const page = store.page(after, SUBSCRIPTION_PAGE);
+    if (!page.length) return;
+    for (const s of page) yield s;
+    after = page.at(-1)!.id;
+  }
+}
+const SUBSCRIPTION_PAGE = 500;
 
 /** Queue a one-off notice (source health) for the subscriptions that asked for them. */
 export function queueHealthNotice(db: Db, reply: Reply, now = new Date()): number {

@@ -3,6 +3,7 @@
  */
 import { LIST_CODES, listInfo, type ListCode } from '../lists';
 import type { ChangeKind } from '../model';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
 import { LIVE, nextSummary, type Schedule } from './schedule';
 
@@ -176,16 +177,29 @@ export function followedLists(f: Following): ListCode[] {
 export class SubscriptionStore {
   constructor(private readonly db: Db) {}
 
+  /** Statements prepared once per store: routing asks for each channel's row, watch terms and cursor in turn. */
+  private readonly statements = new Map<string, Statement>();
+  private prepare<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement as unknown as Statement<P, R>;
+  }
+
   get(platform: string, channel: string): Subscription | undefined {
-    const row = this.db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel = ?').get(platform, channel);
+    const row = this.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel = ?').get(platform, channel);
     return row && fromRow(row);
   }
 
   all(platform?: string): Subscription[] {
     const rows = platform
-      ? this.db.prepare<[string], Row>('SELECT * FROM subscriptions WHERE platform = ? ORDER BY id').all(platform)
-      : this.db.prepare<[], Row>('SELECT * FROM subscriptions ORDER BY id').all();
+      ? this.prepare<[string], Row>('SELECT * FROM subscriptions WHERE platform = ? ORDER BY id').all(platform)
+      : this.prepare<[], Row>('SELECT * FROM subscriptions ORDER BY id').all();
     return rows.map(fromRow);
+  }
+
+  /** Up to `limit` subscriptions with ids above `afterId`, in id order: routing reads 10,000 channels a page at a time. */
+  page(afterId: number, limit: number): Subscription[] {
+    return this.prepare<[number, number], Row>('SELECT * FROM subscriptions WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit).map(fromRow);
   }
 
   /** Add targets (and set kinds, countries, health) for a channel; a new subscription starts at the newest event. */
@@ -199,8 +213,7 @@ export class SubscriptionStore {
   /** Write a channel's subscription as given (targets and exclusions replaced); a new one starts at the newest event. */
   save(input: { platform: string; channel: string; targets: Target[]; excluded: ListCode[]; kinds: ChangeKind[]; countries: string[]; health: boolean; by?: string }, now = new Date()): Subscription {
     const at = now.toISOString();
-    this.db
-      .prepare(
+    this.prepare(
         `INSERT INTO subscriptions (platform, channel, targets, excluded, kinds, countries, health, created_by, created_at, updated_at, cursor)
          VALUES (@platform, @channel, @targets, @excluded, @kinds, @countries, @health, @by, @at, @at, (SELECT COALESCE(MAX(id), 0) FROM events))
          ON CONFLICT (platform, channel) DO UPDATE SET targets = excluded.targets, excluded = excluded.excluded, kinds = excluded.kinds, countries = excluded.countries,
@@ -227,21 +240,20 @@ export class SubscriptionStore {
     const left = changeTargets(prior, targets === 'all' ? ['all'] : targets, 'remove').next;
     if (!left.targets.length && !this.watchTerms(platform, channel).length) {
       this.db.transaction(() => {
-        this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
+        this.prepare('DELETE FROM subscriptions WHERE id = ?').run(prior.id);
         // Events held for a summary that will never come (deliveries.outbox_id 0, see summaries.ts): let go, so
         // that a later subscription that happens to get the same id does not inherit them.
-        this.db.prepare('DELETE FROM deliveries WHERE subscription_id = ? AND outbox_id = 0').run(prior.id);
+        this.prepare('DELETE FROM deliveries WHERE subscription_id = ? AND outbox_id = 0').run(prior.id);
       })();
       return undefined;
     }
-    this.db
-      .prepare('UPDATE subscriptions SET targets = ?, excluded = ?, updated_at = ? WHERE id = ?')
+    this.prepare('UPDATE subscriptions SET targets = ?, excluded = ?, updated_at = ? WHERE id = ?')
       .run(JSON.stringify(left.targets), JSON.stringify(left.targets.length ? left.excluded : []), new Date().toISOString(), prior.id);
     return this.get(platform, channel);
   }
 
   pause(id: number, reason: string, now = new Date()): void {
-    this.db.prepare('UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?').run(reason, now.toISOString(), id);
+    this.prepare('UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?').run(reason, now.toISOString(), id);
   }
 
   /**
@@ -251,30 +263,28 @@ export class SubscriptionStore {
    */
   setSchedule(id: number, schedule: Schedule, now = new Date(), keepSince = false): void {
     if (schedule.every === 'live') {
-      this.db.prepare('UPDATE subscriptions SET schedule = NULL, summary_due_at = NULL, summary_since = NULL WHERE id = ?').run(id);
+      this.prepare('UPDATE subscriptions SET schedule = NULL, summary_due_at = NULL, summary_since = NULL WHERE id = ?').run(id);
       return;
     }
     const due = nextSummary(schedule, now)!.toISOString();
     // The first summary covers what arrived since the schedule was set (not a whole period before it); a schedule
     // moved to another time keeps the period it had begun.
     const since = now.toISOString();
-    this.db
-      .prepare(`UPDATE subscriptions SET schedule = ?, summary_due_at = ?, summary_since = ${keepSince ? 'COALESCE(summary_since, ?)' : '?'} WHERE id = ?`)
+    this.prepare(`UPDATE subscriptions SET schedule = ?, summary_due_at = ?, summary_since = ${keepSince ? 'COALESCE(summary_since, ?)' : '?'} WHERE id = ?`)
       .run(JSON.stringify(schedule), due, since, id);
   }
 
   /** A summary was queued: the next one is due at `due`, and covers from `since`. */
   summaryQueued(id: number, since: string, due: string): void {
-    this.db.prepare('UPDATE subscriptions SET summary_since = ?, summary_due_at = ? WHERE id = ?').run(since, due, id);
+    this.prepare('UPDATE subscriptions SET summary_since = ?, summary_due_at = ? WHERE id = ?').run(since, due, id);
   }
 
   advance(id: number, cursor: number): void {
-    this.db.prepare('UPDATE subscriptions SET cursor = MAX(cursor, ?) WHERE id = ?').run(cursor, id);
+    this.prepare('UPDATE subscriptions SET cursor = MAX(cursor, ?) WHERE id = ?').run(cursor, id);
   }
 
   watchTerms(platform: string, channel: string): string[] {
-    return this.db
-      .prepare<[string, string], { term: string }>('SELECT term FROM watch_terms WHERE platform = ? AND channel = ? ORDER BY term')
+    return this.prepare<[string, string], { term: string }>('SELECT term FROM watch_terms WHERE platform = ? AND channel = ? ORDER BY term')
       .all(platform, channel)
       .map((r) => r.term);
   }
@@ -282,21 +292,19 @@ export class SubscriptionStore {
   /** Watch a term; a channel that follows nothing yet gets a subscription with no targets (watch hits only). */
   addWatch(platform: string, channel: string, term: string, by?: string): boolean {
     if (!this.get(platform, channel)) {
-      this.db
-        .prepare(
+      this.prepare(
           `INSERT INTO subscriptions (platform, channel, targets, created_by, created_at, updated_at, cursor)
            VALUES (?, ?, '[]', ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM events))`,
         )
         .run(platform, channel, by ?? null, new Date().toISOString(), new Date().toISOString());
     }
     return (
-      this.db
-        .prepare('INSERT OR IGNORE INTO watch_terms (platform, channel, term, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
+      this.prepare('INSERT OR IGNORE INTO watch_terms (platform, channel, term, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(platform, channel, term, by ?? null, new Date().toISOString()).changes > 0
     );
   }
 
   removeWatch(platform: string, channel: string, term: string): boolean {
-    return this.db.prepare('DELETE FROM watch_terms WHERE platform = ? AND channel = ? AND lower(term) = lower(?)').run(platform, channel, term).changes > 0;
+    return this.prepare('DELETE FROM watch_terms WHERE platform = ? AND channel = ? AND lower(term) = lower(?)').run(platform, channel, term).changes > 0;
   }
 }
