@@ -172,6 +172,8 @@ async function main(argv: string[]): Promise<number> {
     out.push('');
     const slowest = ours.ms.map((ms, i) => ({ ms, text: prefixes[i]!.text })).sort((a, b) => b.ms - a.ms).slice(0, 8);
     out.push(`Slowest suggest() calls: ${slowest.map((x) => `${JSON.stringify(x.text)} ${fmtMs(x.ms)}`).join(', ')}`);
+    const unanswered = prefixes.filter((_, i) => !ours.answered[i]).map((p) => JSON.stringify(p.text));
+    if (unanswered.length) out.push(`Unanswered by suggest(): ${unanswered.slice(0, 10).join(', ')}`);
     const p99 = summarize(ours.ms).p99;
     out.push(`Target: suggest() p99 <= 50 ms: ${fmtMs(p99)} ms ${p99 <= 50 ? 'OK' : 'OVER'}`);
     out.push(`Total run ${((performance.now() - started) / 1000).toFixed(0)}s.`);

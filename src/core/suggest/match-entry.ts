@@ -33,23 +33,22 @@ export function fitWords(typed: readonly TypedWord[], entry: SuggestEntry, weigh
   let covered = 0;
   let completion = 0;
   for (const q of typed) {
-    let exactAfter = -1;
-    let exactAny = -1;
-    let prefixAfter = -1;
-    let prefixAny = -1;
-    for (let j = 0; j < words.length; j++) {
-      const w = words[j]!;
-      if (w === q.text) {
-        if (used.includes(j)) continue;
-        if (j > previous && exactAfter < 0) exactAfter = j;
-        if (exactAny < 0) exactAny = j;
-      } else if (w.length > q.text.length && w.startsWith(q.text) && (q.partial || q.text.length >= 2)) {
-        if (used.includes(j)) continue;
-        if (j > previous && prefixAfter < 0) prefixAfter = j;
-        if (prefixAny < 0) prefixAny = j;
+    // The name's word this typed word stands for: one after the previous match first; then, for a finished word,
+    // the same word; for the word being typed, the one that says more about the party ("s" finishes "Sandgris"
+    // rather than being the "S." of "S. de R.L.").
+    let j = -1;
+    let best = -1;
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      const exact = w === q.text;
+      if (!exact && !(w.length > q.text.length && w.startsWith(q.text) && (q.partial || (q.text.length >= 2 && !q.optional)))) continue;
+      if (used.includes(k)) continue;
+      const value = (k > previous ? 4 : 0) + (q.partial ? 2 * weightOf(w) + (exact ? 1 : 0) : (exact ? 2 : 0) + weightOf(w));
+      if (value > best) {
+        best = value;
+        j = k;
       }
     }
-    const j = exactAfter >= 0 ? exactAfter : exactAny >= 0 ? exactAny : prefixAfter >= 0 ? prefixAfter : prefixAny;
     if (j < 0) {
       if (!q.optional) return undefined;
       skipped++;

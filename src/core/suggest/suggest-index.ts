@@ -48,7 +48,7 @@ export interface SuggestParty {
 
 export interface SuggestIndex {
   entries: SuggestEntry[];
-  /** How much a word says about the party: 1 distinctive, 0.5 a trade word, 0.25 a place, 0 legal form or filler. */
+  /** How much a word says about the party: 1 distinctive, 0.5 a trade word, 0.25 a place, 0 a legal form, filler or letter. */
   weightOf: (word: string) => number;
   parties: Map<number, SuggestParty>;
   /** The primary name of each record. */
@@ -93,7 +93,7 @@ export function buildSuggestIndex(db: Db): SuggestIndex {
   const weights = new Map<string, number>();
   const weightOf = (word: string): number => {
     let w = weights.get(word);
-    if (w === undefined) weights.set(word, (w = LEGAL_AND_FILLER_WORDS.has(word) ? 0 : coverageFactor(word)));
+    if (w === undefined) weights.set(word, (w = word.length < 2 || LEGAL_AND_FILLER_WORDS.has(word) ? 0 : coverageFactor(word)));
     return w;
   };
   // One string per distinct word: the index holds tens of thousands of words, not hundreds of thousands.

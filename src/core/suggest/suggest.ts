@@ -4,17 +4,22 @@
  *
  * Partial words complete ("Hikv" -> Hikvision, "zte corpo" -> ZTE ...), partial Chinese names complete, both
  * against names listed in Chinese and, through the company vocabulary, names listed only in English ("华为技" ->
- * Huawei Technologies). Ranking, in order: a distinctive word of the name reached (not only places, trade words,
- * legal forms); no typed word left unmatched; every typed word a whole word of the name; parties with a
+ * Huawei Technologies). Ranking, in order: no typed word left unmatched (legal forms and filler may be); a
+ * distinctive word of the name reached (not only places, trade words, legal forms); every finished word a whole
+ * word of the name (the word being typed may be the start of one); parties with a
  * designation in force before suspended, before delisted ones; then how much of the name is covered, whether
  * the typed text starts it, on how many lists the party is, primary names before aliases, shorter names first.
  *
- * Cost per call, on the in-memory index of suggest-index.ts (built once per dataset version): O(log V) to find
- * each typed word's range of the V distinct words, then the entries of the narrowest range, read only when it
- * holds at most CANDIDATE_CAP; a wider range (one or two letters) scans entries in their order of preference and
- * stops after SCAN_MATCHES fits. So a call reads at most CANDIDATE_CAP postings, or stops after SCAN_MATCHES fits
- * of a dense scan (a scan for a rare combination of common words, bounded by N entries, is the one linear case).
- * Chinese-script input reads the postings of its rarest character, plus up to 4 completions x 3 Latin renderings.
+ * Cost per call, on the in-memory index of suggest-index.ts (built once per dataset version): O(log V) per typed
+ * word to find its range among the V distinct words; the entries under the narrowest range of a required word
+ * are read whole when they number at most CANDIDATE_CAP; a wider range (one or two letters, a common word) is
+ * read lazily in order of preference (a heap merge over its k words, O((k + m) log k) for m entries read) until
+ * SCAN_MATCHES entries fit, with the entries of a typed legal-form or filler word when its range is narrow. So a
+ * call scores at most about CANDIDATE_CAP + SCAN_MATCHES entries however large the data grows; what grows is
+ * log V, the k of a wide range, and, only when every typed word is common and they seldom meet, the entries read
+ * before SCAN_MATCHES fit (bounded by the N entries). Chinese-script input reads the postings of its rarest
+ * character (names in Chinese, a few hundred today) plus up to 4 finished forms x 3 Latin renderings, each read
+ * as above.
  */
 import { z } from 'zod';
 import { latinRenderings, hasHan, toSimplified } from '../match/chinese';
@@ -103,38 +108,48 @@ export function suggest(db: Db, typed: string, options: SuggestOptions = {}): Su
   return choose(index, candidates, opts);
 }
 
-/** Entries fitting typed Latin words, read from the narrowest range of the word index. */
+/**
+ * Entries fitting typed Latin words, read from the narrowest range of the word index among the required words;
+ * when that range is too wide to read whole, also from the narrowest range of a legal-form or filler word that
+ * was typed ("DES International": "des" is a filler word, but the names that carry it are the likeliest).
+ */
 function latinCandidates(index: SuggestIndex, typed: TypedWord[], finished = false, factor = 1, via?: string): Candidate[] {
   if (!typed.length) return [];
-  const required = typed.filter((w) => !w.optional);
-  let narrowest: { from: number; to: number; count: number } | undefined;
-  for (const w of required) {
-    const range = w.partial || w.text.length >= 2 ? index.words.range(w.text) : exactRange(index, w.text);
-    const count = index.words.count(range.from, range.to);
-    if (!narrowest || count < narrowest.count) narrowest = { ...range, count };
-  }
-  if (!narrowest || narrowest.count === 0) return [];
+  // A finished word may stand for a longer one (an abbreviation), unless it is one of the optional words.
+  const narrowest = (words: TypedWord[]) => {
+    let best: { from: number; to: number; count: number } | undefined;
+    for (const w of words) {
+      const range = w.partial || (w.text.length >= 2 && !w.optional) ? index.words.range(w.text) : exactRange(index, w.text);
+      const count = index.words.count(range.from, range.to);
+      if (!best || count < best.count) best = { ...range, count };
+    }
+    return best;
+  };
+  const required = narrowest(typed.filter((w) => !w.optional));
+  if (!required || required.count === 0) return [];
   const out: Candidate[] = [];
+  const seen = new Set<number>();
   const consider = (id: number) => {
+    if (seen.has(id)) return;
+    seen.add(id);
     const entry = index.entries[id]!;
     const fit = fitWords(typed, entry, index.weightOf);
     if (fit) out.push({ entry, fit, finished, factor, via });
   };
-  if (narrowest.count <= CANDIDATE_CAP) {
-    const seen = new Set<number>();
-    for (let k = narrowest.from; k < narrowest.to; k++) {
-      for (const id of index.words.postingsOf(k)) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        consider(id);
-      }
-    }
-  } else {
-    // Entries are numbered in order of preference: the first ones under the range are the likeliest.
-    for (const id of index.words.merged(narrowest.from, narrowest.to)) {
-      consider(id);
-      if (out.length >= SCAN_MATCHES) break;
-    }
+  const readAll = (range: { from: number; to: number }) => {
+    for (let k = range.from; k < range.to; k++) for (const id of index.words.postingsOf(k)) consider(id);
+  };
+  if (required.count <= CANDIDATE_CAP) {
+    readAll(required);
+    return out;
+  }
+  const optional = narrowest(typed.filter((w) => w.optional));
+  if (optional && optional.count <= CANDIDATE_CAP) readAll(optional);
+  // Entries are numbered in order of preference: the first ones under the range are the likeliest.
+  const enough = out.length + SCAN_MATCHES;
+  for (const id of index.words.merged(required.from, required.to)) {
+    consider(id);
+    if (out.length >= enough) break;
   }
   return out;
 }
@@ -244,8 +259,8 @@ function partyStanding(party: SuggestParty, opts: SuggestOptions, today: string)
 }
 
 /**
- * The order of choices as one number, smaller first, comparing in turn: a distinctive word reached, typed words
- * left unmatched, every finished word whole, the standing, then the fit's score with how many lists the party is
+ * The order of choices as one number, smaller first, comparing in turn: typed words left unmatched, a distinctive
+ * word reached, every finished word whole, the standing, then the fit's score with how many lists the party is
  * on and the kind of name that matched, then the name's length. Sorting numbers keeps a call with thousands of
  * candidates cheap.
  */
@@ -253,7 +268,7 @@ function rankKey(c: Candidate, party: SuggestParty, standing: Standing): number 
   const kind = c.entry.kindRank === 0 ? 1 : c.entry.kindRank === 1 ? 0.5 : 0;
   const score = c.fit.score * c.factor + 0.1 * (Math.min(party.activeLists, 4) / 4) + 0.05 * kind;
   const whole = c.fit.whole && !c.finished;
-  const cls = (((c.fit.distinctive ? 0 : 1) * 16 + Math.min(c.fit.skipped, 15)) * 2 + (whole ? 0 : 1)) * 4 + STANDING_ORDER[standing];
+  const cls = ((Math.min(c.fit.skipped, 15) * 2 + (c.fit.distinctive ? 0 : 1)) * 2 + (whole ? 0 : 1)) * 4 + STANDING_ORDER[standing];
   // score is within [0, 1.15]: 2 - score, in millionths, is below 2,000,000.
   return (cls * 2_000_000 + Math.round((2 - score) * 1_000_000)) * 4096 + Math.min(c.entry.value.length, 4095);
 }
