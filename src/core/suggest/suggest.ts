@@ -218,7 +218,8 @@ function choose(index: SuggestIndex, candidates: Candidate[], opts: SuggestOptio
   // Parties whose names read the same rank close together: a few more than the choices are read for them.
   for (const r of ordered.slice(0, limit * DUPLICATES_READ)) {
     const { entry, via } = r.candidate;
-    const name = index.recordNames.get(entry.recordId) ?? entry.value;
+    const name = (index.recordNames.get(entry.recordId) ?? '').trim() || entry.value;
+    if (!name.trim()) continue;
     const key = recordKey(index, entry.recordId, name);
     const same = byKey.get(key);
     if (same) {
