@@ -22,6 +22,7 @@ import { loadDotEnv } from './core/env-file';
 import { hasListData } from './core/coverage';
 import { openData, type DataHandle } from './core/dataset';
 import { warmUp } from './core/lookup';
+import { warmSuggest } from './core/suggest/suggest';
 import { startHealthServer } from './core/ops/health-server';
 import { Leadership } from './core/ops/leader';
 import { LeaseBusyError } from './core/ops/lease';
@@ -222,6 +223,7 @@ export async function main(): Promise<number> {
       if (handle.seed && hasListData(mainDb)) handle = { db: mainDb, seed: false };
       // The next lookup would rebuild the matcher for the new data version: do it now, not on someone's question.
       warmUp(handle.db);
+      if (discord) warmSuggest(handle.db);
       if (leadership.isLeader) await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
@@ -272,7 +274,13 @@ export async function main(): Promise<number> {
   // Build the matcher's caches and Chinese tables once everything is listening, not before: start-up stays as
   // quick as it was, and the first question after it does not pay for them. Not for lines piped into the
   // console: those are read at once, and warming for questions nobody will ask only delays the answers.
-  if (chat || process.stdin.isTTY) setImmediate(() => warmUp(handle.db));
+  if (chat || process.stdin.isTTY) {
+    setImmediate(() => {
+      warmUp(handle.db);
+      // Discord's autocomplete answers from the type-ahead index (core/suggest): built now, not on a keystroke.
+      if (discord) warmSuggest(handle.db);
+    });
+  }
 
   try {
     // With a chat platform or the API on and no terminal, serve until stopped; with a terminal, the console too.

@@ -25,8 +25,8 @@ import { stripMentions } from '../../core/commands/question';
 import type { PlatformDescription } from '../../core/commands/platform';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
-import { isListCode, listInfo, type ListCode } from '../../core/lists';
-import { lookup } from '../../core/lookup';
+import { isListCode, type ListCode } from '../../core/lists';
+import { suggest } from '../../core/suggest/suggest';
 import { ButtonStore } from './buttons';
 import { ALERTS_COMMAND, commandLine, discordSyntax, listChoices, LOOKUP_COMMAND, targetChoices } from './commands';
 import type { Logger } from './logger';
@@ -230,12 +230,14 @@ export class DiscordHandlers {
 
   async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
-    const typed = String(focused.value ?? '').trim();
+    // Untrimmed: a space after the last word says the word is finished (type-ahead completes it otherwise).
+    const raw = String(focused.value ?? '');
+    const typed = raw.trim();
     let choices: Choice[] = [];
     if (interaction.commandName === LOOKUP_COMMAND && focused.name === 'name') {
       const list = interaction.options.getString('list');
       const side = interaction.options.getString('side');
-      choices = this.nameChoices(typed, { ...(list && isListCode(list) ? { lists: [list] } : {}), ...(side === 'us' || side === 'cn' ? { side } : {}) });
+      choices = this.nameChoices(raw, { ...(list && isListCode(list) ? { lists: [list] } : {}), ...(side === 'us' || side === 'cn' ? { side } : {}) });
     } else if (interaction.commandName === LOOKUP_COMMAND && focused.name === 'list') {
       choices = listChoices(typed);
     } else if (interaction.commandName === ALERTS_COMMAND && focused.name === 'target') {
@@ -248,31 +250,21 @@ export class DiscordHandlers {
           .slice(0, 25)
           .map((t) => ({ name: truncate(plainText(t), LIMITS.choiceName), value: t.slice(0, 100) }));
       } else {
-        choices = this.nameChoices(typed, {});
+        choices = this.nameChoices(raw, {});
       }
     }
     await interaction.respond(choices);
   }
 
-  /** Up to 25 party names for what has been typed so far (matches first, then the review band). */
+  /** Up to 25 parties that what has been typed so far starts to name, likeliest first (core/suggest). */
   nameChoices(typed: string, filters: { lists?: ListCode[]; side?: 'us' | 'cn' }): Choice[] {
     const data = this.options.data();
     // No suggestions from the demo seed or an empty database: the lookup itself says why it cannot screen.
-    if (!typed || data.seed || !hasListData(data.db)) return [];
-    const response = lookup(data.db, typed.slice(0, 200), { limit: 25, review: true, ...filters });
-    const seen = new Set<string>();
-    const out: Choice[] = [];
-    for (const party of [...response.results, ...(response.review ?? [])]) {
-      const value = party.name.replace(/\s+/g, ' ').trim().slice(0, 100);
-      if (!value || seen.has(value.toLowerCase())) continue;
-      seen.add(value.toLowerCase());
-      const lists = [...new Set(party.designations.filter((d) => d.status !== 'removed').map((d) => listInfo(d.list).short))];
-      const label = plainText(party.name);
-      const withLists = lists.length ? `${label} · ${lists.join(', ')}` : label;
-      out.push({ name: truncate(withLists.length <= LIMITS.choiceName ? withLists : label, LIMITS.choiceName), value });
-      if (out.length === 25) break;
-    }
-    return out;
+    if (!typed.trim() || data.seed || !hasListData(data.db)) return [];
+    return suggest(data.db, typed, { limit: 25, maxLabel: LIMITS.choiceName, maxValue: 100, ...filters }).map((s) => ({
+      name: truncate(plainText(s.label), LIMITS.choiceName),
+      value: s.value,
+    }));
   }
 
   /** A question: a mention of the bot in a server channel, or any direct message. */

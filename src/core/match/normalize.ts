@@ -41,6 +41,9 @@ function isLegalWord(word: string | undefined, form: string): boolean {
 
 const FILLER = new Set(['of', 'and', 'the', 'for', 'de', 'del', 'la', 'le', 'des', 'du', 'et', 'und', 'y', 'a', 'an', 'in', 'at', 'on', 'by']);
 
+/** Every word of a legal form, and the filler words: words a name carries that do not say which party it is. */
+export const LEGAL_AND_FILLER_WORDS: ReadonlySet<string> = new Set([...LEGAL_FORMS.flat(), ...FILLER]);
+
 const LEGAL_BY_FIRST = new Map<string, string[][]>();
 for (const form of LEGAL_FORMS) {
   const list = LEGAL_BY_FIRST.get(form[0]!) ?? [];
