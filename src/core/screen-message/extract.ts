@@ -70,7 +70,7 @@ interface Token {
   lower: string;
 }
 
-const TOKEN = /[\p{Script=Latin}\p{N}](?:[\p{Script=Latin}\p{N}\p{M}&'’-]|\.(?=[\p{Script=Latin}\p{N}]))*\.?/gu;
+const TOKEN = /[\p{Script=Latin}\p{N}](?:[\p{Script=Latin}\p{N}\p{M}&-]|['’](?=\p{L})|\.(?=[\p{Script=Latin}\p{N}]))*\.?/gu;
 
 function tokenize(text: string): Token[] {
   return [...text.matchAll(TOKEN)].map((m) => {
@@ -86,9 +86,13 @@ const isDistinctive = (t: Token): boolean => /^\p{Lu}[\p{Lu}\p{N}&-]+\.?$/u.test
 const isStop = (t: Token): boolean => STOP_WORDS.has(t.lower);
 const isConnector = (t: Token): boolean => CONNECTORS.has(t.lower);
 
-/** Whitespace on one line, a hyphen or ampersand, or a bracket ("Huawei Technologies (UK) Co."): the name goes on. */
-function joins(text: string, a: Token, b: Token): boolean {
-  return /^(?:[ \t\u00a0]*|[ \t]*[-&][ \t]*|[ \t]*[(（][ \t]*|[ \t]*[)）][ \t]*)$/u.test(text.slice(a.end, b.start));
+/**
+ * Whitespace on one line, a hyphen or ampersand, or (in a legal name) a bracket ("Huawei Technologies (UK)
+ * Co."): the name goes on.
+ */
+function joins(text: string, a: Token, b: Token, brackets = false): boolean {
+  const gap = text.slice(a.end, b.start);
+  return /^(?:[ \t\u00a0]*|[ \t]*[-&][ \t]*)$/u.test(gap) || (brackets && /^[ \t]*[()（）][ \t]*$/u.test(gap));
 }
 
 /** A token ending with a dot that is not an abbreviation, an initial or a legal form ends its sentence. */
@@ -169,7 +173,7 @@ function legalNames(text: string, tokens: Token[]): LegalName[] {
     let first = i;
     for (let j = i - 1; j >= 0 && i - j <= 10; j--) {
       const tok = tokens[j]!;
-      if (!joins(text, tok, tokens[j + 1]!) || endsSentence(tok) || inChain.has(j)) break;
+      if (!joins(text, tok, tokens[j + 1]!, true) || endsSentence(tok) || inChain.has(j)) break;
       if (isCapitalised(tok) || isNumber(tok) || isConnector(tok) || andJoins(tokens, j)) first = j;
       else break;
     }
@@ -311,7 +315,7 @@ function quotedNames(text: string): FoundName[] {
 /** Trailing commas and sentence dots off (a legal form keeps its own: "Ltd."); non-names dropped. */
 function clean(c: FoundName): FoundName | undefined {
   // "Huawei's" is Huawei.
-  let text = c.text.replace(/[\s,;:]+$/u, '').replace(/(?<=\p{L})['’]s$/u, '');
+  let text = c.text.replace(/[\s,;:]+$/u, '').replace(/(?<=\p{L})['’]s\.?$/u, '');
   // A sentence's dot goes; an abbreviation's stays ("Ltd.", "S.A.", "Co.").
   const last = /([\p{L}.]+)\.$/u.exec(text)?.[1]?.toLowerCase();
   if (c.kind !== 'quoted' && last !== undefined && !ABBREVIATIONS.has(last) && !last.includes('.') && last.length > 1) text = text.slice(0, -1);

@@ -17,7 +17,7 @@ near off out outside over past since through throughout till toward towards unde
 is are was were be been being am do does did done has have had having can could shall should will would may might
 must not no yes ok okay sure also just only even still yet all any both each either every few many more most
 much neither none other others same several some such own very too again already always never often once soon
-hi hello hey dear thanks thank cheers regards best kind warm morning afternoon evening greetings welcome
+hi hello hey dear thanks thank cheers regards best kind warm morning afternoon evening greetings welcome happy merry
 please kindly urgent fyi re fw fwd subject cc bcc sent attached attachment note notes update updates reminder
 today tomorrow yesterday tonight now later last next
 january february march april may june july august september october november december
@@ -29,6 +29,7 @@ following below above attached list lists sanctions sanctioned sanction entity e
 companies supplier suppliers customer customers client clients vendor vendors partner partners counterparty
 counterparties order orders invoice invoices payment payments shipment shipments contract contracts deal deals
 question questions answer thing things someone something anyone anything nobody nothing
+pay send ship call email ask tell contact confirm review approve sign buy sell hold block add remove
 `);
 
 /** Words that join the parts of one name: "Bank of China", "Procter & Gamble", "Banco de la Nación". */
@@ -61,6 +62,9 @@ export const HAN_BOUNDARIES = [
   '以及', '包括', '签署', '签订', '收到', '购买', '出售', '付款', '支付', '来自', '属于', '列入', '制裁', '客户', '供应商', '对于', '关于',
   '其中', '我们', '他们', '你们', '这家', '那家', '一家', '查询', '筛查', '核查', '检查', '是否', '已经', '还有', '及其', '旗下', '名单',
   '清单', '实体', '请查', '例如', '比如', '以下', '如下', '涉及',
+  // traditional forms
+  '簽署', '簽訂', '購買', '關於', '對於', '客戶', '供應商', '這家', '查詢', '還有', '以及', '並且',
+  '與', '對', '從', '給', '請', '並', '并',
   '与', '和', '及', '同', '跟', '向', '对', '的', '在', '是', '被', '把', '从', '给', '请', '或', '等', '了', '由', '将',
 ].sort((a, b) => b.length - a.length);
 
