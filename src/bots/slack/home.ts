@@ -227,11 +227,23 @@ async function channelsOf(client: webApi.WebClient, user: string, wanted: Readon
   }
 }
 
+/** How long a person's channels are trusted: opening the Home tab again within a minute asks Slack nothing. */
+const MEMBERSHIP_CACHE_MS = 60_000;
+
 export function registerHome(app: App, options: HomeOptions): void {
+  const memberships = new Map<string, { until: number; channels: Set<string>; wanted: string }>();
+
   async function publish(client: webApi.WebClient, user: string): Promise<void> {
     const db = options.data().db;
     const wanted = new Set(subscribedChannels(db, 'slack').map((s) => s.channel));
-    const memberOf = await channelsOf(client, user, wanted, options.log);
+    const key = [...wanted].join(',');
+    const cached = memberships.get(user);
+    let memberOf = cached && cached.until > Date.now() && cached.wanted === key ? cached.channels : undefined;
+    if (!memberOf) {
+      memberOf = await channelsOf(client, user, wanted, options.log);
+      if (memberOf) memberships.set(user, { until: Date.now() + MEMBERSHIP_CACHE_MS, channels: memberOf, wanted: key });
+      if (memberships.size > 5000) memberships.delete(memberships.keys().next().value!);
+    }
     const view = homeView(homeOverview(db, { platform: 'slack', user, ...(memberOf ? { memberOf } : {}) }), { command: options.command });
     await client.views.publish({ user_id: user, view });
   }

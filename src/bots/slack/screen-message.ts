@@ -35,6 +35,12 @@ export function slackMessageText(text: string): string {
   );
 }
 
+/** The message's text and its attachments' (a bot's or an unfurled message carries its names there). */
+function messageText(message: MessageShortcut['message']): string {
+  const attachments = (Array.isArray(message.attachments) ? message.attachments : []) as Array<{ pretext?: string; title?: string; text?: string; fallback?: string }>;
+  return [message.text ?? '', ...attachments.flatMap((a) => [a.pretext ?? '', a.title ?? '', a.text ?? a.fallback ?? ''])].filter(Boolean).join('\n');
+}
+
 export function registerScreenMessage(app: App, options: ScreenMessageOptions): void {
   app.shortcut<MessageShortcut>({ callback_id: SCREEN_MESSAGE_CALLBACK, type: 'message_action' }, async ({ shortcut, ack, client }) => {
     await ack();
@@ -43,7 +49,7 @@ export function registerScreenMessage(app: App, options: ScreenMessageOptions): 
     let answer: { blocks?: types.KnownBlock[]; text: string };
     try {
       const data = options.data();
-      const reply = screenMessage(slackMessageText(shortcut.message.text ?? ''), {
+      const reply = screenMessage(slackMessageText(messageText(shortcut.message)), {
         db: data.db,
         platform: 'slack',
         channel,
