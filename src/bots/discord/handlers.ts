@@ -110,7 +110,7 @@ export class DiscordHandlers {
       else if (interaction.isButton()) await this.onButton(interaction);
       else if (interaction.isMessageContextMenuCommand()) {
         // "Screen this message" (screen-message.ts).
-        await onScreenMessage(interaction, { data: this.options.data, audit: this.options.audit, render: (reply) => this.message(reply, { share: false, details: false }) });
+        await onScreenMessage(interaction, { data: this.options.data, audit: this.options.audit, render: (reply) => this.message(reply, { share: false, details: false }), allowedMentions: NO_MENTIONS });
       }
     } catch (err) {
       this.options.logger.error({ err: describeError(err), interaction: interaction.id, type: interaction.type }, 'discord: interaction failed');

@@ -8,13 +8,16 @@ import {
   ContextMenuCommandBuilder,
   InteractionContextType,
   MessageFlags,
+  type APIEmbed,
   type BaseMessageOptions,
   type MessageContextMenuCommandInteraction,
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
-import { screenMessage } from '../../core/screen-message/screen';
+import { screenedLine, screenMessageParts, type MessageScreening } from '../../core/screen-message/screen';
+import { discordSyntax } from './commands';
+import { COLOURS, escapeText, LIMITS, truncate } from './render';
 
 export const SCREEN_MESSAGE_COMMAND = 'Screen this message';
 
@@ -37,8 +40,46 @@ export function discordMessageText(content: string): string {
 export interface ScreenMessageDeps {
   data: () => DataHandle;
   audit: boolean;
-  /** The Reply as a Discord message (mentions off), by the handlers' own renderer. */
+  /** The Reply as a Discord message (mentions off), by the handlers' own renderer: refusals, no names found. */
   render: (reply: Reply) => BaseMessageOptions;
+  /** What every message carries: no mention pings anyone. */
+  allowedMentions: BaseMessageOptions['allowedMentions'];
+}
+
+/** Characters of a line at most: 25 of them fit Discord's 6000 characters a message. */
+const LINE = 220;
+
+/**
+ * The heading, the scope (lists searched, data as of) and the notes in the content, which is never cut; the lines
+ * in embeds of up to 4096 characters, 6000 in all, red when they hold a match. Lines that do not fit are counted.
+ */
+export function screeningMessage(reply: Reply, screening: MessageScreening): Pick<BaseMessageOptions, 'content' | 'embeds'> {
+  const heading = reply.blocks.find((b) => b.type === 'heading');
+  const lines = screening.names.map(screenedLine).join('\n');
+  const notes = reply.blocks.flatMap((b) =>
+    b.type === 'text' && b.text !== lines ? [escapeText(b.text)] : b.type === 'hint' ? [`${escapeText(b.text)} \`${discordSyntax(b.line).replace(/`/g, "'")}\``] : [],
+  );
+  const content = [reply.notice ? `⚠️ ${escapeText(reply.notice)}` : '', heading ? `**${escapeText(heading.text)}**` : '', ...notes].filter(Boolean).join('\n');
+  const embeds: APIEmbed[] = [];
+  let total = 0;
+  let shown = 0;
+  for (const name of screening.names) {
+    const line = truncate(escapeText(screenedLine(name)), LINE);
+    if (total + line.length + 1 > LIMITS.total - 200) break;
+    let last = embeds.at(-1);
+    if (!last || (last.description?.length ?? 0) + line.length + 1 > LIMITS.description) {
+      if (embeds.length === LIMITS.embeds) break;
+      last = { color: COLOURS.info, description: '' };
+      embeds.push(last);
+    }
+    last.description = last.description ? `${last.description}\n${line}` : line;
+    if (name.verdict === 'match') last.color = COLOURS.match;
+    total += line.length + 1;
+    shown++;
+  }
+  const left = screening.names.length - shown;
+  if (left) embeds.at(-1)!.description += `\n… ${left} more name${left === 1 ? '' : 's'} not shown (Discord's message size): screen them one at a time.`;
+  return { content: truncate(content, LIMITS.content), embeds };
 }
 
 export async function onScreenMessage(interaction: MessageContextMenuCommandInteraction, deps: ScreenMessageDeps): Promise<void> {
@@ -48,7 +89,7 @@ export async function onScreenMessage(interaction: MessageContextMenuCommandInte
   // The embeds' text too: a bot's or a link's message may carry the names there.
   const text = [target.content, ...target.embeds.flatMap((e) => [e.title ?? '', e.description ?? ''])].filter(Boolean).join('\n');
   const data = deps.data();
-  const reply = screenMessage(discordMessageText(text), {
+  const { reply, screening } = screenMessageParts(discordMessageText(text), {
     db: data.db,
     platform: 'discord',
     channel: interaction.channelId,
@@ -58,5 +99,9 @@ export async function onScreenMessage(interaction: MessageContextMenuCommandInte
     notice: data.notice,
     seed: data.seed,
   });
-  await interaction.editReply(deps.render(reply));
+  if (!screening?.names.length) {
+    await interaction.editReply(deps.render(reply));
+    return;
+  }
+  await interaction.editReply({ ...screeningMessage(reply, screening), components: [], allowedMentions: deps.allowedMentions });
 }

@@ -104,12 +104,22 @@ export function screeningReply(screening: MessageScreening, options: { seed?: bo
   return { blocks, summary: `${count(names.length, 'name')} screened: ${tally}`, private: true };
 }
 
-/** The whole of it for an adapter: refuse without list data, find the names, screen them, answer. */
-export function screenMessage(text: string, ctx: Pick<CommandContext, 'db' | 'platform' | 'channel' | 'user' | 'place' | 'audit' | 'notice' | 'seed' | 'seedAnswers' | 'now'>): Reply {
+export type ScreenContext = Pick<CommandContext, 'db' | 'platform' | 'channel' | 'user' | 'place' | 'audit' | 'notice' | 'seed' | 'seedAnswers' | 'now'>;
+
+/**
+ * The whole of it for an adapter: refuse without list data, find the names, screen them, answer. The screening
+ * comes back too (absent on a refusal), for an adapter that lays the lines out itself.
+ */
+export function screenMessageParts(text: string, ctx: ScreenContext): { reply: Reply; screening?: MessageScreening } {
   const refusal = screeningRefusal({ ...ctx, canManage: false });
-  if (refusal) return textReply(refusal, { error: true });
+  if (refusal) return { reply: textReply(refusal, { error: true }) };
   const extraction = extractNames(text);
   const audit: AuditContext | undefined = ctx.audit ? { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel } : undefined;
-  const reply = screeningReply(screenNames(ctx.db, extraction, { now: ctx.now?.(), audit }), { seed: ctx.seed });
-  return ctx.notice ? { ...reply, notice: ctx.notice } : reply;
+  const screening = screenNames(ctx.db, extraction, { now: ctx.now?.(), audit });
+  const reply = screeningReply(screening, { seed: ctx.seed });
+  return { reply: ctx.notice ? { ...reply, notice: ctx.notice } : reply, screening };
+}
+
+export function screenMessage(text: string, ctx: ScreenContext): Reply {
+  return screenMessageParts(text, ctx).reply;
 }

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordBot, type DiscordBot } from '../../../src/bots/discord/client';
 import type { Logger } from '../../../src/bots/discord/logger';
 import { checkRegistered, registerCommands } from '../../../src/bots/discord/register';
-import { discordMessageText, SCREEN_MESSAGE_COMMAND } from '../../../src/bots/discord/screen-message';
+import { messageSize } from '../../../src/bots/discord/render';
+import { discordMessageText, SCREEN_MESSAGE_COMMAND, screeningMessage } from '../../../src/bots/discord/screen-message';
+import { screenMessageParts } from '../../../src/core/screen-message/screen';
 import type { DataHandle } from '../../../src/core/dataset';
 import { currentDb } from '../../helpers/current';
 import { FakeDiscord, type Recorded } from './fake-discord';
@@ -88,6 +90,24 @@ describe('Screen this message (Discord message command)', () => {
     // Discord answers a context-menu command with an empty description: still "as served".
     fake.registered.set(put.path, (fake.registered.get(put.path) as Array<Record<string, unknown>>).map((c) => ({ description: '', ...c })));
     expect(await checkRegistered({ token: TOKEN, applicationId: fake.applicationId, guildId: GUILD_ID, apiUrl: fake.api, restOptions: { retries: 0 } })).toMatchObject({ matches: true, missing: [] });
+  });
+
+  it('fits 25 of the longest real names in one message: the scope in the content, the lines in embeds, within limits', () => {
+    const longest = db.prepare<[], { name: string }>("SELECT name FROM records WHERE type != 'person' AND name LIKE '% %' ORDER BY length(name) DESC LIMIT 40").all();
+    const text = longest.map((r) => `"${r.name.slice(0, 110).replace(/"/g, '')}"`).join('\n');
+    const { reply, screening } = screenMessageParts(text, { db, platform: 'discord', channel: 'c', audit: false, seed: false });
+    expect(screening!.names).toHaveLength(25);
+    const m = screeningMessage(reply, screening!);
+    expect(m.content!.length).toBeLessThanOrEqual(2000);
+    expect(m.content).toMatch(/\d+ lists searched \(US \d+, China \d+\), data as of/);
+    expect(m.content).toContain('Only the first 25 of the');
+    expect(m.embeds!.length).toBeLessThanOrEqual(10);
+    for (const e of m.embeds as Array<{ description?: string }>) expect(e.description!.length).toBeLessThanOrEqual(4096);
+    expect(messageSize({ embeds: m.embeds as never })).toBeLessThanOrEqual(6000);
+    const lines = (m.embeds as Array<{ description?: string }>).flatMap((e) => e.description!.split('\n'));
+    const shown = lines.filter((l) => /^(● match|◐ review|○ clear|⚠ not screened)/.test(l)).length;
+    const counted = Number(/… (\d+) more names? not shown/.exec(lines.join('\n'))?.[1] ?? 0);
+    expect(shown + counted).toBe(25);
   });
 
   it('reads a message as people see it: mentions, roles, channels and custom emoji out', () => {
