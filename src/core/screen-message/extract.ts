@@ -19,7 +19,7 @@ import { toSimplified } from '../match/chinese';
 import { coverageFactor, isPlaceWord } from '../match/generic-words';
 import { legalFormAt } from '../match/normalize';
 import { normalizeName } from '../match/text';
-import { ABBREVIATIONS, AMBIGUOUS_FORMS, AND_WORDS, CONNECTORS, HAN_BOUNDARIES, HAN_NO_SPLIT, HAN_SUFFIXES, STOP_WORDS } from './words';
+import { ABBREVIATIONS, AMBIGUOUS_FORMS, AND_WORDS, CONNECTORS, HAN_BOUNDARIES, HAN_NO_SPLIT, HAN_SUFFIXES, OF_HEADS, STOP_WORDS } from './words';
 
 export type NameKind = 'legal' | 'han' | 'quoted' | 'capitalised';
 
@@ -116,6 +116,11 @@ function andJoins(tokens: Token[], i: number): boolean {
   return Boolean(next && AND_WORDS.has(tokens[i]!.lower) && isCapitalised(next) && next.words.every((w) => coverageFactor(w) === 0.5));
 }
 
+/** Does "of" after this word continue a name? After a trade or institution word, yes (Bank of China). */
+function ofJoins(before: Token): boolean {
+  return before.words.every((w) => coverageFactor(w) === 0.5 || OF_HEADS.has(w));
+}
+
 // ------------------------------------------------------------------------------------------------ legal names
 
 interface LegalName {
@@ -174,6 +179,8 @@ function legalNames(text: string, tokens: Token[]): LegalName[] {
     for (let j = i - 1; j >= 0 && i - j <= 10; j--) {
       const tok = tokens[j]!;
       if (!joins(text, tok, tokens[j + 1]!, true) || endsSentence(tok) || inChain.has(j)) break;
+      // "of" after a head word goes on (Bank of China); after a person's name it ends the company's name.
+      if (tok.lower === 'of' && j > 0 && !ofJoins(tokens[j - 1]!)) break;
       if (isCapitalised(tok) || isNumber(tok) || isConnector(tok) || andJoins(tokens, j)) first = j;
       else break;
     }
@@ -207,7 +214,7 @@ function capitalisedRuns(text: string, tokens: Token[], covered: Set<number>): F
       const tok = tokens[k]!;
       if (covered.has(k) || !joins(text, tokens[k - 1]!, tok) || endsSentence(tokens[k - 1]!)) break;
       if (isCapitalised(tok) && !isStop(tok)) end = k;
-      else if (!(isNumber(tok) || isConnector(tok) || andJoins(tokens, k))) break;
+      else if (!(isNumber(tok) || (isConnector(tok) && (tok.lower !== 'of' || ofJoins(tokens[k - 1]!))) || andJoins(tokens, k))) break;
     }
     let first = begin;
     while (first <= end && (isStop(tokens[first]!) || isConnector(tokens[first]!) || isNumber(tokens[first]!))) first++;

@@ -35,6 +35,17 @@ pay send ship call email ask tell contact confirm review approve sign buy sell h
 /** Words that join the parts of one name: "Bank of China", "Procter & Gamble", "Banco de la Nación". */
 export const CONNECTORS = words('of for the de del della di la le les du des da do dos das van von und y et &');
 
+/**
+ * Heads of names that go on with "of" ("Ministry of State Security", "Government of ..."), besides the trade words
+ * (Bank of China, Institute of ...). Before any other word, "of" ends a name: "Zhang Wei of Acme Co." is a person
+ * and a company.
+ */
+export const OF_HEADS = words(`
+ministry government department people peoples republic commission council committee administration school college
+church army navy force forces corps guard guards directorate federation union association society chamber port
+authority league front party brigade brigades organization organisation foundation fund trust board agency bureau
+`);
+
 /** "and" joins only before a trade word: "Import and Export", "Science and Technology" (not "Huawei and ZTE"). */
 export const AND_WORDS = words('and &');
 

@@ -39,6 +39,8 @@ describe('extractNames: the names of varied English and Chinese messages, in ord
     ['Chinese corner brackets', '「海康威视」与『大疆』都在名单上吗？', ['海康威视', '大疆']],
     ['English names inside Chinese text', 'SZ DJI TECHNOLOGY CO., LTD. 与 Apple Inc. 的合同已签署。', ['SZ DJI TECHNOLOGY CO., LTD.', 'Apple Inc.']],
     ['persons and a bracketed company in meeting notes', 'Meeting notes — attendees: John Smith (Acme), Li Wei. Agenda: Q3 pricing for Samsung.', ['John Smith', 'Acme', 'Li Wei', 'Samsung']],
+    ['a person "of" a company is two names', 'Mr. Zhang Wei of Shenzhen Tianyu Optics Co., Ltd. called on Monday.', ['Zhang Wei', 'Shenzhen Tianyu Optics Co., Ltd.']],
+    ['"of" goes on after an institution word, not after a person', 'We met John Smith of Acme and the Ministry of State Security.', ['John Smith', 'Acme', 'Ministry of State Security']],
     ['a possessive is the name itself', 'We need Huawei’s answer before Lockheed Martin’s.', ['Huawei', 'Lockheed Martin']],
   ];
   for (const [what, text, expected] of cases) {
