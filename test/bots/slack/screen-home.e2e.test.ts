@@ -177,6 +177,17 @@ describe('Screen this message (Slack message shortcut)', () => {
     expect(textOf(posted)).toContain('Lockheed Martin Corporation');
   });
 
+  it('escapes what it quotes from the message: no mention or formatting can form', async () => {
+    const n = fake.calls.length;
+    await postToBot(port, shortcut('Check "*Evil* &lt;!here&gt; Trading" and <!channel> Acme Widgets GmbH'), FORM, { secret: SECRET });
+    const call = await waitFor(after(n, 'chat.postEphemeral'));
+    const text = textOf(call);
+    expect(text).toContain('&lt;!here&gt;');
+    expect(text).not.toMatch(/<!here>|<!channel>/);
+    expect(text).not.toContain('*Evil*');
+    expect(text).toContain('○ clear  \\"Acme Widgets GmbH\\": no match');
+  });
+
   it('says plainly when a message holds no names, and claims nothing clear', async () => {
     const n = fake.calls.length;
     await postToBot(port, shortcut('ok, thanks! see you tomorrow'), FORM, { secret: SECRET });
