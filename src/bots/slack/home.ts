@@ -57,7 +57,7 @@ function sections(lines: string[]): types.SectionBlock[] {
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
 function recentLines(o: HomeOverview): string[] {
-  if (!o.recent.length) return ['_No lookups yet. Press Search, or type `/sanctions <name>` anywhere._'];
+  if (!o.recent.length) return ['_No lookups yet. Press Search, or type `/sanctions &lt;name&gt;` anywhere._'];
   return o.recent.map((r) => {
     const top = r.results[0];
     const what = top ? `→ ${escapeMrkdwn(top.name)} (${escapeMrkdwn(top.lists.join(', ') || 'no list')})${r.results.length > 1 ? ` +${r.results.length - 1}` : ''}` : '→ no match at the time';
@@ -81,7 +81,7 @@ function channelLines(o: HomeOverview): string[] {
 function listLines(o: HomeOverview): string[] {
   return o.lists.map((l) => {
     const state = l.freshness === 'fresh' ? 'fresh' : `:warning: ${escapeMrkdwn(l.freshness)}: ${escapeMrkdwn(l.problem ?? '')}`;
-    return `• *${escapeMrkdwn(listInfo(l.list).short)}* (${l.list}) · ${l.active.toLocaleString('en-US')} in force · data as of ${escapeMrkdwn(shownTime(l.as_of, 'minute', 'never'))} · ${state}`;
+    return `• *${escapeMrkdwn(listInfo(l.list).short)}* (${l.list}) · ${l.active.toLocaleString('en-US')} in force · data as of ${l.as_of ? `${escapeMrkdwn(shownTime(l.as_of))} UTC` : 'never'} · ${state}`;
   });
 }
 
@@ -91,7 +91,7 @@ export function homeView(o: HomeOverview, options: { command?: string } = {}): t
   const blocks: KnownBlock[] = [
     header('Sanctions screening'),
     section(
-      `Screen a company or person against the US and Chinese lists. Anywhere in Slack: \`${escapeText(command)} <name>\`, or *Screen this message* from a message's ⋯ menu.`,
+      `Screen a company or person against the US and Chinese lists. Anywhere in Slack: \`${escapeText(command)} &lt;name&gt;\`, or *Screen this message* from a message's ⋯ menu.`,
       { type: 'button', action_id: HOME_ACTIONS.search, style: 'primary', text: plain('Search', HOME_LIMITS.buttonText), value: 'search' },
     ),
     context(`${escapeMrkdwn(o.scope)}${o.warnings.length ? ` · :warning: ${o.warnings.length} list${o.warnings.length === 1 ? '' : 's'} to check below` : ''}`),
@@ -194,7 +194,7 @@ export function resultModal(blocks: KnownBlock[]): types.ModalView {
     callback_id: `${SEARCH_CALLBACK}_result`,
     title: plain('Screening result', HOME_LIMITS.modalTitle),
     close: plain('Done', HOME_LIMITS.buttonText),
-    blocks: [...blocks.slice(0, room), context('Only you see this. To share an answer, use `/sanctions <name>` in the channel and press Share.')],
+    blocks: [...blocks.slice(0, room), context('Only you see this. To share an answer, use `/sanctions &lt;name&gt;` in the channel and press Share.')],
   };
 }
 

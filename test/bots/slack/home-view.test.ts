@@ -80,6 +80,11 @@ describe('the App Home view from crowded real data', () => {
       expect(text).not.toContain('<https://evil');
       expect(text).toContain('&lt;!channel&gt;');
     }
+    // No raw "<" in any mrkdwn text but a channel reference or an official link: Slack would read it as markup.
+    for (const view of [bounded, crowded]) {
+      const texts = JSON.stringify(view.blocks).match(/"text":"(?:[^"\\]|\\.)*"/g) ?? [];
+      for (const t of texts) expect(t.match(/<(?!#C[A-Z0-9]+>|https?:\/\/)/g)).toBeNull();
+    }
     // Channel references are the one link the Home makes, to real channel ids only.
     expect(allText(bounded.blocks)).toContain('<#C0CH000>');
   });
