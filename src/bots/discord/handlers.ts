@@ -28,6 +28,7 @@ import type { DataHandle } from '../../core/dataset';
 import { isListCode, type ListCode } from '../../core/lists';
 import { suggest } from '../../core/suggest/suggest';
 import { ButtonStore } from './buttons';
+import { onScreenMessage } from './screen-message';
 import { ALERTS_COMMAND, commandLine, discordSyntax, listChoices, LOOKUP_COMMAND, targetChoices } from './commands';
 import type { Logger } from './logger';
 import { alertLineMarkdown, escapeText, LIMITS, plainText, renderReply, truncate, type RenderOptions } from './render';
@@ -107,6 +108,10 @@ export class DiscordHandlers {
       if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
       else if (interaction.isChatInputCommand()) await this.onCommand(interaction);
       else if (interaction.isButton()) await this.onButton(interaction);
+      else if (interaction.isMessageContextMenuCommand()) {
+        // "Screen this message" (screen-message.ts).
+        await onScreenMessage(interaction, { data: this.options.data, audit: this.options.audit, render: (reply) => this.message(reply, { share: false, details: false }), allowedMentions: NO_MENTIONS });
+      }
     } catch (err) {
       this.options.logger.error({ err: describeError(err), interaction: interaction.id, type: interaction.type }, 'discord: interaction failed');
       await this.apologise(interaction);

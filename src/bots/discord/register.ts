@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DiscordAPIError, REST, Routes, type RESTOptions } from 'discord.js';
 import { ConfigError, loadConfig } from '../../core/config';
 import { commandDefinitions } from './commands';
+import { screenMessageCommand } from './screen-message';
 
 export interface RegisterTarget {
   token: string;
@@ -34,8 +35,16 @@ function route(target: Pick<RegisterTarget, 'applicationId' | 'guildId'>): `/${s
   return target.guildId ? Routes.applicationGuildCommands(target.applicationId, target.guildId) : Routes.applicationCommands(target.applicationId);
 }
 
+/** Everything the bot serves: the slash commands, and the message command "Screen this message". */
+export function servedCommands(): Array<ReturnType<typeof commandDefinitions>[number] | ReturnType<typeof screenMessageCommand>> {
+  return [...commandDefinitions(), screenMessageCommand()];
+}
+
+/** "/sanctions" for a slash command, "“Screen this message”" for a context-menu one (names with spaces). */
+const shown = (name: string): string => (name.includes(' ') ? `“${name}”` : `/${name}`);
+
 export async function registerCommands(target: RegisterTarget, options: { clear?: boolean } = {}): Promise<Registration> {
-  const body = options.clear ? [] : commandDefinitions();
+  const body = options.clear ? [] : servedCommands();
   const answer = (await restFor(target).put(route(target), { body })) as Array<{ name: string }>;
   return {
     scope: target.guildId ? 'guild' : 'global',
@@ -62,7 +71,7 @@ interface Option {
 
 interface Command {
   name: string;
-  description: string;
+  description?: string;
   type?: number;
   default_member_permissions?: string | null;
   options?: Option[];
@@ -83,7 +92,8 @@ function shape(c: Command): unknown {
     max_length: o.max_length ?? null,
     options: (o.options ?? []).map(option),
   });
-  return { type: c.type ?? 1, description: c.description, default_member_permissions: c.default_member_permissions ?? null, options: (c.options ?? []).map(option) };
+  // A context-menu command has no description: Discord answers "" where the builder sends none.
+  return { type: c.type ?? 1, description: c.description ?? '', default_member_permissions: c.default_member_permissions ?? null, options: (c.options ?? []).map(option) };
 }
 
 export interface RegistrationCheck {
@@ -111,14 +121,14 @@ export function compareCommands(served: Command[], registered: Command[]): Omit<
 
 export async function checkRegistered(target: RegisterTarget): Promise<RegistrationCheck> {
   const registered = (await restFor(target).get(route(target))) as Command[];
-  return { scope: target.guildId ? 'guild' : 'global', ...compareCommands(commandDefinitions() as Command[], registered) };
+  return { scope: target.guildId ? 'guild' : 'global', ...compareCommands(servedCommands() as Command[], registered) };
 }
 
 export function describeCheck(check: RegistrationCheck): string {
   if (check.matches) return `the ${check.scope} slash commands are registered as served`;
   const parts = [
-    check.missing.length ? `not registered: ${check.missing.map((n) => `/${n}`).join(', ')}` : '',
-    check.different.length ? `registered differently: ${check.different.map((n) => `/${n}`).join(', ')}` : '',
+    check.missing.length ? `not registered: ${check.missing.map(shown).join(', ')}` : '',
+    check.different.length ? `registered differently: ${check.different.map(shown).join(', ')}` : '',
   ].filter(Boolean);
   return `the ${check.scope} slash commands differ from what this bot serves (${parts.join('; ')}): run "npx sanctions discord-register"`;
 }
@@ -133,7 +143,7 @@ export interface RegisterIO {
 
 const USAGE = `usage: sanctions discord-register [--global] [--check | --clear]
 
-Registers the /sanctions and /sanctions-alerts slash commands with Discord (a PUT: running it again is harmless).
+Registers the /sanctions and /sanctions-alerts slash commands and the "Screen this message" message command with Discord (a PUT: running it again is harmless).
 Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID; with DISCORD_GUILD_ID, registers to that guild only (instant),
 else globally. DISCORD_API_URL changes the REST base.
 
@@ -179,7 +189,7 @@ export async function discordRegisterCommand(args: string[], io: RegisterIO): Pr
   try {
     if (values.check) {
       const check = await checkRegistered(target);
-      io.out(`${where}: ${describeCheck(check)}${check.extra.length ? `; also registered: ${check.extra.map((n) => `/${n}`).join(', ')}` : ''}`);
+      io.out(`${where}: ${describeCheck(check)}${check.extra.length ? `; also registered: ${check.extra.map(shown).join(', ')}` : ''}`);
       return check.matches ? 0 : 1;
     }
     if (values.clear) {
@@ -188,9 +198,11 @@ export async function discordRegisterCommand(args: string[], io: RegisterIO): Pr
       return 0;
     }
     const done = await registerCommands(target);
+    const menus = done.commands.filter((n) => n.includes(' '));
     io.out(
-      `Registered ${done.commands.map((n) => `/${n}`).join(' and ')} for application ${target.applicationId}, ` +
-        (done.scope === 'guild' ? `in guild ${done.guildId} (available at once).` : 'globally (every server that invited the bot, and DMs; clients may take a few minutes to show them).'),
+      `Registered ${done.commands.filter((n) => !n.includes(' ')).map(shown).join(' and ')} for application ${target.applicationId}, ` +
+        (done.scope === 'guild' ? `in guild ${done.guildId} (available at once).` : 'globally (every server that invited the bot, and DMs; clients may take a few minutes to show them).') +
+        (menus.length ? ` Message command${menus.length === 1 ? '' : 's'}: ${menus.map(shown).join(', ')} (a message's menu > Apps).` : ''),
     );
     return 0;
   } catch (err) {

@@ -8,6 +8,8 @@
  *   buttons                 More results / Details (ephemeral), Share in channel (in the channel, "Shared by")
  *   @bot <question>         "is Hikvision on any list?": the answer in the mention's thread
  *   DM <question>           the same in the direct message
+ *   "Screen this message"   message shortcut: the names in a message, screened, answered ephemerally
+ *   Home tab                search modal, recent lookups, channel alerts, list freshness, latest changes
  *
  * Over HTTP (Bolt's receiver on SLACK_PORT, requests verified with the signing secret) or, when an app token
  * is given, Socket Mode.
@@ -22,7 +24,9 @@ import type { PlatformDescription } from '../../core/commands/platform';
 import type { Reply } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, slackSyntax, type SlackMessage } from './render';
+import { registerHome } from './home';
 import { checkSlackToken, missingHistoryScopes } from './preflight';
+import { registerScreenMessage } from './screen-message';
 import { SlackSink } from './sink';
 import { refuseOutsideWindow } from './timestamp';
 
@@ -329,6 +333,10 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     // A DM is a one-to-one conversation: answers go beside the question, or into its thread if it has one.
     await answerMessage(client, event.text, { user: event.user, channel: event.channel, team: event.team ?? context.teamId, ownDm: true }, event.thread_ts);
   });
+
+  // "Screen this message" (message shortcut) and the App Home (screen-message.ts, home.ts).
+  registerScreenMessage(app, { data: options.data, audit: options.audit, log, command: options.command });
+  registerHome(app, { data: options.data, audit: options.audit, log, platform, command: options.command });
 
   app.error(async (error) => {
     log.error({ err: describe(error) }, 'slack: unhandled error');

@@ -111,7 +111,7 @@ const NO_LIST_DATA_SEED =
   'No list data loaded: only the bundled demo seed is here, which is not screening data, so this bot will not screen from it. An operator must load the lists: "npx sanctions refresh" (or start the bot where the official sources or a mirror can be reached).';
 
 /** Why this context may not answer a screening question, or undefined when it may. */
-function screeningRefusal(ctx: CommandContext): string | undefined {
+export function screeningRefusal(ctx: CommandContext): string | undefined {
   const seedAllowed = Boolean(ctx.seedAnswers);
   if (ctx.seed && !seedAllowed) return NO_LIST_DATA_SEED;
   if (hasListData(ctx.db)) return undefined;

@@ -56,7 +56,7 @@ for (const form of LEGAL_FORMS) {
 const FUZZY_FIRST = LEGAL_FORMS.filter((form) => FUZZY_LEGAL_WORDS.has(form[0]!)).sort((a, b) => b.length - a.length);
 
 /** The legal form starting at words[i], if any (longest first): exactly, or with one typo in a long word. */
-function legalFormAt(words: readonly string[], i: number): string[] | undefined {
+export function legalFormAt(words: readonly string[], i: number): string[] | undefined {
   const matches = (form: string[]) => form.every((w, j) => isLegalWord(words[i + j], w));
   const exact = LEGAL_BY_FIRST.get(words[i]!)?.find(matches);
   if (exact) return exact;

@@ -389,4 +389,11 @@ export const MIGRATIONS: Migration[] = [
       -- in the same transaction that moves summary_due_at on, so a summary goes out once across restarts.
     `,
   },
+  {
+    version: 18,
+    name: 'audit by actor: a person\'s own recent lookups (the Slack App Home)',
+    sql: `
+      CREATE INDEX audit_by_actor ON audit (platform, actor, id);
+    `,
+  },
 ];

@@ -110,7 +110,7 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
     expect(bot.client.isReady()).toBe(true);
     expect(bot.client.options.intents.toArray().sort()).toEqual(['DirectMessages', 'GuildMessages', 'Guilds']);
     const check = await bot.registration();
-    expect(check).toMatchObject({ scope: 'guild', matches: false, missing: ['sanctions', 'sanctions-alerts'] });
+    expect(check).toMatchObject({ scope: 'guild', matches: false, missing: ['sanctions', 'sanctions-alerts', 'Screen this message'] });
     expect(logs.some((l) => l.level === 'warn' && /differ from what this bot serves.*npx sanctions discord-register/.test(l.msg))).toBe(true);
     expect(fake.find('PUT', /commands$/)).toHaveLength(0);
   });
@@ -307,7 +307,7 @@ describe('Discord over the gateway (real discord.js, fake Discord on 127.0.0.1)'
 
   it('registers the commands with a PUT (guild and global), after which the start-time check matches', async () => {
     const guild = await registerCommands({ token: TOKEN, applicationId: fake.applicationId, guildId: GUILD_ID, apiUrl: fake.api, restOptions: { retries: 0 } });
-    expect(guild).toEqual({ scope: 'guild', guildId: GUILD_ID, commands: ['sanctions', 'sanctions-alerts'] });
+    expect(guild).toEqual({ scope: 'guild', guildId: GUILD_ID, commands: ['sanctions', 'sanctions-alerts', 'Screen this message'] });
     const put = fake.find('PUT', new RegExp(`^/api/v10/applications/${fake.applicationId}/guilds/${GUILD_ID}/commands$`));
     expect(put).toHaveLength(1);
     expect(put[0]!.headers.authorization).toBe(`Bot ${TOKEN}`);

@@ -27,6 +27,7 @@ import {
   type APIChatInputApplicationCommandInteraction,
   type APIInteractionGuildMember,
   type APIMessage,
+  type APIMessageApplicationCommandInteraction,
   type APIMessageComponentButtonInteraction,
   type APIUser,
   type GatewayGuildCreateDispatchData,
@@ -107,6 +108,36 @@ export function autocomplete(applicationId: string, command: { name: string; sub
     ...base(applicationId, where),
     type: InteractionType.ApplicationCommandAutocomplete,
     data: { id: '1400000000000000001', name: command.name, type: ApplicationCommandType.ChatInput, options: optionTree(command.subcommand, command.group, command.options) },
+  };
+}
+
+/** A message context-menu command ("Screen this message") on `message`, as Discord sends it with the message resolved. */
+export function messageCommand(applicationId: string, name: string, message: APIMessage, where: Where = { guild: true }): APIMessageApplicationCommandInteraction {
+  return {
+    ...base(applicationId, where),
+    type: InteractionType.ApplicationCommand,
+    data: { id: '1400000000000000002', name, type: ApplicationCommandType.Message, target_id: message.id, resolved: { messages: { [message.id]: message } } },
+  };
+}
+
+/** A member's message in the compliance channel (or the DM), as a context-menu command resolves it. */
+export function memberMessage(content: string, options: { guild: boolean; author?: APIUser } = { guild: true }): APIMessage {
+  return {
+    id: snowflake(),
+    channel_id: options.guild ? CHANNEL_ID : DM_CHANNEL_ID,
+    author: options.author ?? MEMBER,
+    content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: MessageType.Default,
+    flags: 0 as MessageFlags,
   };
 }
 

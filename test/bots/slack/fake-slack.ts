@@ -1,7 +1,8 @@
 /**
  * A loopback stand-in for Slack: the Web API (auth.test, users.info, chat.postMessage, conversations.history,
  * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal);
- * conversations.open: a user U123's DM with the bot is D123)
+ * conversations.open: a user U123's DM with the bot is D123; chat.postEphemeral; views.publish and views.open;
+ * users.conversations from `memberships`)
  * and response_url, on
  * 127.0.0.1, recording every call; plus signed requests to the bot, as Slack sends them.
  */
@@ -36,10 +37,12 @@ export interface FakeOptions {
   rejectToken?: boolean;
   /** The token's scopes, sent as Slack does in the x-oauth-scopes header of every Web API answer (default: the manifest's). */
   scopes?: string[];
+  /** users.conversations: the channels each user is in (a user not named here: missing_scope, as without channels:read). */
+  memberships?: Record<string, string[]>;
 }
 
 /** The scopes slack/manifest.yml asks for. */
-export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read'];
+export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read', 'channels:read', 'groups:read'];
 
 async function read(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -52,6 +55,7 @@ function parse(raw: string, type: string | undefined): Record<string, unknown> {
   if (type?.includes('application/json')) body = JSON.parse(raw || '{}') as Record<string, unknown>;
   else body = Object.fromEntries(new URLSearchParams(raw));
   if (typeof body.blocks === 'string') body.blocks = JSON.parse(body.blocks) as unknown;
+  if (typeof body.view === 'string') body.view = JSON.parse(body.view) as unknown;
   return body;
 }
 
@@ -119,6 +123,24 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         (history[String(body.channel)] ??= []).unshift(message);
         if (options.hold?.on) return;
         return json(200, { ok: true, channel: body.channel, ts: message.ts, message });
+      }
+      case 'chat.postEphemeral': {
+        // Like Slack: an ephemeral message only where the app may post (not a channel that is gone).
+        if (options.failing?.[String(body.channel)] === 'gone') return json(200, { ok: false, error: 'channel_not_found' });
+        ts++;
+        return json(200, { ok: true, message_ts: `${ts}.000200` });
+      }
+      case 'views.publish':
+      case 'views.open':
+        return json(200, { ok: true, view: { id: `V${++ts}`, ...(body.view as object) } });
+      case 'users.conversations': {
+        const member = options.memberships?.[String(body.user)];
+        if (!member) return json(200, { ok: false, error: 'missing_scope', needed: 'channels:read' });
+        // Pages of two, to exercise the cursor.
+        const start = Number(body.cursor || 0);
+        const page = member.slice(start, start + 2);
+        const next = start + 2 < member.length ? String(start + 2) : '';
+        return json(200, { ok: true, channels: page.map((id) => ({ id, is_channel: true })), response_metadata: { next_cursor: next } });
       }
       case 'conversations.history': {
         const channel = String(body.channel);
