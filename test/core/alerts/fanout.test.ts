@@ -190,6 +190,43 @@ describe('routing in slices and pruning', () => {
     await refreshSources(db, loadSourcesFile(config));
   }
 
+  it('waits on a timer while another process holds the write lock, instead of stopping the event loop, then routes everything once', async () => {
+    const path = join(dir, 'locked.db');
+    const db = openDb(path);
+    await refreshWith(db, ['Alpha Trading Co']);
+    const subs = new SubscriptionStore(db);
+    for (let i = 0; i < 30; i++) subs.subscribe({ platform: 'slack', channel: `C${i}`, targets: ['all'], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    await refreshWith(db, ['Alpha Trading Co', 'Gamma Optics Co']);
+    // Another process (a refresh committing) holds the write lock.
+    const other = openDb(path);
+    other.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    let ticks = 0;
+    let last = Date.now();
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      ticks++;
+      longestGap = Math.max(longestGap, Date.now() - last);
+      last = Date.now();
+    }, 5);
+    const routing = routeNewEventsInSlices(db, { sliceMs: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+    // The event loop kept running (no stall anywhere near the 5 s busy timeout), and nothing was routed meanwhile.
+    expect(ticks).toBeGreaterThan(10);
+    expect(longestGap).toBeLessThan(1000);
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox').get()!.n).toBe(0);
+    other.exec('COMMIT');
+    const routed = await routing;
+    clearInterval(ticker);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(routed.subscriptions).toBe(30);
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n).toBe(30);
+    // Routed again: nothing new.
+    expect((await routeNewEventsInSlices(db)).queued).toBe(0);
+    other.close();
+    db.close();
+  });
+
   it('routes in slices that yield, and after pruning delivered rows nothing is queued twice; undelivered rows stay', async () => {
     const db = openDb(join(dir, 'prune.db'));
     await refreshWith(db, ['Alpha Trading Co', 'Beta Shipping Ltd']);
