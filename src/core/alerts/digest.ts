@@ -12,6 +12,7 @@ import { listInfo } from '../lists';
 import { additionsChartFile } from './chart-data';
 import { digestFiles, digestOrder } from './digest-files';
 import { FactsReader } from './facts';
+import { storedReply } from './outbox-payload';
 import { PAGE_LINES } from './messages';
 import type { RoutedEvent } from './route';
 
@@ -20,11 +21,12 @@ interface OutboxMessage {
   platform: string;
   channel: string;
   payload: string;
+  body_id: number | null;
   created_at: string;
 }
 
 function message(db: Db, outboxId: number): OutboxMessage | undefined {
-  return db.prepare<[number], OutboxMessage>('SELECT id, platform, channel, payload, created_at FROM outbox WHERE id = ?').get(outboxId);
+  return db.prepare<[number], OutboxMessage>('SELECT id, platform, channel, payload, body_id, created_at FROM outbox WHERE id = ?').get(outboxId);
 }
 
 /**
@@ -64,7 +66,7 @@ export function messageEvents(db: Db, outboxId: number): RoutedEvent[] {
 
 function eventsOf(db: Db, row: OutboxMessage): DigestMemo {
   const watch = new Map<number, string>();
-  const reply = JSON.parse(row.payload) as Reply;
+  const reply = storedReply(db, row);
   for (const b of reply.blocks ?? []) if (b.type === 'events') for (const e of b.events) if (e.watch) watch.set(e.id, e.watch);
   const covered = new EventStore(db).ofMessage(row.id);
   const key = `${datasetVersion(db)}|${covered.map((e) => `${e.id}${watch.has(e.id) ? `=${watch.get(e.id)}` : ''}`).join(',')}`;
@@ -145,7 +147,7 @@ export function acknowledge(db: Db, outboxId: number, who: { platform: string; c
     .prepare<[number, string, string, string, string | null, string]>('INSERT OR IGNORE INTO alert_acks (outbox_id, platform, channel, user_id, user_name, at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(outboxId, who.platform, who.channel, who.user, who.name ?? null, now.toISOString());
   const ack = db.prepare<[number], { user_id: string; user_name: string | null; at: string }>('SELECT user_id, user_name, at FROM alert_acks WHERE outbox_id = ?').get(outboxId)!;
-  const reply = JSON.parse(row.payload) as Reply;
+  const reply = storedReply(db, row);
   const blocks = reply.blocks.flatMap((b): Block[] => {
     if (b.type !== 'actions') return [b];
     const rest = b.actions.filter((a) => a.id !== 'ack');

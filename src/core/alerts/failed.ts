@@ -27,8 +27,9 @@ export interface FailedSummary {
   platforms: string[];
 }
 
-const SELECT = `SELECT o.id, o.platform, o.channel, o.kind, o.payload, o.created_at, o.attempts, o.last_error, s.paused_reason
-  FROM outbox o LEFT JOIN subscriptions s ON s.id = o.subscription_id WHERE o.state = 'failed'`;
+// A message with a shared body (outbox-payload.ts) has its summary there.
+const SELECT = `SELECT o.id, o.platform, o.channel, o.kind, COALESCE(b.body, o.payload) AS payload, o.created_at, o.attempts, o.last_error, s.paused_reason
+  FROM outbox o LEFT JOIN subscriptions s ON s.id = o.subscription_id LEFT JOIN outbox_bodies b ON b.id = o.body_id WHERE o.state = 'failed'`;
 
 /** Failed messages, oldest first; of one channel when given. */
 export function failedMessages(db: Db, where: { platform?: string; channel?: string; limit?: number } = {}): FailedMessage[] {

@@ -8,7 +8,8 @@ import type { Reply } from '../commands/reply';
 import { partiesDirty } from '../recover';
 import { withoutWaiting } from '../store/busy';
 import type { Db } from '../store/db';
-import { alertReplies, withAlertActions } from './messages';
+import { alertReplies } from './messages';
+import { BodyStore, envelope } from './outbox-payload';
 import { Router, type RoutedEvent } from './route';
 import { SubscriptionStore, type Subscription } from './subscriptions';
 import { HELD, queueDueSummaries } from './summaries';
@@ -19,7 +20,9 @@ export interface OutboxRow {
   platform: string;
   channel: string;
   kind: 'alert' | 'digest' | 'health';
+  /** The whole message, or with a shared body (body_id) only the row's own part: read it with storedReply. */
   payload: string;
+  body_id?: number | null;
   created_at: string;
   state: 'pending' | 'sending' | 'delivered' | 'failed';
   attempts: number;
@@ -111,10 +114,10 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
   if (partiesDirty(db)) return { events: 0, queued: 0, subscriptions: 0, deferred: 'parties are being rebuilt after a refresh' };
   const store = new SubscriptionStore(db);
   const router = new Router(db);
-  const insert = db.prepare<[number, string, string, string, string, string, string], { id: number }>(
-    "INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+  const insert = db.prepare<[number, string, string, string, string, number, string, string], { id: number }>(
+    'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, body_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
   );
-  const setPayload = db.prepare<[string, number]>('UPDATE outbox SET payload = ? WHERE id = ?');
+  const bodies = new BodyStore(db);
   const claim = db.prepare<[number, number, number]>('INSERT OR IGNORE INTO deliveries (subscription_id, event_id, outbox_id) VALUES (?, ?, ?)');
   const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
   const at = now.toISOString();
@@ -185,9 +188,9 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
       // One message per reply; the events it covers are claimed for this subscription.
       replies.forEach((reply, i) => {
         const covered = digest ? selected : [selected[i]!];
-        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', '{}', at, at)!;
-        // The buttons (Show all, Acknowledge) name the message's own row.
-        setPayload.run(JSON.stringify(withAlertActions(reply, row.id, digest, covered.length)), row.id);
+        // The message body is stored once for every channel that gets it; the row keeps what its buttons (Show
+        // all, Acknowledge) need, and they name the row itself (outbox-payload.ts).
+        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', envelope(digest, covered.length), bodies.idFor(reply), at, at)!;
         for (const e of covered) claim.run(sub.id, e.id, row.id);
         report.queued++;
       });

@@ -12,6 +12,7 @@
  * second claim as before.
  */
 import type { Db } from '../store/db';
+import { pruneBodies } from './outbox-payload';
 
 export const DEFAULT_KEEP_DELIVERED_DAYS = 14;
 const DEFAULT_BATCH = 10;
@@ -60,7 +61,11 @@ export async function pruneDelivered(db: Db, options: PruneOptions): Promise<Pru
     total.messages += r.messages;
     total.attempts += r.attempts;
     total.claims += r.claims;
-    if (r.messages < (options.batch ?? DEFAULT_BATCH)) return total;
+    if (r.messages < (options.batch ?? DEFAULT_BATCH)) {
+      // The message bodies no row names any more (a body is shared by every channel that got that message).
+      if (total.messages) db.transaction(() => pruneBodies(db)).immediate();
+      return total;
+    }
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

@@ -11,12 +11,12 @@
  * tell gets it again (at least once). Likewise a message whose last attempt got no answer (a timeout) is looked
  * up with `confirm` before it is sent again.
  */
-import type { Reply } from '../commands/reply';
 import type { Db } from '../store/db';
 import type { AlertSink, DeliveryResult } from './delivery';
 import { withFiles } from './digest';
 import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
+import { storedReply } from './outbox-payload';
 import { Pacer, type PaceTicket } from './pacer';
 import { SubscriptionStore } from './subscriptions';
 
@@ -285,7 +285,7 @@ export class DeliveryWorker {
     }
     try {
       // A digest goes out with its full content attached (built here: the outbox keeps only the message).
-      const reply = withFiles(this.db, row.id, JSON.parse(row.payload) as Reply);
+      const reply = withFiles(this.db, row.id, storedReply(this.db, row));
       // The rate-limit windows count from when the request leaves, not from when this send was scheduled.
       if (ticket && !result) this.pacer.started(ticket);
       result ??= await withTimeout(sink.deliver(row.channel, reply, messageKey(row)), this.options.timeoutMs ?? 30_000);

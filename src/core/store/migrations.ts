@@ -396,4 +396,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_by_actor ON audit (platform, actor, id);
     `,
   },
+  {
+    version: 19,
+    name: 'outbox bodies: a message routed to many channels is stored once, each row keeps only its own part',
+    sql: `
+      CREATE TABLE outbox_bodies (
+        id    INTEGER PRIMARY KEY,
+        -- sha256 of the body: the same message routed to many channels is one row.
+        hash  TEXT NOT NULL UNIQUE,
+        body  TEXT NOT NULL
+      );
+      -- With a body, payload holds only the row's own part ({"digest", "total"}; its id names its buttons).
+      ALTER TABLE outbox ADD COLUMN body_id INTEGER REFERENCES outbox_bodies (id);
+      CREATE INDEX outbox_by_body ON outbox (body_id) WHERE body_id IS NOT NULL;
+    `,
+  },
 ];

@@ -71,7 +71,7 @@ function queue(db: Db, platform: string, channel: string, n: number, at = new Da
 }
 
 class Sink implements AlertSink {
-  readonly sent: Array<{ channel: string; summary: string; at: number }> = [];
+  readonly sent: Array<{ channel: string; summary: string; at: number; outbox?: number; actions: string[] }> = [];
   constructor(
     readonly platform: string,
     private readonly behave: (channel: string) => Promise<DeliveryResult> | DeliveryResult = () => ({ ok: true }),
@@ -79,7 +79,8 @@ class Sink implements AlertSink {
   ) {}
   async deliver(channel: string, r: Reply): Promise<DeliveryResult> {
     const result = await this.behave(channel);
-    if (result.ok) this.sent.push({ channel, summary: r.summary, at: Date.now() });
+    const actions = r.blocks.flatMap((b) => (b.type === 'actions' ? b.actions.map((a) => a.value) : []));
+    if (result.ok) this.sent.push({ channel, summary: r.summary, at: Date.now(), ...(r.alert ? { outbox: r.alert.outbox } : {}), actions });
     return result;
   }
 }
@@ -239,6 +240,9 @@ describe('routing in slices and pruning', () => {
     expect(slices).toBeGreaterThanOrEqual(40);
     const claims = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n;
     expect(claims).toBe(80);
+    // 80 messages, 2 distinct ones (every channel has the same filters): each body is stored once.
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox').get()!.n).toBe(80);
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_bodies').get()!.n).toBe(2);
 
     // Slack's channels take their messages; Discord's are all failing (kept, whatever their age).
     const slack = new Sink('slack');
@@ -246,6 +250,13 @@ describe('routing in slices and pruning', () => {
     const worker = new DeliveryWorker(db, { sinks: new Map<string, AlertSink>([['slack', slack], ['discord', discord]]), baseDelayMs: 60_000 });
     await worker.drain();
     expect(slack.sent).toHaveLength(40);
+    // ...and each message still goes out with its own buttons, naming its own row.
+    const rows = db.prepare<[], { id: number; channel: string }>("SELECT id, channel FROM outbox WHERE platform = 'slack' ORDER BY id").all();
+    for (const sent of slack.sent) {
+      const own = rows.filter((r) => r.channel === sent.channel).map((r) => r.id);
+      expect(own).toContain(sent.outbox);
+      expect(sent.actions).toContain(`ack ${sent.outbox}`);
+    }
     db.prepare("UPDATE outbox SET state = 'failed' WHERE platform = 'discord' AND id % 2 = 0").run();
     const before = db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state').all();
 
@@ -263,6 +274,8 @@ describe('routing in slices and pruning', () => {
     expect(await pruneDelivered(db, { keepDays: 14, now: later })).toEqual({ messages: 1, attempts: 1, claims: 1 });
     const after = db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state').all();
     expect(after).toEqual(before.filter((r) => r.state !== 'delivered'));
+    // The bodies the undelivered messages name stay; once no row names a body, pruning removes it.
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_bodies').get()!.n).toBe(2);
     // The undelivered messages keep their claims and attempts.
     expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries').get()!.n).toBe(40);
     expect(db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM delivery_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.platform = 'discord'").get()!.n).toBe(20);
@@ -276,6 +289,11 @@ describe('routing in slices and pruning', () => {
     const epsilon = slack.sent.slice(40);
     expect(epsilon).toHaveLength(20);
     expect(new Set(epsilon.map((s) => s.channel)).size).toBe(20);
+    // Once every message is delivered and past the retention, no body is left.
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_bodies').get()!.n).toBe(3);
+    db.prepare("UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE state != 'delivered'").run(new Date().toISOString());
+    await pruneDelivered(db, { keepDays: 14, now: new Date(Date.now() + 30 * 86_400_000) });
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_bodies').get()!.n).toBe(0);
     db.close();
   });
 });

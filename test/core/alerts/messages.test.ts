@@ -13,6 +13,7 @@ import { splitPage } from '../../../src/bots/discord/handlers';
 import { withinUploadLimit } from '../../../src/bots/discord/sink';
 import { renderReply as renderSlack } from '../../../src/bots/slack/render';
 import { acknowledge, digestPage, messageEvents, parseAlertButton } from '../../../src/core/alerts/digest';
+import { storedReply } from '../../../src/core/alerts/outbox-payload';
 import { DIGEST_COLUMNS, digestCsv, digestMarkdown } from '../../../src/core/alerts/digest-files';
 import { eventFacts, issuerOf, type AlertFacts } from '../../../src/core/alerts/facts';
 import { alertLine, alertReplies, withAlertActions } from '../../../src/core/alerts/messages';
@@ -251,8 +252,8 @@ describe('routing against a store', () => {
       expect(new Router(db).eventsAfter(0, 10)).toHaveLength(60);
       const report = routeNewEvents(db);
       expect(report.queued).toBe(1);
-      const row = db.prepare<[], { id: number; payload: string }>('SELECT id, payload FROM outbox').get()!;
-      const reply = JSON.parse(row.payload) as Reply;
+      const row = db.prepare<[], { id: number; payload: string; body_id: number | null }>('SELECT id, payload, body_id FROM outbox').get()!;
+      const reply = storedReply(db, row);
       expect(reply.summary).toBe('BIS added 60 entries to the Entity List');
       expect(reply.alert).toEqual({ outbox: row.id, digest: true, total: 60 });
       const events = messageEvents(db, row.id);
