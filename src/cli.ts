@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { readStdin } from './cli/stdin';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
 import { ackTrail, auditTrail, currentUser, recordLookup } from './core/audit';
@@ -48,8 +49,8 @@ export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
-  /** Standard input, for `--batch -` (tests hand it in; the process reads fd 0). */
-  stdin?: () => string;
+  /** Standard input, for `--batch -` and `screen -` (tests hand it in; the process reads it as a stream). */
+  stdin?: () => string | Buffer | Promise<string | Buffer>;
 }
 
 let stdout: GuardedOutput | undefined;
@@ -119,7 +120,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
       case 'refresh':
         return await refreshCommand(rest, io);
       case 'lookup':
-        return lookupCommand(rest, io);
+        return await lookupCommand(rest, io);
       case 'events':
         return eventsCommand(rest, io);
       case 'lists':
@@ -283,7 +284,7 @@ function refreshLine(r: SourceRefreshResult, idWidth: number): string {
   }
 }
 
-function lookupCommand(args: string[], io: CliIO): number {
+async function lookupCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean' },
     limit: { type: 'string' },
@@ -305,7 +306,7 @@ function lookupCommand(args: string[], io: CliIO): number {
   const typed = positionals.join(' ').trim();
   if (!values.batch && !typed) throw new UsageError('lookup needs a QUERY');
   // Read the input before the database, so that a bad --batch path is a usage error whatever the data.
-  const lines = values.batch ? readBatch(values.batch, io) : [];
+  const lines = values.batch ? await readBatch(values.batch, io) : [];
   return withListData(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
       let bad = 0;
@@ -337,10 +338,11 @@ function lookupCommand(args: string[], io: CliIO): number {
   });
 }
 
-function readBatch(path: string, io: CliIO): string[] {
+async function readBatch(path: string, io: CliIO): Promise<string[]> {
   let text: string;
   try {
-    text = path === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(path, 'utf8');
+    // Standard input as a stream: a synchronous read of fd 0 fails on a non-blocking pipe (EAGAIN) and elsewhere.
+    text = path === '-' ? (await (io.stdin ? io.stdin() : readStdin())).toString() : readFileSync(path, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read --batch file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
