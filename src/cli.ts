@@ -4,6 +4,7 @@
  *   sanctions refresh [--sources FILE]
  *   sanctions lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] QUERY...
  *   sanctions lookup --json --batch FILE
+ *   sanctions screen FILE [--column NAME] [--country-column NAME] [--out FILE] [--json]
  *   sanctions events [--json] [--since ID]
  *   sanctions lists [--json]
  *   sanctions status [--json]
@@ -80,6 +81,11 @@ commands:
                                            --wait, default 300, for a refresh another process is running)
   lookup [--json] [--limit N] [--page N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
   lookup --json --batch FILE|-             one query per line in (- for stdin), one JSON object per line out
+  screen FILE|- [--column NAME] [--country-column NAME] [--out FILE] [--json]
+                                           a CSV or XLSX of names (- for stdin): a row per name with its best
+                                           match, lists, status, since, citation and verdict (match, review,
+                                           clear), then a summary; at most 5 MB and 5,000 rows (SCREEN_MAX_BYTES,
+                                           SCREEN_MAX_ROWS)
   audit [--json] [--limit N]               the audit trail of recorded lookups and acknowledged alerts, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
@@ -133,6 +139,13 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return auditCommand(rest, io);
       case 'backup':
         return await backupCommand(rest, io);
+      case 'screen':
+        return await (await import('./cli/screen')).screenCommand(rest, io, {
+          withListData,
+          dbPath: (flag) => dbPath(flag, io.env),
+          usage: (message) => new UsageError(message),
+          help: () => help(io),
+        });
       case 'discord-register':
         // Loaded here only, so that the other commands never load discord.js.
         return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);
