@@ -3,7 +3,6 @@
  * verdicts from the same lookup the CLI's batch answers, the country column choosing among candidates without
  * changing a verdict, and every malformed file refused with one line that names the problem (and the row).
  */
-import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { lookup } from '../../../src/core/lookup';
 import { ScreenError } from '../../../src/core/screen/errors';
