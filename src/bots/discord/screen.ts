@@ -58,7 +58,7 @@ export class DiscordScreening {
       if (file.size > limits.maxBytes) throw new ScreenError(`the file is ${sizeText(file.size)}, more than the ${sizeText(limits.maxBytes)} allowed (SCREEN_MAX_BYTES)`);
       if (!onAllowedHost(file.url, this.hosts)) throw new ScreenError("the file is not on Discord's file host, so it was not downloaded");
       const bytes = await downloadFile(file.url, { maxBytes: limits.maxBytes });
-      result = screenForChat(this.options.data(), bytes, { ...ask, fileName: file.name, limits });
+      result = await screenForChat(this.options.data(), bytes, { ...ask, fileName: file.name, limits });
     } catch (err) {
       if (!(err instanceof ScreenError)) throw err;
       result = { ok: false, reason: refusalLine(file.name, err.message) };

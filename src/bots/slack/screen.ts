@@ -74,7 +74,7 @@ export function registerScreening(app: App, options: SlackScreeningOptions): Sla
       const url = file.url_private_download ?? file.url_private;
       if (!url || !onAllowedHost(url, hosts)) throw new ScreenError('the file is not on Slack\'s file host, so it was not downloaded');
       const bytes = await downloadFile(url, { headers: { authorization: `Bearer ${options.botToken}` }, maxBytes: limits.maxBytes });
-      answer = screenForChat(options.data(), bytes, { ...ask, fileName: name, limits });
+      answer = await screenForChat(options.data(), bytes, { ...ask, fileName: name, limits });
     } catch (err) {
       if (!(err instanceof ScreenError)) throw err;
       answer = { ok: false as const, reason: refusalLine(name, err.message) };

@@ -10,7 +10,7 @@ import type { ReplyFile } from '../commands/reply';
 import { ScreenError } from './errors';
 import { limitsText, sizeText, type ScreenLimits } from './limits';
 import { resultCsv, resultFileName, summaryLines } from './output';
-import { screenFile, type ScreenReport } from './screen';
+import { screenFileAsync, type ScreenReport } from './screen';
 
 /** How long a download may take before it is given up (the file host is slow or hung). */
 export const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -102,11 +102,11 @@ export type ScreenAnswer =
   | { ok: false; reason: string };
 
 /** Screen downloaded bytes for chat: the result file and summary, or one line of why not. */
-export function screenForChat(data: DataHandle, bytes: Buffer, options: ScreenAsk & { fileName?: string; limits: ScreenLimits }): ScreenAnswer {
+export async function screenForChat(data: DataHandle, bytes: Buffer, options: ScreenAsk & { fileName?: string; limits: ScreenLimits }): Promise<ScreenAnswer> {
   const refused = noScreeningData(data);
   if (refused) return { ok: false, reason: refused };
   try {
-    const report = screenFile(data.db, bytes, { ...options });
+    const report = await screenFileAsync(data.db, bytes, { ...options });
     const name = resultFileName(options.fileName);
     return { ok: true, report, file: { name, type: 'text/csv', title: `Screening of ${options.fileName ?? 'the names'}`, content: resultCsv(report) }, summary: summaryLines(report) };
   } catch (err) {

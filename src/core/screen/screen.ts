@@ -73,7 +73,35 @@ function cellText(value: string | undefined): string {
   return (value ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/** Screen a file, all at once (the CLI). */
 export function screenFile(db: Db, bytes: Buffer, options: ScreenOptions): ScreenReport {
+  const steps = screening(db, bytes, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Screen a file in slices of about `sliceMs`, giving the event loop back between them (the bots): a 5,000-row
+ * file takes seconds, and other people's slash commands must still be acknowledged within Discord's and
+ * Slack's 3 s meanwhile.
+ */
+export async function screenFileAsync(db: Db, bytes: Buffer, options: ScreenOptions, sliceMs = 20): Promise<ScreenReport> {
+  const steps = screening(db, bytes, options);
+  let since = Date.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (Date.now() - since >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = Date.now();
+    }
+  }
+}
+
+/** The screening, one looked-up row per step (a ScreenError, thrown at the first step, when the file is refused). */
+function* screening(db: Db, bytes: Buffer, options: ScreenOptions): Generator<void, ScreenReport> {
   const table = readTable(bytes, options.limits, options.fileName);
   const rows = table.rows;
   // Trailing rows with nothing in them (a spreadsheet's formatted-but-empty rows) are not rows of names.
@@ -111,6 +139,7 @@ export function screenFile(db: Db, bytes: Buffer, options: ScreenOptions): Scree
     if (!response) {
       response = lookup(db, read.query, { ...read.options, ...(options.now ? { now: options.now } : {}) });
       seen.set(key, response);
+      yield;
     }
     const { best, candidates, countryMatched, passedOver } = bestCandidate(response, code);
     out.push({

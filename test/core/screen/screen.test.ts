@@ -8,7 +8,7 @@ import { lookup } from '../../../src/core/lookup';
 import { ScreenError } from '../../../src/core/screen/errors';
 import { screenLimits } from '../../../src/core/screen/limits';
 import { csvCell, resultCsv, summaryLines } from '../../../src/core/screen/output';
-import { screenFile, type ScreenReport } from '../../../src/core/screen/screen';
+import { screenFile, screenFileAsync, type ScreenReport } from '../../../src/core/screen/screen';
 import { verdictOf } from '../../../src/core/screen/verdict';
 import { ConfigError } from '../../../src/core/config';
 import { currentDb } from '../../helpers/current';
@@ -88,6 +88,16 @@ describe('screening a file', () => {
     const report = screen(csv('Name\nHikvision\nHuawei side:eu\n'));
     expect(report.rows[1]).toMatchObject({ row: 3, verdict: 'error', note: 'row 3, column A (Name): side is us or cn, got "eu"' });
     expect(report.summary).toMatchObject({ errors: 1, clear: 0 });
+  });
+
+  it('screens in slices for the bots, giving the event loop back, with the same report', async () => {
+    const file = csv(`Name\n${NAMES.join('\n')}\n`);
+    let ran = false;
+    setImmediate(() => (ran = true));
+    const sliced = await screenFileAsync(db, file, { limits }, 0);
+    // Without a yield to the event loop, the whole screening would finish before that callback could run.
+    expect(ran).toBe(true);
+    expect(sliced.rows.map((r) => [r.verdict, r.best?.id])).toEqual(screen(file).rows.map((r) => [r.verdict, r.best?.id]));
   });
 
   it('writes names that look like formulas as text in the result file', () => {
