@@ -40,6 +40,8 @@ export interface SlackFile {
   size?: number;
   url_private?: string;
   url_private_download?: string;
+  /** Who shared it. */
+  user?: string;
 }
 
 /** Screen at most this many files of one message (the rest are named as not screened). */
@@ -141,6 +143,12 @@ export function registerScreening(app: App, options: SlackScreeningOptions): Sla
         file = (await client.files.info({ file: id })).file as SlackFile | undefined;
       } catch (err) {
         await respond(escapeMrkdwn(`Could not screen ${id}: the file could not be read (${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message}); share it in your DM with the app instead.`));
+        return;
+      }
+      // The result repeats every name of the file: only the person who shared a file may have it screened this way
+      // (the app may see files in channels the asker is not in).
+      if (file && file.user !== who.user) {
+        await respond(escapeMrkdwn(`Not screened: ${file.name ?? id} was shared by someone else; only a file you shared yourself can be screened by its link (or share it with me in a direct message).`));
         return;
       }
       if (!file || !isScreenable(file.name ?? undefined, file.mimetype)) {

@@ -25,7 +25,7 @@ export interface FakeSlack {
   calls: RecordedCall[];
   responseUrl(): string;
   /** Host a file as Slack does (url_private_download needs the bot token); files.info answers it by id. */
-  hostFile(name: string, bytes: Buffer, mimetype?: string): HostedFile;
+  hostFile(name: string, bytes: Buffer, mimetype?: string, user?: string): HostedFile;
   close(): Promise<void>;
 }
 
@@ -36,6 +36,8 @@ export interface HostedFile {
   size: number;
   url_private: string;
   url_private_download: string;
+  /** Who shared it. */
+  user: string;
 }
 
 export interface FakeOptions {
@@ -177,10 +179,10 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
     apiUrl: `${url}/api/`,
     calls,
     responseUrl: () => `${url}/response/${++responses}`,
-    hostFile: (name, bytes, mimetype = name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv') => {
+    hostFile: (name, bytes, mimetype = name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv', user = 'UUSER') => {
       const id = `F0HOSTED${hosted.size + 1}`;
       const at = `${url}/files-pri/${id}/${encodeURIComponent(name)}`;
-      const file: HostedFile = { id, name, mimetype, size: bytes.length, url_private: at, url_private_download: `${at}?download=1` };
+      const file: HostedFile = { id, name, mimetype, size: bytes.length, url_private: at, url_private_download: `${at}?download=1`, user };
       hosted.set(id, { file, bytes });
       return file;
     },

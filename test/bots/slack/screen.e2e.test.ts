@@ -160,7 +160,14 @@ describe('Slack: screening a shared file (real Bolt, fake Slack)', () => {
     const helpCall = await waitFor(() => fake.calls.find((c) => c.method === 'response' && `${fake.url}${c.path}` === help.responseUrl));
     expect(helpCall.body.response_type).toBe('ephemeral');
     expect(String(helpCall.body.text)).toMatch(/share the file with me in a direct message.*Limits: at most 5 MB and 1,000 rows\./s);
-    const file = fake.hostFile('linked.csv', Buffer.from('Company\nDJI\n'));
+    // Someone else's file, which the app can see: not screened for the asker (its names would go to them).
+    const theirs = fake.hostFile('theirs.csv', Buffer.from('Company\nDJI\n'), 'text/csv', 'U0OTHER');
+    const other = ask(`screen https://acme.slack.com/files/U0OTHER/${theirs.id}/theirs.csv`);
+    await postToBot(port, other.body, 'application/x-www-form-urlencoded', { secret: SECRET });
+    const refused = await waitFor(() => fake.calls.find((c) => c.method === 'response' && `${fake.url}${c.path}` === other.responseUrl));
+    expect(refused.body.text).toMatch(/^Not screened: theirs\.csv was shared by someone else/);
+    expect(fake.calls.some((c) => c.method === 'download' && c.path.includes(theirs.id))).toBe(false);
+    const file = fake.hostFile('linked.csv', Buffer.from('Company\nDJI\n'), 'text/csv', 'U0ASKER');
     const linked = ask(`screen https://acme.slack.com/files/UUSER/${file.id}/linked.csv column:Company`);
     await postToBot(port, linked.body, 'application/x-www-form-urlencoded', { secret: SECRET });
     const said = await waitFor(() => fake.calls.find((c) => c.method === 'response' && `${fake.url}${c.path}` === linked.responseUrl));
