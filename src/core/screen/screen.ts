@@ -110,7 +110,7 @@ function* screening(db: Db, bytes: Buffer, options: ScreenOptions): Generator<vo
   const columns: Columns = chooseColumns(rows[0]!, { column: options.column, countryColumn: options.countryColumn });
   const first = columns.header ? 1 : 0;
   const count = rows.length - first;
-  if (count > options.limits.maxRows) {
+  if (count > options.limits.maxRows || table.cut) {
     throw new ScreenError(`row ${(first + options.limits.maxRows + 1).toLocaleString('en-US')}: more than ${options.limits.maxRows.toLocaleString('en-US')} rows of names (SCREEN_MAX_ROWS); split the file`);
   }
   if (!count) throw new ScreenError(`the file has a header row (${columns.nameLabel}) and no names under it`);

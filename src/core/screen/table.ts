@@ -15,6 +15,8 @@ export interface Table {
   sheet?: string;
   /** Every row as read, row 1 first (a spreadsheet's row numbers). */
   rows: string[][];
+  /** Reading stopped at the row limit: rows with names lie beyond `rows`. */
+  cut: boolean;
 }
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
@@ -57,22 +59,23 @@ function delimiterOf(text: string): string {
   return [',', ';', '\t'].reduce((best, d) => (count(d) > count(best) ? d : best), ',');
 }
 
-/** The rows of a CSV or XLSX file; at most `maxRows` + 2 of them are read (a header and one row too many). */
+/** The rows of a CSV or XLSX file (an XLSX is read up to a header and one row too many: `cut` beyond). */
 export function readTable(bytes: Buffer, limits: ScreenLimits, fileName?: string): Table {
   if (bytes.length > limits.maxBytes) throw new ScreenError(`the file is ${sizeText(bytes.length)}, more than the ${sizeText(limits.maxBytes)} allowed (SCREEN_MAX_BYTES)`);
   if (!bytes.length) throw new ScreenError('the file is empty: send one name per row (CSV or XLSX)');
   const name = (fileName ?? '').toLowerCase();
   if (looksLikeZip(bytes)) {
     const sheet = readXlsx(bytes, { maxRows: limits.maxRows + 1, maxInflatedBytes: Math.max(limits.maxBytes * 20, 20 * 1024 * 1024) });
-    return { format: 'xlsx', sheet: sheet.sheet, rows: sheet.rows };
+    return { format: 'xlsx', sheet: sheet.sheet, rows: sheet.rows, cut: sheet.cut };
   }
   if (OLE.every((b, i) => bytes[i] === b)) throw new ScreenError('an old Excel .xls (or another OLE document) is not read: save it as XLSX or CSV');
   if (name.endsWith('.xlsx') || name.endsWith('.xlsm')) throw new ScreenError('not a readable XLSX: the file is not a ZIP archive (every XLSX is one); save it again from the spreadsheet, or as CSV');
   const text = decodeText(bytes);
   if (/^\s*[[{]/.test(text) && /[}\]]\s*$/.test(text)) throw new ScreenError('not a CSV: the file is JSON; send one name per row (CSV or XLSX)');
   try {
-    const rows = parse(text, { delimiter: delimiterOf(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, to: limits.maxRows + 2 }) as string[][];
-    return { format: 'csv', rows };
+    // Every row (the size limit bounds them): a row of names after a run of empty ones is never dropped unseen.
+    const rows = parse(text, { delimiter: delimiterOf(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+    return { format: 'csv', rows, cut: false };
   } catch (err) {
     if (err instanceof CsvError) {
       const row = (err as CsvError & { records?: number; lines?: number }).records;

@@ -59,11 +59,11 @@ function columnIndex(ref: string): number | undefined {
 export interface SheetRows {
   sheet: string;
   rows: string[][];
-  /** More rows were in the sheet than `maxRows` + 1: reading stopped. */
+  /** A row with something in it lies beyond `maxRows` + 1: reading stopped there. */
   cut: boolean;
 }
 
-/** The first worksheet's rows (at most `maxRows` + 1 of them: the caller refuses more). */
+/** The first worksheet's rows (up to row `maxRows` + 1; `cut` when a row beyond holds something). */
 export function readXlsx(bytes: Buffer, options: { maxRows: number; maxInflatedBytes: number }): SheetRows {
   const entries = zipEntries(bytes);
   const get = (name: string): ZipEntry | undefined => entries.get(name);
@@ -101,12 +101,6 @@ export function readXlsx(bytes: Buffer, options: { maxRows: number; maxInflatedB
   for (const row of rowNodes) {
     const number = Number(row['@_r'] ?? rows.length + 1);
     if (!Number.isInteger(number) || number < 1) continue;
-    // Rows are placed by number: empty rows in between stay empty rows (their numbers are the row numbers people see).
-    if (number > options.maxRows + 1) {
-      cut = true;
-      break;
-    }
-    while (rows.length < number - 1) rows.push([]);
     const cells: string[] = [];
     for (const c of (row.c as Node[] | undefined) ?? []) {
       const ref = typeof c['@_r'] === 'string' ? columnIndex(c['@_r']) : undefined;
@@ -116,10 +110,19 @@ export function readXlsx(bytes: Buffer, options: { maxRows: number; maxInflatedB
       if (type === 's') value = shared[Number(textOf(c.v))] ?? '';
       else if (type === 'inlineStr') value = stringItem(c.is as Node | undefined);
       else if (type === 'b') value = textOf(c.v) === '1' ? 'TRUE' : 'FALSE';
+      else if (type === 'e') value = ''; // an error value (#N/A, #REF!) names nothing
       else value = textOf(c.v);
       while (cells.length < at) cells.push('');
       cells[at] = value;
     }
+    // A row with nothing in it (formatted but empty, often far below the data) is no row of names.
+    if (cells.every((c) => !c.trim())) continue;
+    if (number > options.maxRows + 1) {
+      cut = true;
+      break;
+    }
+    // Rows are placed by number: empty rows in between stay empty rows (their numbers are the row numbers people see).
+    while (rows.length < number - 1) rows.push([]);
     rows.push(cells);
   }
   return { sheet: sheetName, rows, cut };

@@ -121,6 +121,8 @@ describe('files that cannot be screened: one line naming the problem', () => {
     ['an empty file', Buffer.alloc(0), {}, /^the file is empty/],
     ['only a header', csv('Name\n'), {}, /^the file has a header row \(Name\) and no names under it$/],
     ['too many rows', csv(`Name\n${Array.from({ length: 12 }, (_, i) => `Company ${i}`).join('\n')}\n`), { maxRows: 10 }, /^row 12: more than 10 rows of names \(SCREEN_MAX_ROWS\); split the file$/],
+    ['too many rows, the last after a run of empty rows', csv(`Name\n${Array.from({ length: 10 }, (_, i) => `Company ${i}`).join('\n')}\n\n\n\nHikvision\n`), { maxRows: 10 }, /^row 12: more than 10 rows of names/],
+    ['too many rows in an XLSX', xlsx([['Name'], ...Array.from({ length: 11 }, (_, i) => [`Company ${i}`])]), { maxRows: 10 }, /^row 12: more than 10 rows of names/],
     ['too large', csv('Name\n' + 'Hikvision\n'.repeat(300)), { maxBytes: 1024 }, /^the file is 2\.9 KB, more than the 1 KB allowed \(SCREEN_MAX_BYTES\)$/],
   ] as const)('%s', (_what, bytes, options, reason) => {
     const message = refusal(Buffer.from(bytes), options);
