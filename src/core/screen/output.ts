@@ -104,6 +104,10 @@ export function summaryJson(report: ScreenReport): Record<string, unknown> {
   };
 }
 
+/** Matches named in the summary (the rest are in the file). */
+const MATCHES_SHOWN = 5;
+const short = (text: string) => (text.length > 80 ? `${text.slice(0, 79).trimEnd()}…` : text);
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /**
@@ -116,9 +120,13 @@ export function summaryLines(report: ScreenReport): string[] {
   const head = `${plural(s.rows, 'row')}: ${plural(s.match, 'match', 'matches')}, ${s.review.toLocaleString('en-US')} to review, ${s.clear.toLocaleString('en-US')} clear${extra.length ? ` (${extra.join(', ')})` : ''}.`;
   const scope = `${coverageLine({ lists: s.searched, as_of: s.as_of, warnings: s.warnings }).replace(/^(\d+ lists?) searched/, 'Searched $1')}: ${s.searched.map((l) => l.list).join(', ')}.`;
   const errors = report.rows.filter((r) => r.verdict === 'error').slice(0, 3).map((r) => `Not screened: ${r.note}`);
+  // The first matches in words, so that the answer says who without opening the file.
+  const matches = report.rows.filter((r) => r.verdict === 'match' && r.best);
+  const shown = matches.slice(0, MATCHES_SHOWN).map((r) => `Row ${r.row}: ${short(r.name)} -> ${short(r.best!.name)} (${[...new Set(r.best!.designations.filter((d) => d.status === 'active').map((d) => d.list))].join(', ')}; score ${r.best!.score.toFixed(2)})`);
+  if (matches.length > MATCHES_SHOWN) shown.push(`... and ${(matches.length - MATCHES_SHOWN).toLocaleString('en-US')} more matches in the file.`);
   const where = `Read ${report.file.format.toUpperCase()}${report.file.sheet ? ` sheet "${report.file.sheet}"` : ''}, names from ${report.file.column}${report.file.countryColumn ? `, countries from ${report.file.countryColumn}` : ''}${report.file.header ? ' (row 1 is the header)' : ''}.`;
   const rule = `match: a party with a designation in force scored ${MATCH_THRESHOLD.toFixed(2)} or more; review: one scored ${REVIEW_THRESHOLD.toFixed(2)} or more, or matched with no designation in force; clear: nothing scored ${REVIEW_THRESHOLD.toFixed(2)} or more on the lists searched.`;
-  return [head, scope, ...s.warnings.map((w) => `Warning: ${w}`), ...errors, where, rule];
+  return [head, scope, ...s.warnings.map((w) => `Warning: ${w}`), ...errors, ...shown, where, rule];
 }
 
 /** The result file's name: "<input stem>-screened.csv". */

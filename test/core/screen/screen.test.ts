@@ -49,7 +49,11 @@ describe('screening a file', () => {
     expect(report.summary).toMatchObject({ rows: 7, match: 5, review: 0, clear: 1, skipped: 1, errors: 0 });
     expect(report.summary.searched.map((l) => l.list)).toEqual(expect.arrayContaining(['US-OFAC-SDN', 'US-BIS-EL', 'CN-MOFCOM-UEL']));
     expect(report.summary.as_of).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const [head, scope] = summaryLines(report);
+    const lines = summaryLines(report);
+    expect(lines).toContain('Row 2: Hikvision -> Hangzhou Hikvision Digital Technology Co., Ltd. (US-BIS-EL, US-OFAC-CMIC, US-DOD-1260H; score 1.00)');
+    expect(lines.filter((l) => l.startsWith('Row '))).toHaveLength(5);
+    expect(lines.some((l) => l.includes('Microsoft'))).toBe(false);
+    const [head, scope] = lines;
     expect(head).toBe('7 rows: 5 matches, 0 to review, 1 clear (1 skipped (no name)).');
     expect(scope).toMatch(/^Searched \d+ lists \(US \d+, China \d+\), data as of \d{4}-\d\d-\d\d \d\d:\d\d UTC: US-BIS-EL, /);
   });
