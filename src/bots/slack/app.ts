@@ -26,7 +26,7 @@ import type { DataHandle } from '../../core/dataset';
 import { ACTION_IDS, decodeSlackEntities, fromSlackText, renderReply, slackSyntax, type SlackMessage } from './render';
 import { checkSlackToken, missingHistoryScopes } from './preflight';
 import { SlackSink } from './sink';
-import { registerScreening } from './screen';
+import { registerScreening, screenArgs } from './screen';
 import { screenLimits, type ScreenLimits } from '../../core/screen/limits';
 import { refuseOutsideWindow } from './timestamp';
 
@@ -228,9 +228,9 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     // Slack waits 3 s for this: ack first (empty: nothing to show yet), answer through response_url after.
     await ack();
     try {
-      const screen = /^\s*screen\b(.*)$/is.exec(decodeSlackEntities(command.text));
-      if (screen) {
-        await screening.onCommand(screen[1]!, { user: command.user_id, channel: command.channel_id }, client, (text) => respond({ response_type: 'ephemeral', replace_original: false, text }).then(() => undefined));
+      const screen = screenArgs(decodeSlackEntities(command.text));
+      if (screen !== undefined) {
+        await screening.onCommand(screen, { user: command.user_id, channel: command.channel_id }, client, (text) => respond({ response_type: 'ephemeral', replace_original: false, text }).then(() => undefined));
         return;
       }
       const { command: parsed, reply } = await execute(decodeSlackEntities(command.text), { user: command.user_id, channel: command.channel_id, team: command.team_id }, client);

@@ -166,6 +166,17 @@ export function registerScreening(app: App, options: SlackScreeningOptions): Sla
   };
 }
 
+/**
+ * `/sanctions screen` alone, or with a file (link or id) or column options: the screening command. Anything else
+ * starting with the word ("screen holdings", a real company) stays a lookup.
+ */
+export function screenArgs(text: string): string | undefined {
+  const m = /^\s*screen\b(.*)$/is.exec(text);
+  if (!m) return undefined;
+  const rest = m[1]!;
+  return !rest.trim() || /\bF[A-Z0-9]{8,}\b|\b(?:column|country|country-column|name-column)\s*[:=]/i.test(rest) ? rest : undefined;
+}
+
 function howOnSlack(command: string): { share: string; options: string } {
   return {
     share: `share the file with me in a direct message (or run ${command} screen with the file's link)`,

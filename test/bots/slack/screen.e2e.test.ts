@@ -167,6 +167,12 @@ describe('Slack: screening a shared file (real Bolt, fake Slack)', () => {
     const refused = await waitFor(() => fake.calls.find((c) => c.method === 'response' && `${fake.url}${c.path}` === other.responseUrl));
     expect(refused.body.text).toMatch(/^Not screened: theirs\.csv was shared by someone else/);
     expect(fake.calls.some((c) => c.method === 'download' && c.path.includes(theirs.id))).toBe(false);
+    // A company whose name starts with the word stays a lookup.
+    const company = ask('SCREEN Holdings');
+    await postToBot(port, company.body, 'application/x-www-form-urlencoded', { secret: SECRET });
+    const looked = await waitFor(() => fake.calls.find((c) => c.method === 'response' && `${fake.url}${c.path}` === company.responseUrl));
+    expect(JSON.stringify(looked.body)).toMatch(/SCREEN Holdings/);
+    expect(JSON.stringify(looked.body)).not.toMatch(/Screen a list of names/);
     const file = fake.hostFile('linked.csv', Buffer.from('Company\nDJI\n'), 'text/csv', 'U0ASKER');
     const linked = ask(`screen https://acme.slack.com/files/UUSER/${file.id}/linked.csv column:Company`);
     await postToBot(port, linked.body, 'application/x-www-form-urlencoded', { secret: SECRET });
