@@ -84,8 +84,8 @@ commands:
   screen FILE|- [--column NAME] [--country-column NAME] [--out FILE] [--json]
                                            a CSV or XLSX of names (- for stdin): a row per name with its best
                                            match, lists, status, since, citation and verdict (match, review,
-                                           clear), then a summary; at most 5 MB and 5,000 rows (SCREEN_MAX_BYTES,
-                                           SCREEN_MAX_ROWS)
+                                           clear), then a summary; --out FILE.csv or FILE.xlsx; at most 5 MB and
+                                           5,000 rows (SCREEN_MAX_BYTES, SCREEN_MAX_ROWS)
   audit [--json] [--limit N]               the audit trail of recorded lookups and acknowledged alerts, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh

@@ -3,7 +3,7 @@
  * in, one verdict row per input row out (src/core/screen). Wired from src/cli.ts, which hands in its database
  * and usage helpers (so that this module does not import the CLI back).
  *
- *   --out FILE   the result CSV goes to FILE and the summary to standard output; without it, the CSV goes to
+ *   --out FILE   the result CSV (XLSX when FILE ends in .xlsx) goes to FILE and the summary to standard output; without it, the CSV goes to
  *                standard output and the summary to standard error (so `> result.csv` keeps only the CSV)
  *   --json       one JSON object per row, then {"summary": {...}}, on standard output
  */
@@ -15,6 +15,7 @@ import { ScreenError } from '../core/screen/errors';
 import { screenLimits, sizeText } from '../core/screen/limits';
 import { resultCsv, rowJson, summaryJson, summaryLines } from '../core/screen/output';
 import { screenFile } from '../core/screen/screen';
+import { resultXlsx } from '../core/screen/xlsx-write';
 import { readStdin } from './stdin';
 
 export interface ScreenCliIO {
@@ -52,7 +53,7 @@ export async function screenCommand(args: string[], io: ScreenCliIO, ctx: Screen
   if (positionals.length !== 1) throw ctx.usage(`screen needs one FILE (CSV or XLSX; - for standard input), got ${positionals.length ? `"${positionals.join(' ')}"` : 'none'}`);
   const file = positionals[0]!;
   if (values.out && values.json) throw ctx.usage('--out writes the CSV; --json prints JSON: give one of them');
-  if (values.out && /\.xlsx?$/i.test(values.out)) throw ctx.usage('--out writes CSV only (name it .csv; spreadsheets open it)');
+  if (values.out && /\.(xls|xlsm|xlsb|ods)$/i.test(values.out)) throw ctx.usage('--out writes CSV, or XLSX when FILE ends in .xlsx');
   if (values.out && values.out !== '-' && file !== '-' && resolve(values.out) === resolve(file)) throw ctx.usage('--out is the input file itself');
   for (const [flag, value] of [['--column', values.column], ['--country-column', values['country-column']]] as const) {
     if (value !== undefined && !value.trim()) throw ctx.usage(`${flag} needs a column name (as in the header row)`);
@@ -86,7 +87,7 @@ export async function screenCommand(args: string[], io: ScreenCliIO, ctx: Screen
     for (const r of report.rows) io.out(JSON.stringify(rowJson(r)));
     io.out(JSON.stringify(summaryJson(report)));
   } else if (values.out && values.out !== '-') {
-    writeFileSync(values.out, resultCsv(report));
+    writeFileSync(values.out, /\.xlsx$/i.test(values.out) ? resultXlsx(report) : resultCsv(report));
     io.out([...summaryLines(report), `Written to ${values.out}.`].join('\n'));
   } else {
     io.out(resultCsv(report).replace(/\r\n$/, ''));

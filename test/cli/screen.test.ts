@@ -14,6 +14,8 @@ import { openDb } from '../../src/core/store/db';
 import { REPO_ROOT } from '../helpers/shared';
 import { tempDir } from '../helpers/tmp';
 import { xlsx } from '../helpers/xlsx';
+import { parse } from 'csv-parse/sync';
+import { readXlsx } from '../../src/core/screen/xlsx';
 
 const dir = tempDir();
 const db = inject('currentDb');
@@ -86,6 +88,22 @@ describe('sanctions screen', () => {
     expect(lines[3]).toMatch(/^4,Thistle Bakery Oy,FI,clear,/);
   });
 
+  it('--out FILE.xlsx writes the result as a workbook with the same rows as the CSV', async () => {
+    const book = join(dir, 'result.xlsx');
+    const csvOut = join(dir, 'same.csv');
+    const input = join(dir, 'few.csv');
+    writeFileSync(input, 'Name,Country\nHikvision,CN\n=1+1,\n华为技术有限公司,CN\n');
+    expect((await cli(['screen', input, '--out', book, '--db', db])).code).toBe(0);
+    expect((await cli(['screen', input, '--out', csvOut, '--db', db])).code).toBe(0);
+    const sheet = readXlsx(readFileSync(book), { maxRows: 100, maxInflatedBytes: 1 << 24 });
+    expect(sheet.sheet).toBe('Screening');
+    const csvRows = parse(readFileSync(csvOut, 'utf8'), { bom: true, relax_column_count: true }) as string[][];
+    // The same cells, except that a workbook needs no apostrophe before a formula-like name (its cells are text).
+    expect(sheet.rows.map((r) => r.slice(0, 6))).toEqual(csvRows.map((r) => r.slice(0, 6).map((c) => c.replace(/^'(?=[=+\-@])/, ''))));
+    expect(sheet.rows[2]!.slice(0, 3)).toEqual(['3', '=1+1', '']);
+    expect(sheet.rows[3]![3]).toBe('match');
+  });
+
   it('reads the file from standard input (-) in the real process, CSV out and the summary on stderr', async () => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/sanctions.js'), 'screen', '-', '--db', db], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.end('Name\nDJI\n\nAcme Widgets of Nowhere\n');
@@ -126,7 +144,7 @@ describe('sanctions screen', () => {
   it('is in the help, and usage errors say what is wrong', async () => {
     expect((await cli(['help'])).out).toMatch(/screen FILE\|- \[--column NAME\] \[--country-column NAME\] \[--out FILE\] \[--json\]/);
     expect((await cli(['screen', '--db', db])).err).toMatch(/^sanctions: screen needs one FILE/);
-    expect((await cli(['screen', namesCsv, '--out', 'x.xlsx', '--db', db])).err).toMatch(/^sanctions: --out writes CSV only/);
+    expect((await cli(['screen', namesCsv, '--out', 'x.xls', '--db', db])).err).toMatch(/^sanctions: --out writes CSV, or XLSX when FILE ends in \.xlsx/);
     expect((await cli(['screen', join(dir, 'nope.csv'), '--db', db])).err).toMatch(/^sanctions: cannot read .*nope\.csv: no such file/);
   });
 });
