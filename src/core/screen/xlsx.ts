@@ -25,8 +25,11 @@ const parser = new XMLParser({
 type Node = Record<string, unknown>;
 
 function parseXml(buf: Buffer, what: string): Node {
+  const text = buf.toString('utf8');
+  // Spreadsheets never declare a DOCTYPE; one is refused, so that no entity can expand inside the parser.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new ScreenError(`not a readable XLSX: ${what} declares a DOCTYPE, which no spreadsheet writes`);
   try {
-    return parser.parse(buf.toString('utf8')) as Node;
+    return parser.parse(text) as Node;
   } catch (err) {
     throw new ScreenError(`not a readable XLSX: ${what} is not well-formed XML (${(err as Error).message.split('\n')[0]})`);
   }

@@ -141,6 +141,16 @@ describe('Discord: screening a file (real discord.js, fake Discord)', () => {
     expect(body.attachments ?? []).toEqual([]);
   });
 
+  it('downloads only from Discord\'s CDN (or the configured API origin)', async () => {
+    const hosted = fake.hostAttachment('elsewhere.csv', Buffer.from('Name\nDJI\n'));
+    const payload = screenCommand({ ...hosted, url: 'https://cdn.evil.example/elsewhere.csv', proxy_url: 'https://cdn.evil.example/elsewhere.csv' });
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });
+    const edit = await fake.waitFor(editOf(payload.token));
+    const body = edit.bytes && String(edit.headers['content-type']).startsWith('multipart/') ? multipart(edit).payload : (edit.body as Record<string, unknown>);
+    expect(body.content).toBe("Could not screen elsewhere.csv: the file is not on Discord's file host, so it was not downloaded");
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path.includes('/attachments/') && r.path.includes('elsewhere'))).toBe(false);
+  });
+
   it('/sanctions screen with no file says how, with the limits', async () => {
     const payload = screenCommand(undefined);
     fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: payload });

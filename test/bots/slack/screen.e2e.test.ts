@@ -144,6 +144,13 @@ describe('Slack: screening a shared file (real Bolt, fake Slack)', () => {
     expect(fake.calls.some((c) => c.method === 'files.completeUploadExternal' && c.body.thread_ts === ts)).toBe(false);
   });
 
+  it('never sends the token to a file URL off Slack\'s file host', async () => {
+    const hosted = fake.hostFile('elsewhere.csv', Buffer.from('Name\nDJI\n'));
+    const ts = await share([{ ...hosted, url_private: 'https://files.evil.example/elsewhere.csv', url_private_download: 'https://files.evil.example/elsewhere.csv?download=1' }]);
+    expect(String((await waitFor(postIn(ts))).body.text)).toBe("Could not screen elsewhere.csv: the file is not on Slack's file host, so it was not downloaded");
+    expect(fake.calls.some((c) => c.method === 'download' && c.path.includes(hosted.id))).toBe(false);
+  });
+
   it('says a file that is no spreadsheet is not screened, and how to send one', async () => {
     const ts = await share([fake.hostFile('photo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png')]);
     expect(String((await waitFor(postIn(ts))).body.text)).toMatch(/^Not screened: photo\.png is not a CSV or XLSX file\. Screen a list of names: share the file with me in a direct message/);

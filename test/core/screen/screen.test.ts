@@ -120,6 +120,7 @@ describe('files that cannot be screened: one line naming the problem', () => {
     ['an XLSX that is not a ZIP', csv('Name\nHikvision\n'), { fileName: 'names.xlsx' }, /^not a readable XLSX: the file is not a ZIP archive/],
     ['a ZIP cut short', xlsx([['Name'], ['Hikvision']]).subarray(0, 200), {}, /^not a readable XLSX: the ZIP directory is missing/],
     ['a ZIP that is not a workbook', zip([{ name: 'readme.txt', data: 'hello' }]), {}, /^not a readable XLSX: the archive has no xl\/workbook\.xml$/],
+    ['an XLSX part with a DOCTYPE (entity expansion)', zip([{ name: 'xl/workbook.xml', data: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><workbook>&a;</workbook>' }]), {}, /^not a readable XLSX: xl\/workbook\.xml declares a DOCTYPE/],
     ['an old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), {}, /^an old Excel \.xls .* save it as XLSX or CSV$/],
     ['Latin-1 text', Buffer.from('Name\nBeijing\nM\xfcller GmbH\n', 'latin1'), {}, /^not UTF-8 text: row 3 has a byte that is not UTF-8/],
     ['an empty file', Buffer.alloc(0), {}, /^the file is empty/],
