@@ -141,6 +141,13 @@ describe('sanctions screen', () => {
     expect(out).toEqual([]);
   });
 
+  it('never answers from a missing database: exit 3, nothing printed, no file created', async () => {
+    const missing = join(dir, 'none', 'missing.db');
+    const { code, out, err } = await cli(['screen', namesCsv, '--db', missing]);
+    expect({ code, out }).toEqual({ code: 3, out: '' });
+    expect(err).toMatch(/^sanctions: no list data loaded: there is no database at .*missing\.db \(nothing was created\)/);
+  });
+
   it('is in the help, and usage errors say what is wrong', async () => {
     expect((await cli(['help'])).out).toMatch(/screen FILE\|- \[--column NAME\] \[--country-column NAME\] \[--out FILE\] \[--json\]/);
     expect((await cli(['screen', '--db', db])).err).toMatch(/^sanctions: screen needs one FILE/);
