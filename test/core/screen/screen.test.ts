@@ -11,6 +11,8 @@ import { csvCell, resultCsv, summaryLines } from '../../../src/core/screen/outpu
 import { screenFile, screenFileAsync, type ScreenReport } from '../../../src/core/screen/screen';
 import { verdictOf } from '../../../src/core/screen/verdict';
 import { ConfigError } from '../../../src/core/config';
+import { isScreenable, parseScreenAsk, screenForChat } from '../../../src/core/screen/chat';
+import { openDb } from '../../../src/core/store/db';
 import { currentDb } from '../../helpers/current';
 import { xlsx, zip } from '../../helpers/xlsx';
 
@@ -146,5 +148,29 @@ describe('files that cannot be screened: one line naming the problem', () => {
     expect(screenLimits({ SCREEN_MAX_ROWS: '200', SCREEN_MAX_BYTES: '65536' })).toEqual({ maxBytes: 65536, maxRows: 200 });
     expect(() => screenLimits({ SCREEN_MAX_ROWS: 'lots' })).toThrow(ConfigError);
     expect(() => screenLimits({ SCREEN_MAX_ROWS: '0' })).toThrow(/SCREEN_MAX_ROWS: must be a whole number from 1 to 100000, got "0"/);
+  });
+});
+
+describe('screening for chat', () => {
+  it('refuses to screen from the demo seed or from no data, and answers the file and summary otherwise', async () => {
+    const file = csv('Name\nHikvision\n');
+    expect(await screenForChat({ db, seed: true }, file, { limits, fileName: 'a.csv' })).toEqual({ ok: false, reason: expect.stringMatching(/^Not screened: the bot is answering from its bundled demo seed/) });
+    const empty = openDb(':memory:');
+    expect(await screenForChat({ db: empty, seed: false }, file, { limits, fileName: 'a.csv' })).toEqual({ ok: false, reason: expect.stringMatching(/^Not screened: no list data is loaded yet/) });
+    empty.close();
+    const answer = await screenForChat({ db, seed: false }, file, { limits, fileName: 'a.csv' });
+    expect(answer.ok && answer.file.name).toBe('a-screened.csv');
+    expect(answer.ok && answer.summary[0]).toBe('1 row: 1 match, 0 to review, 0 clear.');
+    expect(await screenForChat({ db, seed: false }, Buffer.from([0, 1, 2]), { limits, fileName: 'b.csv' })).toEqual({ ok: false, reason: expect.stringMatching(/^Could not screen b\.csv: not a CSV or XLSX file/) });
+  });
+
+  it('reads the options written beside a file, and knows which files to screen', () => {
+    expect(parseScreenAsk('please column:"Legal name" country:Land thanks')).toEqual({ column: 'Legal name', countryColumn: 'Land' });
+    expect(parseScreenAsk('column=Company country-column=“Pays d’origine”')).toEqual({ column: 'Company', countryColumn: 'Pays d’origine' });
+    expect(parseScreenAsk('just the file')).toEqual({});
+    expect(isScreenable('a.CSV')).toBe(true);
+    expect(isScreenable('book.xlsx')).toBe(true);
+    expect(isScreenable('blob', 'text/csv; charset=utf-8')).toBe(true);
+    expect(isScreenable('photo.png', 'image/png')).toBe(false);
   });
 });
