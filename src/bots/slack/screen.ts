@@ -73,6 +73,8 @@ export function registerScreening(app: App, options: SlackScreeningOptions): Sla
     let answer;
     try {
       if (typeof file.size === 'number' && file.size > limits.maxBytes) throw new ScreenError(`the file is ${sizeText(file.size)}, more than the ${sizeText(limits.maxBytes)} allowed (SCREEN_MAX_BYTES)`);
+      // Slack sometimes sends a shared file without its URLs (file_access: check_file_info): ask for them.
+      if (!file.url_private_download && !file.url_private && file.id) file = { ...file, ...(await fileInfo(client, file.id)) };
       const url = file.url_private_download ?? file.url_private;
       if (!url || !onAllowedHost(url, hosts)) throw new ScreenError('the file is not on Slack\'s file host, so it was not downloaded');
       const bytes = await downloadFile(url, { headers: { authorization: `Bearer ${options.botToken}` }, maxBytes: limits.maxBytes });
@@ -164,6 +166,15 @@ export function registerScreening(app: App, options: SlackScreeningOptions): Sla
       await screenOne(client, file, parseScreenAsk(args.replace(id, ' ')), dm, undefined);
     },
   };
+}
+
+/** files.info, its failure said as a reason (a missing files:read scope, a deleted file). */
+async function fileInfo(client: WebClient, id: string): Promise<SlackFile> {
+  try {
+    return ((await client.files.info({ file: id })).file as SlackFile | undefined) ?? {};
+  } catch (err) {
+    throw new ScreenError(`the file's details could not be read (${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message})`);
+  }
 }
 
 /**

@@ -144,6 +144,14 @@ describe('Slack: screening a shared file (real Bolt, fake Slack)', () => {
     expect(fake.calls.some((c) => c.method === 'files.completeUploadExternal' && c.body.thread_ts === ts)).toBe(false);
   });
 
+  it('asks files.info for a shared file that came without its URLs (file_access: check_file_info)', async () => {
+    const hosted = fake.hostFile('info.csv', Buffer.from('Name\nDJI\n'));
+    const ts = await share([{ ...hosted, url_private: undefined, url_private_download: undefined } as unknown as HostedFile]);
+    const { content } = await uploadIn(ts);
+    expect(fake.calls.some((c) => c.method === 'files.info' && c.body.file === hosted.id)).toBe(true);
+    expect(rowsOf(content)[1]!.slice(0, 4)).toEqual(['2', 'DJI', '', 'match']);
+  });
+
   it('never sends the token to a file URL off Slack\'s file host', async () => {
     const hosted = fake.hostFile('elsewhere.csv', Buffer.from('Name\nDJI\n'));
     const ts = await share([{ ...hosted, url_private: 'https://files.evil.example/elsewhere.csv', url_private_download: 'https://files.evil.example/elsewhere.csv?download=1' }]);
