@@ -66,8 +66,9 @@ export async function downloadFile(url: string, init: { headers?: Record<string,
   try {
     res = await (init.fetch ?? fetch)(url, { headers: init.headers ?? {}, redirect: 'error', signal: AbortSignal.timeout(init.timeoutMs ?? DOWNLOAD_TIMEOUT_MS) });
   } catch (err) {
-    const e = err as Error;
-    throw new ScreenError(`the file could not be downloaded (${e.name === 'TimeoutError' ? `no answer within ${(init.timeoutMs ?? DOWNLOAD_TIMEOUT_MS) / 1000} s` : e.message})`);
+    const e = err as Error & { cause?: { message?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${(init.timeoutMs ?? DOWNLOAD_TIMEOUT_MS) / 1000} s` : /redirect/i.test(e.cause?.message ?? '') ? 'the file host redirected elsewhere: the app may lack permission to read files' : `${e.message}${e.cause?.message ? `: ${e.cause.message}` : ''}`;
+    throw new ScreenError(`the file could not be downloaded (${why})`);
   }
   if (!res.ok) throw new ScreenError(`the file could not be downloaded (HTTP ${res.status}${res.status === 403 || res.status === 401 ? ': the app may lack permission to read files' : ''})`);
   const type = res.headers.get('content-type') ?? '';
