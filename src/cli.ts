@@ -4,6 +4,7 @@
  *   sanctions refresh [--sources FILE]
  *   sanctions lookup [--json] [--limit N] [--list CODE,..] [--side us|cn] QUERY...
  *   sanctions lookup --json --batch FILE
+ *   sanctions screen FILE [--column NAME] [--country-column NAME] [--out FILE] [--json]
  *   sanctions events [--json] [--since ID]
  *   sanctions lists [--json]
  *   sanctions status [--json]
@@ -16,6 +17,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { readStdin } from './cli/stdin';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
 import { ackTrail, auditTrail, currentUser, recordLookup } from './core/audit';
@@ -48,8 +50,8 @@ export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
-  /** Standard input, for `--batch -` (tests hand it in; the process reads fd 0). */
-  stdin?: () => string;
+  /** Standard input, for `--batch -` and `screen -` (tests hand it in; the process reads it as a stream). */
+  stdin?: () => string | Buffer | Promise<string | Buffer>;
 }
 
 let stdout: GuardedOutput | undefined;
@@ -79,6 +81,11 @@ commands:
                                            --wait, default 300, for a refresh another process is running)
   lookup [--json] [--limit N] [--page N] [--list CODE,..] [--side us|cn] [--review] [--audit] QUERY...
   lookup --json --batch FILE|-             one query per line in (- for stdin), one JSON object per line out
+  screen FILE|- [--column NAME] [--country-column NAME] [--out FILE] [--json]
+                                           a CSV or XLSX of names (- for stdin): a row per name with its best
+                                           match, lists, status, since, citation and verdict (match, review,
+                                           clear), then a summary; --out FILE.csv or FILE.xlsx; at most 5 MB and
+                                           5,000 rows (SCREEN_MAX_BYTES, SCREEN_MAX_ROWS)
   audit [--json] [--limit N]               the audit trail of recorded lookups and acknowledged alerts, newest first
   events [--json] [--since ID]             change events in order
   lists [--json]                           the catalogue with counts and last refresh
@@ -119,7 +126,7 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
       case 'refresh':
         return await refreshCommand(rest, io);
       case 'lookup':
-        return lookupCommand(rest, io);
+        return await lookupCommand(rest, io);
       case 'events':
         return eventsCommand(rest, io);
       case 'lists':
@@ -132,6 +139,13 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         return auditCommand(rest, io);
       case 'backup':
         return await backupCommand(rest, io);
+      case 'screen':
+        return await (await import('./cli/screen')).screenCommand(rest, io, {
+          withListData,
+          dbPath: (flag) => dbPath(flag, io.env),
+          usage: (message) => new UsageError(message),
+          help: () => help(io),
+        });
       case 'discord-register':
         // Loaded here only, so that the other commands never load discord.js.
         return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);
@@ -283,7 +297,7 @@ function refreshLine(r: SourceRefreshResult, idWidth: number): string {
   }
 }
 
-function lookupCommand(args: string[], io: CliIO): number {
+async function lookupCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean' },
     limit: { type: 'string' },
@@ -305,7 +319,7 @@ function lookupCommand(args: string[], io: CliIO): number {
   const typed = positionals.join(' ').trim();
   if (!values.batch && !typed) throw new UsageError('lookup needs a QUERY');
   // Read the input before the database, so that a bad --batch path is a usage error whatever the data.
-  const lines = values.batch ? readBatch(values.batch, io) : [];
+  const lines = values.batch ? await readBatch(values.batch, io) : [];
   return withListData(dbPath(values.db, io.env), (db) => {
     if (values.batch) {
       let bad = 0;
@@ -337,10 +351,11 @@ function lookupCommand(args: string[], io: CliIO): number {
   });
 }
 
-function readBatch(path: string, io: CliIO): string[] {
+async function readBatch(path: string, io: CliIO): Promise<string[]> {
   let text: string;
   try {
-    text = path === '-' ? (io.stdin ? io.stdin() : readFileSync(0, 'utf8')) : readFileSync(path, 'utf8');
+    // Standard input as a stream: a synchronous read of fd 0 fails on a non-blocking pipe (EAGAIN) and elsewhere.
+    text = path === '-' ? (await (io.stdin ? io.stdin() : readStdin())).toString() : readFileSync(path, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read --batch file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -18,6 +18,7 @@ import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
 import { ConfigError, loadConfig, type Config } from './core/config';
+import { screenLimits } from './core/screen/limits';
 import { loadDotEnv } from './core/env-file';
 import { hasListData } from './core/coverage';
 import { openData, type DataHandle } from './core/dataset';
@@ -74,6 +75,8 @@ export async function main(): Promise<number> {
   try {
     loadDotEnv();
     config = loadConfig();
+    // Screening limits (SCREEN_MAX_BYTES, SCREEN_MAX_ROWS): a bad value stops start-up like any other setting.
+    screenLimits();
     sources = loadSourcesFile(config.SANCTIONS_SOURCES);
   } catch (err) {
     if (err instanceof ConfigError) {

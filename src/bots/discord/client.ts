@@ -16,6 +16,8 @@ import { checkDiscordToken } from './preflight';
 import { stderrLogger, type Logger } from './logger';
 import { checkRegistered, describeCheck, type RegistrationCheck } from './register';
 import { DiscordSink } from './sink';
+import { DiscordScreening } from './screen';
+import { screenLimits, type ScreenLimits } from '../../core/screen/limits';
 
 export { discordOptionsFromConfig } from './options';
 
@@ -44,6 +46,8 @@ export interface DiscordBotOptions {
   say?: (line: string) => void;
   /** How long start-up keeps trying an unreachable API, in ms (STARTUP_RETRY_SECONDS; default 30 s). */
   startupBudgetMs?: number;
+  /** Screening a file: size and rows (default: SCREEN_MAX_BYTES, SCREEN_MAX_ROWS or 5 MB, 5,000). */
+  screenLimits?: ScreenLimits;
 }
 
 export interface DiscordBot {
@@ -68,7 +72,8 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     rest: { api: apiUrl, retries: options.restRetries ?? 3, timeout: options.restTimeoutMs ?? 15_000 },
   };
   const client = new Client(clientOptions);
-  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore() });
+  const screening = new DiscordScreening({ data: options.data, limits: options.screenLimits ?? screenLimits(), logger, apiUrl });
+  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore(), screening });
   const sink = new DiscordSink({ token: options.token, apiUrl, timeoutMs: options.sinkTimeoutMs });
 
   client.on(Events.InteractionCreate, (interaction) => void handlers.onInteraction(interaction));

@@ -3,6 +3,7 @@
  * grammar (src/core/commands/parse.ts), so that Discord adds no command logic of its own.
  *
  *   /sanctions lookup name:<autocomplete> [list:<code>] [side:us|cn]   -> lookup <name> list:<code> side:<side>
+ *   /sanctions screen [file:<attachment>] [column] [country-column]   -> screen.ts (not a grammar line)
  *   /sanctions subscriptions | lists | status | help [topic]
  *   /sanctions recent [days] [list] [side] [kind] [country] [since] [refresh] [page]  -> recent 7 list:US-OFAC-SDN kind:added page:2
  *   /sanctions-alerts subscribe [target] [kinds] [countries] [health] [schedule] [at] [day] [tz]
@@ -47,6 +48,14 @@ export function lookupCommand(): SlashCommandBuilder {
       .addStringOption((o) => o.setName('name').setDescription('Company or person, in any script').setRequired(true).setAutocomplete(true).setMaxLength(MAX_QUERY_CHARS))
       .addStringOption((o) => o.setName('list').setDescription('Only this list').addChoices(...LIST_CHOICES))
       .addStringOption((o) => o.setName('side').setDescription("Only Washington's or only Beijing's lists").addChoices(...SIDE_CHOICES)),
+  );
+  command.addSubcommand((s) =>
+    s
+      .setName('screen')
+      .setDescription('Screen a CSV or XLSX of names: a result file with a verdict per name, and a summary')
+      .addAttachmentOption((o) => o.setName('file').setDescription('CSV or XLSX, one name per row or a column headed Name'))
+      .addStringOption((o) => o.setName('column').setDescription('The heading of the names column (default: Name, Company, ... or column A)').setMaxLength(100))
+      .addStringOption((o) => o.setName('country-column').setDescription('The heading of a country column, used to rank candidates').setMaxLength(100)),
   );
   command.addSubcommand((s) => s.setName('subscriptions').setDescription('What this channel follows, its watch terms, and whether alerts are paused'));
   command.addSubcommand((s) => s.setName('lists').setDescription('The lists covered, designations in force, last refresh'));

@@ -31,6 +31,7 @@ import { ButtonStore } from './buttons';
 import { onScreenMessage } from './screen-message';
 import { ALERTS_COMMAND, commandLine, discordSyntax, listChoices, LOOKUP_COMMAND, targetChoices } from './commands';
 import type { Logger } from './logger';
+import type { DiscordScreening } from './screen';
 import { alertLineMarkdown, escapeText, LIMITS, plainText, renderReply, truncate, type RenderOptions } from './render';
 
 /** No mention in anything the bot sends pings anyone; replies do not ping the person replied to. */
@@ -53,6 +54,8 @@ export interface HandlerOptions {
   audit: boolean;
   logger: Logger;
   buttons?: ButtonStore;
+  /** /sanctions screen and files in DMs (screen.ts). */
+  screening?: DiscordScreening;
 }
 
 interface Where {
@@ -137,6 +140,10 @@ export class DiscordHandlers {
   }
 
   async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    if (this.options.screening && interaction.commandName === LOOKUP_COMMAND && interaction.options.getSubcommand(false) === 'screen') {
+      await this.options.screening.onCommand(interaction);
+      return;
+    }
     const options = leafOptions(interaction.options.data);
     const line = commandLine({
       command: interaction.commandName,
@@ -280,6 +287,8 @@ export class DiscordHandlers {
       if (!me) return;
       const inGuild = message.inGuild();
       if (inGuild && !message.mentions.users.has(me)) return;
+      // A file attached to a DM is screened (screen.ts), whatever the text says.
+      if (!inGuild && message.attachments.size && this.options.screening && (await this.options.screening.onDirectMessage(message))) return;
       // "is DJI sanctioned?" -> lookup DJI; a bare command ("status", "recent 30") runs as typed.
       const line = stripMentions(message.content);
       const command = parseCommand(line);

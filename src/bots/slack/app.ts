@@ -10,6 +10,8 @@
  *   DM <question>           the same in the direct message
  *   "Screen this message"   message shortcut: the names in a message, screened, answered ephemerally
  *   Home tab                search modal, recent lookups, channel alerts, list freshness, latest changes
+ *   DM a CSV/XLSX file      screened (screen.ts): the result file and a summary in the file's thread
+ *   /sanctions screen       how to screen a file, or screen the file linked
  *
  * Over HTTP (Bolt's receiver on SLACK_PORT, requests verified with the signing secret) or, when an app token
  * is given, Socket Mode.
@@ -28,6 +30,8 @@ import { registerHome } from './home';
 import { checkSlackToken, missingHistoryScopes } from './preflight';
 import { registerScreenMessage } from './screen-message';
 import { SlackSink } from './sink';
+import { registerScreening, screenArgs } from './screen';
+import { screenLimits, type ScreenLimits } from '../../core/screen/limits';
 import { refuseOutsideWindow } from './timestamp';
 
 type WebClient = webApi.WebClient;
@@ -67,6 +71,8 @@ export interface SlackAppOptions {
   tokenVerificationEnabled?: boolean;
   botId?: string;
   botUserId?: string;
+  /** Screening a shared file: size and rows (default: SCREEN_MAX_BYTES, SCREEN_MAX_ROWS or 5 MB, 5,000). */
+  screenLimits?: ScreenLimits;
 }
 
 export interface SlackBot {
@@ -219,10 +225,18 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     await respond({ response_type: 'ephemeral', replace_original: false, text: APOLOGY }).catch((e: unknown) => log.error({ err: describe(e) }, 'slack: could not send the apology'));
   }
 
+  // A CSV/XLSX shared in the DM, and `/sanctions screen`: src/bots/slack/screen.ts (the screening is core's).
+  const screening = registerScreening(app, { botToken: options.botToken, apiUrl: options.apiUrl, data: options.data, limits: options.screenLimits ?? screenLimits(), log, command: options.command ?? DEFAULT_COMMAND });
+
   app.command(options.command ?? DEFAULT_COMMAND, async ({ command, ack, respond, client }) => {
     // Slack waits 3 s for this: ack first (empty: nothing to show yet), answer through response_url after.
     await ack();
     try {
+      const screen = screenArgs(decodeSlackEntities(command.text));
+      if (screen !== undefined) {
+        await screening.onCommand(screen, { user: command.user_id, channel: command.channel_id }, client, (text) => respond({ response_type: 'ephemeral', replace_original: false, text }).then(() => undefined));
+        return;
+      }
       const { command: parsed, reply } = await execute(decodeSlackEntities(command.text), { user: command.user_id, channel: command.channel_id, team: command.team_id }, client);
       const isPublic = reply.private === false;
       await respond({ response_type: isPublic ? 'in_channel' : 'ephemeral', ...render(parsed, reply, { share: !isPublic, channel: command.channel_id }) });

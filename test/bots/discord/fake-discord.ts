@@ -1,7 +1,8 @@
 /**
  * A loopback Discord for the real discord.js: REST (node:http) and the gateway (ws) on one port of 127.0.0.1.
  * It records every REST request, answers what discord.js needs (gateway/bot, interaction callbacks, webhook
- * edits and follow-ups, channel messages, command registration), and dispatches typed gateway events.
+ * edits and follow-ups, channel messages, command registration), serves hosted attachments as the CDN does,
+ * and dispatches typed gateway events.
  * Overrides (`fake.on`) fake the faults: 429 with retry-after, 404 Unknown Channel, 5xx.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
@@ -61,6 +62,8 @@ export class FakeDiscord {
   private readonly byNonce = new Map<string, APIMessage>();
   readonly botUser: APIUser;
   private readonly overrides: Override[] = [];
+  /** Attachments the fake hosts, by path (GET /attachments/...: bytes, as Discord's CDN serves them). */
+  private readonly hosted = new Map<string, { bytes: Buffer; type: string }>();
   private readonly sockets = new Set<WebSocket>();
   private seq = 0;
   private readonly wss: WebSocketServer;
@@ -114,7 +117,22 @@ export class FakeDiscord {
     this.overrides.unshift({ method, path, answer, times });
   }
 
+  /** Host an attachment as the CDN would; returns it as an interaction or a message carries it. */
+  hostAttachment(filename: string, bytes: Buffer, contentType = filename.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv') {
+    const id = snowflake();
+    const path = `/attachments/${id}/${encodeURIComponent(filename)}`;
+    this.hosted.set(path, { bytes, type: contentType });
+    const url = `http://127.0.0.1:${this.port}${path}`;
+    return { id, filename, size: bytes.length, url, proxy_url: url, content_type: contentType };
+  }
+
   private answer(req: Recorded, res: ServerResponse): void {
+    const file = req.method === 'GET' ? this.hosted.get(req.rawPath) : undefined;
+    if (file) {
+      res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.bytes.length) });
+      res.end(file.bytes);
+      return;
+    }
     const send = ({ status, body, headers, delayMs }: FakeAnswer) => {
       const text = body === undefined ? '' : JSON.stringify(body);
       const write = () => {

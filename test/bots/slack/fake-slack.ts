@@ -1,6 +1,7 @@
 /**
  * A loopback stand-in for Slack: the Web API (auth.test, users.info, chat.postMessage, conversations.history,
- * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal);
+ * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal;
+ * hosted files: files.info and the url_private download, which needs the bot token);
  * conversations.open: a user U123's DM with the bot is D123; chat.postEphemeral; views.publish and views.open;
  * users.conversations from `memberships`)
  * and response_url, on
@@ -24,7 +25,20 @@ export interface FakeSlack {
   apiUrl: string;
   calls: RecordedCall[];
   responseUrl(): string;
+  /** Host a file as Slack does (url_private_download needs the bot token); files.info answers it by id. */
+  hostFile(name: string, bytes: Buffer, mimetype?: string, user?: string): HostedFile;
   close(): Promise<void>;
+}
+
+export interface HostedFile {
+  id: string;
+  name: string;
+  mimetype: string;
+  size: number;
+  url_private: string;
+  url_private_download: string;
+  /** Who shared it. */
+  user: string;
 }
 
 export interface FakeOptions {
@@ -42,7 +56,7 @@ export interface FakeOptions {
 }
 
 /** The scopes slack/manifest.yml asks for. */
-export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read', 'channels:read', 'groups:read'];
+export const MANIFEST_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write', 'files:read', 'app_mentions:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'im:read', 'im:write', 'users:read', 'channels:read', 'groups:read'];
 
 async function read(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -80,10 +94,20 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
   let files = 0;
   let url = '';
   const history: Record<string, Array<{ metadata?: unknown } & Record<string, unknown>>> = {};
+  const hosted = new Map<string, { file: HostedFile; bytes: Buffer }>();
   const server: Server = createServer(async (req, res) => {
     const bytes = await read(req);
     const raw = bytes.toString('utf8');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // A hosted file's download: like files.slack.com, only with the bot token (else Slack's sign-in page).
+    const download = /^\/files-pri\/(F\w+)\//.exec(path);
+    if (download && req.method === 'GET') {
+      calls.push({ method: 'download', path, raw: '', body: { authorization: req.headers.authorization ?? '' } });
+      const found = hosted.get(download[1]!);
+      if (!String(req.headers.authorization ?? '').startsWith('Bearer xoxb-')) return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>');
+      if (!found) return res.writeHead(404).end();
+      return res.writeHead(200, { 'content-type': found.file.mimetype, 'content-length': String(found.bytes.length) }).end(found.bytes);
+    }
     // A file upload comes as multipart form data: its one part's content is kept as `content`.
     const body = path.startsWith('/upload/') ? { content: filePart(raw), bytes: filePartBytes(bytes) } : parse(raw, req.headers['content-type']);
     const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path.startsWith('/upload/') ? 'upload' : path;
@@ -154,6 +178,10 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         const id = `F${++files}`;
         return json(200, { ok: true, upload_url: `${url}/upload/${id}`, file_id: id });
       }
+      case 'files.info': {
+        const found = hosted.get(String(body.file));
+        return found ? json(200, { ok: true, file: found.file }) : json(200, { ok: false, error: 'file_not_found' });
+      }
       case 'files.completeUploadExternal': {
         const listed = JSON.parse(String(body.files ?? '[]')) as Array<{ id: string; title?: string }>;
         return json(200, { ok: true, files: listed.map((f) => ({ id: f.id, title: f.title })) });
@@ -173,6 +201,13 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
     apiUrl: `${url}/api/`,
     calls,
     responseUrl: () => `${url}/response/${++responses}`,
+    hostFile: (name, bytes, mimetype = name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv', user = 'UUSER') => {
+      const id = `F0HOSTED${hosted.size + 1}`;
+      const at = `${url}/files-pri/${id}/${encodeURIComponent(name)}`;
+      const file: HostedFile = { id, name, mimetype, size: bytes.length, url_private: at, url_private_download: `${at}?download=1`, user };
+      hosted.set(id, { file, bytes });
+      return file;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -44,7 +44,7 @@ describe('slack/manifest.yml', () => {
 
   it('asks for the scopes the app uses, with the history scopes that make alerts exactly once (issue 11, seen 5)', () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
-      ['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'chat:write.public', 'commands', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:read', 'im:write', 'mpim:history', 'users:read'],
+      ['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'chat:write.public', 'commands', 'files:read', 'files:write', 'groups:history', 'groups:read', 'im:history', 'im:read', 'im:write', 'mpim:history', 'users:read'],
     );
     for (const scope of HISTORY_SCOPES) expect(manifest.oauth_config.scopes.bot).toContain(scope);
     expect([...MANIFEST_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
