@@ -116,7 +116,10 @@ export interface AckEntry {
 export function ackTrail(db: Db, options: { limit?: number } = {}): AckEntry[] {
   return db
     .prepare<[number], { outbox_id: number; platform: string; channel: string; user_id: string; user_name: string | null; at: string; kind: string | null; payload: string | null; created_at: string | null }>(
-      `SELECT a.*, o.kind, o.payload, o.created_at FROM alert_acks a LEFT JOIN outbox o ON o.id = a.outbox_id ORDER BY a.at DESC, a.outbox_id DESC LIMIT ?`,
+      // A message routed to many channels keeps its body in outbox_bodies (alerts/outbox-payload.ts).
+      `SELECT a.*, o.kind, COALESCE(b.body, o.payload) AS payload, o.created_at FROM alert_acks a
+         LEFT JOIN outbox o ON o.id = a.outbox_id LEFT JOIN outbox_bodies b ON b.id = o.body_id
+        ORDER BY a.at DESC, a.outbox_id DESC LIMIT ?`,
     )
     .all(options.limit ?? 50)
     .map((r) => {

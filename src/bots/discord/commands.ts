@@ -303,6 +303,8 @@ export function discordSyntax(line: string): string {
       return join(`/${LOOKUP_COMMAND} recent`, options(rest, 'days', RECENT_KEYS));
     case 'help':
       return join(`/${LOOKUP_COMMAND} help`, options(rest, 'topic', new Set()));
+    case 'screen':
+      return `/${LOOKUP_COMMAND} screen`;
     case 'subscriptions':
     case 'lists':
     case 'status':

@@ -63,7 +63,8 @@ export async function pruneDelivered(db: Db, options: PruneOptions): Promise<Pru
     total.claims += r.claims;
     if (r.messages < (options.batch ?? DEFAULT_BATCH)) {
       // The message bodies no row names any more (a body is shared by every channel that got that message).
-      if (total.messages) db.transaction(() => pruneBodies(db)).immediate();
+      // Every run, not only one that removed messages: a run cut short before this step leaves none for ever.
+      db.transaction(() => pruneBodies(db)).immediate();
       return total;
     }
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -37,13 +37,17 @@ const ENTRIES: Record<string, HelpEntry> = {
   },
   lists: { usage: ['lists'], text: () => 'the lists covered, with how many designations are in force and when each was last refreshed.' },
   status: { usage: ['status'], text: () => 'each source: last refresh, record count, and any quarantine or failure with its reason.' },
+  screen: {
+    usage: ['screen'],
+    text: () => 'a CSV or XLSX file of names: a verdict per row.',
+  },
   recent: {
     usage: ['recent [days] [list:CODE] [side:us|cn] [kind:added,removed,changed,suspended] [country:CN,HK] [since:YYYY-MM-DD] [refresh:N] [page:N]'],
     text: () => `the list changes of the last days (default 7), or since a date, or of one refresh, newest first, a page at a time; filters combine.`,
   },
 };
 
-export const HELP_ORDER = ['lookup', 'subscribe', 'unsubscribe', 'subscriptions', 'watch', 'lists', 'status', 'recent'] as const;
+export const HELP_ORDER = ['lookup', 'screen', 'subscribe', 'unsubscribe', 'subscriptions', 'watch', 'lists', 'status', 'recent'] as const;
 
 /** The help for one command as this platform types it, or undefined for an unknown topic. */
 export function helpText(topic: string, platform: PlatformDescription = PLAIN_PLATFORM): string | undefined {

@@ -202,7 +202,11 @@ export class CandidateFinder {
     // Enough cached, or fewer rows than were asked for last time: that is every posting there is.
     if (cached && (cached.limit >= limit || cached.ids.length < cached.limit)) return cached.ids.length > limit ? cached.ids.subarray(0, limit) : cached.ids;
     const ids = Int32Array.from(this.q.postings.all(tokenId, limit), (r) => r.name_id);
-    this.remember(ids.length - (cached?.ids.length ?? 0));
+    if (cached) {
+      this.postingsCache.delete(tokenId);
+      this.cachedPostings -= cached.ids.length;
+    }
+    this.remember(ids.length);
     this.postingsCache.set(tokenId, { ids, limit });
     return ids;
   }
@@ -241,9 +245,13 @@ export class CandidateFinder {
 
   /** The candidate names with what scoring needs. */
   load(ids: number[]): CandidateName[] {
-    const missing = ids.filter((id) => !this.namesCache.has(id));
+    let missing = ids.filter((id) => !this.namesCache.has(id));
     if (missing.length) {
-      if (this.namesCache.size + missing.length > MAX_CACHED_NAMES) this.namesCache.clear();
+      // Full: start over, and read every name this call needs (not only those that were missing).
+      if (this.namesCache.size + missing.length > MAX_CACHED_NAMES) {
+        this.namesCache.clear();
+        missing = ids;
+      }
       for (const n of this.q.names.all(JSON.stringify(missing))) {
         this.namesCache.set(n.id, {
           id: n.id,

@@ -4,6 +4,7 @@
  * ones) and, once, the lists searched and how fresh their data is. The message itself is never echoed: only
  * the names found in it.
  */
+import { verdictOf } from '../screen/verdict';
 import { recordLookupSoon, type AuditContext } from '../audit';
 import { coverage, coverageLine } from '../coverage';
 import { screeningRefusal, type CommandContext } from '../commands/handle';
@@ -45,9 +46,11 @@ export function screenNames(db: Db, extraction: Extraction, options: { now?: Dat
       const response = lookup(db, name.text, { limit: 1, review: true, now: options.now });
       seen ??= response;
       if (options.audit) recordLookupSoon(db, options.audit, response);
-      if (response.total) return { name, verdict: 'match', best: response.results[0], total: response.total };
-      const review = response.review?.[0];
-      return review ? { name, verdict: 'review', best: review, total: 0 } : { name, verdict: 'clear', total: 0 };
+      // The same verdict as file screening (core/screen/verdict.ts): a match is a party with a designation in
+      // force; one only suspended or delisted, or in the review band, is for review.
+      const verdict = verdictOf(response);
+      if (verdict === 'clear') return { name, verdict, total: 0 };
+      return { name, verdict, best: response.results[0] ?? response.review?.[0], total: response.total };
     } catch (err) {
       return { name, verdict: 'error', total: 0, error: (err as Error).message };
     }

@@ -52,6 +52,9 @@ function decodeText(bytes: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** What one entry of an XLSX (its sheet, its shared strings) may unpack to. */
+export const XLSX_MAX_INFLATED_BYTES = 4 * 1024 * 1024;
+
 /** Comma, semicolon (Excel in much of Europe) or tab: whichever the first line has most of, outside quotes. */
 function delimiterOf(text: string): string {
   const firstLine = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
@@ -65,7 +68,9 @@ export function readTable(bytes: Buffer, limits: ScreenLimits, fileName?: string
   if (!bytes.length) throw new ScreenError('the file is empty: send one name per row (CSV or XLSX)');
   const name = (fileName ?? '').toLowerCase();
   if (looksLikeZip(bytes)) {
-    const sheet = readXlsx(bytes, { maxRows: limits.maxRows + 1, maxInflatedBytes: Math.max(limits.maxBytes * 20, 20 * 1024 * 1024) });
+    // The sheet is parsed whole, on the event loop: what it may unpack to is kept small (a 5,000-row names sheet
+    // is about 1 MB of XML), so a small archive that unpacks to a lot is refused before it is parsed.
+    const sheet = readXlsx(bytes, { maxRows: limits.maxRows + 1, maxInflatedBytes: XLSX_MAX_INFLATED_BYTES });
     return { format: 'xlsx', sheet: sheet.sheet, rows: sheet.rows, cut: sheet.cut };
   }
   if (OLE.every((b, i) => bytes[i] === b)) throw new ScreenError('an old Excel .xls (or another OLE document) is not read: save it as XLSX or CSV');

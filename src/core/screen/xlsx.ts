@@ -50,6 +50,21 @@ function stringItem(si: Node | undefined): string {
   return ((si.r as Node[] | undefined) ?? []).map((r) => textOf(r.t)).join('');
 }
 
+/** Columns read from a sheet (A to IV, as the old Excel's limit). */
+export const MAX_COLUMNS = 256;
+
+/** 0 -> "A", 27 -> "AB". */
+function columnName(index: number): string {
+  let n = index + 1;
+  let out = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    out = String.fromCharCode(65 + r) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
+}
+
 /** "AB7" -> 27 (zero-based column). */
 function columnIndex(ref: string): number | undefined {
   const m = /^([A-Z]{1,3})\d*$/.exec(ref);
@@ -108,6 +123,10 @@ export function readXlsx(bytes: Buffer, options: { maxRows: number; maxInflatedB
     for (const c of (row.c as Node[] | undefined) ?? []) {
       const ref = typeof c['@_r'] === 'string' ? columnIndex(c['@_r']) : undefined;
       const at = ref ?? cells.length;
+      // A names sheet is a few columns wide: a cell far to the right would have every row padded out to it.
+      if (at >= MAX_COLUMNS) {
+        throw new ScreenError(`row ${number}: a cell in column ${columnName(at)}, beyond the ${MAX_COLUMNS} columns read; keep the names (and countries) in the first columns`);
+      }
       const type = c['@_t'];
       let value: string;
       if (type === 's') value = shared[Number(textOf(c.v))] ?? '';

@@ -401,7 +401,8 @@ export const MIGRATIONS: Migration[] = [
     name: 'outbox bodies: a message routed to many channels is stored once, each row keeps only its own part',
     sql: `
       CREATE TABLE outbox_bodies (
-        id    INTEGER PRIMARY KEY,
+        -- AUTOINCREMENT: an id is never used again after its body is pruned (readers keep parsed bodies by id).
+        id    INTEGER PRIMARY KEY AUTOINCREMENT,
         -- sha256 of the body: the same message routed to many channels is one row.
         hash  TEXT NOT NULL UNIQUE,
         body  TEXT NOT NULL

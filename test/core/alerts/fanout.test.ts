@@ -294,6 +294,12 @@ describe('routing in slices and pruning', () => {
     db.prepare("UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE state != 'delivered'").run(new Date().toISOString());
     await pruneDelivered(db, { keepDays: 14, now: new Date(Date.now() + 30 * 86_400_000) });
     expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_bodies').get()!.n).toBe(0);
+    // A new message never takes a pruned body's id: a reader that kept the old body by id cannot show it again.
+    await refreshWith(db, ['Alpha Trading Co', 'Beta Shipping Ltd', 'Gamma Optics Co', 'Delta Avionics Ltd', 'Epsilon Radar Co', 'Zeta Lasers Ltd']);
+    expect(routeNewEvents(db).queued).toBe(40);
+    expect(db.prepare<[], { id: number }>('SELECT MIN(body_id) AS id FROM outbox').get()!.id).toBeGreaterThan(3);
+    await worker.drain();
+    expect(slack.sent.slice(60).every((m) => /Zeta Lasers/.test(m.summary))).toBe(true);
     db.close();
   });
 });

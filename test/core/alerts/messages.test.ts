@@ -14,6 +14,7 @@ import { withinUploadLimit } from '../../../src/bots/discord/sink';
 import { renderReply as renderSlack } from '../../../src/bots/slack/render';
 import { acknowledge, digestPage, messageEvents, parseAlertButton } from '../../../src/core/alerts/digest';
 import { storedReply } from '../../../src/core/alerts/outbox-payload';
+import { ackTrail } from '../../../src/core/audit';
 import { DIGEST_COLUMNS, digestCsv, digestMarkdown } from '../../../src/core/alerts/digest-files';
 import { eventFacts, issuerOf, type AlertFacts } from '../../../src/core/alerts/facts';
 import { alertLine, alertReplies, withAlertActions } from '../../../src/core/alerts/messages';
@@ -271,6 +272,8 @@ describe('routing against a store', () => {
       expect(first.reply.blocks.at(-1)).toEqual({ type: 'handled', user: 'U1', name: 'ana', at: '2026-12-01T10:15:00.000Z' });
       expect(JSON.stringify(first.reply.blocks)).not.toContain('"ack"');
       expect(renderConsole(first.reply)).toMatch(/Handled by ana at 2026-12-01 10:15 UTC/);
+      // The audit trail names the acknowledged alert by its headline (kept in the message's shared body).
+      expect(ackTrail(db)[0]).toMatchObject({ outbox: row.id, actor: 'U1', headline: expect.stringMatching(/BIS added 60 entries/) });
       const second = acknowledge(db, row.id, { platform: 'slack', channel: 'C1', user: 'U2' })!;
       expect(second).toMatchObject({ user: 'U1', recorded: false });
       expect(acknowledge(db, row.id, { platform: 'discord', channel: 'C1', user: 'U3' })).toBeUndefined();

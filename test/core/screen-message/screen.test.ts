@@ -9,6 +9,8 @@ import type { Reply } from '../../../src/core/commands/reply';
 import { extractNames } from '../../../src/core/screen-message/extract';
 import { screenedLine, screeningReply, screenMessage, screenNames, type ScreenedName } from '../../../src/core/screen-message/screen';
 import { openDb } from '../../../src/core/store/db';
+import { lookup } from '../../../src/core/lookup';
+import { verdictOf } from '../../../src/core/screen/verdict';
 import { currentDb } from '../../helpers/current';
 import { tempDir } from '../../helpers/tmp';
 
@@ -31,6 +33,20 @@ describe('screenMessage on real data', () => {
     expect(textOf(reply)).toMatch(/\d+ lists searched \(US \d+, China \d+\), data as of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\./);
     expect(reply.private).toBe(true);
     expect(reply.summary).toBe('4 names screened: 2 matches, 0 to review, 2 clear');
+  });
+
+  it('gives the same verdict as file screening: a party no longer listed is for review, not a match', () => {
+    const names = ['Anhui Sun Create Electronics Co., Ltd.', 'Lockheed Martin Corporation', 'Blue Harbor Bakery LLC'];
+    const screened = screenNames(db, extractNames(`We are onboarding ${names[0]}, ${names[1]} and ${names[2]} as suppliers`));
+    for (const n of screened.names) {
+      expect(n.verdict).toBe(verdictOf(lookup(db, n.name.text, { limit: 10, review: true })));
+    }
+    expect(screened.names.map((n) => [n.name.text, n.verdict])).toEqual([
+      [names[1], 'match'],
+      [names[0], 'review'],
+      [names[2], 'clear'],
+    ]);
+    expect(screened.names[1]!.best?.standing).toBe('delisted');
   });
 
   it('matches a Chinese name to its party through the Chinese vocabulary', () => {

@@ -130,6 +130,7 @@ describe('files that cannot be screened: one line naming the problem', () => {
     ['too many rows', csv(`Name\n${Array.from({ length: 12 }, (_, i) => `Company ${i}`).join('\n')}\n`), { maxRows: 10 }, /^row 12: more than 10 rows of names \(SCREEN_MAX_ROWS\); split the file$/],
     ['too many rows, the last after a run of empty rows', csv(`Name\n${Array.from({ length: 10 }, (_, i) => `Company ${i}`).join('\n')}\n\n\n\nHikvision\n`), { maxRows: 10 }, /^row 12: more than 10 rows of names/],
     ['too many rows in an XLSX', xlsx([['Name'], ...Array.from({ length: 11 }, (_, i) => [`Company ${i}`])]), { maxRows: 10 }, /^row 12: more than 10 rows of names/],
+    ['an XLSX with a cell far to the right (every row would be padded out to it)', xlsx([['Name'], ['Hikvision', ...Array<null>(300).fill(null), 'x']]), {}, /^row 2: a cell in column KP, beyond the 256 columns read; keep the names/],
     ['too large', csv('Name\n' + 'Hikvision\n'.repeat(300)), { maxBytes: 1024 }, /^the file is 2\.9 KB, more than the 1 KB allowed \(SCREEN_MAX_BYTES\)$/],
   ] as const)('%s', (_what, bytes, options, reason) => {
     const message = refusal(Buffer.from(bytes), options);
@@ -140,7 +141,7 @@ describe('files that cannot be screened: one line naming the problem', () => {
   it('refuses an XLSX whose sheet would inflate past the cap (a zip bomb), before inflating it all', () => {
     const bomb = zip([{ name: 'xl/workbook.xml', data: Buffer.alloc(30 * 1024 * 1024, 0x20) }]);
     expect(bomb.length).toBeLessThan(100_000);
-    expect(refusal(bomb, { maxBytes: 64 * 1024 })).toMatch(/^not screened: xl\/workbook\.xml inflates to \d+ bytes, more than the 20971520 allowed$/);
+    expect(refusal(bomb, { maxBytes: 64 * 1024 })).toMatch(/^not screened: xl\/workbook\.xml inflates to \d+ bytes, more than the 4194304 allowed$/);
   });
 
   it('validates its limits from the environment, naming the variable', () => {
