@@ -39,6 +39,14 @@ const db = openDb(path);
 const rss: string[] = [];
 const mark = (what: string) => rss.push(`${what} ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
 const refreshPeaks: number[] = [];
+// The largest RSS seen in each phase (sampled every 50 ms): where the peak comes from.
+let phase = 'setup';
+const phasePeaks = new Map<string, number>();
+const sampler = setInterval(() => {
+  const mb = Math.round(process.memoryUsage.rss() / 1048576);
+  phasePeaks.set(phase, Math.max(phasePeaks.get(phase) ?? 0, mb));
+}, 50);
+sampler.unref();
 log('loading timeline t0 (baseline)');
 refreshPeaks.push((await refreshInChild(path, loadSourcesFile(`${SHARED}/data/sources/timeline-t0.json`))).rssPeakBytes);
 
@@ -80,6 +88,7 @@ let longestSlice = 0;
 let slices = 0;
 const sliceTimes: number[] = [];
 loop.enable();
+phase = 'routing';
 const t0 = performance.now();
 const routed = await routeNewEventsInSlices(db, {
   onSlice: (ms) => {
@@ -103,6 +112,7 @@ const sinks = new Map<string, AlertSink>([
 ]);
 const worker = new DeliveryWorker(db, { sinks });
 log(`draining ${queued} messages`);
+phase = 'drain';
 const d0 = performance.now();
 const drained = { delivered: 0, retried: 0, failed: 0 };
 // Drain until the outbox is empty: rate-limited messages (Discord's 50 requests/s) wait for their Retry-After.
@@ -129,6 +139,7 @@ const bound = Math.max(
   ...perChannel.map((p) => (p.platform === 'discord' ? Math.max(p.messages / 50, p.most - 1) : p.platform === 'slack' ? p.most - 1 : 0)),
 );
 // Pruning, as if the retention had passed: every delivered message, its attempts and claims.
+phase = 'prune';
 const p0 = performance.now();
 const pruneLoop = monitorEventLoopDelay({ resolution: 10 });
 pruneLoop.enable();
@@ -149,6 +160,6 @@ const out = [
   `drain: ${drained.delivered} messages delivered to the fake Slack and Discord APIs (${received} posts) in ${(drainMs / 1000).toFixed(2)} s = ${Math.round(drained.delivered / (drainMs / 1000))} messages/s; ${drained.retried} attempts deferred by rate limits or errors, ${drained.failed} failed; ${attempts} attempts recorded (${(attempts / Math.max(1, drained.delivered)).toFixed(2)} per message)`,
   `published limits: ${perChannel.map((p) => `${p.platform} ${p.messages} messages to ${p.channels} channels (at most ${p.most} per channel)`).join(', ')} -> at least ${bound.toFixed(1)} s; drain / bound = ${bound > 0 ? (drainMs / 1000 / bound).toFixed(2) : 'n/a'}`,
   `prune (as if past the retention): ${pruned.messages} messages, ${pruned.attempts.toLocaleString('en-US')} attempts, ${pruned.claims.toLocaleString('en-US')} claims in ${(pruneMs / 1000).toFixed(2)} s, longest event-loop block ${longestPruneBatch.toFixed(0)} ms; ${left} rows left`,
-  `peak RSS of this (the bot's) process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')}); the refresh children peaked at ${refreshPeaks.map((b) => `${Math.round(b / 1048576)} MB`).join(' and ')}`,
+  `peak RSS of this (the bot's) process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')}; largest sampled per phase: ${[...phasePeaks].map(([k, v]) => `${k} ${v} MB`).join(', ')}); the refresh children peaked at ${refreshPeaks.map((b) => `${Math.round(b / 1048576)} MB`).join(' and ')}`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

@@ -61,8 +61,24 @@ export interface ReplyFile {
 
 /** A file's bytes, whichever way its content is kept. */
 export function fileBytes(f: ReplyFile): Buffer {
-  return Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8');
+  const encoding = f.encoding === 'base64' ? 'base64' : 'utf8';
+  if (f.content.length < SHARED_BYTES_FROM) return Buffer.from(f.content, encoding);
+  // A digest delivered to thousands of channels attaches the same files to each: one buffer for all of them, not
+  // a new one per message (buffers are allocated outside the JavaScript heap, and churning them is what grew the
+  // process's memory during a large fan-out). Read-only by contract: callers upload it, never write to it.
+  const kept = sharedBytes[encoding];
+  let bytes = kept.get(f.content);
+  if (!bytes) {
+    bytes = Buffer.from(f.content, encoding);
+    if (kept.size >= SHARED_BYTES_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(f.content, bytes);
+  }
+  return bytes;
 }
+
+const SHARED_BYTES_FROM = 4096;
+const SHARED_BYTES_KEPT = 16;
+const sharedBytes = { utf8: new Map<string, Buffer>(), base64: new Map<string, Buffer>() };
 
 export function textReply(text: string, options: Partial<Omit<Reply, 'blocks' | 'summary'>> = {}): Reply {
   return { blocks: [{ type: 'text', text }], summary: text.split('\n')[0]!, private: true, ...options };
