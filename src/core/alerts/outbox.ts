@@ -141,8 +141,10 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
   };
   // Channels with the same filters get the same messages: each distinct one is built once per pass.
   const replyCache = new Map<string, Reply[]>();
+  const replyKey = (sub: Subscription, selected: RoutedEvent[]) =>
+    `${sub.targets.join(',')}|${(sub.countries ?? []).join(',')}|${selected.map((e) => `${e.id}${e.watch ? `=${e.watch}` : ''}`).join(',')}`;
   const repliesFor = (sub: Subscription, selected: RoutedEvent[]): Reply[] => {
-    const key = `${sub.targets.join(',')}|${(sub.countries ?? []).join(',')}|${selected.map((e) => `${e.id}${e.watch ? `=${e.watch}` : ''}`).join(',')}`;
+    const key = replyKey(sub, selected);
     let replies = replyCache.get(key);
     if (!replies) {
       if (replyCache.size >= 64) replyCache.clear();
@@ -163,6 +165,16 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
       if (termCache.has(term)) continue;
       termCache.set(term, router.watchIndex([term]));
       yield;
+    }
+    // A message not built yet this pass (a digest of hundreds of events) is built in a step of its own too; the
+    // transaction below selects again and finds it built (unless the subscription changed meanwhile).
+    if (!listed.schedule || listed.schedule.every === 'live') {
+      const events = eventsAfter(listed.cursor);
+      const selected = events.length ? router.select(listed, events, watchIndex(store.watchTerms(listed.platform, listed.channel))) : [];
+      if (selected.length && !replyCache.has(replyKey(listed, selected))) {
+        repliesFor(listed, selected);
+        yield;
+      }
     }
     db.transaction(() => {
       // Read again inside the transaction: between slices a command may have changed or paused it, or another

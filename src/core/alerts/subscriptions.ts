@@ -197,6 +197,13 @@ export class SubscriptionStore {
     return rows.map(fromRow);
   }
 
+  /** Subscriptions whose scheduled summary is due at `nowIso` (read without parsing every channel's row). */
+  summariesDue(nowIso: string): Subscription[] {
+    return this.prepare<[string], Row>('SELECT * FROM subscriptions WHERE summary_due_at IS NOT NULL AND summary_due_at <= ? AND paused_reason IS NULL ORDER BY id')
+      .all(nowIso)
+      .map(fromRow);
+  }
+
   /** Up to `limit` subscriptions with ids above `afterId`, in id order: routing reads 10,000 channels a page at a time. */
   page(afterId: number, limit: number): Subscription[] {
     return this.prepare<[number, number], Row>('SELECT * FROM subscriptions WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit).map(fromRow);

@@ -90,7 +90,7 @@ function queueSummary(db: Db, sub: Subscription, schedule: Exclude<Schedule, { e
 export function queueDueSummaries(db: Db, now = new Date()): number {
   const store = new SubscriptionStore(db);
   let queued = 0;
-  for (const candidate of store.all()) {
+  for (const candidate of store.summariesDue(now.toISOString())) {
     if (!candidate.schedule || candidate.schedule.every === 'live' || candidate.pausedReason || !candidate.summaryDueAt || candidate.summaryDueAt > now.toISOString()) continue;
     db.transaction(() => {
       // Read again under the write lock: another process may have queued this summary meanwhile.
