@@ -7,7 +7,7 @@
  *   npm run bench:api [-- --requests N --concurrency C]
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -59,6 +59,12 @@ const port = await new Promise<number>((resolve, reject) => {
   };
   child.stdout.on('data', seen);
   child.stderr.on('data', seen);
+  // BENCH_SERVER_LOG=FILE keeps what the server printed (with BENCH_NODE_ARGS=--trace-gc, its collections).
+  if (process.env.BENCH_SERVER_LOG) {
+    const log = createWriteStream(process.env.BENCH_SERVER_LOG);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+  }
   child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${said}`)));
 });
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
