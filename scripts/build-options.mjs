@@ -10,7 +10,7 @@ const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const external = Object.keys(manifest.dependencies).filter((p) => !BUNDLED_PACKAGES.includes(p));
 
 export const BUILD_OPTIONS = {
-  entryPoints: { main: 'src/main.ts', cli: 'src/cli.ts', 'refresh-child': 'src/core/refresh-process/child.ts' },
+  entryPoints: { main: 'src/main.ts', cli: 'src/cli.ts', 'refresh-child': 'src/core/refresh-process/child.ts', 'lookup-worker': 'src/bots/http/lookup-worker.ts' },
   bundle: true,
   // Split: the Slack and Discord adapters (dynamic imports) become chunks of their own, loaded on demand.
   splitting: true,

@@ -189,7 +189,7 @@ export async function main(): Promise<number> {
   if (config.API_PORT !== undefined) {
     const { startApiServer } = await import('./bots/http/api');
     try {
-      api = await startApiServer({ data: () => handle, port: config.API_PORT, host: config.API_HOST, apiKey: config.API_KEY, maxBodyBytes: config.API_MAX_BODY_BYTES, audit: config.AUDIT_LOOKUPS });
+      api = await startApiServer({ data: () => handle, port: config.API_PORT, host: config.API_HOST, apiKey: config.API_KEY, maxBodyBytes: config.API_MAX_BODY_BYTES, audit: config.AUDIT_LOOKUPS, lookupThreads: config.API_LOOKUP_THREADS });
       line(`HTTP API on http://${config.API_HOST}:${api.port}/v1/ (description: /v1/openapi.json${config.API_KEY ? '; API key required' : ''})`);
     } catch (err) {
       line(`HTTP API: cannot listen on ${config.API_HOST}:${config.API_PORT}: ${(err as Error).message}`);

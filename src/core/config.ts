@@ -118,6 +118,7 @@ export const EnvSchema = z.object({
   API_HOST: z.string().trim().optional().transform((v) => v || '127.0.0.1'),
   API_KEY: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   API_MAX_BODY_BYTES: integer(1024, 100 * 1024 * 1024, 'a number of bytes', 1024 * 1024),
+  API_LOOKUP_THREADS: integer(0, 16, 'a number of threads', 2),
   ALERT_POLL_MS: integer(0, 3_600_000, 'a number of milliseconds', 5000),
   /** Several bot processes on one database: the leader's lease lasts this long past its last heartbeat. */
   LEADER_TTL_MS: integer(1000, 3_600_000, 'a number of milliseconds', 30_000),

@@ -22,11 +22,12 @@ import { listSummaries } from '../../core/catalog';
 import { eventJson, licenceOfSources, listJson } from '../../core/contract-json';
 import { hasListData, onlyDemoData } from '../../core/coverage';
 import type { DataHandle } from '../../core/dataset';
-import { lookup, type LookupOptions } from '../../core/lookup';
+import { lookup, type LookupOptions, type LookupResponse } from '../../core/lookup';
 import { LookupParams, lookupOptions, readQuery } from '../../core/lookup-params';
 import { EventStore } from '../../core/store/events';
 import { SourceStore } from '../../core/store/sources';
 import { openApiDocument } from './openapi';
+import { LookupPool } from './lookup-pool';
 
 export interface ApiOptions {
   data: () => DataHandle;
@@ -38,7 +39,11 @@ export interface ApiOptions {
   /** Most lines one batch may hold (default 5,000). */
   maxBatchLines?: number;
   audit?: boolean;
+  /** Worker threads for lookups (lookup-pool.ts); 0: lookups on the server's own thread. Default 2. */
+  lookupThreads?: number;
 }
+
+export const DEFAULT_LOOKUP_THREADS = 2;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_BATCH_LINES = 5000;
@@ -63,7 +68,11 @@ function authorised(req: IncomingMessage, key: string | undefined): boolean {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  sendJson(res, status, JSON.stringify(body), headers);
+}
+
+/** An answer already serialised (a lookup thread's). */
+function sendJson(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
@@ -132,9 +141,22 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     return handle.db;
   };
 
+  // Lookups on worker threads, each with its own read-only handle on the database file (none for a database in
+  // memory: a thread could not open it). Made on the first lookup, and again if the database file changes.
+  let pool: { path: string; pool: LookupPool } | undefined;
+  const threads = options.lookupThreads ?? DEFAULT_LOOKUP_THREADS;
+  const poolFor = (db: DataHandle['db']): LookupPool | undefined => {
+    if (threads <= 0 || db.memory || !db.name || db.name === ':memory:') return undefined;
+    if (pool?.path !== db.name) {
+      void pool?.pool.close();
+      pool = { path: db.name, pool: new LookupPool(db.name, threads) };
+    }
+    return pool.pool;
+  };
+
   const audited = (req: IncomingMessage) => ({ platform: 'api', actor: req.socket.remoteAddress ?? 'unknown', place: String(req.headers['user-agent'] ?? '').slice(0, 80) });
 
-  function lookupRoute(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  async function lookupRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const q = url.searchParams.get('q') ?? '';
     const parsed = LookupParams.safeParse({
       limit: url.searchParams.get('limit') ?? undefined,
@@ -147,6 +169,13 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     const read = readQuery(q, lookupOptions(parsed.data, review));
     if (!('query' in read)) throw new HttpError(400, `q: ${read.problem}`);
     const db = screeningDb();
+    const threads = poolFor(db);
+    if (threads) {
+      const body = await threads.lookup(read.query, read.options);
+      if (options.audit) recordLookupSoon(db, audited(req), JSON.parse(body) as LookupResponse);
+      sendJson(res, 200, body);
+      return;
+    }
     const response = lookup(db, read.query, read.options);
     if (options.audit) recordLookupSoon(db, audited(req), response);
     send(res, 200, response);
@@ -243,6 +272,9 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
   return {
     server,
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool?.pool.close();
+    },
   };
 }
