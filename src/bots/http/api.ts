@@ -39,11 +39,11 @@ export interface ApiOptions {
   /** Most lines one batch may hold (default 5,000). */
   maxBatchLines?: number;
   audit?: boolean;
-  /** Worker threads for lookups (lookup-pool.ts); 0: lookups on the server's own thread. Default 2. */
+  /** Worker threads for lookups (lookup-pool.ts); 0: lookups on the server's own thread. Default 1. */
   lookupThreads?: number;
 }
 
-export const DEFAULT_LOOKUP_THREADS = 2;
+export const DEFAULT_LOOKUP_THREADS = 1;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_BATCH_LINES = 5000;
