@@ -74,6 +74,8 @@ export class CandidateFinder {
   private cachedPostings = 0;
   private readonly namesCache = new Map<number, CandidateName>();
   private readonly compactCache = new Map<string, number[]>();
+  /** Names whose words' frequencies are all in dfCache. */
+  private readonly dfKnown = new WeakSet<object>();
 
   constructor(private readonly db: Db) {
     this.q = {
@@ -280,6 +282,9 @@ export class CandidateFinder {
   dfOf(names: Iterable<{ tokens: readonly string[] }>): Map<string, number> {
     const missing: string[] = [];
     for (const n of names) {
+      // A name seen before has every word's frequency cached already (the cache only grows with the finder).
+      if (this.dfKnown.has(n)) continue;
+      this.dfKnown.add(n);
       for (const t of n.tokens) {
         if (this.dfCache.has(t)) continue;
         this.dfCache.set(t, 0);
