@@ -52,6 +52,20 @@ export interface NameScore {
 /** Every unit: a whole match leaves nothing unexplained. */
 const ALL: ReadonlySet<number> = { has: () => true } as unknown as ReadonlySet<number>;
 
+const NO_MATCH: NameScore = { score: 0, fuzzy: false, prefix: false, reordered: false, whole: false, covered: new Set<number>() };
+
+/** Does some query word match some word of the name (exactly, or as one of its expansions)? */
+function sharesAWord(query: QueryToken[], name: { tokens: string[]; pinyin?: boolean }): boolean {
+  for (const q of query) {
+    for (const t of name.tokens) {
+      if (t === q.text) return true;
+      if (name.pinyin) continue;
+      if (q.byToken ? q.byToken.has(t) : q.matches.some((m) => m.token === t)) return true;
+    }
+  }
+  return false;
+}
+
 export function idf(df: number, total: number): number {
   return Math.log(1 + total / (df + 1));
 }
@@ -74,6 +88,9 @@ export function scoreName(
 ): NameScore {
   const whole = queryCompact.length > 0 && queryCompact === name.compact;
   if (whole) return { score: 1, fuzzy: false, prefix: false, reordered: false, whole: true, covered: ALL };
+  // Most candidates of a query with several forms (a Chinese name and its Latin renderings) share no word with a
+  // given form: say so before allocating anything.
+  if (!sharesAWord(query, name)) return NO_MATCH;
   let found = 0;
   let total = 0;
   const missed: QueryToken[] = [];
