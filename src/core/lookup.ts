@@ -308,7 +308,7 @@ class PartyLoader {
 
   /** The party's standing on the lists the options select; undefined when it has no designation there. */
   standing(partyId: number, options: LookupOptions): Standing | undefined {
-    this.prefetch([partyId]);
+    if (!this.statusCache.has(partyId)) this.prefetch([partyId]);
     const rows = this.statusCache.get(partyId)!.filter((d) => wanted(d.list, options));
     const today = isoDay(options.now ?? new Date());
     return rows.length ? standingOf(rows.map((d) => statusOn(d.status, d.until, today))) : undefined;

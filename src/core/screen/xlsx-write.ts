@@ -5,6 +5,7 @@
  * is cut at Excel's 32,767 characters.
  */
 import { deflateRawSync } from 'node:zlib';
+import { columnLetter } from './columns';
 import { RESULT_COLUMNS, resultRow } from './output';
 import type { ScreenReport } from './screen';
 
@@ -21,12 +22,12 @@ function crc32(bytes: Buffer): number {
 }
 
 /** A ZIP archive (deflated entries, UTF-8 names). */
-export function zipFiles(files: Array<{ name: string; data: string }>): Buffer {
+export function zipFiles(files: Array<{ name: string; data: Buffer | string }>): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
   for (const f of files) {
-    const data = Buffer.from(f.data, 'utf8');
+    const data = Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data, 'utf8');
     const packed = deflateRawSync(data);
     const name = Buffer.from(f.name, 'utf8');
     const crc = crc32(data);
@@ -74,13 +75,7 @@ function xmlText(value: string): string {
 }
 
 function ref(col: number, row: number): string {
-  let n = col + 1;
-  let letters = '';
-  while (n > 0) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return `${letters}${row}`;
+  return `${columnLetter(col)}${row}`;
 }
 
 /** Columns written as numbers: row, score, candidates. */

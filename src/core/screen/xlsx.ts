@@ -9,6 +9,7 @@
  */
 import { posix } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { columnLetter } from './columns';
 import { ScreenError } from './errors';
 import { zipEntries, zipRead, type ZipEntry } from './zip';
 
@@ -52,18 +53,6 @@ function stringItem(si: Node | undefined): string {
 
 /** Columns read from a sheet (A to IV, as the old Excel's limit). */
 export const MAX_COLUMNS = 256;
-
-/** 0 -> "A", 27 -> "AB". */
-function columnName(index: number): string {
-  let n = index + 1;
-  let out = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    out = String.fromCharCode(65 + r) + out;
-    n = Math.floor((n - 1) / 26);
-  }
-  return out;
-}
 
 /** "AB7" -> 27 (zero-based column). */
 function columnIndex(ref: string): number | undefined {
@@ -125,7 +114,7 @@ export function readXlsx(bytes: Buffer, options: { maxRows: number; maxInflatedB
       const at = ref ?? cells.length;
       // A names sheet is a few columns wide: a cell far to the right would have every row padded out to it.
       if (at >= MAX_COLUMNS) {
-        throw new ScreenError(`row ${number}: a cell in column ${columnName(at)}, beyond the ${MAX_COLUMNS} columns read; keep the names (and countries) in the first columns`);
+        throw new ScreenError(`row ${number}: a cell in column ${columnLetter(at)}, beyond the ${MAX_COLUMNS} columns read; keep the names (and countries) in the first columns`);
       }
       const type = c['@_t'];
       let value: string;
