@@ -3,7 +3,7 @@
  * designation of every record that belongs to it, and how the name matched. Results at or above the
  * default threshold are matches; an optional review band below it is returned apart.
  */
-import { coverage, type ListCoverage } from './coverage';
+import { coverage, type Coverage, type ListCoverage } from './coverage';
 import { datedFields } from './designation-dates';
 import { distinctDesignations, renamedListings, type DesignationLine } from './designation-lines';
 import { reconcileFederalRegister } from './designation-fr';
@@ -127,10 +127,36 @@ function versionReader(db: Db): () => number {
 /** Hits examined for ranking and the total; a query that matches more parties than this is not a name. */
 const MAX_HITS = 2000;
 
+/** What a lookup found, apart from the coverage every answer carries (which changes without the data changing). */
+export interface LookupMatches {
+  query: string;
+  results: LookupResult[];
+  review?: LookupResult[];
+  total: number;
+  offset: number;
+  outside_filter?: number;
+  /** The dataset version these matches were found in. */
+  version: number;
+}
+
 export function lookup(db: Db, query: string, options: LookupOptions = {}): LookupResponse {
+  const found = lookupMatches(db, query, options);
+  return withCoverage(found, coverage(db, { lists: options.lists, side: options.side }, options.now));
+}
+
+/** A lookup's answer: its matches and the coverage of the lists searched (the contract's key order). */
+export function withCoverage(found: LookupMatches, covered: Coverage): LookupResponse {
+  const response: LookupResponse = { query: found.query, results: found.results, total: found.total, offset: found.offset, searched: covered.lists, as_of: covered.as_of, warnings: covered.warnings };
+  if (found.review) response.review = found.review;
+  if (found.outside_filter !== undefined) response.outside_filter = found.outside_filter;
+  return response;
+}
+
+/** The parties a query names on the lists the options select, best first (lookup() without the coverage). */
+export function lookupMatches(db: Db, query: string, options: LookupOptions = {}): LookupMatches {
   const limit = options.limit ?? 10;
   const offset = options.offset ?? 0;
-  const { matcher, loader } = prepared(db);
+  const { matcher, loader, version } = prepared(db);
   const hits = matcher.search(query, options.review ? REVIEW_THRESHOLD : DEFAULT_THRESHOLD).slice(0, MAX_HITS);
   // Each hit's standing on the lists searched: parties with nothing on them drop out, and parties still
   // listed come before suspended ones, which come before delisted ones (then by score, as the matcher ranks).
@@ -148,15 +174,13 @@ export function lookup(db: Db, query: string, options: LookupOptions = {}): Look
   matches.sort(order);
   reviewHits.sort(order);
   const load = (list: Array<{ hit: MatchHit }>) => list.map(({ hit }) => loader.load(hit, options)).filter((r): r is LookupResult => Boolean(r));
-  const results = load(matches.slice(offset, offset + limit));
-  const covered = coverage(db, { lists: options.lists, side: options.side }, options.now);
-  const response: LookupResponse = { query, results, total: matches.length, offset, searched: covered.lists, as_of: covered.as_of, warnings: covered.warnings };
-  if (options.review) response.review = load(reviewHits.slice(0, limit));
+  const found: LookupMatches = { query, results: load(matches.slice(offset, offset + limit)), total: matches.length, offset, version };
+  if (options.review) found.review = load(reviewHits.slice(0, limit));
   // Nothing on the lists a filter kept: say whether the name is on the others, so a filter never hides a listing.
   if (!matches.length && (options.lists?.length || options.side)) {
-    response.outside_filter = hits.filter((h) => h.score >= DEFAULT_THRESHOLD && loader.standing(h.partyId, {})).length;
+    found.outside_filter = hits.filter((h) => h.score >= DEFAULT_THRESHOLD && loader.standing(h.partyId, {})).length;
   }
-  return response;
+  return found;
 }
 
 export type Standing = 'listed' | 'suspended' | 'delisted';

@@ -22,7 +22,8 @@ import { listSummaries } from '../../core/catalog';
 import { eventJson, licenceOfSources, listJson } from '../../core/contract-json';
 import { hasListData, onlyDemoData } from '../../core/coverage';
 import type { DataHandle } from '../../core/dataset';
-import { lookup, type LookupOptions, type LookupResponse } from '../../core/lookup';
+import { lookup, lookupMatches, type LookupOptions, type LookupResponse } from '../../core/lookup';
+import { LookupAnswerCache, matchesJson } from '../../core/lookup-answers';
 import { LookupParams, lookupOptions, readQuery } from '../../core/lookup-params';
 import { EventStore } from '../../core/store/events';
 import { SourceStore } from '../../core/store/sources';
@@ -39,6 +40,8 @@ export interface ApiOptions {
   /** Most lines one batch may hold (default 5,000). */
   maxBatchLines?: number;
   audit?: boolean;
+  /** Most bytes of serialised matches kept for names asked again (lookup-answers.ts); 0 keeps none. */
+  answerCacheBytes?: number;
   /** Worker threads for lookups (lookup-pool.ts); 0: lookups on the server's own thread. Default 1. */
   lookupThreads?: number;
 }
@@ -154,6 +157,9 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     return pool.pool;
   };
 
+  // Answers to names asked before, per dataset version (lookup-answers.ts): the coverage is read for each.
+  const answers = new LookupAnswerCache(options.answerCacheBytes);
+
   const audited = (req: IncomingMessage) => ({ platform: 'api', actor: req.socket.remoteAddress ?? 'unknown', place: String(req.headers['user-agent'] ?? '').slice(0, 80) });
 
   async function lookupRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -170,15 +176,9 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     if (!('query' in read)) throw new HttpError(400, `q: ${read.problem}`);
     const db = screeningDb();
     const threads = poolFor(db);
-    if (threads) {
-      const body = await threads.lookup(read.query, read.options);
-      if (options.audit) recordLookupSoon(db, audited(req), JSON.parse(body) as LookupResponse);
-      sendJson(res, 200, body);
-      return;
-    }
-    const response = lookup(db, read.query, read.options);
-    if (options.audit) recordLookupSoon(db, audited(req), response);
-    send(res, 200, response);
+    const body = await answers.answer(db, read.query, read.options, () => (threads ? threads.matches(read.query, read.options) : matchesJson(lookupMatches(db, read.query, read.options))));
+    if (options.audit) recordLookupSoon(db, audited(req), JSON.parse(body) as LookupResponse);
+    sendJson(res, 200, body);
   }
 
   async function batchRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

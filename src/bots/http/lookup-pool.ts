@@ -8,11 +8,12 @@
 import { Worker } from 'node:worker_threads';
 import type { LookupOptions } from '../../core/lookup';
 import { projectPath } from '../../core/paths';
+import type { MatchesJson } from '../../core/lookup-answers';
 import type { LookupAnswer, LookupJob } from './lookup-worker';
 
 interface Thread {
   worker: Worker;
-  pending: Map<number, { resolve: (body: string) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (found: MatchesJson) => void; reject: (err: Error) => void }>;
   ready: Promise<void>;
 }
 
@@ -41,7 +42,7 @@ export class LookupPool {
       const job = thread.pending.get(answer.id);
       if (!job) return;
       thread.pending.delete(answer.id);
-      if ('body' in answer) job.resolve(answer.body);
+      if ('found' in answer) job.resolve(answer.found);
       else job.reject(new Error(answer.error));
     });
     const fail = (why: string) => {
@@ -58,8 +59,8 @@ export class LookupPool {
     return thread;
   }
 
-  /** The lookup's JSON (the CLI contract's), from the least busy thread. */
-  async lookup(query: string, options: Omit<LookupOptions, 'now'>): Promise<string> {
+  /** The lookup's matches, serialised (lookup-answers.ts), from the least busy thread. */
+  async matches(query: string, options: Omit<LookupOptions, 'now'>): Promise<MatchesJson> {
     const thread = this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     await thread.ready;
     const id = this.nextId++;
