@@ -13,7 +13,8 @@
  *
  *   npm run bench:alerts [-- --subscriptions N]
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DiscordSink } from '../src/bots/discord/sink';
@@ -47,6 +48,16 @@ const sampler = setInterval(() => {
   phasePeaks.set(phase, Math.max(phasePeaks.get(phase) ?? 0, mb));
 }, 50);
 sampler.unref();
+// BENCH_MEM_TRACE=1: the process's memory every 5 s (what the RSS is made of: V8's heap, buffers, the rest native).
+if (process.env.BENCH_MEM_TRACE) {
+  const mb = (n: number) => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    log(`memory (${phase}): rss ${mb(m.rss)} (anonymous ${mb(kb('RssAnon'))}, file ${mb(kb('RssFile'))}, shared ${mb(kb('RssShmem'))}), heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)} MB`);
+  }, 5000).unref();
+}
 log('loading timeline t0 (baseline)');
 refreshPeaks.push((await refreshInChild(path, loadSourcesFile(`${SHARED}/data/sources/timeline-t0.json`))).rssPeakBytes);
 
@@ -113,6 +124,8 @@ const sinks = new Map<string, AlertSink>([
 const worker = new DeliveryWorker(db, { sinks });
 log(`draining ${queued} messages`);
 phase = 'drain';
+// BENCH_ALLOC_PROFILE=FILE: a sampling profile of everything the drain allocates (garbage included), for DevTools.
+const allocations = process.env.BENCH_ALLOC_PROFILE ? await startAllocationProfile() : undefined;
 const d0 = performance.now();
 const drained = { delivered: 0, retried: 0, failed: 0 };
 // Drain until the outbox is empty: rate-limited messages (Discord's 50 requests/s) wait for their Retry-After.
@@ -127,6 +140,7 @@ for (;;) {
 }
 const drainMs = performance.now() - d0;
 mark('after the drain');
+if (allocations) writeFileSync(process.env.BENCH_ALLOC_PROFILE!, JSON.stringify(await allocations()));
 const attempts = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_attempts').get()!.n;
 const perChannel = db
   .prepare<[], { platform: string; messages: number; channels: number; most: number }>(
@@ -163,3 +177,13 @@ const out = [
   `peak RSS of this (the bot's) process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (RSS ${rss.join(', ')}; largest sampled per phase: ${[...phasePeaks].map(([k, v]) => `${k} ${v} MB`).join(', ')}); the refresh children peaked at ${refreshPeaks.map((b) => `${Math.round(b / 1048576)} MB`).join(' and ')}`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);
+
+/** Start V8's sampling heap profiler, keeping the samples of objects collected since; the stop function gives the profile. */
+async function startAllocationProfile(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => ((await post('HeapProfiler.stopSampling')) as { profile: unknown }).profile;
+}

@@ -5,6 +5,7 @@
  */
 import type { Action, Block, Reply, ReplyFile } from '../commands/reply';
 import { textReply } from '../commands/reply';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
 import { EventStore } from '../store/events';
 import { datasetVersion } from '../store/meta';
@@ -25,8 +26,13 @@ interface OutboxMessage {
   created_at: string;
 }
 
+/** Read for every digest delivered: prepared once per handle. */
+const messageStatements = new WeakMap<Db, Statement<[number], OutboxMessage>>();
+
 function message(db: Db, outboxId: number): OutboxMessage | undefined {
-  return db.prepare<[number], OutboxMessage>('SELECT id, platform, channel, payload, body_id, created_at FROM outbox WHERE id = ?').get(outboxId);
+  let statement = messageStatements.get(db);
+  if (!statement) messageStatements.set(db, (statement = db.prepare<[number], OutboxMessage>('SELECT id, platform, channel, payload, body_id, created_at FROM outbox WHERE id = ?')));
+  return statement.get(outboxId);
 }
 
 /**
@@ -68,11 +74,13 @@ function eventsOf(db: Db, row: OutboxMessage): DigestMemo {
   const watch = new Map<number, string>();
   const reply = storedReply(db, row);
   for (const b of reply.blocks ?? []) if (b.type === 'events') for (const e of b.events) if (e.watch) watch.set(e.id, e.watch);
-  const covered = new EventStore(db).ofMessage(row.id);
-  const key = `${datasetVersion(db)}|${covered.map((e) => `${e.id}${watch.has(e.id) ? `=${watch.get(e.id)}` : ''}`).join(',')}`;
+  const store = new EventStore(db);
+  // The memo is found by the events' ids (read alone); the events themselves are read only to build it.
+  const ids = store.idsOfMessage(row.id);
+  const key = `${datasetVersion(db)}|${ids.map((id) => `${id}${watch.has(id) ? `=${watch.get(id)}` : ''}`).join(',')}`;
   return memoFor(db, key, () => {
     const facts = new FactsReader(db);
-    const events = covered.map((e): RoutedEvent => {
+    const events = store.ofMessage(row.id).map((e): RoutedEvent => {
       const f = facts.facts(e);
       return { ...e, partyId: Number(f.partyId.slice(1)), countries: f.countries, retaliation: listInfo(e.list).side === 'cn', facts: f, ...(watch.has(e.id) ? { watch: watch.get(e.id)! } : {}) };
     });

@@ -17,7 +17,7 @@ import { withFiles } from './digest';
 import { retryFailed } from './failed';
 import type { OutboxRow } from './outbox';
 import { storedReply } from './outbox-payload';
-import { Pacer, type PaceTicket } from './pacer';
+import { Pacer, type PaceRoute, type PaceTicket } from './pacer';
 import { SubscriptionStore } from './subscriptions';
 
 /** Channels sent to at the same time. */
@@ -48,6 +48,17 @@ export interface Head {
 /** The message's key for good: the outbox row and when it was queued. */
 export function messageKey(row: Pick<OutboxRow, 'id'> & { created_at?: string }): string {
   return `sanctions-${row.id}-${Date.parse(row.created_at ?? '') || 0}`;
+}
+
+interface HeadInfo {
+  channelKey: string;
+  routes: readonly PaceRoute[];
+}
+
+/** A pass over the heads in hand: the clock it reads, and the shortest wait of a head left waiting. */
+interface Scan {
+  paced: number;
+  clock: number;
 }
 
 export interface WorkerOptions {
@@ -166,6 +177,10 @@ export class DeliveryWorker {
     return this.options.now?.() ?? new Date();
   }
 
+  private nowMs(): number {
+    return this.options.now ? this.options.now().getTime() : Date.now();
+  }
+
   /** Send every message that is due now (one pass; messages retried later stay queued). */
   drain(): Promise<DrainReport> {
     this.running ??= this.drainOnce().finally(() => (this.running = undefined));
@@ -187,6 +202,9 @@ export class DeliveryWorker {
     const single = new Set<string>();
     /** Heads read and not sent yet (waiting on a bucket), and the next messages of channels that settled. */
     let queue: Head[] = [];
+    // The list the next pass fills with what still waits (two lists used in turn: a pass over 5,000 waiting heads
+    // happens on every send that settles, and must not allocate per head).
+    let spare: Head[] = [];
     const followUps: Head[] = [];
     let queriedAt = -Infinity;
     for (;;) {
@@ -203,32 +221,22 @@ export class DeliveryWorker {
       } else {
         queue.push(...followUps.splice(0));
       }
-      const waiting: Head[] = [];
+      const waiting = spare;
+      waiting.length = 0;
       let started = 0;
-      let paced = Infinity;
-      for (const head of queue) {
-        const channelKey = `${head.platform}\u0000${head.channel}`;
-        while (inFlight.size >= limit) await Promise.race(inFlight.values());
-        // A channel in flight brings its next message itself when it settles.
-        if (inFlight.has(channelKey)) continue;
-        if (single.has(head.platform)) {
-          waiting.push(head);
-          continue;
-        }
-        // A platform that said "slow down" for everything: its heads are read again after the wait.
-        if ((this.platformPausedUntil.get(head.platform) ?? 0) > this.now().getTime()) continue;
+      // The clock is read once per pass and again after each wait (not per head: thousands may wait per pass).
+      const scan: Scan = { paced: Infinity, clock: this.nowMs() };
+      for (let from = 0; ; ) {
+        const at = this.nextToSend(queue, from, waiting, scan, inFlight, single);
+        if (at < 0) break;
+        from = at + 1;
+        const head = queue[at]!;
+        const { channelKey, routes } = this.about(head);
         const sink = this.options.sinks.get(head.platform);
-        const routes = sink?.routes?.(head.channel) ?? [];
-        const wait = this.pacer.waitMs(routes);
-        if (wait > 0) {
-          paced = Math.min(paced, wait);
-          waiting.push(head);
-          continue;
-        }
         // Read again: while this pass waited for a slot, the message may have been settled or put off.
         const row = this.q.row.get(head.id, this.now().toISOString());
         if (!row) continue;
-        const ticket = this.pacer.take(routes);
+        const ticket = this.pacer.take(routes, this.options.pacer ? undefined : scan.clock);
         const oneAtATime = sink?.repeatSafe?.() === false;
         if (oneAtATime) single.add(head.platform);
         const sending = this.send(row, report, ticket).finally(() => {
@@ -239,7 +247,13 @@ export class DeliveryWorker {
         });
         inFlight.set(channelKey, sending);
         started++;
+        if (inFlight.size >= limit) {
+          while (inFlight.size >= limit) await Promise.race(inFlight.values());
+          scan.clock = this.nowMs();
+        }
       }
+      const paced = scan.paced;
+      spare = queue;
       queue = waiting;
       if (inFlight.size) {
         // Wait for a channel to settle (its next message may be due) or a bucket to refill, then look again.
@@ -259,6 +273,49 @@ export class DeliveryWorker {
       }
       return report;
     }
+  }
+
+  /** Each head's channel key and buckets, made once per head read (not once per pass). */
+  private readonly heads = new WeakMap<Head, HeadInfo>();
+
+  private about(head: Head): HeadInfo {
+    let info = this.heads.get(head);
+    if (!info) {
+      info = { channelKey: `${head.platform}\u0000${head.channel}`, routes: this.options.sinks.get(head.platform)?.routes?.(head.channel) ?? [] };
+      this.heads.set(head, info);
+    }
+    return info;
+  }
+
+  /**
+   * The index of the next head from `from` on that may be sent now, or -1. Heads that must wait (their bucket is
+   * empty, their platform sends one at a time) go to `waiting`, and the shortest bucket wait to `scan.paced`;
+   * heads of channels in flight or of a platform paused by a 429 are left out (they come back by themselves).
+   * Synchronous and allocation-free: a drain runs it over every waiting head each time a send settles.
+   */
+  private nextToSend(queue: readonly Head[], from: number, waiting: Head[], scan: Scan, inFlight: ReadonlyMap<string, unknown>, single: ReadonlySet<string>): number {
+    // (A pacer given by the caller keeps its own clock.)
+    const clock = this.options.pacer ? undefined : scan.clock;
+    for (let i = from; i < queue.length; i++) {
+      const head = queue[i]!;
+      const { channelKey, routes } = this.about(head);
+      // A channel in flight brings its next message itself when it settles.
+      if (inFlight.has(channelKey)) continue;
+      if (single.has(head.platform)) {
+        waiting.push(head);
+        continue;
+      }
+      // A platform that said "slow down" for everything: its heads are read again after the wait.
+      if ((this.platformPausedUntil.get(head.platform) ?? 0) > scan.clock) continue;
+      const wait = this.pacer.waitMs(routes, clock);
+      if (wait > 0) {
+        if (wait < scan.paced) scan.paced = wait;
+        waiting.push(head);
+        continue;
+      }
+      return i;
+    }
+    return -1;
   }
 
   private async send(row: OutboxRow, report: DrainReport, ticket?: PaceTicket): Promise<void> {

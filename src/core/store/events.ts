@@ -4,6 +4,7 @@
 import type { PlannedEvent } from '../diff';
 import type { ListCode } from '../lists';
 import type { ChangeEvent, ChangeKind } from '../model';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 interface EventRow {
@@ -24,6 +25,21 @@ export interface EventQuery {
   limit?: number;
   lists?: readonly string[];
   sinceDate?: string;
+}
+
+/** Read for every alert message delivered (thousands per refresh): prepared once per handle. */
+const statementsByDb = new WeakMap<Db, { events: Statement<[number], EventRow>; ids: Statement<[number], number> }>();
+
+function messageStatements(db: Db) {
+  let statements = statementsByDb.get(db);
+  if (!statements) {
+    statements = {
+      events: db.prepare<[number], EventRow>('SELECT e.* FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.outbox_id = ? ORDER BY e.id'),
+      ids: db.prepare<[number], number>('SELECT event_id FROM deliveries WHERE outbox_id = ? ORDER BY event_id').pluck(),
+    };
+    statementsByDb.set(db, statements);
+  }
+  return statements;
 }
 
 function toEvent(row: EventRow): ChangeEvent & { recordId: number } {
@@ -90,10 +106,12 @@ export class EventStore {
 
   /** The events an outbox message covers (a digest's, through the deliveries that claimed them), in id order. */
   ofMessage(outboxId: number): Array<ChangeEvent & { recordId: number }> {
-    return this.db
-      .prepare<[number], EventRow>('SELECT e.* FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.outbox_id = ? ORDER BY e.id')
-      .all(outboxId)
-      .map(toEvent);
+    return messageStatements(this.db).events.all(outboxId).map(toEvent);
+  }
+
+  /** The ids of the events an outbox message covers, in order (what tells two digests apart, without reading them). */
+  idsOfMessage(outboxId: number): number[] {
+    return messageStatements(this.db).ids.all(outboxId);
   }
 
   /**

@@ -1,4 +1,5 @@
 /** Small key/value facts about the database: the dataset version that lookups and audits cite. */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 export function getMeta(db: Db, key: string): string | undefined {
@@ -13,9 +14,13 @@ export function setMeta(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
-/** Bumped by every refresh that changes stored data; "0" for a database never refreshed. */
+const versionStatements = new WeakMap<Db, Statement<[], string>>();
+
+/** Bumped by every refresh that changes stored data; "0" for a database never refreshed. Asked per message delivered: prepared once per handle. */
 export function datasetVersion(db: Db): number {
-  return Number(getMeta(db, 'dataset_version') ?? 0);
+  let statement = versionStatements.get(db);
+  if (!statement) versionStatements.set(db, (statement = db.prepare<[], string>("SELECT value FROM meta WHERE key = 'dataset_version'").pluck()));
+  return Number(statement.get() ?? 0);
 }
 
 export function bumpDatasetVersion(db: Db): number {

@@ -109,7 +109,9 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
       return res.writeHead(200, { 'content-type': found.file.mimetype, 'content-length': String(found.bytes.length) }).end(found.bytes);
     }
     // A file upload comes as multipart form data: its one part's content is kept as `content`.
-    const body = path.startsWith('/upload/') ? { content: filePart(raw), bytes: filePartBytes(bytes) } : parse(raw, req.headers['content-type']);
+    // An upload comes as raw bytes or as multipart form data (its one part is the file): both as Slack takes them.
+    const multipart = /^multipart\//.test(req.headers['content-type'] ?? '');
+    const body = path.startsWith('/upload/') ? (multipart ? { content: filePart(raw), bytes: filePartBytes(bytes) } : { content: raw, bytes }) : parse(raw, req.headers['content-type']);
     const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path.startsWith('/upload/') ? 'upload' : path;
     calls.push({ method, path, raw, body });
     const scopes = (options.scopes ?? MANIFEST_SCOPES).join(',');

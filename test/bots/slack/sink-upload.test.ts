@@ -11,7 +11,7 @@ describe('Slack sink: files after the message', () => {
     let posted = 0;
     const client = {
       chat: { postMessage: async () => ((posted += 1), { ok: true, ts: '1700000000.000100' }) },
-      files: { uploadV2: () => new Promise(() => {}) },
+      files: { getUploadURLExternal: () => new Promise(() => {}) },
     } as unknown as WebClient;
     const sink = new SlackSink(client, undefined, 50);
     const reply = { blocks: [{ type: 'text' as const, text: 'digest' }], summary: 'digest', private: false, files: [{ name: 'd.csv', type: 'text/csv', title: 'CSV', content: 'a,b\n' }] };
