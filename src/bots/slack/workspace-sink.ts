@@ -10,7 +10,7 @@
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
 import type { PaceRoute } from '../../core/alerts/pacer';
 import type { Reply } from '../../core/commands/reply';
-import type { WorkspaceInstallations } from '../../core/installations/store';
+import type { WorkspaceInstallation, WorkspaceInstallations } from '../../core/installations/store';
 import { missingHistoryScopes } from './preflight';
 import { postRoutes, SlackSink, type SlackSinkOptions } from './sink';
 
@@ -44,13 +44,20 @@ export class WorkspaceSlackSink implements AlertSink {
   private async senderFor(channel: string): Promise<{ sender: SlackSink } | { failure: DeliveryResult & { ok: false } }> {
     const where = await this.installations.channelWorkspace(channel);
     if (!where) {
-      return { failure: { ok: false, permanent: true, reason: `${NO_WORKSPACE}: no Slack workspace is known for channel ${channel} (subscribed before distribution mode?); subscribe again from the channel` } };
+      // A channel subscribed before distribution mode (one workspace then): with one installation, it is that one's.
+      const all = await this.installations.list();
+      if (all.length === 1) return { sender: this.senderOf(all[0]!) };
+      return { failure: { ok: false, permanent: true, reason: `${NO_WORKSPACE}: no Slack workspace is known for channel ${channel} (subscribed before distribution mode, and several workspaces are installed); subscribe again from the channel` } };
     }
     const installation = await this.installations.find(where.teamId ? { teamId: where.teamId, enterpriseId: where.enterpriseId, enterpriseInstall: false } : { enterpriseId: where.enterpriseId, enterpriseInstall: true });
     if (!installation) {
       const place = where.teamId ? `workspace ${where.teamId}` : `Enterprise org ${where.enterpriseId}`;
       return { failure: { ok: false, permanent: true, reason: `${NOT_INSTALLED}: the app is no longer installed in ${place} (uninstalled, or its token revoked); reinstall it (/slack/install), then subscribe again` } };
     }
+    return { sender: this.senderOf(installation) };
+  }
+
+  private senderOf(installation: WorkspaceInstallation): SlackSink {
     let sender = this.senders.get(installation.botToken);
     if (!sender) {
       sender = SlackSink.create({ ...this.options, token: installation.botToken });
@@ -61,7 +68,7 @@ export class WorkspaceSlackSink implements AlertSink {
       this.senders.set(installation.botToken, sender);
       if (this.senders.size > MAX_SENDERS) this.senders.delete(this.senders.keys().next().value!);
     }
-    return { sender };
+    return sender;
   }
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
