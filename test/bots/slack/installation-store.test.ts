@@ -64,6 +64,26 @@ describe('boltInstallationStore', () => {
   });
 });
 
+describe('slack/manifest-distribution.yml', () => {
+  type Manifest = {
+    oauth_config: { scopes: { bot: string[] }; redirect_urls?: string[] };
+    settings: { event_subscriptions: { bot_events: string[] }; org_deploy_enabled: boolean; socket_mode_enabled: boolean };
+  } & Record<string, unknown>;
+  const read = (name: string) => parse(readFileSync(join(REPO_ROOT, 'slack', name), 'utf8')) as Manifest;
+
+  it('is slack/manifest.yml plus the OAuth redirect URL, the uninstall and revocation events, and org-wide deployment', () => {
+    const one = read('manifest.yml');
+    const many = read('manifest-distribution.yml');
+    expect(many.oauth_config.redirect_urls).toEqual(['https://sanctions.example.com/slack/oauth_redirect']);
+    expect(many.settings.event_subscriptions.bot_events.sort()).toEqual([...one.settings.event_subscriptions.bot_events, 'app_uninstalled', 'tokens_revoked'].sort());
+    expect(many.settings.org_deploy_enabled).toBe(true);
+    expect(many.settings.socket_mode_enabled).toBe(false);
+    // Everything else the same: command, scopes, shortcut, Home.
+    const rest = (m: Manifest) => ({ ...m, oauth_config: { scopes: m.oauth_config.scopes }, settings: { ...m.settings, event_subscriptions: { ...m.settings.event_subscriptions, bot_events: [] }, org_deploy_enabled: undefined } });
+    expect(rest(many)).toEqual(rest(one));
+  });
+});
+
 describe('WorkspaceSlackSink', () => {
   let fake: FakeSlack;
   const reply: Reply = { blocks: [{ type: 'text', text: 'An alert' }], summary: 'An alert' };
