@@ -18,12 +18,17 @@ import { postRoutes, SlackSink, type SlackSinkOptions } from './sink';
 export const NO_WORKSPACE = 'no_workspace';
 export const NOT_INSTALLED = 'app_not_installed';
 
+/** postRoutes' workspace-wide bucket; here one per workspace. */
+const WORKSPACE_ROUTE = 'slack:chat.postMessage';
+
 /** Senders kept per token (a workspace's); the oldest is dropped past this many. */
 const MAX_SENDERS = 1000;
 
 export class WorkspaceSlackSink implements AlertSink {
   readonly platform = 'slack';
   private readonly senders = new Map<string, SlackSink>();
+  /** The installation (team or enterprise id) each channel was last posted with: its workspace's rate-limit bucket. */
+  private readonly workspaceOf = new Map<string, string>();
   /** Some installation lacks the history scopes: one message in flight at a time (see SlackSink). */
   private lacksHistory = false;
 
@@ -32,8 +37,14 @@ export class WorkspaceSlackSink implements AlertSink {
     private readonly options: Omit<SlackSinkOptions, 'token'> = {},
   ) {}
 
+  /**
+   * The channel's one-a-second bucket, and its workspace's (Slack's limits are per workspace): once the channel's
+   * workspace is known, a 429 holds that workspace only, not every workspace's channels.
+   */
   routes(channel: string): PaceRoute[] {
-    return postRoutes(channel, this.options.postsPerMinute);
+    const workspace = this.workspaceOf.get(channel);
+    const routes = postRoutes(channel, this.options.postsPerMinute);
+    return workspace ? routes.map((r) => (r.key === WORKSPACE_ROUTE ? { ...r, key: `${WORKSPACE_ROUTE}:${workspace}` } : r)) : routes;
   }
 
   repeatSafe(): boolean {
@@ -41,12 +52,12 @@ export class WorkspaceSlackSink implements AlertSink {
   }
 
   /** The sender for a channel's workspace, or why there is none. */
-  private async senderFor(channel: string): Promise<{ sender: SlackSink } | { failure: DeliveryResult & { ok: false } }> {
+  private async senderFor(channel: string): Promise<{ sender: SlackSink; workspace: string } | { failure: DeliveryResult & { ok: false } }> {
     const where = await this.installations.channelWorkspace(channel);
     if (!where) {
       // A channel subscribed before distribution mode (one workspace then): with one installation, it is that one's.
       const all = await this.installations.list();
-      if (all.length === 1) return { sender: this.senderOf(all[0]!) };
+      if (all.length === 1) return { sender: this.senderOf(all[0]!), workspace: all[0]!.key };
       return { failure: { ok: false, permanent: true, reason: `${NO_WORKSPACE}: no Slack workspace is known for channel ${channel} (subscribed before distribution mode, and several workspaces are installed); subscribe again from the channel` } };
     }
     const installation = await this.installations.find(where.teamId ? { teamId: where.teamId, enterpriseId: where.enterpriseId, enterpriseInstall: false } : { enterpriseId: where.enterpriseId, enterpriseInstall: true });
@@ -54,7 +65,7 @@ export class WorkspaceSlackSink implements AlertSink {
       const place = where.teamId ? `workspace ${where.teamId}` : `Enterprise org ${where.enterpriseId}`;
       return { failure: { ok: false, permanent: true, reason: `${NOT_INSTALLED}: the app is no longer installed in ${place} (uninstalled, or its token revoked); reinstall it (/slack/install), then subscribe again` } };
     }
-    return { sender: this.senderOf(installation) };
+    return { sender: this.senderOf(installation), workspace: installation.key };
   }
 
   private senderOf(installation: WorkspaceInstallation): SlackSink {
@@ -74,7 +85,12 @@ export class WorkspaceSlackSink implements AlertSink {
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
     const found = await this.senderFor(channel);
     if ('failure' in found) return found.failure;
-    return found.sender.deliver(channel, reply, key);
+    this.workspaceOf.set(channel, found.workspace);
+    if (this.workspaceOf.size > 100_000) this.workspaceOf.delete(this.workspaceOf.keys().next().value!);
+    const result = await found.sender.deliver(channel, reply, key);
+    // A 429 is the workspace's: only its channels wait (the worker blocks this bucket instead of all of Slack).
+    if (!result.ok && result.retryAfterMs !== undefined && !result.limitedRoute) return { ...result, limitedRoute: `${WORKSPACE_ROUTE}:${found.workspace}` };
+    return result;
   }
 
   async confirm(channel: string, key: string): Promise<boolean | undefined> {

@@ -108,6 +108,24 @@ describe('WorkspaceSlackSink', () => {
     expect(sink.repeatSafe()).toBe(true);
   });
 
+  it('holds only the rate-limited workspace on a 429: the channel\'s routes and the limited route name its workspace', async () => {
+    const limited = await startFakeSlack({ admins: new Set(), failing: { C0RATED: 'rate' } });
+    try {
+      await records.save(toRecord(workspace('T0ALPHA', 'xoxb-alpha')));
+      await records.save(toRecord(workspace('T0BETA', 'xoxb-beta')));
+      await records.rememberChannel('C0RATED', { teamId: 'T0ALPHA' });
+      await records.rememberChannel('C0FINE', { teamId: 'T0BETA' });
+      const sink = new WorkspaceSlackSink(records, { apiUrl: limited.apiUrl });
+      expect(sink.routes('C0RATED').map((r) => r.key)).toEqual(['slack:chat.postMessage:C0RATED', 'slack:chat.postMessage']);
+      expect(await sink.deliver('C0RATED', reply, 'k5')).toEqual({ ok: false, permanent: false, reason: 'rate limited', retryAfterMs: 1000, limitedRoute: 'slack:chat.postMessage:T0ALPHA' });
+      expect(await sink.deliver('C0FINE', reply, 'k6')).toMatchObject({ ok: true });
+      expect(sink.routes('C0RATED').map((r) => r.key)).toEqual(['slack:chat.postMessage:C0RATED', 'slack:chat.postMessage:T0ALPHA']);
+      expect(sink.routes('C0FINE').map((r) => r.key)).toEqual(['slack:chat.postMessage:C0FINE', 'slack:chat.postMessage:T0BETA']);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('with one workspace installed, posts a channel subscribed before distribution mode with its token', async () => {
     await records.save(toRecord(workspace('T0ONLY', 'xoxb-only', ['commands', 'chat:write'])));
     const sink = new WorkspaceSlackSink(records, { apiUrl: fake.apiUrl });
