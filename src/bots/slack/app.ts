@@ -14,7 +14,8 @@
  *   /sanctions screen       how to screen a file, or screen the file linked
  *
  * Over HTTP (Bolt's receiver on SLACK_PORT, requests verified with the signing secret) or, when an app token
- * is given, Socket Mode.
+ * is given, Socket Mode. Without a bot token, distribution mode (distribution.ts): workspaces install the app
+ * through OAuth at /slack/install and each is answered, and alerted, with its own token.
  */
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type HTTPReceiverOptions, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';

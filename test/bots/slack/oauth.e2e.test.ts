@@ -113,7 +113,7 @@ function slash(text: string, where: { team: string; enterprise?: string; org?: b
 }
 
 let eventSeq = 0;
-function eventBody(event: types.AppMentionEvent | types.AppUninstalledEvent | types.TokensRevokedEvent, where: { team?: string; enterprise?: string; org?: boolean }): string {
+function eventBody(event: types.AppMentionEvent | types.FileShareMessageEvent | types.AppUninstalledEvent | types.TokensRevokedEvent, where: { team?: string; enterprise?: string; org?: boolean }): string {
   const envelope: EnvelopedEvent<typeof event> & { authorizations: unknown[]; enterprise_id?: string } = {
     token: 'verification-token',
     team_id: where.team ?? where.enterprise!,
@@ -208,6 +208,18 @@ describe('Slack distribution: installing through OAuth', () => {
     });
     expect(Object.fromEntries(posts.map((p) => [p.body.channel, p.token]))).toEqual({ C0ALPHAQ: ALPHA.token, C0BETAQ: BETA.token });
     expect(String(posts[0]!.body.text)).toMatch(/Rheinmetall/);
+  });
+
+  it('downloads a CSV shared in the DM of one workspace with that workspace\'s token, and answers in its thread', async () => {
+    const file = fake.hostFile('names.csv', Buffer.from('name\nRheinmetall AG\n', 'utf8'));
+    const ts = '1700000200.000100';
+    const files = [{ ...file, created: 1_700_000_000, title: file.name, filetype: 'csv', pretty_type: 'CSV', editable: false, mode: 'hosted', is_external: false, external_type: null, is_public: false, public_url_shared: false, display_as_bot: false, username: null, permalink: 'https://beta.slack.com/files/x', channels: null, groups: null }] as unknown as NonNullable<types.FileShareMessageEvent['files']>;
+    const event: types.FileShareMessageEvent = { type: 'message', subtype: 'file_share', text: '', files, upload: false, display_as_bot: false, user: 'UUSER', ts, channel: 'DUSERBETA', channel_type: 'im', event_ts: ts };
+    expect((await postToBot(port, eventBody(event, { team: 'T0BETA' }), 'application/json', { secret: SECRET })).status).toBe(200);
+    const download = await waitFor(() => fake.calls.find((c) => c.method === 'download' && c.path.includes(file.id)));
+    expect(download.body.authorization).toBe(`Bearer ${BETA.token}`);
+    const complete = await waitFor(() => fake.calls.find((c) => c.method === 'files.completeUploadExternal' && c.body.thread_ts === ts), 15_000);
+    expect(complete.token).toBe(BETA.token);
   });
 
   it('refuses a command from a workspace that never installed the app: nothing is answered or called', async () => {
