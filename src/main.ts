@@ -17,7 +17,8 @@ import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
-import { ConfigError, loadConfig, type Config } from './core/config';
+import { ConfigError, loadConfig, slackMode, type Config } from './core/config';
+import { SqliteInstallations } from './core/installations/sqlite';
 import { screenLimits } from './core/screen/limits';
 import { loadDotEnv } from './core/env-file';
 import { hasListData } from './core/coverage';
@@ -143,10 +144,15 @@ export async function main(): Promise<number> {
   sinks.set(bot.sink.platform, bot.sink);
 
   let slack: SlackBot | undefined;
-  if (config.SLACK_BOT_TOKEN) {
+  const slackAs = slackMode(config);
+  if (slackAs) {
     const { createSlackApp } = await import('./bots/slack/app');
     slack = createSlackApp({
       botToken: config.SLACK_BOT_TOKEN,
+      // Many workspaces (issue 16): installations in the database, a token per workspace.
+      ...(slackAs === 'distribution'
+        ? { distribution: { clientId: config.SLACK_CLIENT_ID!, clientSecret: config.SLACK_CLIENT_SECRET!, stateSecret: config.SLACK_STATE_SECRET!, redirectUri: config.SLACK_REDIRECT_URI, installations: new SqliteInstallations(mainDb) } }
+        : {}),
       signingSecret: config.SLACK_SIGNING_SECRET,
       appToken: config.SLACK_APP_TOKEN,
       port: config.SLACK_PORT,
@@ -161,7 +167,7 @@ export async function main(): Promise<number> {
     sinks.set(slack.sink.platform, slack.sink);
     try {
       const { port } = await slack.start();
-      line(config.SLACK_APP_TOKEN ? 'Slack: connected (Socket Mode)' : `Slack: listening on :${port}/slack/events`);
+      line(config.SLACK_APP_TOKEN ? 'Slack: connected (Socket Mode)' : slackAs === 'distribution' ? `Slack: listening on :${port}/slack/events; workspaces install the app at /slack/install` : `Slack: listening on :${port}/slack/events`);
     } catch (err) {
       // issue 11: a StartupError is already the one line to print.
       line(err instanceof StartupError ? err.message : `Slack: ${(err as Error).message}`);

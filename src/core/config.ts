@@ -101,6 +101,12 @@ export const EnvSchema = z.object({
       return ids;
     }),
   SLACK_API_URL: url('https://slack.com/api/'),
+  /** Distribution mode (many workspaces, OAuth installs): all three, instead of SLACK_BOT_TOKEN. */
+  SLACK_CLIENT_ID: optionalText.refine((v) => v === undefined || /^\d+\.\d+$/.test(v), 'must be the app\'s client id from Basic Information, such as 1234567890.1234567890'),
+  SLACK_CLIENT_SECRET: optionalText.refine((v) => v === undefined || /^[0-9a-f]{16,}$/i.test(v), 'must be the app\'s client secret from Basic Information (hexadecimal)'),
+  SLACK_STATE_SECRET: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters (any random string: it signs the OAuth state)'),
+  /** The public redirect URL of the OAuth flow (https://host/slack/oauth_redirect); only when the app lists several. */
+  SLACK_REDIRECT_URI: optionalText.refine((v) => v === undefined || /^https?:\/\/[^/]+\/slack\/oauth_redirect$/.test(v), 'must be the bot\'s public address ending in /slack/oauth_redirect'),
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric application id (a snowflake)'),
   DISCORD_GUILD_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric guild id (a snowflake)'),
@@ -155,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.API_PORT !== undefined && !config.API_KEY && !isLoopback(config.API_HOST)) {
     throw new ConfigError(`invalid configuration: API_KEY: required when the API listens beyond this machine (API_HOST=${config.API_HOST})`);
   }
+  checkSlackDistribution(config);
   if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
     throw new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -162,4 +169,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration: DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
   }
   return config;
+}
+
+/** Slack runs for one workspace (SLACK_BOT_TOKEN), for many (distribution: OAuth installs), or not at all. */
+export function slackMode(config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_CLIENT_ID'>): 'workspace' | 'distribution' | undefined {
+  if (config.SLACK_BOT_TOKEN) return 'workspace';
+  return config.SLACK_CLIENT_ID ? 'distribution' : undefined;
+}
+
+const DISTRIBUTION = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** Distribution mode: all three of its variables, over HTTP with the signing secret, and not beside a bot token. */
+function checkSlackDistribution(config: Config): void {
+  const set = DISTRIBUTION.filter((name) => config[name] !== undefined);
+  if (!set.length) {
+    if (config.SLACK_REDIRECT_URI) throw new ConfigError('invalid configuration: SLACK_REDIRECT_URI: only used in distribution mode (with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)');
+    return;
+  }
+  const missing = DISTRIBUTION.filter((name) => config[name] === undefined);
+  if (missing.length) {
+    throw new ConfigError(`invalid configuration: ${missing.join(', ')}: required with ${set.join(', ')} (Slack distribution mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)`);
+  }
+  if (config.SLACK_BOT_TOKEN) {
+    throw new ConfigError('invalid configuration: SLACK_BOT_TOKEN: set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (any number of workspaces, installed through /slack/install), not both');
+  }
+  if (config.SLACK_APP_TOKEN) {
+    throw new ConfigError('invalid configuration: SLACK_APP_TOKEN: distribution mode runs over HTTP (its install page and OAuth redirect need a public address); unset SLACK_APP_TOKEN');
+  }
+  if (!config.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: required in Slack distribution mode (every request is verified with it)');
+  }
 }

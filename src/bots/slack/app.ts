@@ -14,10 +14,11 @@
  *   /sanctions screen       how to screen a file, or screen the file linked
  *
  * Over HTTP (Bolt's receiver on SLACK_PORT, requests verified with the signing secret) or, when an app token
- * is given, Socket Mode.
+ * is given, Socket Mode. Without a bot token, distribution mode (distribution.ts): workspaces install the app
+ * through OAuth at /slack/install and each is answered, and alerted, with its own token.
  */
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type HTTPReceiverOptions, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import pino, { type BaseLogger } from 'pino';
 import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
 import { handle } from '../../core/commands/handle';
@@ -33,12 +34,18 @@ import { SlackSink } from './sink';
 import { registerScreening, screenArgs } from './screen';
 import { screenLimits, type ScreenLimits } from '../../core/screen/limits';
 import { refuseOutsideWindow } from './timestamp';
+import type { AlertSink } from '../../core/alerts/delivery';
+import type { WorkspaceInstallations } from '../../core/installations/store';
+import { registerDistribution, distributionReceiverOptions, type SlackDistribution } from './distribution';
+import { WorkspaceSlackSink } from './workspace-sink';
 
 type WebClient = webApi.WebClient;
 
 export interface SlackAppOptions {
-  /** SLACK_BOT_TOKEN (xoxb-...). */
-  botToken: string;
+  /** SLACK_BOT_TOKEN (xoxb-...): one workspace. Without it, `distribution` (many workspaces, OAuth installs). */
+  botToken?: string;
+  /** Distribution mode: OAuth installs, a token per workspace from the installation store (distribution.ts). */
+  distribution?: SlackDistribution & { installations: WorkspaceInstallations };
   /** SLACK_SIGNING_SECRET: verifies every HTTP request (required over HTTP). */
   signingSecret?: string;
   /** SLACK_APP_TOKEN (xapp-...): Socket Mode instead of HTTP when set. */
@@ -80,8 +87,8 @@ export interface SlackBot {
   /** Listen (HTTP) or connect (Socket Mode); checks the token first. */
   start(): Promise<{ port?: number }>;
   stop(): Promise<void>;
-  /** Alert delivery through chat.postMessage, for the delivery worker. */
-  sink: SlackSink;
+  /** Alert delivery through chat.postMessage, for the delivery worker (per workspace in distribution mode). */
+  sink: AlertSink;
 }
 
 /** SLACK_ADMIN_USERS ("U012AB3CD, W0123") -> user ids. */
@@ -120,7 +127,9 @@ export function slackPlatform(command = DEFAULT_COMMAND): PlatformDescription {
 
 export function createSlackApp(options: SlackAppOptions): SlackBot {
   const log = options.logger ?? pino({ name: 'slack' });
-  const socketMode = Boolean(options.appToken);
+  const distribution = options.botToken ? undefined : options.distribution;
+  if (!options.botToken && !distribution) throw new Error('Slack needs a bot token (SLACK_BOT_TOKEN) or distribution mode (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET)');
+  const socketMode = Boolean(options.appToken) && !distribution;
   const clientOptions: webApi.WebClientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
@@ -129,11 +138,11 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     // The token is checked in start() (one line, bounded retries), not by an auth.test Bolt would start here
     // and leave to reject unhandled.
     deferInitialization: true,
-    token: options.botToken,
+    ...(distribution ? {} : { token: options.botToken }),
     logger: boltLogger(log),
     logLevel: boltLevel(log.level),
     clientOptions,
-    ...(socketMode ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } } : { receiver: httpReceiver(options.signingSecret, log) }),
+    ...(socketMode ? { appToken: options.appToken, socketMode: true, installerOptions: { clientOptions } } : { receiver: httpReceiver(options.signingSecret, log, distribution && distributionReceiverOptions(distribution, clientOptions, log)) }),
     ...(options.tokenVerificationEnabled !== undefined ? { tokenVerificationEnabled: options.tokenVerificationEnabled } : {}),
     ...(options.botId ? { botId: options.botId } : {}),
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
@@ -168,16 +177,18 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   }
 
   /** Workspace admins and owners (users.info), and the allowlist. A failed look-up is a no, not cached. */
-  async function mayManage(user: string | undefined, client: WebClient): Promise<boolean> {
+  async function mayManage(user: string | undefined, client: WebClient, team?: string): Promise<boolean> {
     if (!user) return false;
     if (admins.has(user.toUpperCase())) return true;
-    const cached = adminCache.get(user);
+    // Admin of which workspace: one person (an Enterprise Grid W id) may be admin of one and not another.
+    const key = team ? `${team}:${user}` : user;
+    const cached = adminCache.get(key);
     if (cached && cached.until > Date.now()) return cached.admin;
     try {
       const info = await client.users.info({ user });
       const u = info.user;
       const admin = Boolean(u && !u.deleted && (u.is_admin || u.is_owner || u.is_primary_owner));
-      adminCache.set(user, { admin, until: Date.now() + cacheMs });
+      adminCache.set(key, { admin, until: Date.now() + cacheMs });
       if (adminCache.size > 5000) adminCache.delete(adminCache.keys().next().value!);
       return admin;
     } catch (err) {
@@ -189,7 +200,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   /** Run a parsed command for who asked where; only commands that change alerts ask who may manage. */
   async function run(command: Command, where: Where, client?: WebClient): Promise<Reply> {
     // A person's own DM with the bot is theirs to manage, admin or not.
-    const canManage = manages(command) && client ? (where.ownDm || (await isOwnDm(where.user, where.channel, client)) || (await mayManage(where.user, client))) : false;
+    const canManage = manages(command) && client ? (where.ownDm || (await isOwnDm(where.user, where.channel, client)) || (await mayManage(where.user, client, where.team))) : false;
     const data = options.data();
     return handle(command, {
       db: data.db,
@@ -211,10 +222,12 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   }
 
   /** Render, with the Slack-only hint after a new subscription: a private channel must invite the app. */
-  function render(command: Command, reply: Reply, extra: { share: boolean; sharedBy?: string; channel: string }): SlackMessage {
+  function render(command: Command, reply: Reply, extra: { share: boolean; sharedBy?: string; channel: string; bot?: string }): SlackMessage {
     const message = renderReply(reply, { share: extra.share, details: command.name !== 'details', allAliases: command.name === 'details', detailed: command.name === 'details', sharedBy: extra.sharedBy, command: options.command ?? DEFAULT_COMMAND });
     if (command.name === 'subscribe' && !reply.error && !extra.channel.startsWith('D') && message.blocks.length < 50) {
-      const who = botUserId && /^[UW][A-Z0-9]+$/.test(botUserId) ? `<@${botUserId}>` : 'this app';
+      // The bot of the workspace asking (distribution mode: each workspace has its own), or the one token's.
+      const bot = extra.bot ?? botUserId;
+      const who = bot && /^[UW][A-Z0-9]+$/.test(bot) ? `<@${bot}>` : 'this app';
       message.blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Alerts are posted by ${who}. In a private channel, invite it first (\`/invite\`), or they cannot be delivered.`, verbatim: true }] });
     }
     return message;
@@ -226,9 +239,9 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   }
 
   // A CSV/XLSX shared in the DM, and `/sanctions screen`: src/bots/slack/screen.ts (the screening is core's).
-  const screening = registerScreening(app, { botToken: options.botToken, apiUrl: options.apiUrl, data: options.data, limits: options.screenLimits ?? screenLimits(), log, command: options.command ?? DEFAULT_COMMAND });
+  const screening = registerScreening(app, { ...(options.botToken ? { botToken: options.botToken } : {}), apiUrl: options.apiUrl, data: options.data, limits: options.screenLimits ?? screenLimits(), log, command: options.command ?? DEFAULT_COMMAND });
 
-  app.command(options.command ?? DEFAULT_COMMAND, async ({ command, ack, respond, client }) => {
+  app.command(options.command ?? DEFAULT_COMMAND, async ({ command, ack, respond, client, context }) => {
     // Slack waits 3 s for this: ack first (empty: nothing to show yet), answer through response_url after.
     await ack();
     try {
@@ -239,7 +252,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       }
       const { command: parsed, reply } = await execute(decodeSlackEntities(command.text), { user: command.user_id, channel: command.channel_id, team: command.team_id }, client);
       const isPublic = reply.private === false;
-      await respond({ response_type: isPublic ? 'in_channel' : 'ephemeral', ...render(parsed, reply, { share: !isPublic, channel: command.channel_id }) });
+      await respond({ response_type: isPublic ? 'in_channel' : 'ephemeral', ...render(parsed, reply, { share: !isPublic, channel: command.channel_id, bot: distribution ? context.botUserId : undefined }) });
     } catch (err) {
       await apologise(respond, err, { text: command.text, user: command.user_id });
     }
@@ -356,21 +369,25 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     log.error({ err: describe(error) }, 'slack: unhandled error');
   });
 
+  // Many workspaces: the channel's workspace is remembered, installs removed on uninstall (distribution.ts).
+  if (distribution) registerDistribution(app, distribution.installations, log);
+
   let server: Server | undefined;
-  const sink = SlackSink.create({ token: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.deliveryTimeoutMs });
+  const tokenSink = options.botToken ? SlackSink.create({ token: options.botToken, apiUrl: options.apiUrl, timeoutMs: options.deliveryTimeoutMs }) : undefined;
+  const sink: AlertSink = tokenSink ?? new WorkspaceSlackSink(distribution!.installations, { apiUrl: options.apiUrl, timeoutMs: options.deliveryTimeoutMs });
   const say = options.say ?? ((text: string) => log.warn(text));
 
   return {
     app,
     sink,
     async start() {
-      if (options.tokenVerificationEnabled !== false) {
+      if (tokenSink && options.botToken && options.tokenVerificationEnabled !== false) {
         // Throws a StartupError with the line to print: token rejected, or the Web API unreachable.
         const auth = await checkSlackToken({ token: options.botToken, apiUrl: options.apiUrl, budgetMs: options.startupBudgetMs, say });
         botUserId ??= auth.userId;
         log.info({ team: auth.team, user: auth.userId }, 'slack: token accepted');
         const missing = missingHistoryScopes(auth.scopes);
-        sink.historyReadable = missing ? missing.length === 0 : undefined;
+        tokenSink.historyReadable = missing ? missing.length === 0 : undefined;
         if (missing?.length) {
           say(
             `Slack: the token lacks ${missing.join(', ')}: alerts are delivered at least once, not exactly once (a crash while a message is being sent may post that one message twice); add the scopes (slack/manifest.yml) and reinstall the app for exactly once`,
@@ -387,7 +404,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       server = started;
       const address = started.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
-      log.info({ port }, 'slack: listening for requests on /slack/events');
+      log.info({ port }, distribution ? 'slack: listening for requests on /slack/events; workspaces install the app at /slack/install' : 'slack: listening for requests on /slack/events');
       return { port };
     },
     async stop() {
@@ -403,8 +420,9 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
  * Bolt's HTTP receiver (signatures checked with the signing secret), refusing timestamps more than five minutes
  * ahead as well as behind; Socket Mode has no signatures to check.
  */
-function httpReceiver(signingSecret: string | undefined, log: BaseLogger): HTTPReceiver {
+function httpReceiver(signingSecret: string | undefined, log: BaseLogger, oauth?: Partial<HTTPReceiverOptions>): HTTPReceiver {
   const receiver = new HTTPReceiver({
+    ...oauth,
     // Bolt refuses to start without one; main.ts checks that it is set before getting here.
     signingSecret: signingSecret ?? '',
     logger: boltLogger(log),

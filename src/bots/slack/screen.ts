@@ -23,7 +23,8 @@ import { escapeMrkdwn, escapeText, truncate } from './render';
 type WebClient = webApi.WebClient;
 
 export interface SlackScreeningOptions {
-  botToken: string;
+  /** The one workspace's token; without it (distribution mode), the token of the client answering the request. */
+  botToken?: string;
   apiUrl?: string;
   data: () => DataHandle;
   limits: ScreenLimits;
@@ -77,7 +78,7 @@ export function registerScreening(app: App, options: SlackScreeningOptions): Sla
       if (!file.url_private_download && !file.url_private && file.id) file = { ...file, ...(await fileInfo(client, file.id)) };
       const url = file.url_private_download ?? file.url_private;
       if (!url || !onAllowedHost(url, hosts)) throw new ScreenError('the file is not on Slack\'s file host, so it was not downloaded');
-      const bytes = await downloadFile(url, { headers: { authorization: `Bearer ${options.botToken}` }, maxBytes: limits.maxBytes });
+      const bytes = await downloadFile(url, { headers: { authorization: `Bearer ${options.botToken ?? client.token ?? ''}` }, maxBytes: limits.maxBytes });
       answer = await screenForChat(options.data(), bytes, { ...ask, fileName: name, limits });
     } catch (err) {
       if (!(err instanceof ScreenError)) throw err;

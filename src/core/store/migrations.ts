@@ -412,4 +412,32 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX outbox_by_body ON outbox (body_id) WHERE body_id IS NOT NULL;
     `,
   },
+  {
+    version: 20,
+    name: 'slack installations: one bot token per workspace (or per Enterprise org) in distribution mode, and the workspace of each channel',
+    sql: `
+      -- One row per installation of the Slack app (OAuth, src/bots/slack/installation-store.ts). id: the enterprise
+      -- id for an org-wide install (Enterprise Grid), else the workspace's team id.
+      CREATE TABLE slack_installations (
+        id                 TEXT PRIMARY KEY,
+        team_id            TEXT,
+        enterprise_id      TEXT,
+        enterprise_install INTEGER NOT NULL DEFAULT 0 CHECK (enterprise_install IN (0, 1)),
+        bot_token          TEXT NOT NULL,
+        bot_user_id        TEXT,
+        bot_id             TEXT,
+        -- Bolt's Installation object as stored by the installer (JSON): what fetchInstallation gives back.
+        installation       TEXT NOT NULL,
+        installed_at       TEXT NOT NULL,
+        updated_at         TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- The workspace (and org) a channel's commands came from: alerts to the channel are posted with its token.
+      CREATE TABLE slack_channel_workspaces (
+        channel        TEXT PRIMARY KEY,
+        team_id        TEXT,
+        enterprise_id  TEXT,
+        updated_at     TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -3,7 +3,8 @@
  * the file upload steps of files.uploadV2: getUploadURLExternal, the upload itself, completeUploadExternal;
  * hosted files: files.info and the url_private download, which needs the bot token);
  * conversations.open: a user U123's DM with the bot is D123; chat.postEphemeral; views.publish and views.open;
- * users.conversations from `memberships`)
+ * users.conversations from `memberships`; oauth.v2.access for the OAuth install flow, with auth.test answering
+ * per token for the workspaces it installed)
  * and response_url, on
  * 127.0.0.1, recording every call; plus signed requests to the bot, as Slack sends them.
  */
@@ -18,6 +19,31 @@ export interface RecordedCall {
   raw: string;
   /** Form fields or JSON, with `blocks` parsed when it came as a JSON string; an upload's `content` (text) and `bytes`. */
   body: Record<string, unknown>;
+  /** The token a Web API call was made with (body or Bearer header). */
+  token?: string;
+}
+
+/** A workspace (or an Enterprise org, org-wide) the fake can install the app in through oauth.v2.access. */
+export interface FakeWorkspace {
+  /** The bot token the install gives (xoxb-...). */
+  token: string;
+  teamId?: string;
+  teamName?: string;
+  enterpriseId?: string;
+  enterpriseName?: string;
+  /** Installed on the whole org (Enterprise Grid org-wide install): no team in the answer. */
+  enterpriseInstall?: boolean;
+  botUserId: string;
+  botId: string;
+  /** Who clicked Allow. */
+  installer?: string;
+}
+
+export interface FakeOAuth {
+  clientId: string;
+  clientSecret: string;
+  /** One-time authorization codes and the workspace each installs. */
+  codes: Record<string, FakeWorkspace>;
 }
 
 export interface FakeSlack {
@@ -53,6 +79,8 @@ export interface FakeOptions {
   scopes?: string[];
   /** users.conversations: the channels each user is in (a user not named here: missing_scope, as without channels:read). */
   memberships?: Record<string, string[]>;
+  /** The OAuth app: oauth.v2.access exchanges these codes (once each) for installations. */
+  oauth?: FakeOAuth;
 }
 
 /** The scopes slack/manifest.yml asks for. */
@@ -95,6 +123,35 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
   let url = '';
   const history: Record<string, Array<{ metadata?: unknown } & Record<string, unknown>>> = {};
   const hosted = new Map<string, { file: HostedFile; bytes: Buffer }>();
+  const installedBy = new Map<string, FakeWorkspace>();
+  const usedCodes = new Set<string>();
+
+  /** oauth.v2.access as Slack answers it (https://api.slack.com/methods/oauth.v2.access): a code is good once. */
+  function oauthAccess(body: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> {
+    const basic = authorization?.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':') : [];
+    const id = String(body.client_id ?? basic[0] ?? '');
+    const secret = String(body.client_secret ?? basic[1] ?? '');
+    const app = options.oauth;
+    if (!app || id !== app.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (secret !== app.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const code = String(body.code ?? '');
+    const ws = app.codes[code];
+    if (!ws || usedCodes.has(code)) return { ok: false, error: 'invalid_code' };
+    usedCodes.add(code);
+    installedBy.set(ws.token, ws);
+    return {
+      ok: true,
+      app_id: 'A0SANCTIONS',
+      authed_user: { id: ws.installer ?? 'UINSTALLER' },
+      scope: (options.scopes ?? MANIFEST_SCOPES).join(','),
+      token_type: 'bot',
+      access_token: ws.token,
+      bot_user_id: ws.botUserId,
+      team: ws.enterpriseInstall ? null : { id: ws.teamId, name: ws.teamName },
+      enterprise: ws.enterpriseId ? { id: ws.enterpriseId, name: ws.enterpriseName } : null,
+      is_enterprise_install: ws.enterpriseInstall === true,
+    };
+  }
   const server: Server = createServer(async (req, res) => {
     const bytes = await read(req);
     const raw = bytes.toString('utf8');
@@ -113,14 +170,16 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
     const multipart = /^multipart\//.test(req.headers['content-type'] ?? '');
     const body = path.startsWith('/upload/') ? (multipart ? { content: filePart(raw), bytes: filePartBytes(bytes) } : { content: raw, bytes }) : parse(raw, req.headers['content-type']);
     const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/response/') ? 'response' : path.startsWith('/upload/') ? 'upload' : path;
-    calls.push({ method, path, raw, body });
+    // Like Slack: every Web API call needs the bot token (in the body or as a Bearer header).
+    const token = String(body.token ?? req.headers.authorization?.replace(/^Bearer /, '') ?? '');
+    calls.push({ method, path, raw, body, ...(path.startsWith('/api/') && token ? { token } : {}) });
     const scopes = (options.scopes ?? MANIFEST_SCOPES).join(',');
     const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...(path.startsWith('/api/') ? { 'x-oauth-scopes': scopes } : {}), ...headers });
       res.end(JSON.stringify(payload));
     };
-    // Like Slack: every Web API call needs the bot token (in the body or as a Bearer header).
-    const token = String(body.token ?? req.headers.authorization?.replace(/^Bearer /, '') ?? '');
+    // The OAuth exchange authenticates with the app's client id and secret (form fields, or Basic), not a token.
+    if (method === 'oauth.v2.access') return json(200, oauthAccess(body, req.headers.authorization));
     if (path.startsWith('/api/') && !token.startsWith('xoxb-')) return json(200, { ok: false, error: 'not_authed' });
     if (path.startsWith('/api/') && options.rejectToken) return json(200, { ok: false, error: 'invalid_auth' });
     // Reading a channel back needs the history scope of its kind.
@@ -129,8 +188,24 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
       return json(200, { ok: false, error: 'missing_scope', needed: historyScope, provided: scopes });
     }
     switch (method) {
-      case 'auth.test':
+      case 'auth.test': {
+        const installed = installedBy.get(token);
+        if (installed) {
+          const host = (installed.teamName ?? installed.enterpriseName ?? 'org').toLowerCase().replace(/\W+/g, '');
+          return json(200, {
+            ok: true,
+            url: installed.enterpriseInstall ? `https://${host}.enterprise.slack.com/` : `https://${host}.slack.com/`,
+            team: installed.teamName ?? installed.enterpriseName,
+            user: 'sanctions',
+            team_id: installed.enterpriseInstall ? installed.enterpriseId : installed.teamId,
+            user_id: installed.botUserId,
+            bot_id: installed.botId,
+            ...(installed.enterpriseId ? { enterprise_id: installed.enterpriseId } : {}),
+            is_enterprise_install: installed.enterpriseInstall === true,
+          });
+        }
         return json(200, { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'sanctions', team_id: 'T0ACME', user_id: 'UBOT', bot_id: 'BBOT' });
+      }
       case 'users.info': {
         const user = String(body.user);
         const admin = options.admins.has(user);

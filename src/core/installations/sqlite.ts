@@ -1,0 +1,102 @@
+/**
+ * Slack installations (store.ts) in the SQLite store: tables slack_installations and slack_channel_workspaces
+ * (migration 20). Prepared statements; the async interface resolves at once.
+ */
+import type { Db } from '../store/db';
+import { installationKey, type ChannelWorkspace, type NewInstallation, type WorkspaceInstallation, type WorkspaceInstallations, type WorkspaceQuery } from './store';
+
+interface Row {
+  id: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  enterprise_install: number;
+  bot_token: string;
+  bot_user_id: string | null;
+  bot_id: string | null;
+  installation: string;
+  installed_at: string;
+  updated_at: string;
+}
+
+function fromRow(r: Row): WorkspaceInstallation {
+  return {
+    key: r.id,
+    ...(r.team_id ? { teamId: r.team_id } : {}),
+    ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
+    enterpriseInstall: r.enterprise_install === 1,
+    botToken: r.bot_token,
+    ...(r.bot_user_id ? { botUserId: r.bot_user_id } : {}),
+    ...(r.bot_id ? { botId: r.bot_id } : {}),
+    raw: JSON.parse(r.installation) as unknown,
+    installedAt: r.installed_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export class SqliteInstallations implements WorkspaceInstallations {
+  private readonly q;
+
+  constructor(db: Db) {
+    this.q = {
+      get: db.prepare<[string], Row>('SELECT * FROM slack_installations WHERE id = ?'),
+      org: db.prepare<[string], Row>('SELECT * FROM slack_installations WHERE id = ? AND enterprise_install = 1'),
+      put: db.prepare<[Omit<Row, 'installed_at' | 'updated_at'> & { at: string }]>(
+        `INSERT INTO slack_installations (id, team_id, enterprise_id, enterprise_install, bot_token, bot_user_id, bot_id, installation, installed_at, updated_at)
+         VALUES (@id, @team_id, @enterprise_id, @enterprise_install, @bot_token, @bot_user_id, @bot_id, @installation, @at, @at)
+         ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, enterprise_install = excluded.enterprise_install,
+           bot_token = excluded.bot_token, bot_user_id = excluded.bot_user_id, bot_id = excluded.bot_id, installation = excluded.installation, updated_at = excluded.updated_at`,
+      ),
+      remove: db.prepare<[string]>('DELETE FROM slack_installations WHERE id = ?'),
+      list: db.prepare<[], Row>('SELECT * FROM slack_installations ORDER BY installed_at, id'),
+      channel: db.prepare<[string], { team_id: string | null; enterprise_id: string | null }>('SELECT team_id, enterprise_id FROM slack_channel_workspaces WHERE channel = ?'),
+      remember: db.prepare<[{ channel: string; team: string | null; enterprise: string | null; at: string }]>(
+        `INSERT INTO slack_channel_workspaces (channel, team_id, enterprise_id, updated_at) VALUES (@channel, @team, @enterprise, @at)
+         ON CONFLICT (channel) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, updated_at = excluded.updated_at
+         WHERE slack_channel_workspaces.team_id IS NOT excluded.team_id OR slack_channel_workspaces.enterprise_id IS NOT excluded.enterprise_id`,
+      ),
+    };
+  }
+
+  async save(i: NewInstallation, now = new Date()): Promise<WorkspaceInstallation> {
+    const id = installationKey({ teamId: i.teamId, enterpriseId: i.enterpriseId, enterpriseInstall: i.enterpriseInstall });
+    this.q.put.run({
+      id,
+      team_id: i.teamId ?? null,
+      enterprise_id: i.enterpriseId ?? null,
+      enterprise_install: i.enterpriseInstall ? 1 : 0,
+      bot_token: i.botToken,
+      bot_user_id: i.botUserId ?? null,
+      bot_id: i.botId ?? null,
+      installation: JSON.stringify(i.raw ?? null),
+      at: now.toISOString(),
+    });
+    return fromRow(this.q.get.get(id)!);
+  }
+
+  async find(query: WorkspaceQuery): Promise<WorkspaceInstallation | undefined> {
+    const own = this.q.get.get(installationKey(query));
+    if (own) return fromRow(own);
+    // A workspace of an org the app was installed on as a whole answers with the org's installation.
+    const org = !query.enterpriseInstall && query.enterpriseId ? this.q.org.get(query.enterpriseId) : undefined;
+    return org && fromRow(org);
+  }
+
+  async remove(query: WorkspaceQuery): Promise<boolean> {
+    return this.q.remove.run(installationKey(query)).changes > 0;
+  }
+
+  async list(): Promise<WorkspaceInstallation[]> {
+    return this.q.list.all().map(fromRow);
+  }
+
+  async rememberChannel(channel: string, where: ChannelWorkspace, now = new Date()): Promise<void> {
+    if (!where.teamId && !where.enterpriseId) return;
+    this.q.remember.run({ channel, team: where.teamId ?? null, enterprise: where.enterpriseId ?? null, at: now.toISOString() });
+  }
+
+  async channelWorkspace(channel: string): Promise<ChannelWorkspace | undefined> {
+    const row = this.q.channel.get(channel);
+    if (!row) return undefined;
+    return { ...(row.team_id ? { teamId: row.team_id } : {}), ...(row.enterprise_id ? { enterpriseId: row.enterprise_id } : {}) };
+  }
+}
