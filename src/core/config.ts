@@ -197,3 +197,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return config;
 }
+
+/**
+ * The bot processes do not run on PostgreSQL yet: the shared store (src/core/shared) and `sanctions migrate` do, the
+ * bot's delivery and commands still use SANCTIONS_DB. Two hosts started with DATABASE_URL would each lead over their
+ * own file and deliver every alert twice, so the bot refuses to start rather than seem to share state it does not.
+ */
+export function refuseUnwiredPostgres(config: Pick<Config, 'DATABASE_URL'>): void {
+  if (config.DATABASE_URL) {
+    throw new ConfigError(
+      'invalid configuration: DATABASE_URL: the bot does not run on PostgreSQL yet (only `sanctions migrate` uses it, docs/deploy.md); unset it to run on SANCTIONS_DB',
+    );
+  }
+}
