@@ -7,6 +7,7 @@ import pg from 'pg';
 import { migratePostgres } from './pg-migrations';
 import {
   auditFromRow,
+  bodyHash,
   claimedFromRow,
   eventFromRow,
   subscriptionFromRow,
@@ -54,7 +55,11 @@ export function redactUrl(url: string): string {
 }
 
 export function openPool(url: string, options: { max?: number } = {}): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it,
+  // and a query that meets the outage fails and is reported by its caller.
+  pool.on('error', () => {});
+  return pool;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -171,14 +176,24 @@ const CLAIM_SQL = `
 
 function pgOutbox(pool: pg.Pool): SharedOutbox {
   return {
-    enqueue: async (m: NewOutboxMessage) => {
-      const created = m.createdAt ?? new Date();
-      const r = await pool.query<{ id: number }>(
-        'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
-        [m.subscriptionId, m.platform, m.channel, m.kind, m.payload, created.toISOString(), (m.nextAttemptAt ?? created).toISOString()],
-      );
-      return r.rows[0]!.id;
-    },
+    enqueue: (m: NewOutboxMessage) =>
+      transaction(pool, async (c) => {
+        const created = m.createdAt ?? new Date();
+        const bodyId =
+          m.body === undefined
+            ? null
+            : (
+                await c.query<{ id: number }>(
+                  'INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id',
+                  [bodyHash(m.body), m.body],
+                )
+              ).rows[0]!.id;
+        const r = await c.query<{ id: number }>(
+          'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, body_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
+          [m.subscriptionId, m.platform, m.channel, m.kind, m.payload, bodyId, created.toISOString(), (m.nextAttemptAt ?? created).toISOString()],
+        );
+        return r.rows[0]!.id;
+      }),
     claimDue: async (o: ClaimOptions) => {
       const nowMs = o.now.getTime();
       const r = await pool.query<ClaimedRow>(CLAIM_SQL, [o.now.toISOString(), nowMs, o.limit, o.worker, nowMs + o.claimTtlMs]);
@@ -213,6 +228,9 @@ function pgOutbox(pool: pg.Pool): SharedOutbox {
         }
         return true;
       }),
+    extendClaim: async (id, worker, until) =>
+      (await pool.query("UPDATE outbox SET claim_expires_at = $1 WHERE id = $2 AND state = 'sending' AND claimed_by = $3", [until, id, worker])).rowCount === 1,
+    body: async (bodyId) => (await pool.query<{ body: string }>('SELECT body FROM outbox_bodies WHERE id = $1', [bodyId])).rows[0]?.body,
     state: async (id) => {
       const r = await pool.query<{ state: string; attempts: number; claimed_by: string | null }>('SELECT state, attempts, claimed_by FROM outbox WHERE id = $1', [id]);
       const row = r.rows[0];

@@ -1,6 +1,7 @@
 /**
  * Rows as both engines return them (same column names and types), turned into the shared store's objects.
  */
+import { createHash } from 'node:crypto';
 import type { AuditEntry } from '../audit';
 import type { ListCode } from '../lists';
 import type { ChangeKind } from '../model';
@@ -147,4 +148,9 @@ export function claimedFromRow(r: ClaimedRow): ClaimedMessage {
     claimExpiresAt: r.claim_expires_at,
     reclaimed: r.prior_state === 'sending',
   };
+}
+
+/** The key of a shared body: its sha256, as alerts/outbox-payload.ts stores them. */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
 }

@@ -9,6 +9,7 @@ import { LeaseStore } from '../store/leases';
 import { MIGRATIONS, type Derivations } from '../store/migrations';
 import {
   auditFromRow,
+  bodyHash,
   claimedFromRow,
   eventFromRow,
   subscriptionFromRow,
@@ -96,8 +97,12 @@ function sqliteLeases(db: Db): SharedLeases {
 
 function sqliteOutbox(db: Db): SharedOutbox {
   const q = {
-    insert: db.prepare<[number, string, string, string, string, string, string], { id: number }>(
-      'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+    insert: db.prepare<[number, string, string, string, string, number | null, string, string], { id: number }>(
+      'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, body_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+    ),
+    // ON CONFLICT DO UPDATE (a no-op) so that RETURNING gives the existing row's id too.
+    upsertBody: db.prepare<[string, string], { id: number }>(
+      'INSERT INTO outbox_bodies (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id',
     ),
     heads: db.prepare<[{ now: string; nowMs: number; limit: number }], { id: number; prior_state: string }>(DUE_HEADS_SQL),
     claim: db.prepare<[{ id: number; now: string; worker: string; until: number }], Omit<ClaimedRow, 'prior_state'>>(
@@ -116,11 +121,19 @@ function sqliteOutbox(db: Db): SharedOutbox {
       'INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES (?, ?, ?, ?, ?)',
     ),
     state: db.prepare<[number], { state: string; attempts: number; claimed_by: string | null }>('SELECT state, attempts, claimed_by FROM outbox WHERE id = ?'),
+    extend: db.prepare<[number, number, string]>("UPDATE outbox SET claim_expires_at = ? WHERE id = ? AND state = 'sending' AND claimed_by = ?"),
+    body: db.prepare<[number], { body: string }>('SELECT body FROM outbox_bodies WHERE id = ?'),
   };
   return {
     enqueue: async (m: NewOutboxMessage) => {
-      const created = (m.createdAt ?? new Date()).toISOString();
-      return q.insert.get(m.subscriptionId, m.platform, m.channel, m.kind, m.payload, created, (m.nextAttemptAt ?? m.createdAt ?? new Date()).toISOString())!.id;
+      const created = m.createdAt ?? new Date();
+      const next = (m.nextAttemptAt ?? created).toISOString();
+      return db
+        .transaction(() => {
+          const bodyId = m.body === undefined ? null : q.upsertBody.get(bodyHash(m.body), m.body)!.id;
+          return q.insert.get(m.subscriptionId, m.platform, m.channel, m.kind, m.payload, bodyId, created.toISOString(), next)!.id;
+        })
+        .immediate();
     },
     claimDue: async (o: ClaimOptions) => {
       const now = o.now.toISOString();
@@ -150,6 +163,8 @@ function sqliteOutbox(db: Db): SharedOutbox {
         })
         .immediate();
     },
+    extendClaim: async (id, worker, until) => q.extend.run(until, id, worker).changes === 1,
+    body: async (bodyId) => q.body.get(bodyId)?.body,
     state: async (id) => {
       const r = q.state.get(id);
       return r && { state: r.state, attempts: r.attempts, claimedBy: r.claimed_by };

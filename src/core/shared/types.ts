@@ -30,6 +30,11 @@ export interface NewOutboxMessage {
   channel: string;
   kind: 'alert' | 'digest' | 'health';
   payload: string;
+  /**
+   * The message body shared by every channel that gets the same message (stored once, by its sha256, as routing does:
+   * alerts/outbox-payload.ts); the row's payload then keeps only its own part.
+   */
+  body?: string;
   /** When it was queued (part of the message's key); default now. */
   createdAt?: Date;
   /** Not before this; default createdAt. */
@@ -86,6 +91,10 @@ export interface SharedOutbox {
    * written, when it no longer holds it (its claim ran out and another worker took the message).
    */
   settle(id: number, worker: string, outcome: Settlement, now: Date): Promise<boolean>;
+  /** Hold a claimed message longer (a send slower than the claim's time to live); false when no longer held. */
+  extendClaim(id: number, worker: string, until: number): Promise<boolean>;
+  /** A shared message body (outbox_bodies: one body for the many channels that get the same message). */
+  body(bodyId: number): Promise<string | undefined>;
   /** A message's state, for status and tests. */
   state(id: number): Promise<{ state: string; attempts: number; claimedBy: string | null } | undefined>;
 }

@@ -1,7 +1,10 @@
 /** The shared store suite on SQLite (the default engine): two connections to one file stand for two processes. */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Leadership } from '../../../src/core/ops/leader';
 import { DERIVATIONS, openStore } from '../../../src/core/reindex';
+import { SharedLeadership } from '../../../src/core/shared/leadership';
 import { SqliteSharedStore } from '../../../src/core/shared/sqlite';
 import type { SharedStore } from '../../../src/core/shared/types';
 import { MIGRATIONS } from '../../../src/core/store/migrations';
@@ -48,4 +51,25 @@ sharedStoreSuite({
   async cleanup() {
     for (const s of opened) await s.close();
   },
+});
+
+describe('the async leadership beside the existing sync one (SQLite callers keep src/core/ops/leader.ts)', () => {
+  it('both use the same leader lease row: while one leads the other does not, and it takes over when the first stops', async () => {
+    const path = fresh();
+    const db = openStore(path);
+    const shared = new SqliteSharedStore(openStore(path), { path, closeDb: true });
+    opened.push(shared);
+    const log: string[] = [];
+    const sync = new Leadership(db, { onGain: () => log.push('sync gains'), onLose: () => void log.push('sync loses'), beatMs: 3_600_000 });
+    sync.start();
+    const async = new SharedLeadership(shared.leases, { onGain: () => log.push('async gains'), onLose: () => {}, beatMs: 3_600_000 });
+    await async.start();
+    expect([sync.isLeader, async.isLeader]).toEqual([true, false]);
+    await sync.stop();
+    await async.beat();
+    expect(async.isLeader).toBe(true);
+    expect(log).toEqual(['sync gains', 'sync loses', 'async gains']);
+    await async.stop();
+    db.close();
+  });
 });

@@ -226,10 +226,28 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
       const byB = await b.outbox.claimDue({ worker: 'B', now: new Date(t + 1000), limit: 10, claimTtlMs: 1000 });
       expect(byB.map((m) => [m.id, m.reclaimed, m.attempts, m.claimedBy])).toEqual([[first, true, 2, 'B']]);
       expect(await a.outbox.settle(first, 'A', { state: 'delivered' }, new Date(t + 1001))).toBe(false);
+      expect(await a.outbox.extendClaim(first, 'A', t + 99_999)).toBe(false);
+      // B's send is slow: it holds the message longer, and nobody takes it over meanwhile.
+      expect(await b.outbox.extendClaim(first, 'B', t + 5000)).toBe(true);
+      expect(await a.outbox.claimDue({ worker: 'A', now: new Date(t + 4999), limit: 10, claimTtlMs: 1000 })).toEqual([]);
       expect(await b.outbox.settle(first, 'B', { state: 'delivered', note: 'confirmed' }, new Date(t + 1002))).toBe(true);
       expect(await a.outbox.state(first)).toEqual({ state: 'delivered', attempts: 2, claimedBy: null });
       const next = await a.outbox.claimDue({ worker: 'A', now: new Date(t + 1003), limit: 10, claimTtlMs: 1000 });
       expect(next.map((m) => m.id)).toEqual([second]);
+    });
+
+    it('a message routed to many channels keeps one shared body, read back by the worker that claims it', async () => {
+      const { a, b } = await engine.open();
+      const body = JSON.stringify({ summary: '3 changes on the Entity List', blocks: [{ type: 'heading', text: '3 changes' }] });
+      for (const channel of ['C1', 'C2', 'C3']) await a.outbox.enqueue({ subscriptionId: 1, platform: 'slack', channel, kind: 'digest', payload: '{"digest":true,"total":3}', body, createdAt: at });
+      await b.outbox.enqueue({ subscriptionId: 2, platform: 'slack', channel: 'C4', kind: 'alert', payload: '{"plain":true}', createdAt: at });
+      const claimed = await b.outbox.claimDue({ worker: 'B', now: at, limit: 10, claimTtlMs: 60_000 });
+      expect(claimed).toHaveLength(4);
+      const shared = claimed.filter((m) => m.bodyId !== null);
+      expect(shared.map((m) => m.channel)).toEqual(['C1', 'C2', 'C3']);
+      expect(new Set(shared.map((m) => m.bodyId)).size).toBe(1);
+      expect(await a.outbox.body(shared[0]!.bodyId!)).toBe(body);
+      expect(claimed.find((m) => m.channel === 'C4')).toMatchObject({ bodyId: null, payload: '{"plain":true}' });
     });
 
     it('a retry is not claimed before it is due; a rate-limited attempt does not count; failed is final', async () => {
