@@ -267,6 +267,24 @@ function pgSubscriptions(pool: pg.Pool): SharedSubscriptions {
         await c.query('DELETE FROM watch_terms WHERE platform = $1 AND channel = $2', [platform, channel]);
         return true;
       }),
+    addWatch: (platform, channel, term, by, now = new Date()) =>
+      transaction(pool, async (c) => {
+        const at = now.toISOString();
+        await c.query(
+          `INSERT INTO subscriptions (platform, channel, targets, created_by, created_at, updated_at, cursor)
+           VALUES ($1, $2, '[]', $3, $4, $4, (SELECT COALESCE(MAX(id), 0) FROM events)) ON CONFLICT (platform, channel) DO NOTHING`,
+          [platform, channel, by ?? null, at],
+        );
+        const r = await c.query(
+          'INSERT INTO watch_terms (platform, channel, term, created_by, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, channel, term) DO NOTHING',
+          [platform, channel, term, by ?? null, at],
+        );
+        return (r.rowCount ?? 0) > 0;
+      }),
+    removeWatch: async (platform, channel, term) =>
+      ((await pool.query('DELETE FROM watch_terms WHERE platform = $1 AND channel = $2 AND lower(term) = lower($3)', [platform, channel, term])).rowCount ?? 0) > 0,
+    watchTerms: async (platform, channel) =>
+      (await pool.query<{ term: string }>('SELECT term FROM watch_terms WHERE platform = $1 AND channel = $2 ORDER BY term', [platform, channel])).rows.map((r) => r.term),
   };
 }
 

@@ -185,6 +185,15 @@ function sqliteSubscriptions(db: Db): SharedSubscriptions {
     remove: db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?'),
     unheld: db.prepare<[number]>('DELETE FROM deliveries WHERE subscription_id = ? AND outbox_id = 0'),
     terms: db.prepare<[string, string]>('DELETE FROM watch_terms WHERE platform = ? AND channel = ?'),
+    bare: db.prepare<[string, string, string | null, string, string]>(
+      `INSERT INTO subscriptions (platform, channel, targets, created_by, created_at, updated_at, cursor)
+       VALUES (?, ?, '[]', ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM events)) ON CONFLICT (platform, channel) DO NOTHING`,
+    ),
+    watch: db.prepare<[string, string, string, string | null, string]>(
+      'INSERT INTO watch_terms (platform, channel, term, created_by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel, term) DO NOTHING',
+    ),
+    unwatch: db.prepare<[string, string, string]>('DELETE FROM watch_terms WHERE platform = ? AND channel = ? AND lower(term) = lower(?)'),
+    watched: db.prepare<[string, string], { term: string }>('SELECT term FROM watch_terms WHERE platform = ? AND channel = ? ORDER BY term'),
   };
   const get = (platform: string, channel: string) => {
     const row = q.get.get(platform, channel);
@@ -208,6 +217,16 @@ function sqliteSubscriptions(db: Db): SharedSubscriptions {
           return true;
         })
         .immediate(),
+    addWatch: async (platform, channel, term, by, now = new Date()) =>
+      db
+        .transaction(() => {
+          const at = now.toISOString();
+          q.bare.run(platform, channel, by ?? null, at, at);
+          return q.watch.run(platform, channel, term, by ?? null, at).changes > 0;
+        })
+        .immediate(),
+    removeWatch: async (platform, channel, term) => q.unwatch.run(platform, channel, term).changes > 0,
+    watchTerms: async (platform, channel) => q.watched.all(platform, channel).map((r) => r.term),
   };
 }
 

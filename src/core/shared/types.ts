@@ -117,6 +117,11 @@ export interface SharedSubscriptions {
   list(): Promise<Subscription[]>;
   /** Remove a channel's subscription (and its watch terms); false when it had none. */
   remove(platform: string, channel: string): Promise<boolean>;
+  /** Watch a term (a counterparty); a channel that follows nothing yet gets a subscription with no targets. False: already watched. */
+  addWatch(platform: string, channel: string, term: string, by?: string, now?: Date): Promise<boolean>;
+  /** Stop watching a term (any letter case); false when it was not watched. */
+  removeWatch(platform: string, channel: string, term: string): Promise<boolean>;
+  watchTerms(platform: string, channel: string): Promise<string[]>;
 }
 
 export interface NewChangeEvent {

@@ -288,6 +288,23 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
       expect((await b.subscriptions.get('discord', '42'))?.countries).toEqual(['CN']);
     });
 
+    it('watch terms: a channel that follows nothing gets a bare subscription; terms are listed, removed in any case, and go with the subscription', async () => {
+      const { a, b } = await engine.open();
+      expect(await a.subscriptions.addWatch('discord', '77', 'Acme Trading', 'U9')).toBe(true);
+      expect(await b.subscriptions.addWatch('discord', '77', 'Acme Trading')).toBe(false);
+      expect(await b.subscriptions.addWatch('discord', '77', 'Beta Corp')).toBe(true);
+      expect(await b.subscriptions.get('discord', '77')).toMatchObject({ targets: [], createdBy: 'U9' });
+      // Subscribing later keeps the terms (same channel, same row).
+      const sub = await a.subscriptions.create({ platform: 'discord', channel: '77', targets: ['side:cn'] });
+      expect(await a.subscriptions.watchTerms('discord', '77')).toEqual(['Acme Trading', 'Beta Corp']);
+      expect(await a.subscriptions.removeWatch('discord', '77', 'acme trading')).toBe(true);
+      expect(await a.subscriptions.removeWatch('discord', '77', 'acme trading')).toBe(false);
+      expect(await b.subscriptions.watchTerms('discord', '77')).toEqual(['Beta Corp']);
+      expect((await b.subscriptions.get('discord', '77'))?.id).toBe(sub.id);
+      expect(await b.subscriptions.remove('discord', '77')).toBe(true);
+      expect(await a.subscriptions.watchTerms('discord', '77')).toEqual([]);
+    });
+
     it('change events are appended in order and listed since an id from either process', async () => {
       const { a, b, refs } = await engine.open();
       expect(await a.events.lastId()).toBe(0);
