@@ -85,16 +85,20 @@ async function startCluster(): Promise<{ adminUrl: string; stop: () => void }> {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  return {
-    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => {
-      try {
-        runPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', stop);
+    try {
+      runPg(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
+  // A test process that ends without its afterAll (a crash, a timeout) still stops the server and removes its files.
+  process.on('exit', stop);
+  return { adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
 }
 
 function withDatabase(url: string, name: string): string {
