@@ -19,7 +19,10 @@ import pg from 'pg';
 export interface TestPostgres {
   /** The URL of this test file's own database (created empty). */
   url: string;
-  /** A URL of the same cluster for another fresh database (each created empty, dropped at stop). */
+  /**
+   * A URL of the same cluster for another fresh database (each created empty, dropped at stop). Its collation is
+   * ICU's en-US when the server has ICU, as a production database's usually is (not the byte order of "C").
+   */
   newDatabase(): Promise<string>;
   /** Drop the databases, and stop and delete a cluster started here. */
   stop(): Promise<void>;
@@ -124,7 +127,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const newDatabase = async () => {
     const name = `sanctions_test_${randomBytes(6).toString('hex')}`;
     // A name of our own making (hex), quoted: CREATE DATABASE takes no parameters.
-    await admin.query(`CREATE DATABASE "${name}"`);
+    try {
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C' ENCODING 'UTF8'`);
+    } catch {
+      await admin.query(`CREATE DATABASE "${name}"`);
+    }
     created.push(name);
     return withDatabase(cluster.adminUrl, name);
   };

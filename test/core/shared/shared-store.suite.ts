@@ -293,13 +293,15 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
       expect(await a.subscriptions.addWatch('discord', '77', 'Acme Trading', 'U9')).toBe(true);
       expect(await b.subscriptions.addWatch('discord', '77', 'Acme Trading')).toBe(false);
       expect(await b.subscriptions.addWatch('discord', '77', 'Beta Corp')).toBe(true);
+      expect(await b.subscriptions.addWatch('discord', '77', 'alpha Ltd')).toBe(true);
       expect(await b.subscriptions.get('discord', '77')).toMatchObject({ targets: [], createdBy: 'U9' });
       // Subscribing later keeps the terms (same channel, same row).
       const sub = await a.subscriptions.create({ platform: 'discord', channel: '77', targets: ['side:cn'] });
-      expect(await a.subscriptions.watchTerms('discord', '77')).toEqual(['Acme Trading', 'Beta Corp']);
+      // In byte order on both engines (SQLite's, and PostgreSQL's columns are COLLATE "C" whatever the database's locale).
+      expect(await a.subscriptions.watchTerms('discord', '77')).toEqual(['Acme Trading', 'Beta Corp', 'alpha Ltd']);
       expect(await a.subscriptions.removeWatch('discord', '77', 'acme trading')).toBe(true);
       expect(await a.subscriptions.removeWatch('discord', '77', 'acme trading')).toBe(false);
-      expect(await b.subscriptions.watchTerms('discord', '77')).toEqual(['Beta Corp']);
+      expect(await b.subscriptions.watchTerms('discord', '77')).toEqual(['Beta Corp', 'alpha Ltd']);
       expect((await b.subscriptions.get('discord', '77'))?.id).toBe(sub.id);
       expect(await b.subscriptions.remove('discord', '77')).toBe(true);
       expect(await a.subscriptions.watchTerms('discord', '77')).toEqual([]);
