@@ -6,8 +6,9 @@
  *
  * Columns keep the SQLite store's names and meanings (times as ISO text, JSON as text, flags as 0/1) so that both
  * engines return the same rows (src/core/shared/rows.ts). Text is compared and sorted byte by byte (COLLATE "C"),
- * as SQLite does, whatever the database's locale: ISO times compare as times, terms sort as on SQLite. What is here is what several hosts must share; the
- * records and the name index are not: each process keeps its lookup index in a local SQLite copy.
+ * as SQLite does, whatever the database's locale: ISO times compare as times, terms sort as on SQLite. What is here
+ * is what several hosts must share; the records and the name index are not: each process keeps its lookup index in
+ * a local SQLite copy.
  */
 import type pg from 'pg';
 import type { MigrationStep } from './types';
