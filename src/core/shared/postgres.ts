@@ -36,6 +36,8 @@ import type {
 } from './types';
 
 const INT8_OID = 20;
+/** The advisory lock that serialises event appends ("evnt" in ASCII). */
+const EVENTS_LOCK_KEY = 0x65766e74;
 
 /** BIGINT columns (ids, ms times) as numbers, like SQLite's: every value we store stays below 2^53. */
 const types: pg.CustomTypesConfig = {
@@ -292,6 +294,10 @@ function pgEvents(pool: pg.Pool): SharedEvents {
   return {
     append: (events: NewChangeEvent[]) =>
       transaction(pool, async (c) => {
+        // Readers follow events by id (a subscription's cursor): ids must become visible in order. Identity values are
+        // handed out at insert, not at commit, so two appending transactions could commit out of order and a reader
+        // skip the lower id for good; appends are serialised instead (one refresh writes at a time anyway).
+        await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
         const ids: number[] = [];
         for (const e of events) {
           const r = await c.query<{ id: number }>(

@@ -327,6 +327,16 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
       expect(await a.events.since(0, 1)).toHaveLength(1);
     });
 
+    it('appends from two processes at once all land, each batch in one block of ids (a reader by id never skips one)', async () => {
+      const { a, b, refs } = await engine.open();
+      const batch = (n: number) =>
+        Array.from({ length: 3 }, (_, i) => ({ at: '2026-03-01T00:00:00.000Z', refreshId: refs.refreshId, kind: 'added' as const, list: 'CN-MOFCOM-UEL' as const, sourceId: 'cn-lists', recordId: refs.recordId, recordKey: `b${n}-${i}`, name: `Batch ${n}` }));
+      const batches = await Promise.all(Array.from({ length: 8 }, (_, n) => (n % 2 ? a : b).events.append(batch(n))));
+      for (const ids of batches) expect(ids).toEqual([ids[0], ids[0]! + 1, ids[0]! + 2]);
+      const all = await a.events.since(0);
+      expect(all.map((e) => e.id)).toEqual(batches.flat().sort((x, y) => x - y));
+    });
+
     it('the audit trail keeps who looked up what against which data, newest first', async () => {
       const { a, b } = await engine.open();
       const results = [{ id: 'us-ofac-sdn:1', name: 'ACME LTD', score: 0.97, lists: ['US-OFAC-SDN'] }];
