@@ -93,6 +93,8 @@ commands:
   backup [--force] FILE                    a consistent copy of the database, safe while the bot runs
   outbox [--json]                          alert messages that could not be delivered
   outbox retry --id N | --all              send them again (also automatic once their platform answers again)
+  migrate [--json]                         apply pending schema migrations: PostgreSQL when DATABASE_URL is set,
+                                           else the SQLite file (docs/deploy.md)
   discord-register [--global] [--check|--clear]   register the Discord slash commands (docs/discord.md)
 
 options for every command:
@@ -146,6 +148,8 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
           usage: (message) => new UsageError(message),
           help: () => help(io),
         });
+      case 'migrate':
+        return await (await import('./cli/migrate')).migrateCommand(rest, io, { dbPath: (flag) => dbPath(flag, io.env), usage: (message) => new UsageError(message) });
       case 'discord-register':
         // Loaded here only, so that the other commands never load discord.js.
         return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);

@@ -17,7 +17,7 @@ import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { RefreshScheduler } from './core/alerts/scheduler';
-import { ConfigError, loadConfig, slackMode, type Config } from './core/config';
+import { ConfigError, loadConfig, refuseUnwiredPostgres, slackMode, type Config } from './core/config';
 import { SqliteInstallations } from './core/installations/sqlite';
 import { screenLimits } from './core/screen/limits';
 import { loadDotEnv } from './core/env-file';
@@ -78,6 +78,7 @@ export async function main(): Promise<number> {
     config = loadConfig();
     // Screening limits (SCREEN_MAX_BYTES, SCREEN_MAX_ROWS): a bad value stops start-up like any other setting.
     screenLimits();
+    refuseUnwiredPostgres(config);
     sources = loadSourcesFile(config.SANCTIONS_SOURCES);
   } catch (err) {
     if (err instanceof ConfigError) {

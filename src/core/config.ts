@@ -76,10 +76,44 @@ const flag = (fallback: boolean) =>
 /** Every 30 minutes, at minute 7 and 37: frequent enough to hear within minutes of an OFAC action. */
 export const DEFAULT_REFRESH_CRON = '7,37 * * * *';
 
+/**
+ * The shared state's PostgreSQL (several hosts): a postgres:// or postgresql:// URL with a host and a database; empty
+ * or unset keeps everything in the SQLite file (SANCTIONS_DB).
+ */
+const databaseUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a PostgreSQL URL such as postgres://user:password@db.internal:5432/sanctions, got something that is not a URL' });
+      return z.NEVER;
+    }
+    if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
+      ctx.addIssue({ code: 'custom', message: `must be a postgres:// or postgresql:// URL (only PostgreSQL is supported), got a ${parsed.protocol}// URL` });
+      return z.NEVER;
+    }
+    if (!parsed.hostname && !parsed.searchParams.get('host')) {
+      ctx.addIssue({ code: 'custom', message: 'must name the server, as in postgres://user@db.internal:5432/sanctions (or ?host=/run/postgresql for a socket)' });
+      return z.NEVER;
+    }
+    if (parsed.pathname.replace(/^\//, '') === '') {
+      ctx.addIssue({ code: 'custom', message: 'must name the database, as in postgres://user@db.internal:5432/sanctions' });
+      return z.NEVER;
+    }
+    return v;
+  });
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = z.object({
   SANCTIONS_DB: z.string().trim().optional().transform((v) => v || 'var/sanctions.db'),
+  /** PostgreSQL for the state several hosts share (src/core/shared); unset: the SQLite file alone. */
+  DATABASE_URL: databaseUrl,
   SANCTIONS_SOURCES: z.string().trim().optional().transform((v) => v || 'data/sources.json'),
   REFRESH_CRON: cronExpression,
   REFRESH_JITTER_MS: integer(0, 3_600_000, 'a number of milliseconds', 20_000),
@@ -198,5 +232,18 @@ function checkSlackDistribution(config: Config): void {
   }
   if (!config.SLACK_SIGNING_SECRET) {
     throw new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: required in Slack distribution mode (every request is verified with it)');
+  }
+}
+
+/**
+ * The bot processes do not run on PostgreSQL yet: the shared store (src/core/shared) and `sanctions migrate` do, the
+ * bot's delivery and commands still use SANCTIONS_DB. Two hosts started with DATABASE_URL would each lead over their
+ * own file and deliver every alert twice, so the bot refuses to start rather than seem to share state it does not.
+ */
+export function refuseUnwiredPostgres(config: Pick<Config, 'DATABASE_URL'>): void {
+  if (config.DATABASE_URL) {
+    throw new ConfigError(
+      'invalid configuration: DATABASE_URL: the bot does not run on PostgreSQL yet (only `sanctions migrate` uses it, docs/deploy.md); unset it to run on SANCTIONS_DB',
+    );
   }
 }

@@ -18,6 +18,8 @@ export interface OpenOptions {
   derive?: Derivations;
   /** Run a quick integrity check first (CorruptDatabaseError when the file is damaged). */
   check?: boolean;
+  /** Told of each migration this connection applied (not of those another process applied meanwhile). */
+  onApplied?: (m: Migration) => void;
 }
 
 /**
@@ -50,7 +52,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     if (!options.readonly) {
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      migrate(db, options.migrations ?? MIGRATIONS, options.derive);
+      migrate(db, options.migrations ?? MIGRATIONS, options.derive, options.onApplied);
     }
   } catch (err) {
     db.close();
@@ -63,7 +65,7 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-export function migrate(db: Db, migrations: Migration[] = MIGRATIONS, derive: Derivations = NO_DERIVATIONS): number {
+export function migrate(db: Db, migrations: Migration[] = MIGRATIONS, derive: Derivations = NO_DERIVATIONS, onApplied?: (m: Migration) => void): number {
   const current = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
@@ -71,11 +73,18 @@ export function migrate(db: Db, migrations: Migration[] = MIGRATIONS, derive: De
   }
   for (const m of migrations) {
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      m.after?.(db, derive);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // Under the write lock (IMMEDIATE), the version is read again: another process opening the same file at the same
+    // time (replicas starting together) may have applied this migration meanwhile.
+    const applied = db
+      .transaction(() => {
+        if (schemaVersion(db) >= m.version) return false;
+        db.exec(m.sql);
+        m.after?.(db, derive);
+        db.pragma(`user_version = ${m.version}`);
+        return true;
+      })
+      .immediate();
+    if (applied) onApplied?.(m);
   }
   return schemaVersion(db);
 }

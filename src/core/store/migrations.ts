@@ -440,4 +440,15 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 21,
+    name: 'outbox claims: which worker holds a message it is sending, and until when (several workers, src/core/shared)',
+    sql: `
+      -- Set by a claim of the shared store's outbox (src/core/shared): the worker (host:pid:random) and when its claim
+      -- runs out (ms since the epoch); a message still "sending" after that is claimed again by another worker. NULL:
+      -- claimed by the single-process worker (alerts/worker.ts), which settles what it left "sending" itself.
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN claim_expires_at INTEGER;
+    `,
+  },
 ];

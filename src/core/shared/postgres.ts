@@ -1,0 +1,328 @@
+/**
+ * The shared store on PostgreSQL (DATABASE_URL): what several hosts share. Same semantics as the SQLite one
+ * (src/core/shared/sqlite.ts); where SQLite serialises writers, this locks rows: a lease is taken under a row lock,
+ * and the outbox is claimed with FOR UPDATE SKIP LOCKED, so workers on several hosts never hold the same message.
+ */
+import pg from 'pg';
+import { migratePostgres } from './pg-migrations';
+import {
+  auditFromRow,
+  bodyHash,
+  claimedFromRow,
+  eventFromRow,
+  subscriptionFromRow,
+  subscriptionValues,
+  type AuditRow,
+  type ClaimedRow,
+  type EventRow,
+  type SubscriptionRow,
+} from './rows';
+import type {
+  ClaimOptions,
+  LeaseRow,
+  MigrationReport,
+  NewAuditEntry,
+  NewChangeEvent,
+  NewOutboxMessage,
+  NewSubscription,
+  Settlement,
+  SharedAudit,
+  SharedEvents,
+  SharedLeases,
+  SharedOutbox,
+  SharedStore,
+  SharedSubscriptions,
+  TakeResult,
+} from './types';
+
+const INT8_OID = 20;
+/** The advisory lock that serialises event appends ("evnt" in ASCII). */
+const EVENTS_LOCK_KEY = 0x65766e74;
+
+/** BIGINT columns (ids, ms times) as numbers, like SQLite's: every value we store stays below 2^53. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+export function openPool(url: string, options: { max?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it,
+  // and a query that meets the outage fails and is reported by its caller.
+  pool.on('error', () => {});
+  return pool;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export class PostgresSharedStore implements SharedStore {
+  readonly engine = 'postgres' as const;
+  readonly leases: SharedLeases;
+  readonly outbox: SharedOutbox;
+  readonly subscriptions: SharedSubscriptions;
+  readonly events: SharedEvents;
+  readonly audit: SharedAudit;
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly url = '',
+  ) {
+    this.leases = pgLeases(pool);
+    this.outbox = pgOutbox(pool);
+    this.subscriptions = pgSubscriptions(pool);
+    this.events = pgEvents(pool);
+    this.audit = pgAudit(pool);
+  }
+
+  static open(url: string, options: { max?: number } = {}): PostgresSharedStore {
+    return new PostgresSharedStore(openPool(url, options), url);
+  }
+
+  async migrate(): Promise<MigrationReport> {
+    const r = await migratePostgres(this.pool);
+    return { engine: 'postgres', target: redactUrl(this.url), ...r };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function pgLeases(pool: pg.Pool): SharedLeases {
+  const get = async (db: Queryable, name: string, lock = false) =>
+    (await db.query<LeaseRow>(`SELECT * FROM leases WHERE name = $1${lock ? ' FOR UPDATE' : ''}`, [name])).rows[0];
+  return {
+    get: (name) => get(pool, name),
+    take: (name, holder, ttlMs, now, gone = () => false) =>
+      transaction(pool, async (c): Promise<TakeResult> => {
+        const at = new Date(now).toISOString();
+        // A lease nobody has held: the first insert wins (a second waits for it to commit, then finds the row).
+        const fresh = await c.query<LeaseRow>(
+          `INSERT INTO leases (name, holder, acquired_at, heartbeat_at, expires_at) VALUES ($1, $2, $3, $3, $4)
+           ON CONFLICT (name) DO NOTHING RETURNING *`,
+          [name, holder, at, now + ttlMs],
+        );
+        if (fresh.rows[0]) return { taken: true, row: fresh.rows[0] };
+        // Held before: decide under the row's lock, as SQLite decides under its write lock.
+        const row = (await get(c, name, true))!;
+        if (row.holder !== holder && row.expires_at > now && !gone(row.holder)) return { taken: false, row };
+        const next: LeaseRow = { name, holder, acquired_at: row.holder === holder ? row.acquired_at : at, heartbeat_at: at, expires_at: now + ttlMs };
+        await c.query('UPDATE leases SET holder = $2, acquired_at = $3, heartbeat_at = $4, expires_at = $5 WHERE name = $1', [
+          name,
+          next.holder,
+          next.acquired_at,
+          next.heartbeat_at,
+          next.expires_at,
+        ]);
+        return { taken: true, row: next };
+      }),
+    renew: async (name, holder, ttlMs, now) =>
+      (await pool.query('UPDATE leases SET heartbeat_at = $1, expires_at = $2 WHERE name = $3 AND holder = $4', [new Date(now).toISOString(), now + ttlMs, name, holder]))
+        .rowCount === 1,
+    release: async (name, holder) => {
+      await pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+    },
+  };
+}
+
+/**
+ * The claim: each channel's next message (its oldest undelivered one), when due or when its claim ran out, locked
+ * with SKIP LOCKED (a head another worker is claiming right now is left to it). The conditions are on the locked row
+ * itself, so PostgreSQL checks them again on the row's latest version once locked: a head another worker claimed and
+ * committed meanwhile is "sending" under a live claim and drops out. The update checks once more.
+ */
+const CLAIM_SQL = `
+  WITH due AS (
+    SELECT o.id, o.state AS prior_state FROM (
+      SELECT MIN(id) AS id FROM outbox WHERE state IN ('pending', 'sending') GROUP BY platform, channel
+    ) h JOIN outbox o ON o.id = h.id
+    WHERE (o.state = 'pending' AND o.next_attempt_at <= $1)
+       OR (o.state = 'sending' AND o.claim_expires_at IS NOT NULL AND o.claim_expires_at <= $2)
+    ORDER BY o.next_attempt_at, o.id
+    LIMIT $3
+    FOR UPDATE OF o SKIP LOCKED
+  )
+  UPDATE outbox SET state = 'sending', attempts = outbox.attempts + 1, retry_since = COALESCE(outbox.retry_since, $1),
+         claimed_by = $4, claim_expires_at = $5
+    FROM due
+   WHERE outbox.id = due.id
+     AND (outbox.state = 'pending' OR (outbox.state = 'sending' AND outbox.claim_expires_at <= $2))
+  RETURNING outbox.id, outbox.subscription_id, outbox.platform, outbox.channel, outbox.kind, outbox.payload, outbox.body_id,
+            outbox.created_at, outbox.attempts, outbox.retry_since, outbox.claimed_by, outbox.claim_expires_at, due.prior_state`;
+
+function pgOutbox(pool: pg.Pool): SharedOutbox {
+  return {
+    enqueue: (m: NewOutboxMessage) =>
+      transaction(pool, async (c) => {
+        const created = m.createdAt ?? new Date();
+        const bodyId =
+          m.body === undefined
+            ? null
+            : (
+                await c.query<{ id: number }>(
+                  'INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id',
+                  [bodyHash(m.body), m.body],
+                )
+              ).rows[0]!.id;
+        const r = await c.query<{ id: number }>(
+          'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, body_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
+          [m.subscriptionId, m.platform, m.channel, m.kind, m.payload, bodyId, created.toISOString(), (m.nextAttemptAt ?? created).toISOString()],
+        );
+        return r.rows[0]!.id;
+      }),
+    claimDue: async (o: ClaimOptions) => {
+      const nowMs = o.now.getTime();
+      const r = await pool.query<ClaimedRow>(CLAIM_SQL, [o.now.toISOString(), nowMs, o.limit, o.worker, nowMs + o.claimTtlMs]);
+      return r.rows.sort((a, b) => a.id - b.id).map(claimedFromRow);
+    },
+    settle: (id: number, worker: string, outcome: Settlement, now: Date) =>
+      transaction(pool, async (c) => {
+        const at = now.toISOString();
+        const held = await c.query("SELECT id FROM outbox WHERE id = $1 AND state = 'sending' AND claimed_by = $2 FOR UPDATE", [id, worker]);
+        if (!held.rowCount) return false;
+        if (outcome.state === 'delivered') {
+          await c.query(
+            "UPDATE outbox SET state = 'delivered', delivered_at = $1, ref = $2, last_error = NULL, claimed_by = NULL, claim_expires_at = NULL WHERE id = $3",
+            [at, outcome.ref ?? null, id],
+          );
+          await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [id, at, 'delivered', outcome.note ?? null, null]);
+        } else if (outcome.state === 'retry') {
+          await c.query(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = $1, last_error = $2, attempts = attempts - $3, claimed_by = NULL, claim_expires_at = NULL WHERE id = $4",
+            [outcome.nextAttemptAt.toISOString(), outcome.error, outcome.uncount ? 1 : 0, id],
+          );
+          await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [
+            id,
+            at,
+            'retry',
+            outcome.error,
+            outcome.retryAfterMs ?? null,
+          ]);
+        } else {
+          await c.query("UPDATE outbox SET state = 'failed', last_error = $1, claimed_by = NULL, claim_expires_at = NULL WHERE id = $2", [outcome.error, id]);
+          await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [id, at, 'failed', outcome.error, null]);
+        }
+        return true;
+      }),
+    extendClaim: async (id, worker, until) =>
+      (await pool.query("UPDATE outbox SET claim_expires_at = $1 WHERE id = $2 AND state = 'sending' AND claimed_by = $3", [until, id, worker])).rowCount === 1,
+    body: async (bodyId) => (await pool.query<{ body: string }>('SELECT body FROM outbox_bodies WHERE id = $1', [bodyId])).rows[0]?.body,
+    state: async (id) => {
+      const r = await pool.query<{ state: string; attempts: number; claimed_by: string | null }>('SELECT state, attempts, claimed_by FROM outbox WHERE id = $1', [id]);
+      const row = r.rows[0];
+      return row && { state: row.state, attempts: row.attempts, claimedBy: row.claimed_by };
+    },
+  };
+}
+
+function pgSubscriptions(pool: pg.Pool): SharedSubscriptions {
+  const get = async (platform: string, channel: string) => {
+    const row = (await pool.query<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = $1 AND channel = $2', [platform, channel])).rows[0];
+    return row && subscriptionFromRow(row);
+  };
+  return {
+    create: async (input: NewSubscription, now = new Date()) => {
+      const v = subscriptionValues(input, now);
+      await pool.query(
+        `INSERT INTO subscriptions (platform, channel, targets, excluded, kinds, countries, health, created_by, created_at, updated_at, cursor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, (SELECT COALESCE(MAX(id), 0) FROM events))
+         ON CONFLICT (platform, channel) DO UPDATE SET targets = excluded.targets, excluded = excluded.excluded, kinds = excluded.kinds, countries = excluded.countries,
+           health = GREATEST(subscriptions.health, excluded.health), updated_at = excluded.updated_at, paused_reason = NULL, paused_at = NULL`,
+        [v.platform, v.channel, v.targets, v.excluded, v.kinds, v.countries, v.health, v.by, v.at],
+      );
+      return (await get(input.platform, input.channel))!;
+    },
+    get,
+    list: async () => (await pool.query<SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id')).rows.map(subscriptionFromRow),
+    remove: (platform, channel) =>
+      transaction(pool, async (c) => {
+        const gone = await c.query<{ id: number }>('DELETE FROM subscriptions WHERE platform = $1 AND channel = $2 RETURNING id', [platform, channel]);
+        const id = gone.rows[0]?.id;
+        if (id === undefined) return false;
+        await c.query('DELETE FROM deliveries WHERE subscription_id = $1 AND outbox_id = 0', [id]);
+        await c.query('DELETE FROM watch_terms WHERE platform = $1 AND channel = $2', [platform, channel]);
+        return true;
+      }),
+    addWatch: (platform, channel, term, by, now = new Date()) =>
+      transaction(pool, async (c) => {
+        const at = now.toISOString();
+        await c.query(
+          `INSERT INTO subscriptions (platform, channel, targets, created_by, created_at, updated_at, cursor)
+           VALUES ($1, $2, '[]', $3, $4, $4, (SELECT COALESCE(MAX(id), 0) FROM events)) ON CONFLICT (platform, channel) DO NOTHING`,
+          [platform, channel, by ?? null, at],
+        );
+        const r = await c.query(
+          'INSERT INTO watch_terms (platform, channel, term, created_by, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (platform, channel, term) DO NOTHING',
+          [platform, channel, term, by ?? null, at],
+        );
+        return (r.rowCount ?? 0) > 0;
+      }),
+    removeWatch: async (platform, channel, term) =>
+      ((await pool.query('DELETE FROM watch_terms WHERE platform = $1 AND channel = $2 AND lower(term) = lower($3)', [platform, channel, term])).rowCount ?? 0) > 0,
+    watchTerms: async (platform, channel) =>
+      (await pool.query<{ term: string }>('SELECT term FROM watch_terms WHERE platform = $1 AND channel = $2 ORDER BY term', [platform, channel])).rows.map((r) => r.term),
+  };
+}
+
+function pgEvents(pool: pg.Pool): SharedEvents {
+  return {
+    append: (events: NewChangeEvent[]) =>
+      transaction(pool, async (c) => {
+        // Readers follow events by id (a subscription's cursor): ids must become visible in order. Identity values are
+        // handed out at insert, not at commit, so two appending transactions could commit out of order and a reader
+        // skip the lower id for good; appends are serialised instead (one refresh writes at a time anyway).
+        await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
+        const ids: number[] = [];
+        for (const e of events) {
+          const r = await c.query<{ id: number }>(
+            'INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id',
+            [e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {})],
+          );
+          ids.push(r.rows[0]!.id);
+        }
+        return ids;
+      }),
+    since: async (sinceId, limit = 1000) => (await pool.query<EventRow>('SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2', [sinceId, limit])).rows.map(eventFromRow),
+    lastId: async () => (await pool.query<{ id: number | null }>('SELECT MAX(id) AS id FROM events')).rows[0]?.id ?? 0,
+  };
+}
+
+function pgAudit(pool: pg.Pool): SharedAudit {
+  return {
+    append: async (e: NewAuditEntry) =>
+      (
+        await pool.query<{ id: number }>(
+          'INSERT INTO audit (at, platform, actor, place, query, results, dataset_version) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
+          [e.at.toISOString(), e.platform, e.actor ?? null, e.place ?? null, e.query, JSON.stringify(e.results), e.datasetVersion],
+        )
+      ).rows[0]!.id,
+    list: async (options = {}) =>
+      (await pool.query<AuditRow>('SELECT * FROM audit WHERE id > $1 ORDER BY id DESC LIMIT $2', [options.sinceId ?? 0, options.limit ?? 50])).rows.map(auditFromRow),
+  };
+}

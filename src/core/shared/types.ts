@@ -1,0 +1,191 @@
+/**
+ * The state several bot processes (on one host or several) must share and must not lose, behind one async
+ * interface with two engines: SQLite (one file, the default: src/core/shared/sqlite.ts) and PostgreSQL
+ * (DATABASE_URL: src/core/shared/postgres.ts). Both keep the same semantics, checked by one test suite
+ * (test/core/shared-store.suite.ts). The lookup index is not here: each process keeps its own local copy.
+ */
+import type { AuditEntry } from '../audit';
+import type { ListCode } from '../lists';
+import type { ChangeEvent, ChangeKind } from '../model';
+import type { Subscription, Target } from '../alerts/subscriptions';
+import type { LeaseRow, TakeResult } from '../store/leases';
+
+export type { LeaseRow, TakeResult };
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** Named leases: at most one live holder per name (same rules as src/core/store/leases.ts). */
+export interface SharedLeases {
+  get(name: string): Promise<LeaseRow | undefined>;
+  /** Take the lease unless another live holder has it. `gone(holder)`: that holder is known dead (same host). */
+  take(name: string, holder: string, ttlMs: number, now: number, gone?: (holder: string) => boolean): Promise<TakeResult>;
+  /** Extend a lease this holder still has; false when it has lost it. */
+  renew(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  release(name: string, holder: string): Promise<void>;
+}
+
+export interface NewOutboxMessage {
+  subscriptionId: number;
+  platform: string;
+  channel: string;
+  kind: 'alert' | 'digest' | 'health';
+  payload: string;
+  /**
+   * The message body shared by every channel that gets the same message (stored once, by its sha256, as routing does:
+   * alerts/outbox-payload.ts); the row's payload then keeps only its own part.
+   */
+  body?: string;
+  /** When it was queued (part of the message's key); default now. */
+  createdAt?: Date;
+  /** Not before this; default createdAt. */
+  nextAttemptAt?: Date;
+}
+
+/** A message a worker claimed: it is "sending", held by that worker until claimExpiresAt (ms since the epoch). */
+export interface ClaimedMessage {
+  id: number;
+  subscriptionId: number;
+  platform: string;
+  channel: string;
+  kind: 'alert' | 'digest' | 'health';
+  payload: string;
+  bodyId: number | null;
+  createdAt: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  retrySince: string;
+  claimedBy: string;
+  claimExpiresAt: number;
+  /**
+   * It was "sending" under another worker whose claim ran out (that worker died mid-send): it may have reached the
+   * channel, so the sink is asked (`confirm`) before it is sent again.
+   */
+  reclaimed: boolean;
+}
+
+export interface ClaimOptions {
+  /** The worker's id (newHolderId()): only it may settle what it claimed. */
+  worker: string;
+  now: Date;
+  /** At most this many messages, one per channel (a channel's messages go out in order). */
+  limit: number;
+  /** How long the claim holds; longer than a send can take (the worker's send timeout). */
+  claimTtlMs: number;
+}
+
+export type Settlement =
+  | { state: 'delivered'; ref?: string | null; note?: string | null }
+  | { state: 'retry'; nextAttemptAt: Date; error: string; retryAfterMs?: number | null; uncount?: boolean }
+  | { state: 'failed'; error: string };
+
+export interface SharedOutbox {
+  enqueue(message: NewOutboxMessage): Promise<number>;
+  /**
+   * Claim the next due message of up to `limit` channels, atomically: two workers (in two processes, on two hosts)
+   * never hold the same message, and never two messages of one channel at once. A channel whose next message is
+   * held by a live claim is skipped; one whose claim ran out is claimed again (reclaimed: true).
+   */
+  claimDue(options: ClaimOptions): Promise<ClaimedMessage[]>;
+  /**
+   * Record the outcome of an attempt (and the attempt itself) for a message this worker holds; false, and nothing
+   * written, when it no longer holds it (its claim ran out and another worker took the message).
+   */
+  settle(id: number, worker: string, outcome: Settlement, now: Date): Promise<boolean>;
+  /** Hold a claimed message longer (a send slower than the claim's time to live); false when no longer held. */
+  extendClaim(id: number, worker: string, until: number): Promise<boolean>;
+  /** A shared message body (outbox_bodies: one body for the many channels that get the same message). */
+  body(bodyId: number): Promise<string | undefined>;
+  /** A message's state, for status and tests. */
+  state(id: number): Promise<{ state: string; attempts: number; claimedBy: string | null } | undefined>;
+}
+
+export interface NewSubscription {
+  platform: string;
+  channel: string;
+  targets: Target[];
+  excluded?: ListCode[];
+  kinds?: ChangeKind[];
+  countries?: string[];
+  health?: boolean;
+  by?: string;
+}
+
+export interface SharedSubscriptions {
+  /** Create or replace a channel's subscription; a new one starts at the newest event (no backlog). */
+  create(input: NewSubscription, now?: Date): Promise<Subscription>;
+  get(platform: string, channel: string): Promise<Subscription | undefined>;
+  list(): Promise<Subscription[]>;
+  /** Remove a channel's subscription (and its watch terms); false when it had none. */
+  remove(platform: string, channel: string): Promise<boolean>;
+  /** Watch a term (a counterparty); a channel that follows nothing yet gets a subscription with no targets. False: already watched. */
+  addWatch(platform: string, channel: string, term: string, by?: string, now?: Date): Promise<boolean>;
+  /** Stop watching a term (any letter case); false when it was not watched. */
+  removeWatch(platform: string, channel: string, term: string): Promise<boolean>;
+  watchTerms(platform: string, channel: string): Promise<string[]>;
+}
+
+export interface NewChangeEvent {
+  at: string;
+  refreshId: number;
+  kind: ChangeKind;
+  list: ListCode;
+  sourceId: string;
+  recordId: number;
+  recordKey: string;
+  name: string;
+  detail?: Record<string, unknown>;
+}
+
+export type StoredChangeEvent = ChangeEvent & { recordId: number };
+
+export interface SharedEvents {
+  /** Append events in order, in one transaction; their ids, increasing. */
+  append(events: NewChangeEvent[]): Promise<number[]>;
+  /** Events after `sinceId`, in id order. */
+  since(sinceId: number, limit?: number): Promise<StoredChangeEvent[]>;
+  lastId(): Promise<number>;
+}
+
+export interface NewAuditEntry {
+  at: Date;
+  platform: string;
+  actor?: string;
+  place?: string;
+  query: string;
+  results: AuditEntry['results'];
+  datasetVersion: number;
+}
+
+export interface SharedAudit {
+  append(entry: NewAuditEntry): Promise<number>;
+  /** Newest first, after `sinceId`. */
+  list(options?: { sinceId?: number; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface MigrationStep {
+  version: number;
+  name: string;
+}
+
+export interface MigrationReport {
+  engine: Engine;
+  /** Where (a file path, or the PostgreSQL URL without its password). */
+  target: string;
+  before: number;
+  after: number;
+  applied: MigrationStep[];
+}
+
+export interface SharedStore {
+  readonly engine: Engine;
+  readonly leases: SharedLeases;
+  readonly outbox: SharedOutbox;
+  readonly subscriptions: SharedSubscriptions;
+  readonly events: SharedEvents;
+  readonly audit: SharedAudit;
+  /** Apply the engine's pending migrations (safe when several processes do it at once). */
+  migrate(): Promise<MigrationReport>;
+  close(): Promise<void>;
+}
+
+export type { Subscription };
