@@ -11,7 +11,7 @@
  * (refreshInChild: their parsing memory is the child's, reported apart), and the fakes run in a process of their
  * own (they keep every request they receive, which is their memory, not the bot's).
  *
- *   npm run bench:alerts [-- --subscriptions N]
+ *   npm run bench:alerts [-- --subscriptions N]   (compiled as the bot runs: scripts/bench-bundled.mjs)
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';

@@ -1,14 +1,17 @@
 import { copyFileSync, rmSync } from 'node:fs';
 /** Where things are, and loading a dataset the project's own way (refreshSources), for the eval and the bench. */
 import { resolve } from 'node:path';
+import { projectRoot } from '../../src/core/paths';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { refreshSources, type SourceRefreshResult } from '../../src/core/refresh';
 import type { SourceConfig } from '../../src/core/sources/config';
 import { openDb, type Db } from '../../src/core/store/db';
 
-/** The repository root (bench/lib/../..); the shared data is cloned beside it as ../shared. */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+/**
+ * The repository root, found by walking up to package.json (so that a bench bundled by scripts/bench-bundled.mjs
+ * finds it too); the shared data is cloned beside it as ../shared.
+ */
+export const REPO_ROOT = projectRoot();
 export const SHARED = resolve(process.env.SANCTIONS_SHARED ?? resolve(REPO_ROOT, '../shared'));
 export const DEFAULT_CASES = resolve(SHARED, 'eval/public.jsonl');
 export const DEFAULT_SOURCES = resolve(SHARED, 'data/sources/current.json');

@@ -1,6 +1,7 @@
 /** Start the loopback Slack and Discord fakes in a child process (fake-platforms-child.ts) and talk to them. */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from './dataset';
 
 export interface FakePlatforms {
   slackApi: string;
@@ -13,7 +14,7 @@ export interface FakePlatforms {
 }
 
 export function startFakePlatforms(): Promise<FakePlatforms> {
-  const child = fork(fileURLToPath(new URL('./fake-platforms-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(REPO_ROOT, 'bench/lib/fake-platforms-child.ts'), [], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the fake platforms exited (${code}) before they were ready`)));

@@ -15,6 +15,7 @@ import { webApi } from '@slack/bolt';
 import type { AlertSink, DeliveryResult } from '../../core/alerts/delivery';
 import type { PaceRoute } from '../../core/alerts/pacer';
 import { fileBytes, type Reply } from '../../core/commands/reply';
+import { jsonPostMessage, type PostMessage } from './post-json';
 import { renderReply } from './render';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -84,11 +85,17 @@ export class SlackSink implements AlertSink {
   /** May the token read channel history (set at start from its scopes; undefined: not known)? */
   historyReadable: boolean | undefined;
 
+  /** chat.postMessage: as JSON of its own (post-json.ts) when made by `create`, else through the client. */
+  private readonly post: PostMessage;
+
   constructor(
     private readonly client: WebClient,
     private readonly postsPerMinute?: number,
     private readonly uploadBudgetMs = UPLOAD_BUDGET_MS,
-  ) {}
+    post?: PostMessage,
+  ) {
+    this.post = post ?? ((args) => client.chat.postMessage(args as unknown as Parameters<WebClient['chat']['postMessage']>[0]));
+  }
 
   /** The channel's one-a-second bucket and the method's workspace-wide one. */
   routes(channel: string): PaceRoute[] {
@@ -101,13 +108,13 @@ export class SlackSink implements AlertSink {
   }
 
   static create(options: SlackSinkOptions): SlackSink {
-    return new SlackSink(deliveryClient(options), options.postsPerMinute);
+    return new SlackSink(deliveryClient(options), options.postsPerMinute, UPLOAD_BUDGET_MS, jsonPostMessage(options));
   }
 
   async deliver(channel: string, reply: Reply, key?: string): Promise<DeliveryResult> {
     const message = renderReply(reply, { share: false });
     try {
-      const result = await this.client.chat.postMessage({
+      const result = await this.post({
         channel,
         blocks: message.blocks,
         text: message.text,

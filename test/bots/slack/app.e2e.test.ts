@@ -392,8 +392,10 @@ describe('Slack alert delivery (the sink)', () => {
     const result = await timeline.sink.deliver('C0ALERTS', alert(), 'sanctions-1-1700000000000');
     expect(result).toMatchObject({ ok: true, ref: expect.stringMatching(/^\d+\.\d+$/) });
     const post = fake.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS').at(-1)!;
-    expect(post.body).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false' });
-    expect(JSON.parse(String(post.body.metadata))).toEqual({ event_type: 'sanctions_alert', event_payload: { key: 'sanctions-1-1700000000000' } });
+    // Posted as JSON (post-json.ts), with the bot token as a Bearer header.
+    expect(post.token).toMatch(/^xoxb-/);
+    expect(post.body).toMatchObject({ unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none' });
+    expect(post.body.metadata).toEqual({ event_type: 'sanctions_alert', event_payload: { key: 'sanctions-1-1700000000000' } });
     expect(String(post.body.text)).toMatch(/^MOFCOM added 14 entries to the Export Control List/);
     expect(json(post)).toContain('Rheinmetall AG');
     expect(timeline.sink.platform).toBe('slack');

@@ -220,7 +220,7 @@ export async function startFakeSlack(options: FakeOptions): Promise<FakeSlack> {
         if (failure === 'gone') return json(200, { ok: false, error: 'channel_not_found' });
         if (failure === '500') return json(500, { ok: false, error: 'internal_error' });
         ts++;
-        const message = { type: 'message', bot_id: 'BBOT', ts: `${ts}.000100`, text: body.text, ...(body.metadata ? { metadata: JSON.parse(String(body.metadata)) as unknown } : {}) };
+        const message = { type: 'message', bot_id: 'BBOT', ts: `${ts}.000100`, text: body.text, ...(body.metadata ? { metadata: typeof body.metadata === 'string' ? (JSON.parse(body.metadata) as unknown) : body.metadata } : {}) };
         (history[String(body.channel)] ??= []).unshift(message);
         if (options.hold?.on) return;
         return json(200, { ok: true, channel: body.channel, ts: message.ts, message });
