@@ -203,7 +203,19 @@ export function alertLineMarkdown(e: { list: Parameters<typeof listInfo>[0]; wat
   return `${mark} **${escapeText(truncate(f.party, 200))}** *${escapeText(kind)}* ${ACTION_WORDS[f.action]} ${escapeText(info.short)} \`${e.list}\`${facts.length ? ` · ${escapeText(facts.join(' · '))}` : ''}${notice ? ` · ${notice}` : ''}`;
 }
 
+/**
+ * An alert's lines, made once per events block: a digest's block is one object shared by every channel that hears
+ * it (outbox-payload.ts keeps the parsed body), so 5,000 channels cost one rendering, not 5,000. Read-only.
+ */
+const linesOfBlock = new WeakMap<object, readonly string[]>();
+
 function eventLines(block: Extract<Block, { type: 'events' }>): string[] {
+  let lines = linesOfBlock.get(block);
+  if (!lines) linesOfBlock.set(block, (lines = renderEventLines(block)));
+  return [...lines];
+}
+
+function renderEventLines(block: Extract<Block, { type: 'events' }>): string[] {
   if (block.events.every((e) => e.facts)) {
     const lines = block.events.map((e) => alertLineMarkdown(e, e.facts!));
     if (block.more > 0) lines.push(`… and ${block.more} more of this kind: in the attached files and under Show all.`);

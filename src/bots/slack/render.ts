@@ -215,7 +215,7 @@ function renderBlock(block: Exclude<Block, { type: 'actions' }>, opts: RenderOpt
     case 'party':
       return renderParty(block.party, block.band, opts);
     case 'events':
-      return block.events.every((e) => e.facts) ? renderAlertEvents(block.events, block.more) : renderEvents(block.events, block.more);
+      return eventBlocks(block);
     case 'handled': {
       const who = SLACK_USER.test(block.user) ? `<@${block.user}>` : escapeMrkdwn(block.name ?? block.user);
       return [context(`:white_check_mark: Handled by ${who} at ${escapeMrkdwn(handledTime(block.at))}`)];
@@ -351,6 +351,19 @@ export function alertLineMrkdwn(e: { list: Parameters<typeof listInfo>[0]; kind:
 }
 
 /** Alert lines: one section each, with a Details button for its party. */
+/**
+ * An events block's Slack blocks, made once per block: a digest's block is one object shared by every channel that
+ * hears it (outbox-payload.ts keeps the parsed body), so 5,000 channels cost one rendering. The blocks are shared
+ * between messages and must not be changed (copied where a message needs its own).
+ */
+const renderedEvents = new WeakMap<object, readonly KnownBlock[]>();
+
+function eventBlocks(block: Extract<Block, { type: 'events' }>): KnownBlock[] {
+  let out = renderedEvents.get(block);
+  if (!out) renderedEvents.set(block, (out = block.events.every((e) => e.facts) ? renderAlertEvents(block.events, block.more) : renderEvents(block.events, block.more)));
+  return [...out];
+}
+
 function renderAlertEvents(events: Extract<Block, { type: 'events' }>['events'], more: number): KnownBlock[] {
   const out: KnownBlock[] = events.map((e) => section(alertLineMrkdwn(e, e.facts!), button('details', 'Details', `details ${e.facts!.partyId}`)));
   if (more > 0) out.push(context(`… and ${more} more of this kind: in the attached files and under Show all.`));
