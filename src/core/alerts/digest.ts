@@ -13,7 +13,7 @@ import { listInfo } from '../lists';
 import { additionsChartFile } from './chart-data';
 import { digestFiles, digestOrder } from './digest-files';
 import { FactsReader } from './facts';
-import { storedReply } from './outbox-payload';
+import { storedReply, type Envelope } from './outbox-payload';
 import { PAGE_LINES } from './messages';
 import type { RoutedEvent } from './route';
 
@@ -75,9 +75,10 @@ function eventsOf(db: Db, row: OutboxMessage): DigestMemo {
   const reply = storedReply(db, row);
   for (const b of reply.blocks ?? []) if (b.type === 'events') for (const e of b.events) if (e.watch) watch.set(e.id, e.watch);
   const store = new EventStore(db);
-  // The memo is found by the events' ids (read alone); the events themselves are read only to build it.
-  const ids = store.idsOfMessage(row.id);
-  const key = `${datasetVersion(db)}|${ids.map((id) => `${id}${watch.has(id) ? `=${watch.get(id)}` : ''}`).join(',')}`;
+  // The memo is found by the key of the message's event set that routing stored with it, else (rows queued before
+  // it did) by the events' ids; the events themselves are read only to build it.
+  const own = row.body_id == null ? undefined : (JSON.parse(row.payload) as Envelope).events;
+  const key = `${datasetVersion(db)}|${own ?? store.idsOfMessage(row.id).map((id) => `${id}${watch.has(id) ? `=${watch.get(id)}` : ''}`).join(',')}`;
   return memoFor(db, key, () => {
     const facts = new FactsReader(db);
     const events = store.ofMessage(row.id).map((e): RoutedEvent => {

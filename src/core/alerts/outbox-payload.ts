@@ -18,13 +18,25 @@ export interface StoredMessage {
 }
 
 /** What an outbox row with a shared body keeps of its own. */
-interface Envelope {
+export interface Envelope {
   digest: boolean;
   total: number;
+  /**
+   * Which events (and watch terms) the message covers, as a hash (eventSetKey): messages with the same set share
+   * what delivery builds of them (digest.ts), found without reading the message's deliveries.
+   */
+  events?: string;
 }
 
-export function envelope(digest: boolean, total: number): string {
-  return JSON.stringify({ digest, total } satisfies Envelope);
+export function envelope(digest: boolean, total: number, events?: string): string {
+  return JSON.stringify({ digest, total, ...(events ? { events } : {}) } satisfies Envelope);
+}
+
+/** The set of events a message covers, with their watch terms, as a short key. */
+export function eventSetKey(events: ReadonlyArray<{ id: number; watch?: string }>): string {
+  const hash = createHash('sha256');
+  for (const e of [...events].sort((a, b) => a.id - b.id)) hash.update(`${e.id}${e.watch ? `=${e.watch}` : ''},`);
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** Parsed bodies, per database: few and shared by many rows (read-only: withAlertActions copies). */

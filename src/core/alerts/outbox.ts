@@ -9,7 +9,7 @@ import { partiesDirty } from '../recover';
 import { withoutWaiting } from '../store/busy';
 import type { Db } from '../store/db';
 import { alertReplies } from './messages';
-import { BodyStore, envelope } from './outbox-payload';
+import { BodyStore, envelope, eventSetKey } from './outbox-payload';
 import { Router, type RoutedEvent } from './route';
 import { SubscriptionStore, type Subscription } from './subscriptions';
 import { HELD, queueDueSummaries } from './summaries';
@@ -202,7 +202,7 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
         const covered = digest ? selected : [selected[i]!];
         // The message body is stored once for every channel that gets it; the row keeps what its buttons (Show
         // all, Acknowledge) need, and they name the row itself (outbox-payload.ts).
-        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', envelope(digest, covered.length), bodies.idFor(reply), at, at)!;
+        const row = insert.get(sub.id, sub.platform, sub.channel, digest ? 'digest' : 'alert', envelope(digest, covered.length, digest ? eventSetKey(covered) : undefined), bodies.idFor(reply), at, at)!;
         for (const e of covered) claim.run(sub.id, e.id, row.id);
         report.queued++;
       });
