@@ -5,7 +5,7 @@
 
 pg_bin_dir() {
   local d
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n -r); do
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5 -n -r); do
     if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then echo "$d"; return 0; fi
   done
   return 1
@@ -31,7 +31,10 @@ ci_pg_start() {
   fi
   CI_PG_BIN=$bin
   CI_PG_AS=("${as[@]}")
+  # Removed at exit, also when CI is cancelled (SIGINT, SIGTERM: exit runs the EXIT trap).
   trap ci_pg_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   local port
   port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   "${as[@]}" "$bin/initdb" -D "$CI_PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C --no-sync --no-instructions >"$CI_PG_DIR/initdb.log" 2>&1 \
@@ -46,7 +49,9 @@ ci_pg_start() {
 ci_pg_stop() {
   if [ -n "${CI_PG_DIR:-}" ] && [ -d "$CI_PG_DIR" ]; then
     if [ -f "$CI_PG_DIR/data/postmaster.pid" ]; then
-      "${CI_PG_AS[@]}" "$CI_PG_BIN/pg_ctl" -D "$CI_PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+      # Stopped before its files go: if pg_ctl cannot, the postmaster is killed (never left running on deleted files).
+      "${CI_PG_AS[@]}" "$CI_PG_BIN/pg_ctl" -D "$CI_PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 \
+        || kill -9 "$(head -1 "$CI_PG_DIR/data/postmaster.pid" 2>/dev/null)" 2>/dev/null || true
     fi
     rm -rf "$CI_PG_DIR"
   fi

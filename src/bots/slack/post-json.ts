@@ -52,9 +52,11 @@ export function jsonPostMessage(options: JsonPostOptions): PostMessage {
     }
     if (answer.status === 429) {
       await answer.body?.cancel().catch(() => undefined);
-      // Seconds, as the WebClient reads it; none or unreadable: the worker's own backoff decides.
-      const retryAfter = Number(answer.headers.get('retry-after') ?? NaN);
-      throw slackError(webApi.ErrorCode.RateLimitedError, 'A rate limit was exceeded', Number.isFinite(retryAfter) ? { retryAfter } : {});
+      // Seconds, read as the WebClient reads them. None or unreadable (a proxy's 429): a plain failure, for the
+      // worker's own backoff and its horizon (a rate limit is retried without end, and holds every channel).
+      const retryAfter = Number.parseInt(answer.headers.get('retry-after') ?? '', 10);
+      if (!Number.isFinite(retryAfter)) throw new Error('HTTP 429 without a Retry-After');
+      throw slackError(webApi.ErrorCode.RateLimitedError, 'A rate limit was exceeded', { retryAfter });
     }
     if (!answer.ok) {
       await answer.body?.cancel().catch(() => undefined);

@@ -135,7 +135,9 @@ export class DeliveryWorker {
       attempt: db.prepare<[number, string, string, string | null, number | null]>(
         'INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES (?, ?, ?, ?, ?)',
       ),
-      sending: db.prepare<[], OutboxRow>("SELECT * FROM outbox WHERE state = 'sending' ORDER BY id"),
+      // What a crashed process of this worker left "sending"; not a message another worker (the shared store's,
+      // src/core/shared) holds under a claim that has not run out.
+      sending: db.prepare<[number], OutboxRow>("SELECT * FROM outbox WHERE state = 'sending' AND (claimed_by IS NULL OR claim_expires_at IS NULL OR claim_expires_at <= ?) ORDER BY id"),
       uncount: db.prepare<[number]>('UPDATE outbox SET attempts = attempts - 1 WHERE id = ?'),
       unsend: db.prepare<[number]>("UPDATE outbox SET state = 'pending' WHERE id = ? AND state = 'sending'"),
     };
@@ -147,7 +149,7 @@ export class DeliveryWorker {
   private async recover(): Promise<void> {
     if (this.recovered) return;
     this.recovered = true;
-    for (const row of this.q.sending.all()) {
+    for (const row of this.q.sending.all(this.nowMs())) {
       const sink = this.options.sinks.get(row.platform);
       let seen: boolean | undefined;
       try {

@@ -50,6 +50,8 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    // libpq also takes the password as a parameter of the URL.
+    for (const key of [...u.searchParams.keys()]) if (/pass/i.test(key)) u.searchParams.set(key, '***');
     return u.toString();
   } catch {
     return 'postgres://(unparseable URL)';
@@ -119,7 +121,10 @@ function pgLeases(pool: pg.Pool): SharedLeases {
     (await db.query<LeaseRow>(`SELECT * FROM leases WHERE name = $1${lock ? ' FOR UPDATE' : ''}`, [name])).rows[0];
   return {
     get: (name) => get(pool, name),
-    take: (name, holder, ttlMs, now, gone = () => false) =>
+    // `gone` (a holder on this host whose process has died) is not asked here: holders on PostgreSQL live on other
+    // hosts, and two hosts (containers) may share a host name and process ids, so a live leader could be taken for
+    // dead. A dead holder's lease is taken when it expires.
+    take: (name, holder, ttlMs, now) =>
       transaction(pool, async (c): Promise<TakeResult> => {
         const at = new Date(now).toISOString();
         // A lease nobody has held: the first insert wins (a second waits for it to commit, then finds the row).
@@ -131,7 +136,7 @@ function pgLeases(pool: pg.Pool): SharedLeases {
         if (fresh.rows[0]) return { taken: true, row: fresh.rows[0] };
         // Held before: decide under the row's lock, as SQLite decides under its write lock.
         const row = (await get(c, name, true))!;
-        if (row.holder !== holder && row.expires_at > now && !gone(row.holder)) return { taken: false, row };
+        if (row.holder !== holder && row.expires_at > now) return { taken: false, row };
         const next: LeaseRow = { name, holder, acquired_at: row.holder === holder ? row.acquired_at : at, heartbeat_at: at, expires_at: now + ttlMs };
         await c.query('UPDATE leases SET holder = $2, acquired_at = $3, heartbeat_at = $4, expires_at = $5 WHERE name = $1', [
           name,
@@ -180,6 +185,9 @@ function pgOutbox(pool: pg.Pool): SharedOutbox {
   return {
     enqueue: (m: NewOutboxMessage) =>
       transaction(pool, async (c) => {
+        // One enqueue per channel at a time, to commit: ids are handed out at insert, not at commit, so two overlapping
+        // enqueues to a channel could commit out of id order and a claim take the later message first (or both at once).
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox|${m.platform}|${m.channel}`]);
         const created = m.createdAt ?? new Date();
         const bodyId =
           m.body === undefined
