@@ -17,7 +17,7 @@ import { stderrLogger, type Logger } from './logger';
 import { checkRegistered, describeCheck, type RegistrationCheck } from './register';
 import { DiscordSink } from './sink';
 import { DiscordScreening } from './screen';
-import { runningShards, shardingOptions, type ShardPlan } from './shards';
+import { loginAdvice, runningShards, shardingOptions, type ShardPlan } from './shards';
 import { screenLimits, type ScreenLimits } from '../../core/screen/limits';
 
 export { discordOptionsFromConfig } from './options';
@@ -109,7 +109,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       } catch (err) {
         await client.destroy();
         sink.close();
-        throw new Error(`Discord login failed: ${describeError(err)} (check DISCORD_TOKEN and DISCORD_API_URL)`, { cause: err });
+        throw new Error(`Discord login failed: ${describeError(err)} (${loginAdvice(describeError(err))})`, { cause: err });
       }
       await ready;
       const running = options.shards ? runningShards(client) : undefined;

@@ -29,3 +29,14 @@ export function runningShards(client: Client): { ids: number[]; count: number; t
   const count = client.options.shardCount ?? 1;
   return { ids, count, text: ids.length === count ? `${count} shard${count === 1 ? '' : 's'}` : `shard${ids.length === 1 ? '' : 's'} ${describeShardIds(ids)} of ${count}` };
 }
+
+/**
+ * What to do when the gateway refuses to start: Discord closes with 4011 Sharding Required once the bot is in too
+ * many servers for one connection (2,500), and with 4010 Invalid Shard for a shard id or count it does not accept.
+ * discord.js's login rejects with these messages; anything else is about the token or the address.
+ */
+export function loginAdvice(message: string): string {
+  if (/sharding is required/i.test(message)) return 'the bot is in too many servers for one gateway connection: set DISCORD_SHARDS=auto (README "Discord at scale: sharding")';
+  if (/invalid shard/i.test(message)) return 'Discord refused the shard: check DISCORD_SHARDS and DISCORD_SHARD_IDS (the same count on every host, each id below it)';
+  return 'check DISCORD_TOKEN and DISCORD_API_URL';
+}

@@ -88,15 +88,17 @@ export class FakeDiscord {
     /** What GET /gateway/bot recommends (`shards`) and allows to identify at once (`max_concurrency`). */
     readonly recommendedShards: number,
     readonly maxConcurrency: number,
+    /** Close an IDENTIFY of fewer shards with 4011 Sharding Required, as Discord does for a bot in too many servers. */
+    readonly requiredShards: number,
   ) {
     this.botUser = user(botId, 'sanctions-bot', true);
     this.wss = new WebSocketServer({ server });
     this.wss.on('connection', (socket) => this.onSocket(socket));
   }
 
-  static async start(options: { applicationId?: string; botId?: string; recommendedShards?: number; maxConcurrency?: number } = {}): Promise<FakeDiscord> {
+  static async start(options: { applicationId?: string; botId?: string; recommendedShards?: number; maxConcurrency?: number; requiredShards?: number } = {}): Promise<FakeDiscord> {
     const server = createServer();
-    const fake = new FakeDiscord(server, options.applicationId ?? '1100000000000000001', options.botId ?? '1100000000000000002', options.recommendedShards ?? 1, options.maxConcurrency ?? 1);
+    const fake = new FakeDiscord(server, options.applicationId ?? '1100000000000000001', options.botId ?? '1100000000000000002', options.recommendedShards ?? 1, options.maxConcurrency ?? 1, options.requiredShards ?? 1);
     server.on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -236,6 +238,10 @@ export class FakeDiscord {
         }
         const shard: [number, number] = valid ? [asked[0], asked[1]] : [0, 1];
         this.identifies.push(valid ? shard : undefined);
+        if (shard[1] < this.requiredShards) {
+          socket.close(4011, 'Sharding required.');
+          return;
+        }
         this.shardOf.set(socket, shard);
         const ready: GatewayReadyDispatchData = {
           v: 10,

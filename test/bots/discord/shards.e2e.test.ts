@@ -143,4 +143,18 @@ describe('Discord sharding in one process (real discord.js, fake Discord routing
     expect(fake.connections).toBe(1);
     expect(bot.shards()).toBeUndefined();
   });
+
+  it('a bot that outgrew one connection (Discord closes 4011 Sharding Required): start-up stops with a line that says to set DISCORD_SHARDS=auto; with it, it starts', async () => {
+    fake = await FakeDiscord.start({ recommendedShards: 2, requiredShards: 2, maxConcurrency: 16 });
+    const config = (env: Record<string, string>) => loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake!.applicationId, DISCORD_API_URL: fake!.api, ...env });
+    const single = createDiscordBot({ ...discordOptionsFromConfig(config({}))!, data: () => handle, audit: false, logger: quiet, restRetries: 0, checkCommands: false });
+    await expect(single.start()).rejects.toThrow(/^Discord login failed: .*Sharding is required.* \(the bot is in too many servers for one gateway connection: set DISCORD_SHARDS=auto/);
+    expect(fake.identifies).toEqual([[0, 1]]);
+    bot = createDiscordBot({ ...discordOptionsFromConfig(config({ DISCORD_SHARDS: 'auto' }))!, data: () => handle, audit: false, logger: quiet, restRetries: 0, checkCommands: false });
+    await bot.start();
+    expect(fake.identifies.slice(1).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+  });
 });
