@@ -4,7 +4,7 @@
  * whichever shard Discord routes the guild to, and alerts posted through REST once per channel with both shards up.
  */
 import { join } from 'node:path';
-import { ApplicationCommandOptionType, GatewayDispatchEvents, GatewayOpcodes } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, GatewayDispatchEvents, GatewayOpcodes, InteractionResponseType } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordBot, discordOptionsFromConfig, type DiscordBot } from '../../../src/bots/discord/client';
 import { ALERTS_COMMAND, LOOKUP_COMMAND } from '../../../src/bots/discord/commands';
@@ -18,7 +18,8 @@ import { openDb, type Db } from '../../../src/core/store/db';
 import { SOURCES_DIR } from '../../helpers/shared';
 import { tempDir } from '../../helpers/tmp';
 import { FakeDiscord, type Recorded } from './fake-discord';
-import { PERMISSIONS, ADMIN, slash } from './payloads';
+import { ADMIN, autocomplete, botMessage, button, memberMessage, messageCommand, PERMISSIONS, slash } from './payloads';
+import { SCREEN_MESSAGE_COMMAND } from '../../../src/bots/discord/screen-message';
 import { fromGuild, guildOnShard } from './shard-guilds';
 
 const TOKEN = 'test-token.discord';
@@ -107,6 +108,32 @@ describe('Discord sharding in one process (real discord.js, fake Discord routing
     expect(JSON.stringify(posts(shard0.channelId)[0]!.body)).toMatch(/MOFCOM added 14 entries to the Export Control List/);
     // Nothing of the delivery went over a gateway connection (the bot only heartbeats there).
     expect(fake.gatewayFrames.slice(frames).filter((f) => f.op !== GatewayOpcodes.Heartbeat)).toEqual([]);
+  });
+
+  it('DISCORD_SHARDS=2: on shard 1, autocomplete, a Details button and Screen this message are answered by the shard that got them', async () => {
+    await refreshSources(db, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json'))); // unchanged if the test above ran
+    const { fake } = await startSharded({ DISCORD_SHARDS: '2' });
+    const callback = (id: string) => fake.waitFor(() => fake.requests.find((r) => r.method === 'POST' && r.path.startsWith(`/api/v10/interactions/${id}/`)));
+
+    const typing = fromGuild(autocomplete(fake.applicationId, { name: LOOKUP_COMMAND, subcommand: 'lookup', options: [{ name: 'name', type: ApplicationCommandOptionType.String, value: 'Rheinmet', focused: true }] }), shard1);
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: typing });
+    const choices = (await callback(typing.id)).body;
+    expect(choices.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    expect(choices.data.choices[0].value).toBe('Rheinmetall AG');
+
+    const asked = fromGuild(lookup(fake.applicationId, 'Rheinmetall'), shard1);
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: asked });
+    const ids: string[] = (await fake.waitFor(() => editOf(fake, asked.token))).body.components.flatMap((row: { components: Array<{ custom_id: string }> }) => row.components.map((c) => c.custom_id));
+    const details = ids.find((id) => id.startsWith('sanctions:details:'))!;
+    const click = fromGuild(button(fake.applicationId, details, botMessage(fake.applicationId, fake.botUser, true, [details])), shard1);
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: click });
+    expect((await callback(click.id)).body.data.embeds[0].title).toBe('Rheinmetall AG');
+
+    const screen = fromGuild(messageCommand(fake.applicationId, SCREEN_MESSAGE_COMMAND, memberMessage('Our next order goes to Rheinmetall AG.')), shard1);
+    fake.dispatch({ t: GatewayDispatchEvents.InteractionCreate, d: screen });
+    expect(JSON.stringify((await fake.waitFor(() => editOf(fake, screen.token))).body)).toContain('Rheinmetall AG');
+
+    expect(fake.routed.filter((r) => r.t === GatewayDispatchEvents.InteractionCreate).map((r) => r.shards)).toEqual([[1], [1], [1], [1]]);
   });
 
   it('DISCORD_SHARDS=auto: runs the count GET /gateway/bot recommends (2), and answers guilds on both shards', async () => {
