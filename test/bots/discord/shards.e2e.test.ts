@@ -97,6 +97,8 @@ describe('Discord sharding in one process (real discord.js, fake Discord routing
     expect(interactions.filter((r) => r.guildId === shard1.guildId).map((r) => r.shards)).toEqual([[1], [1]]);
 
     // Alerts: the delivery worker with the bot's sink, as the leader runs it: one REST post per subscribed channel.
+    // The sink is a REST client of its own, not the gateway client's (nor any shard's).
+    expect(bot.sink.rest).not.toBe(bot.client.rest);
     const frames = fake.gatewayFrames.length;
     const pipeline = new AlertPipeline(db, { sinks: new Map([['discord', bot.sink]]) });
     await pipeline.tick();
