@@ -183,7 +183,9 @@ export async function main(): Promise<number> {
     discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
     try {
       await discord.start();
-      line('Discord: logged in');
+      // Sharded (issue 16): the shards this process runs; alerts still go out once, through REST, from the leader.
+      const shards = discord.shards();
+      line(`Discord: logged in${shards ? ` (${shards.text})` : ''}`);
     } catch (err) {
       line((err as Error).message);
       await slack?.stop();

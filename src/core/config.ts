@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { parseShardCount, parseShardIds, shardIdsBeyond, type ShardCount } from './discord/shards';
 
 const optionalText = z
   .string()
@@ -108,6 +109,21 @@ const databaseUrl = z
     return v;
   });
 
+/** A setting parsed by a function that throws a sentence (unset or empty: undefined). */
+const parsedBy = <T>(parse: (text: string) => T) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): T | undefined => {
+      if (v === undefined || v.trim() === '') return undefined;
+      try {
+        return parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = z.object({
@@ -145,6 +161,10 @@ export const EnvSchema = z.object({
   DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric application id (a snowflake)'),
   DISCORD_GUILD_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be a numeric guild id (a snowflake)'),
   DISCORD_API_URL: url('https://discord.com/api'),
+  /** Sharding (issue 16): `auto` (Discord's recommended count) or a number; unset: one gateway connection, as before. */
+  DISCORD_SHARDS: parsedBy<ShardCount>(parseShardCount),
+  /** Which of the shards this process runs (`0,1`, `0-3`): several hosts split the shards; default all. */
+  DISCORD_SHARD_IDS: parsedBy<number[]>(parseShardIds),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -202,7 +222,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.DISCORD_TOKEN && !config.DISCORD_APPLICATION_ID) {
     throw new ConfigError('invalid configuration: DISCORD_APPLICATION_ID: required with DISCORD_TOKEN');
   }
+  checkDiscordShards(config);
   return config;
+}
+
+/**
+ * DISCORD_SHARD_IDS names shards of a fixed count: every host must divide the same count, or Discord would send
+ * some guilds to two hosts and others to none; `auto` can change between two hosts' starts, so it is refused here.
+ */
+function checkDiscordShards(config: Config): void {
+  const ids = config.DISCORD_SHARD_IDS;
+  if (!ids) return;
+  if (config.DISCORD_SHARDS === undefined) {
+    throw new ConfigError('invalid configuration: DISCORD_SHARD_IDS: needs DISCORD_SHARDS, the number of shards in all (the same on every host), e.g. DISCORD_SHARDS=4 DISCORD_SHARD_IDS=0-1');
+  }
+  if (config.DISCORD_SHARDS === 'auto') {
+    throw new ConfigError(
+      'invalid configuration: DISCORD_SHARD_IDS: with DISCORD_SHARDS=auto each host could be told a different count; set DISCORD_SHARDS to a number (the same on every host) when splitting shards',
+    );
+  }
+  const beyond = shardIdsBeyond(ids, config.DISCORD_SHARDS);
+  if (beyond) throw new ConfigError(`invalid configuration: DISCORD_SHARD_IDS: ${beyond} of DISCORD_SHARDS=${config.DISCORD_SHARDS}`);
 }
 
 /** Slack runs for one workspace (SLACK_BOT_TOKEN), for many (distribution: OAuth installs), or not at all. */

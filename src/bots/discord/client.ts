@@ -17,6 +17,7 @@ import { stderrLogger, type Logger } from './logger';
 import { checkRegistered, describeCheck, type RegistrationCheck } from './register';
 import { DiscordSink } from './sink';
 import { DiscordScreening } from './screen';
+import { loginAdvice, runningShards, shardingOptions, type ShardPlan } from './shards';
 import { screenLimits, type ScreenLimits } from '../../core/screen/limits';
 
 export { discordOptionsFromConfig } from './options';
@@ -48,6 +49,8 @@ export interface DiscordBotOptions {
   startupBudgetMs?: number;
   /** Screening a file: size and rows (default: SCREEN_MAX_BYTES, SCREEN_MAX_ROWS or 5 MB, 5,000). */
   screenLimits?: ScreenLimits;
+  /** DISCORD_SHARDS / DISCORD_SHARD_IDS: shards run in this process; unset, one gateway connection. */
+  shards?: ShardPlan;
 }
 
 export interface DiscordBot {
@@ -58,6 +61,8 @@ export interface DiscordBot {
   start(): Promise<void>;
   /** Close the gateway and stop the REST timers. */
   stop(): Promise<void>;
+  /** The shards this process runs, once started with DISCORD_SHARDS (undefined without sharding, or before start). */
+  shards(): { ids: number[]; count: number; text: string } | undefined;
   /** The start-time check of the registered commands (undefined when off, or when it could not be made). */
   registration(): Promise<RegistrationCheck | undefined>;
 }
@@ -70,6 +75,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
     rest: { api: apiUrl, retries: options.restRetries ?? 3, timeout: options.restTimeoutMs ?? 15_000 },
+    ...shardingOptions(options.shards),
   };
   const client = new Client(clientOptions);
   const screening = new DiscordScreening({ data: options.data, limits: options.screenLimits ?? screenLimits(), logger, apiUrl });
@@ -79,6 +85,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   client.on(Events.InteractionCreate, (interaction) => void handlers.onInteraction(interaction));
   client.on(Events.MessageCreate, (message) => void handlers.onMessage(message));
   client.on(Events.Error, (err) => logger.error({ err: describeError(err) }, 'discord: client error'));
+  if (options.shards) client.on(Events.ShardReady, (shard) => logger.info({ shard }, 'discord: shard ready'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'discord: gateway disconnected'));
 
   let check: Promise<RegistrationCheck | undefined> = Promise.resolve(undefined);
@@ -102,10 +109,13 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       } catch (err) {
         await client.destroy();
         sink.close();
-        throw new Error(`Discord login failed: ${describeError(err)} (check DISCORD_TOKEN and DISCORD_API_URL)`, { cause: err });
+        throw new Error(`Discord login failed: ${describeError(err)} (${loginAdvice(describeError(err))})`, { cause: err });
       }
       await ready;
-      logger.info({ user: client.user?.tag, id: client.user?.id }, 'discord: connected to the gateway');
+      const running = options.shards ? runningShards(client) : undefined;
+      if (running) {
+        logger.info({ user: client.user?.tag, id: client.user?.id, shards: running.ids, shardCount: running.count }, `discord: connected to the gateway (${running.text})`);
+      } else logger.info({ user: client.user?.tag, id: client.user?.id }, 'discord: connected to the gateway');
       if (options.checkCommands ?? true) {
         // Never registers: only says so when what Discord has differs from what this bot serves.
         check = checkRegistered({ token: options.token, applicationId: options.applicationId, ...(options.guildId ? { guildId: options.guildId } : {}), rest: client.rest }).then(
@@ -125,6 +135,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
       await client.destroy();
       sink.close();
     },
+    shards: () => (options.shards && client.isReady() ? runningShards(client) : undefined),
     registration: () => check,
   };
 }

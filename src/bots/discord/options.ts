@@ -14,5 +14,6 @@ export function discordOptionsFromConfig(config: Config): Omit<DiscordBotOptions
     ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
     apiUrl: config.DISCORD_API_URL,
     audit: config.AUDIT_LOOKUPS,
+    ...(config.DISCORD_SHARDS !== undefined ? { shards: { count: config.DISCORD_SHARDS, ...(config.DISCORD_SHARD_IDS ? { ids: config.DISCORD_SHARD_IDS } : {}) } } : {}),
   };
 }

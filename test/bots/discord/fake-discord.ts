@@ -3,6 +3,8 @@
  * It records every REST request, answers what discord.js needs (gateway/bot, interaction callbacks, webhook
  * edits and follow-ups, channel messages, command registration), serves hosted attachments as the CDN does,
  * and dispatches typed gateway events.
+ * Sharding as Discord does it: GET /gateway/bot recommends `recommendedShards`, each IDENTIFY may carry
+ * `shard: [id, count]`, and a guild's events go only to the shard (guild_id >> 22) % count (DMs: shard 0).
  * Overrides (`fake.on`) fake the faults: 429 with retry-after, 404 Unknown Channel, 5xx.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
@@ -19,6 +21,11 @@ import {
   type GatewayReadyDispatchData,
 } from 'discord-api-types/v10';
 import { WebSocketServer, type WebSocket } from 'ws';
+
+/** Discord's routing of a guild to a shard (https://discord.com/developers/docs/events/gateway#sharding). */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
 
 export interface Recorded {
   method: string;
@@ -65,6 +72,12 @@ export class FakeDiscord {
   /** Attachments the fake hosts, by path (GET /attachments/...: bytes, as Discord's CDN serves them). */
   private readonly hosted = new Map<string, { bytes: Buffer; type: string }>();
   private readonly sockets = new Set<WebSocket>();
+  /** The shard each connection identified as ([0, 1] when its IDENTIFY named none). */
+  private readonly shardOf = new Map<WebSocket, [number, number]>();
+  /** Every IDENTIFY's `shard` field as sent (undefined when absent). */
+  readonly identifies: Array<[number, number] | undefined> = [];
+  /** Where each dispatch went: the event, its guild (if any) and the shards of the connections that got it. */
+  readonly routed: Array<{ t: string; guildId?: string; shards: number[] }> = [];
   private seq = 0;
   private readonly wss: WebSocketServer;
 
@@ -72,15 +85,20 @@ export class FakeDiscord {
     private readonly server: Server,
     readonly applicationId: string,
     readonly botId: string,
+    /** What GET /gateway/bot recommends (`shards`) and allows to identify at once (`max_concurrency`). */
+    readonly recommendedShards: number,
+    readonly maxConcurrency: number,
+    /** Close an IDENTIFY of fewer shards with 4011 Sharding Required, as Discord does for a bot in too many servers. */
+    readonly requiredShards: number,
   ) {
     this.botUser = user(botId, 'sanctions-bot', true);
     this.wss = new WebSocketServer({ server });
     this.wss.on('connection', (socket) => this.onSocket(socket));
   }
 
-  static async start(options: { applicationId?: string; botId?: string } = {}): Promise<FakeDiscord> {
+  static async start(options: { applicationId?: string; botId?: string; recommendedShards?: number; maxConcurrency?: number; requiredShards?: number } = {}): Promise<FakeDiscord> {
     const server = createServer();
-    const fake = new FakeDiscord(server, options.applicationId ?? '1100000000000000001', options.botId ?? '1100000000000000002');
+    const fake = new FakeDiscord(server, options.applicationId ?? '1100000000000000001', options.botId ?? '1100000000000000002', options.recommendedShards ?? 1, options.maxConcurrency ?? 1, options.requiredShards ?? 1);
     server.on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -151,7 +169,7 @@ export class FakeDiscord {
     const p = req.path;
     let m: RegExpMatchArray | null;
     if (req.method === 'GET' && p === '/api/v10/gateway/bot') {
-      return send({ status: 200, body: { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } } });
+      return send({ status: 200, body: { url: `ws://127.0.0.1:${this.port}`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.maxConcurrency } } });
     }
     if (req.method === 'GET' && p === '/api/v10/users/@me') return send({ status: 200, body: this.botUser });
     if (req.method === 'POST' && /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/.test(p)) return send({ status: 204 });
@@ -201,20 +219,37 @@ export class FakeDiscord {
 
   private onSocket(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.shardOf.delete(socket);
+    });
     socket.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
     socket.on('message', (raw) => {
       const frame = JSON.parse(String(raw)) as { op: number; d: unknown };
       this.gatewayFrames.push({ op: frame.op });
       if (frame.op === GatewayOpcodes.Heartbeat) socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
       if (frame.op === GatewayOpcodes.Identify) {
+        const asked = (frame.d as { shard?: unknown }).shard;
+        const valid = Array.isArray(asked) && asked.length === 2 && asked.every((n) => Number.isInteger(n)) && asked[0] >= 0 && asked[0] < asked[1];
+        if (asked !== undefined && !valid) {
+          // Discord closes the connection with 4010 Invalid Shard.
+          socket.close(4010, 'Invalid shard.');
+          return;
+        }
+        const shard: [number, number] = valid ? [asked[0], asked[1]] : [0, 1];
+        this.identifies.push(valid ? shard : undefined);
+        if (shard[1] < this.requiredShards) {
+          socket.close(4011, 'Sharding required.');
+          return;
+        }
+        this.shardOf.set(socket, shard);
         const ready: GatewayReadyDispatchData = {
           v: 10,
           user: this.botUser,
           guilds: [],
           session_id: 'fake-session',
           resume_gateway_url: `ws://127.0.0.1:${this.port}`,
-          shard: [0, 1],
+          shard,
           application: { id: this.applicationId, flags: ApplicationFlags.GatewayMessageContentLimited, flags_new: String(ApplicationFlags.GatewayMessageContentLimited) },
         };
         this.send(socket, { op: GatewayOpcodes.Dispatch, t: GatewayDispatchEvents.Ready, d: ready, s: 0 });
@@ -226,9 +261,25 @@ export class FakeDiscord {
     socket.send(JSON.stringify({ ...payload, s: ++this.seq }));
   }
 
-  /** Dispatch an event to every connected client. */
+  /**
+   * Dispatch an event as Discord routes it: a guild's events (guild_id, or the id of a GUILD_CREATE) to the
+   * connections of shard (guild_id >> 22) % count, the rest (DMs) to shard 0; a connection that has not
+   * identified yet gets everything.
+   */
   dispatch(payload: Omit<GatewayDispatchPayload, 's' | 'op'> & { t: GatewayDispatchPayload['t'] }): void {
-    for (const socket of this.sockets) this.send(socket, { op: GatewayOpcodes.Dispatch, s: 0, ...payload } as GatewayDispatchPayload);
+    const d = payload.d as { guild_id?: string; id?: string } | undefined;
+    const guildId = d?.guild_id ?? (payload.t === GatewayDispatchEvents.GuildCreate ? d?.id : undefined);
+    const shards: number[] = [];
+    for (const socket of this.sockets) {
+      const shard = this.shardOf.get(socket);
+      if (shard) {
+        const target = guildId ? shardOfGuild(guildId, shard[1]) : 0;
+        if (target !== shard[0]) continue;
+        shards.push(shard[0]);
+      }
+      this.send(socket, { op: GatewayOpcodes.Dispatch, s: 0, ...payload } as GatewayDispatchPayload);
+    }
+    this.routed.push({ t: String(payload.t), ...(guildId ? { guildId } : {}), shards });
   }
 
   get connections(): number {
