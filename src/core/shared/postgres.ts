@@ -4,6 +4,9 @@
  * and the outbox is claimed with FOR UPDATE SKIP LOCKED, so workers on several hosts never hold the same message.
  */
 import pg from 'pg';
+import { PostgresInstallations } from '../installations/postgres';
+import type { WorkspaceInstallations } from '../installations/store';
+import { pgTransfer } from '../transfer/postgres';
 import { migratePostgres } from './pg-migrations';
 import {
   auditFromRow,
@@ -32,6 +35,7 @@ import type {
   SharedOutbox,
   SharedStore,
   SharedSubscriptions,
+  SharedTransfer,
   TakeResult,
 } from './types';
 
@@ -88,6 +92,8 @@ export class PostgresSharedStore implements SharedStore {
   readonly subscriptions: SharedSubscriptions;
   readonly events: SharedEvents;
   readonly audit: SharedAudit;
+  readonly installations: WorkspaceInstallations;
+  readonly transfer: SharedTransfer;
 
   constructor(
     readonly pool: pg.Pool,
@@ -98,6 +104,8 @@ export class PostgresSharedStore implements SharedStore {
     this.subscriptions = pgSubscriptions(pool);
     this.events = pgEvents(pool);
     this.audit = pgAudit(pool);
+    this.installations = new PostgresInstallations(pool);
+    this.transfer = pgTransfer(pool);
   }
 
   static open(url: string, options: { max?: number } = {}): PostgresSharedStore {
