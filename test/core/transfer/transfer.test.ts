@@ -9,6 +9,7 @@
 import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../../src/cli';
 import { runCommand, type CommandContext } from '../../../src/core/commands/handle';
 import { SqliteInstallations } from '../../../src/core/installations/sqlite';
 import { PostgresSharedStore } from '../../../src/core/shared/postgres';
@@ -164,5 +165,19 @@ describe('import refusals (SQLite target)', () => {
     expect((JSON.parse(again.out) as { written: Record<string, number> }).written).toEqual({ subscription: 0, watch_term: 0, slack_installation: 0, slack_channel_workspace: 0, audit: 0 });
     const back = await runCli(['export', '--db', target], { DATABASE_URL: '' });
     expect(body(back.out)).toEqual(body(readFileSync(file, 'utf8')));
+  });
+
+  it('reads the file from standard input with -, and a bad line there is named by its number too', async () => {
+    const text = readFileSync(join(dir, 'sqlite.jsonl'), 'utf8');
+    const target = join(dir, 'stdin.db');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = (input: string) => ({ out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: { DATABASE_URL: '' }, stdin: () => input });
+    expect(await run(['import', '-', '--db', target, '--json'], io(text))).toBe(0);
+    expect((JSON.parse(out.join('')) as { written: { audit: number } }).written.audit).toBe(3);
+    const broken = text.trimEnd().split('\n');
+    broken.splice(2, 0, '{"type":"subscription","platform":"slack"}');
+    expect(await run(['import', '-', '--db', target], io(broken.join('\n')))).toBe(2);
+    expect(err.join('')).toMatch(/standard input: line 3 \(subscription\): channel: .*nothing was imported/);
   });
 });
