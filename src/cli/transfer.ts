@@ -48,7 +48,9 @@ async function withStore<T>(config: StoreConfig, work: (store: SharedStore) => P
   } catch (err) {
     if (err instanceof TransferFormatError || err instanceof StoreError) throw err;
     const e = err as Error & { code?: string };
-    throw new StoreError(`${where(config)}: ${e.message || e.code || String(err)}`);
+    // 42P01: undefined table (a PostgreSQL database not migrated to this version).
+    const hint = e.code === '42P01' ? ' (run `sanctions migrate` first)' : '';
+    throw new StoreError(`${where(config)}: ${e.message || e.code || String(err)}${hint}`);
   } finally {
     await store.close();
   }

@@ -139,6 +139,11 @@ describe.skipIf(!available)('import into PostgreSQL, export again', () => {
     } finally {
       await store.close();
     }
+    // Exporting from it says what to do rather than export nothing.
+    const exported = await runCli(['export'], { DATABASE_URL: url });
+    expect(exported.code).toBe(2);
+    expect(exported.err).toMatch(/PostgreSQL postgres:\/\/.*: relation ".*" does not exist \(run `sanctions migrate` first\)/);
+    expect(exported.out).toBe('');
   }, 60_000);
 });
 
