@@ -95,6 +95,9 @@ commands:
   outbox retry --id N | --all              send them again (also automatic once their platform answers again)
   migrate [--json]                         apply pending schema migrations: PostgreSQL when DATABASE_URL is set,
                                            else the SQLite file (docs/deploy.md)
+  export [--out FILE]                      the users' own data (subscriptions, watch terms, Slack installations, audit
+                                           trail) as JSON lines, from PostgreSQL when DATABASE_URL is set
+  import FILE|- [--json]                   put an export back (idempotent): into PostgreSQL when DATABASE_URL is set
   discord-register [--global] [--check|--clear]   register the Discord slash commands (docs/discord.md)
 
 options for every command:
@@ -150,6 +153,10 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
         });
       case 'migrate':
         return await (await import('./cli/migrate')).migrateCommand(rest, io, { dbPath: (flag) => dbPath(flag, io.env), usage: (message) => new UsageError(message) });
+      case 'export':
+        return await (await import('./cli/transfer')).exportCommand(rest, io, { dbPath: (flag) => dbPath(flag, io.env), usage: (message) => new UsageError(message) });
+      case 'import':
+        return await (await import('./cli/transfer')).importCommand(rest, io, { dbPath: (flag) => dbPath(flag, io.env), usage: (message) => new UsageError(message) });
       case 'discord-register':
         // Loaded here only, so that the other commands never load discord.js.
         return await (await import('./bots/discord/register')).discordRegisterCommand(rest, io);

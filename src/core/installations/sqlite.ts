@@ -3,35 +3,16 @@
  * (migration 20). Prepared statements; the async interface resolves at once.
  */
 import type { Db } from '../store/db';
-import { installationKey, type ChannelWorkspace, type NewInstallation, type WorkspaceInstallation, type WorkspaceInstallations, type WorkspaceQuery } from './store';
-
-interface Row {
-  id: string;
-  team_id: string | null;
-  enterprise_id: string | null;
-  enterprise_install: number;
-  bot_token: string;
-  bot_user_id: string | null;
-  bot_id: string | null;
-  installation: string;
-  installed_at: string;
-  updated_at: string;
-}
-
-function fromRow(r: Row): WorkspaceInstallation {
-  return {
-    key: r.id,
-    ...(r.team_id ? { teamId: r.team_id } : {}),
-    ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
-    enterpriseInstall: r.enterprise_install === 1,
-    botToken: r.bot_token,
-    ...(r.bot_user_id ? { botUserId: r.bot_user_id } : {}),
-    ...(r.bot_id ? { botId: r.bot_id } : {}),
-    raw: JSON.parse(r.installation) as unknown,
-    installedAt: r.installed_at,
-    updatedAt: r.updated_at,
-  };
-}
+import { channelFromRow, fromRow, restoredRow, type ChannelRow, type Row } from './rows';
+import {
+  installationKey,
+  type ChannelWorkspace,
+  type NewInstallation,
+  type RememberedChannel,
+  type WorkspaceInstallation,
+  type WorkspaceInstallations,
+  type WorkspaceQuery,
+} from './store';
 
 export class SqliteInstallations implements WorkspaceInstallations {
   private readonly q;
@@ -53,6 +34,24 @@ export class SqliteInstallations implements WorkspaceInstallations {
         `INSERT INTO slack_channel_workspaces (channel, team_id, enterprise_id, updated_at) VALUES (@channel, @team, @enterprise, @at)
          ON CONFLICT (channel) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, updated_at = excluded.updated_at
          WHERE slack_channel_workspaces.team_id IS NOT excluded.team_id OR slack_channel_workspaces.enterprise_id IS NOT excluded.enterprise_id`,
+      ),
+      channels: db.prepare<[], ChannelRow>('SELECT * FROM slack_channel_workspaces ORDER BY channel'),
+      restore: db.prepare<[Row]>(
+        `INSERT INTO slack_installations (id, team_id, enterprise_id, enterprise_install, bot_token, bot_user_id, bot_id, installation, installed_at, updated_at)
+         VALUES (@id, @team_id, @enterprise_id, @enterprise_install, @bot_token, @bot_user_id, @bot_id, @installation, @installed_at, @updated_at)
+         ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, enterprise_install = excluded.enterprise_install,
+           bot_token = excluded.bot_token, bot_user_id = excluded.bot_user_id, bot_id = excluded.bot_id, installation = excluded.installation,
+           installed_at = excluded.installed_at, updated_at = excluded.updated_at
+         WHERE (slack_installations.team_id, slack_installations.enterprise_id, slack_installations.enterprise_install, slack_installations.bot_token,
+                slack_installations.bot_user_id, slack_installations.bot_id, slack_installations.installation, slack_installations.installed_at, slack_installations.updated_at)
+           IS NOT (excluded.team_id, excluded.enterprise_id, excluded.enterprise_install, excluded.bot_token, excluded.bot_user_id, excluded.bot_id,
+                   excluded.installation, excluded.installed_at, excluded.updated_at)`,
+      ),
+      restoreChannel: db.prepare<[ChannelRow]>(
+        `INSERT INTO slack_channel_workspaces (channel, team_id, enterprise_id, updated_at) VALUES (@channel, @team_id, @enterprise_id, @updated_at)
+         ON CONFLICT (channel) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, updated_at = excluded.updated_at
+         WHERE (slack_channel_workspaces.team_id, slack_channel_workspaces.enterprise_id, slack_channel_workspaces.updated_at)
+           IS NOT (excluded.team_id, excluded.enterprise_id, excluded.updated_at)`,
       ),
     };
   }
@@ -98,5 +97,17 @@ export class SqliteInstallations implements WorkspaceInstallations {
     const row = this.q.channel.get(channel);
     if (!row) return undefined;
     return { ...(row.team_id ? { teamId: row.team_id } : {}), ...(row.enterprise_id ? { enterpriseId: row.enterprise_id } : {}) };
+  }
+
+  async channels(): Promise<RememberedChannel[]> {
+    return this.q.channels.all().map(channelFromRow);
+  }
+
+  async restore(installation: WorkspaceInstallation): Promise<boolean> {
+    return this.q.restore.run(restoredRow(installation)).changes > 0;
+  }
+
+  async restoreChannel(row: RememberedChannel): Promise<boolean> {
+    return this.q.restoreChannel.run({ channel: row.channel, team_id: row.teamId ?? null, enterprise_id: row.enterpriseId ?? null, updated_at: row.updatedAt }).changes > 0;
   }
 }

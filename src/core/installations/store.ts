@@ -55,6 +55,21 @@ export interface WorkspaceInstallations {
   rememberChannel(channel: string, where: ChannelWorkspace, now?: Date): Promise<void>;
   /** The workspace a channel's commands came from; undefined if none was ever seen in distribution mode. */
   channelWorkspace(channel: string): Promise<ChannelWorkspace | undefined>;
+  /** Every channel's workspace, by channel (for `sanctions export`). */
+  channels(): Promise<RememberedChannel[]>;
+  /**
+   * Put back an installation as it was exported, its times included (`sanctions import`); the same one twice
+   * changes nothing. True when something was written (new or different).
+   */
+  restore(installation: WorkspaceInstallation): Promise<boolean>;
+  /** Put back a channel's workspace as it was exported; true when something was written. */
+  restoreChannel(row: RememberedChannel): Promise<boolean>;
+}
+
+/** A channel's workspace as stored, with when it was last seen to change. */
+export interface RememberedChannel extends ChannelWorkspace {
+  channel: string;
+  updatedAt: string;
 }
 
 export class InstallationQueryError extends Error {}

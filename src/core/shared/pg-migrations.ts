@@ -194,6 +194,33 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'slack installations: one bot token per workspace (or per Enterprise org) in distribution mode, and the workspace of each channel',
+    sql: `
+      -- As SQLite migration 20 (src/core/installations): id is the enterprise id of an org-wide install (Enterprise
+      -- Grid), else the workspace's team id; installation is Bolt's Installation object as stored (JSON text).
+      CREATE TABLE slack_installations (
+        id                  TEXT COLLATE "C" PRIMARY KEY,
+        team_id             TEXT COLLATE "C",
+        enterprise_id       TEXT COLLATE "C",
+        enterprise_install  INTEGER NOT NULL DEFAULT 0 CHECK (enterprise_install IN (0, 1)),
+        bot_token           TEXT COLLATE "C" NOT NULL,
+        bot_user_id         TEXT COLLATE "C",
+        bot_id              TEXT COLLATE "C",
+        installation        TEXT COLLATE "C" NOT NULL,
+        installed_at        TEXT COLLATE "C" NOT NULL,
+        updated_at          TEXT COLLATE "C" NOT NULL
+      );
+      -- The workspace (and org) a channel's commands came from: alerts to the channel are posted with its token.
+      CREATE TABLE slack_channel_workspaces (
+        channel        TEXT COLLATE "C" PRIMARY KEY,
+        team_id        TEXT COLLATE "C",
+        enterprise_id  TEXT COLLATE "C",
+        updated_at     TEXT COLLATE "C" NOT NULL
+      );
+    `,
+  },
 ];
 
 export interface PgMigrationResult {

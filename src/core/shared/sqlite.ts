@@ -4,7 +4,10 @@
  * mark them), as the single-process worker does today; processes on one host share the file safely, processes on
  * several hosts cannot (use PostgreSQL).
  */
+import { SqliteInstallations } from '../installations/sqlite';
+import type { WorkspaceInstallations } from '../installations/store';
 import { migrate, schemaVersion, type Db } from '../store/db';
+import { sqliteTransfer } from '../transfer/sqlite';
 import { LeaseStore } from '../store/leases';
 import { MIGRATIONS, type Derivations } from '../store/migrations';
 import {
@@ -32,6 +35,7 @@ import type {
   SharedOutbox,
   SharedStore,
   SharedSubscriptions,
+  SharedTransfer,
   MigrationReport,
 } from './types';
 
@@ -45,7 +49,15 @@ const DUE_HEADS_SQL = `SELECT o.id, o.state AS prior_state FROM (
 
 export class SqliteSharedStore implements SharedStore {
   readonly engine = 'sqlite' as const;
-  private parts: Partial<{ leases: SharedLeases; outbox: SharedOutbox; subscriptions: SharedSubscriptions; events: SharedEvents; audit: SharedAudit }> = {};
+  private parts: Partial<{
+    leases: SharedLeases;
+    outbox: SharedOutbox;
+    subscriptions: SharedSubscriptions;
+    events: SharedEvents;
+    audit: SharedAudit;
+    installations: WorkspaceInstallations;
+    transfer: SharedTransfer;
+  }> = {};
 
   /** The statements are prepared on first use: a store opened on a file not migrated yet can migrate it first. */
   constructor(
@@ -71,6 +83,14 @@ export class SqliteSharedStore implements SharedStore {
 
   get audit(): SharedAudit {
     return (this.parts.audit ??= sqliteAudit(this.db));
+  }
+
+  get installations(): WorkspaceInstallations {
+    return (this.parts.installations ??= new SqliteInstallations(this.db));
+  }
+
+  get transfer(): SharedTransfer {
+    return (this.parts.transfer ??= sqliteTransfer(this.db));
   }
 
   async migrate(): Promise<MigrationReport> {

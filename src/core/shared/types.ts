@@ -9,6 +9,8 @@ import type { ListCode } from '../lists';
 import type { ChangeEvent, ChangeKind } from '../model';
 import type { Subscription, Target } from '../alerts/subscriptions';
 import type { LeaseRow, TakeResult } from '../store/leases';
+import type { WorkspaceInstallations } from '../installations/store';
+import type { Schedule } from '../alerts/schedule';
 
 export type { LeaseRow, TakeResult };
 
@@ -176,8 +178,72 @@ export interface MigrationReport {
   applied: MigrationStep[];
 }
 
+/**
+ * A channel's subscription as `sanctions export` writes it: its filters and its state, not its cursor (an id of the
+ * source database's events, which a refresh rebuilds: an imported subscription starts at the target's newest event).
+ */
+export interface SubscriptionRecord {
+  platform: string;
+  channel: string;
+  targets: Target[];
+  excluded: ListCode[];
+  kinds: ChangeKind[];
+  countries: string[];
+  health: boolean;
+  pausedReason: string | null;
+  pausedAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** null: live (as the alerts come). */
+  schedule: Schedule | null;
+  summaryDueAt: string | null;
+  summarySince: string | null;
+}
+
+export interface WatchTermRecord {
+  platform: string;
+  channel: string;
+  term: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** An audit trail entry without its id (ids are the database's own). */
+export interface AuditRecord {
+  at: string;
+  platform: string;
+  actor: string | null;
+  place: string | null;
+  query: string;
+  results: AuditEntry['results'];
+  datasetVersion: number;
+}
+
+/**
+ * Bulk reads and idempotent writes of the users' own data, for `sanctions export` and `sanctions import`
+ * (src/core/transfer). Each restore writes only what is missing or different, and says whether it wrote.
+ */
+export interface SharedTransfer {
+  /** Every subscription, by platform and channel. */
+  subscriptions(): Promise<SubscriptionRecord[]>;
+  /** Every watch term, by platform, channel and term. */
+  watchTerms(): Promise<WatchTermRecord[]>;
+  /** Audit entries after the id `afterId`, oldest first (page by the last id returned). */
+  auditAfter(afterId: number, limit: number): Promise<Array<{ id: number; record: AuditRecord }>>;
+  /** Create or replace a channel's subscription by platform and channel (a new one starts at the newest event). */
+  restoreSubscription(record: SubscriptionRecord): Promise<boolean>;
+  restoreWatchTerm(record: WatchTermRecord): Promise<boolean>;
+  /** Add an audit entry unless an identical one (every field) is there. */
+  restoreAudit(record: AuditRecord): Promise<boolean>;
+}
+
 export interface SharedStore {
   readonly engine: Engine;
+  /** Slack installations (distribution mode) and the workspace of each channel. */
+  readonly installations: WorkspaceInstallations;
+  /** Bulk reads and writes of the users' own data (export and import). */
+  readonly transfer: SharedTransfer;
   readonly leases: SharedLeases;
   readonly outbox: SharedOutbox;
   readonly subscriptions: SharedSubscriptions;
