@@ -50,7 +50,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma('cache_size = -65536');
     if (options.check && !memory) checkIntegrity(db, path);
     if (!options.readonly) {
-      if (!memory) db.pragma('journal_mode = WAL');
+      if (!memory) walMode(db);
       db.pragma('synchronous = NORMAL');
       migrate(db, options.migrations ?? MIGRATIONS, options.derive, options.onApplied);
     }
@@ -59,6 +59,25 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     throw explainCorruption(err, path);
   }
   return db;
+}
+
+/**
+ * Switch the file to WAL. The switch takes an exclusive lock and SQLite does not wait for it (busy_timeout does not
+ * apply): two processes opening a new file at once (two bots, two `sanctions migrate`) could see "database is
+ * locked". A file already in WAL is left as it is; a busy switch is tried again for up to 5 s.
+ */
+function walMode(db: Db): void {
+  const until = Date.now() + 5000;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 export function schemaVersion(db: Db): number {
