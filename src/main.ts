@@ -31,9 +31,10 @@ import { LeaseBusyError } from './core/ops/lease';
 import { metrics } from './core/ops/metrics';
 import { StartupError } from './core/ops/startup';
 import { refreshSources, type SourceRefreshResult } from './core/refresh';
+import { openStore } from './core/reindex';
 import { RefreshBusyError, refreshInChild } from './core/refresh-process/run';
 import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from './core/sources/config';
-import { StoreError } from './core/store/db';
+import { ALERTS_CONNECTION, StoreError } from './core/store/db';
 import { CorruptDatabaseError } from './core/store/integrity';
 import { SourceStore } from './core/store/sources';
 
@@ -119,7 +120,21 @@ export async function main(): Promise<number> {
 
   const sinks = new Map<string, AlertSink>();
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
-  const pipeline: AlertPipeline = new AlertPipeline(mainDb, {
+  // The alert pipeline on a connection of its own, without a memory map and with a small cache (ALERTS_CONNECTION):
+  // the outbox and deliveries it goes through once do not stay in memory beside the lookups' pages.
+  let alertsDb: typeof mainDb;
+  try {
+    alertsDb = config.SANCTIONS_DB === ':memory:' ? mainDb : openStore(config.SANCTIONS_DB, ALERTS_CONNECTION);
+  } catch (err) {
+    if (handle.db !== mainDb) handle.db.close();
+    mainDb.close();
+    if (err instanceof StoreError || err instanceof CorruptDatabaseError) {
+      line(err instanceof StoreError ? `invalid configuration: SANCTIONS_DB: ${err.message}` : err.message);
+      return 2;
+    }
+    throw err;
+  }
+  const pipeline: AlertPipeline = new AlertPipeline(alertsDb, {
     sinks,
     onAttempt: (platform, outcome) => metrics.deliveries.inc({ platform, outcome }),
     // issue 11: retry for hours, then say so (error log, /healthz, status, subscriptions).
@@ -172,6 +187,7 @@ export async function main(): Promise<number> {
     } catch (err) {
       // issue 11: a StartupError is already the one line to print.
       line(err instanceof StartupError ? err.message : `Slack: ${(err as Error).message}`);
+      if (alertsDb !== mainDb) alertsDb.close();
       mainDb.close();
       return 2;
     }
@@ -189,6 +205,7 @@ export async function main(): Promise<number> {
     } catch (err) {
       line((err as Error).message);
       await slack?.stop();
+      if (alertsDb !== mainDb) alertsDb.close();
       mainDb.close();
       return 2;
     }
@@ -204,6 +221,7 @@ export async function main(): Promise<number> {
       line(`HTTP API: cannot listen on ${config.API_HOST}:${config.API_PORT}: ${(err as Error).message}`);
       await slack?.stop();
       await discord?.stop();
+      if (alertsDb !== mainDb) alertsDb.close();
       mainDb.close();
       return 2;
     }
@@ -274,14 +292,26 @@ export async function main(): Promise<number> {
     },
     onError: (err) => line(`leadership: ${err.message}`),
   });
+  // Before leading: a health port that cannot be bound stops start-up with everything closed, no lease taken.
+  let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
+  if (config.HEALTH_PORT !== undefined) {
+    try {
+      healthServer = await startHealthServer(config.HEALTH_PORT, { db: () => mainDb, nextRuns: () => scheduler.nextRuns(), seed: () => handle.seed }, config.HEALTH_HOST);
+    } catch (err) {
+      line(`Health server: cannot listen on ${config.HEALTH_HOST}:${config.HEALTH_PORT}: ${(err as Error).message}`);
+      await slack?.stop();
+      await discord?.stop();
+      await api?.close();
+      if (handle.db !== mainDb) handle.db.close();
+      if (alertsDb !== mainDb) alertsDb.close();
+      mainDb.close();
+      return 2;
+    }
+    line(`Health and metrics on http://${config.HEALTH_HOST}:${healthServer.port}/healthz and /metrics`);
+  }
   leadership.start();
   started = true;
 
-  let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
-  if (config.HEALTH_PORT !== undefined) {
-    healthServer = await startHealthServer(config.HEALTH_PORT, { db: () => mainDb, nextRuns: () => scheduler.nextRuns(), seed: () => handle.seed }, config.HEALTH_HOST);
-    line(`Health and metrics on http://${config.HEALTH_HOST}:${healthServer.port}/healthz and /metrics`);
-  }
 
   // Build the matcher's caches and Chinese tables once everything is listening, not before: start-up stays as
   // quick as it was, and the first question after it does not pay for them. Not for lines piped into the
@@ -305,6 +335,7 @@ export async function main(): Promise<number> {
     await leadership.stop();
     healthServer?.server.close();
     if (handle.db !== mainDb) handle.db.close();
+    if (alertsDb !== mainDb) alertsDb.close();
     mainDb.close();
   }
   return 0;

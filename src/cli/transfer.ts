@@ -77,7 +77,9 @@ export async function exportCommand(args: string[], io: TransferIO, helpers: Tra
   const toFile = values.out !== undefined && values.out !== '-';
   // A file: written beside its final name, readable by its owner only (it holds bot tokens), renamed when complete.
   const tmp = toFile ? `${values.out}.partial` : undefined;
-  const fd = tmp ? openSync(tmp, 'w', 0o600) : undefined;
+  // Made anew, never an existing file or link of someone else's (O_EXCL), so its mode is surely 0600.
+  if (tmp) rmSync(tmp, { force: true });
+  const fd = tmp ? openSync(tmp, 'wx', 0o600) : undefined;
   let batch: string[] = [];
   const flush = () => {
     if (!batch.length) return;

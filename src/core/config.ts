@@ -283,7 +283,7 @@ function checkSlackDistribution(config: Config): void {
 export function refuseUnwiredPostgres(config: Pick<Config, 'DATABASE_URL'>): void {
   if (config.DATABASE_URL) {
     throw new ConfigError(
-      'invalid configuration: DATABASE_URL: the bot does not run on PostgreSQL yet (only `sanctions migrate` uses it, docs/deploy.md); unset it to run on SANCTIONS_DB',
+      'invalid configuration: DATABASE_URL: the bot does not run on PostgreSQL yet (only `sanctions migrate`, `export` and `import` use it, docs/deploy.md); unset it to run on SANCTIONS_DB',
     );
   }
 }

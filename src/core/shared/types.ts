@@ -235,7 +235,8 @@ export interface SharedTransfer {
   restoreSubscription(record: SubscriptionRecord): Promise<boolean>;
   restoreWatchTerm(record: WatchTermRecord): Promise<boolean>;
   /** Add an audit entry unless an identical one (every field) is there. */
-  restoreAudit(record: AuditRecord): Promise<boolean>;
+  /** Written unless the target already holds `occurrence` (default 1) identical entries. */
+  restoreAudit(record: AuditRecord, occurrence?: number): Promise<boolean>;
 }
 
 export interface SharedStore {

@@ -7,6 +7,7 @@
  * Each line is checked on import (zod); an error names the line and the field.
  */
 import { z } from 'zod';
+import { installationKey } from '../installations/store';
 import { ListCode } from '../lists';
 import { ChangeKind } from '../model';
 
@@ -83,6 +84,14 @@ const InstallationLine = z.strictObject({
   raw: z.json(),
   installedAt: time,
   updatedAt: time,
+}).superRefine((line, ctx) => {
+  // The key is what the store files the installation under: checked here, with the other lines, before anything is written.
+  try {
+    const expected = installationKey(line);
+    if (expected !== line.key) ctx.addIssue({ code: 'custom', path: ['key'], message: `should be ${expected} (${line.enterpriseInstall ? 'the enterprise id of an org-wide install' : 'the team id'})` });
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: [line.enterpriseInstall ? 'enterpriseId' : 'teamId'], message: (err as Error).message });
+  }
 });
 
 const ChannelLine = z.strictObject({

@@ -45,16 +45,25 @@ export async function importUserData(store: SharedStore, file: TransferFile): Pr
   const written = zeroCounts();
   // Subscriptions before their watch terms; otherwise the file's order (audit entries oldest first).
   const ordered = [...file.lines].sort((a, b) => rank(a) - rank(b));
+  // Identical audit entries are real (a batch that screens one name twice in a millisecond): the n-th copy in the
+  // file is written when the target holds fewer than n, so importing twice still writes nothing twice.
+  const copies = new Map<string, number>();
   for (const line of ordered) {
     read[line.type]++;
-    if (await restore(store, line)) written[line.type]++;
+    let occurrence = 1;
+    if (line.type === 'audit') {
+      const key = JSON.stringify(line);
+      occurrence = (copies.get(key) ?? 0) + 1;
+      copies.set(key, occurrence);
+    }
+    if (await restore(store, line, occurrence)) written[line.type]++;
   }
   return { read, written };
 }
 
 const rank = (line: Line) => (line.type === 'subscription' ? 0 : 1);
 
-async function restore(store: SharedStore, line: Line): Promise<boolean> {
+async function restore(store: SharedStore, line: Line, occurrence: number): Promise<boolean> {
   switch (line.type) {
     case 'subscription': {
       const { type: _type, ...record } = line;
@@ -66,7 +75,7 @@ async function restore(store: SharedStore, line: Line): Promise<boolean> {
     }
     case 'audit': {
       const { type: _type, ...record } = line;
-      return store.transfer.restoreAudit(record);
+      return store.transfer.restoreAudit(record, occurrence);
     }
     case 'slack_installation': {
       const { type: _type, ...record } = line;

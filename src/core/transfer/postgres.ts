@@ -24,8 +24,8 @@ const RESTORE_SUBSCRIPTION = `
 const RESTORE_AUDIT = `
   INSERT INTO audit (at, platform, actor, place, query, results, dataset_version)
   SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::integer
-  WHERE NOT EXISTS (SELECT 1 FROM audit WHERE at = $1::text AND platform = $2::text AND actor IS NOT DISTINCT FROM $3::text AND place IS NOT DISTINCT FROM $4::text
-                      AND query = $5::text AND results = $6::text AND dataset_version = $7::integer)`;
+  WHERE (SELECT COUNT(*) FROM audit WHERE at = $1::text AND platform = $2::text AND actor IS NOT DISTINCT FROM $3::text AND place IS NOT DISTINCT FROM $4::text
+           AND query = $5::text AND results = $6::text AND dataset_version = $7::integer) < $8::integer`;
 
 export function pgTransfer(pool: pg.Pool): SharedTransfer {
   return {
@@ -45,9 +45,9 @@ export function pgTransfer(pool: pg.Pool): SharedTransfer {
           [r.platform, r.channel, r.term, r.createdBy, r.createdAt],
         )
       ).rowCount ?? 0) > 0,
-    restoreAudit: async (r: AuditRecord) => {
+    restoreAudit: async (r: AuditRecord, occurrence = 1) => {
       const c = auditColumns(r);
-      return ((await pool.query(RESTORE_AUDIT, [c.at, c.platform, c.actor, c.place, c.query, c.results, c.dataset_version])).rowCount ?? 0) > 0;
+      return ((await pool.query(RESTORE_AUDIT, [c.at, c.platform, c.actor, c.place, c.query, c.results, c.dataset_version, occurrence])).rowCount ?? 0) > 0;
     },
   };
 }

@@ -31,11 +31,11 @@ export function sqliteTransfer(db: Db): SharedTransfer {
       `INSERT INTO watch_terms (platform, channel, term, created_by, created_at) VALUES (@platform, @channel, @term, @created_by, @created_at)
        ON CONFLICT (platform, channel, term) DO NOTHING`,
     ),
-    restoreAudit: db.prepare<[AuditColumns]>(
+    restoreAudit: db.prepare<[AuditColumns & { occurrence: number }]>(
       `INSERT INTO audit (at, platform, actor, place, query, results, dataset_version)
        SELECT @at, @platform, @actor, @place, @query, @results, @dataset_version
-       WHERE NOT EXISTS (SELECT 1 FROM audit WHERE at = @at AND platform = @platform AND actor IS @actor AND place IS @place AND query = @query
-                           AND results = @results AND dataset_version = @dataset_version)`,
+       WHERE (SELECT COUNT(*) FROM audit WHERE at = @at AND platform = @platform AND actor IS @actor AND place IS @place AND query = @query
+                AND results = @results AND dataset_version = @dataset_version) < @occurrence`,
     ),
   };
   return {
@@ -45,6 +45,6 @@ export function sqliteTransfer(db: Db): SharedTransfer {
     restoreSubscription: async (r: SubscriptionRecord) => q.restoreSubscription.run(subscriptionColumns(r)).changes > 0,
     restoreWatchTerm: async (r: WatchTermRecord) =>
       q.restoreWatchTerm.run({ platform: r.platform, channel: r.channel, term: r.term, created_by: r.createdBy, created_at: r.createdAt }).changes > 0,
-    restoreAudit: async (r: AuditRecord) => q.restoreAudit.run(auditColumns(r)).changes > 0,
+    restoreAudit: async (r: AuditRecord, occurrence = 1) => q.restoreAudit.run({ ...auditColumns(r), occurrence }).changes > 0,
   };
 }

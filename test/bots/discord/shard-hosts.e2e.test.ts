@@ -76,6 +76,8 @@ it('two hosts, shard 0 and shard 1 of 2: each answers its own guilds, each alert
     for (const { channelId } of channels) expect(posts(channelId)).toHaveLength(2);
   } finally {
     for (const host of hosts) host.child.kill('SIGTERM');
+    // A host that does not stop within 10 s is killed: never left running on the test's database.
+    await Promise.all(hosts.map((h) => Promise.race([h.done, new Promise((r) => setTimeout(r, 10_000).unref()).then(() => h.child.kill('SIGKILL'))])));
     await Promise.all(hosts.map((h) => h.done));
     await fake.close();
     db.close();

@@ -177,6 +177,7 @@ describe('Discord sharding in one process (real discord.js, fake Discord routing
     fake = await FakeDiscord.start({ recommendedShards: 2, requiredShards: 2, maxConcurrency: 16 });
     const config = (env: Record<string, string>) => loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake!.applicationId, DISCORD_API_URL: fake!.api, ...env });
     const single = createDiscordBot({ ...discordOptionsFromConfig(config({}))!, data: () => handle, audit: false, logger: quiet, restRetries: 0, checkCommands: false });
+    bot = single; // stopped by afterEach, should it ever start
     await expect(single.start()).rejects.toThrow(/^Discord login failed: .*Sharding is required.* \(the bot is in too many servers for one gateway connection: set DISCORD_SHARDS=auto/);
     expect(fake.identifies).toEqual([[0, 1]]);
     bot = createDiscordBot({ ...discordOptionsFromConfig(config({ DISCORD_SHARDS: 'auto' }))!, data: () => handle, audit: false, logger: quiet, restRetries: 0, checkCommands: false });

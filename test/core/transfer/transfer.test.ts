@@ -6,7 +6,7 @@
  * nothing the second time; a wrong line is refused with its number and nothing is written; an unknown format version
  * is refused.
  */
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli';
@@ -170,6 +170,35 @@ describe('import refusals (SQLite target)', () => {
     expect((JSON.parse(again.out) as { written: Record<string, number> }).written).toEqual({ subscription: 0, watch_term: 0, slack_installation: 0, slack_channel_workspace: 0, audit: 0 });
     const back = await runCli(['export', '--db', target], { DATABASE_URL: '' });
     expect(body(back.out)).toEqual(body(readFileSync(file, 'utf8')));
+  });
+
+  it('an installation filed under the wrong key is refused before anything is written', async () => {
+    const lines = readFileSync(join(dir, 'sqlite.jsonl'), 'utf8').trimEnd().split('\n');
+    const i = lines.findIndex((l) => l.includes('"type":"slack_installation"'));
+    const line = JSON.parse(lines[i]!) as { key: string };
+    lines[i] = JSON.stringify({ ...line, key: `${line.key}X` });
+    const bad = join(dir, 'bad-key.jsonl');
+    writeFileSync(bad, `${lines.join('\n')}\n`);
+    const target = join(dir, 'bad-key.db');
+    const run = await runCli(['import', bad, '--db', target], { DATABASE_URL: '' });
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(new RegExp(`line ${i + 1} \\(slack_installation\\): key: should be .*nothing was imported`));
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('keeps identical audit entries (one name screened twice in a millisecond) as many times as the file has them, once', async () => {
+    const lines = readFileSync(join(dir, 'sqlite.jsonl'), 'utf8').trimEnd().split('\n');
+    const audit = lines.find((l) => l.includes('"type":"audit"'))!;
+    const twice = join(dir, 'twice.jsonl');
+    writeFileSync(twice, `${[...lines, audit].join('\n')}\n`);
+    const target = join(dir, 'twice.db');
+    const first = await runCli(['import', twice, '--db', target, '--json'], { DATABASE_URL: '' });
+    const auditLines = lines.filter((l) => l.includes('"type":"audit"')).length + 1;
+    expect((JSON.parse(first.out) as { written: { audit: number } }).written.audit).toBe(auditLines);
+    const again = await runCli(['import', twice, '--db', target, '--json'], { DATABASE_URL: '' });
+    expect((JSON.parse(again.out) as { written: { audit: number } }).written.audit).toBe(0);
+    const back = await runCli(['export', '--db', target], { DATABASE_URL: '' });
+    expect(body(back.out).filter((l) => l === audit)).toHaveLength(2);
   });
 
   it('reads the file from standard input with -, and a bad line there is named by its number too', async () => {
