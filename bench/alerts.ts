@@ -27,6 +27,7 @@ import { SubscriptionStore, type Target } from '../src/core/alerts/subscriptions
 import { DeliveryWorker } from '../src/core/alerts/worker';
 import { loadSourcesFile } from '../src/core/sources/config';
 import { ALERTS_CONNECTION, openDb } from '../src/core/store/db';
+import { WalCheckpointer } from '../src/core/store/wal-checkpointer';
 import { repoPath, SHARED } from './lib/dataset';
 import { startFakePlatforms } from './lib/fake-platforms';
 
@@ -36,8 +37,9 @@ const log = (line: string) => process.stderr.write(`bench:alerts: ${line}\n`);
 
 const path = repoPath('var/bench-alerts.db');
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-// The bot's alert pipeline connection (main.ts: no memory map, a small cache).
+// The bot's alert pipeline connection (main.ts: no memory map, a small cache), and its WAL checkpoints in a thread.
 const db = openDb(path, ALERTS_CONNECTION);
+const checkpointer = new WalCheckpointer(path).start([db]);
 const rss: string[] = [];
 const mark = (what: string) => rss.push(`${what} ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
 const refreshPeaks: number[] = [];
@@ -165,6 +167,7 @@ const pruneMs = performance.now() - p0;
 const left = db.prepare<[], { n: number }>('SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM deliveries) + (SELECT COUNT(*) FROM delivery_attempts) AS n').get()!.n;
 const received = await fakes.posts();
 await fakes.close();
+await checkpointer.stop();
 db.close();
 
 const out = [

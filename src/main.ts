@@ -37,6 +37,7 @@ import { ConfigError as SourcesError, loadSourcesFile, type SourceConfig } from 
 import { ALERTS_CONNECTION, StoreError } from './core/store/db';
 import { CorruptDatabaseError } from './core/store/integrity';
 import { SourceStore } from './core/store/sources';
+import { WalCheckpointer } from './core/store/wal-checkpointer';
 
 function line(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -134,6 +135,10 @@ export async function main(): Promise<number> {
     }
     throw err;
   }
+  // WAL checkpoints in a thread of their own (wal-checkpointer.ts): a commit that checkpointed held the event loop
+  // for hundreds of milliseconds while a large refresh was routed.
+  const checkpointer =
+    config.SANCTIONS_DB === ':memory:' ? undefined : new WalCheckpointer(config.SANCTIONS_DB, { onError: (message) => logger.warn({ message }, 'WAL checkpoint failed') }).start([mainDb, alertsDb]);
   const pipeline: AlertPipeline = new AlertPipeline(alertsDb, {
     sinks,
     onAttempt: (platform, outcome) => metrics.deliveries.inc({ platform, outcome }),
@@ -334,6 +339,7 @@ export async function main(): Promise<number> {
     await api?.close();
     await leadership.stop();
     healthServer?.server.close();
+    await checkpointer?.stop();
     if (handle.db !== mainDb) handle.db.close();
     if (alertsDb !== mainDb) alertsDb.close();
     mainDb.close();
