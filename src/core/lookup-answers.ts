@@ -21,6 +21,8 @@ export interface MatchesJson {
   tail: string;
   /** The dataset version the matches were found in. */
   version: number;
+  /** The whole answer as UTF-8, for the coverage it was last made with (kept matches only: coverage.ts hands one object back while it reuses it). */
+  bytes?: { covered: Coverage; body: Buffer };
 }
 
 export function matchesJson(found: LookupMatches): MatchesJson {
@@ -50,6 +52,11 @@ export function answerWithCoverage(db: Db, found: MatchesJson, options: LookupOp
 
 export const DEFAULT_ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
 
+/** What an entry may hold: its text, and as much again for the bytes of its last answer. */
+function sizeOf(key: string, found: MatchesJson): number {
+  return 2 * (found.head.length + found.tail.length) + key.length;
+}
+
 const versionStatements = new WeakMap<Db, Statement<[], { value: string }>>();
 
 function versionOf(db: Db): number {
@@ -74,10 +81,27 @@ export class LookupAnswerCache {
   constructor(private readonly maxBytes = DEFAULT_ANSWER_CACHE_BYTES) {}
 
   /**
+   * The answer as UTF-8 bytes, ready to send: made once per kept match and coverage answer, so that a name asked
+   * again is not serialised, joined and encoded again on every request.
+   */
+  async answerBytes(db: Db, query: string, options: LookupOptions, find: () => MatchesJson | Promise<MatchesJson>): Promise<Buffer> {
+    const found = await this.matches(db, query, options, find);
+    const covered = coverage(db, { lists: options.lists, side: options.side }, options.now);
+    if (found.bytes?.covered === covered) return found.bytes.body;
+    const body = Buffer.from(answerJson(found, covered), 'utf8');
+    found.bytes = { covered, body };
+    return body;
+  }
+
+  /**
    * The answer's JSON: the matches kept for this query, options and dataset version, or found by `find` (and
    * kept), with the coverage read now.
    */
   async answer(db: Db, query: string, options: LookupOptions, find: () => MatchesJson | Promise<MatchesJson>): Promise<string> {
+    return answerWithCoverage(db, await this.matches(db, query, options, find), options);
+  }
+
+  private async matches(db: Db, query: string, options: LookupOptions, find: () => MatchesJson | Promise<MatchesJson>): Promise<MatchesJson> {
     const version = versionOf(db);
     if (version !== this.version) this.clear(version);
     const key = keyOf(query, options);
@@ -92,22 +116,22 @@ export class LookupAnswerCache {
       found = await find();
       this.keep(key, found);
     }
-    return answerWithCoverage(db, found, options);
+    return found;
   }
 
   private keep(key: string, found: MatchesJson): void {
     // Found in another version (a refresh landed meanwhile): answered, not kept.
     if (found.version !== this.version) return;
-    const size = found.head.length + found.tail.length + key.length;
+    const size = sizeOf(key, found);
     if (size > this.maxBytes / 4) return;
     const old = this.entries.get(key);
-    if (old) this.bytes -= old.head.length + old.tail.length + key.length;
+    if (old) this.bytes -= sizeOf(key, old);
     this.entries.set(key, found);
     this.bytes += size;
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= v.head.length + v.tail.length + k.length;
+      this.bytes -= sizeOf(k, v);
     }
   }
 

@@ -96,6 +96,22 @@ describe('lookup answers kept per dataset version', () => {
     expect(JSON.stringify(after)).toBe(JSON.stringify(lookup(copy, 'Hikvision', {})));
   });
 
+  it('as bytes: the same answer, encoded once while the coverage is the same, and again when it changes', async () => {
+    const copy = copyOfCurrent();
+    const cache = new LookupAnswerCache();
+    const ask = () => cache.answerBytes(copy, 'Hikvision', {}, () => matchesJson(lookupMatches(copy, 'Hikvision', {})));
+    const first = await ask();
+    expect(first.toString('utf8')).toBe(JSON.stringify(lookup(copy, 'Hikvision', {})));
+    expect(await ask()).toBe(first); // the very same buffer: nothing serialised or encoded again
+    copy.prepare("UPDATE sources SET status = 'failed', last_error = 'HTTP 503 from the publisher' WHERE id = (SELECT source_id FROM records WHERE name LIKE '%Hikvision%' LIMIT 1)").run();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 5000);
+    const after = await ask();
+    expect(after).not.toBe(first);
+    expect(after.toString('utf8')).toBe(JSON.stringify(lookup(copy, 'Hikvision', {})));
+    expect(cache.misses).toBe(1);
+  });
+
   it('stays within its byte budget, dropping the least recently used', async () => {
     const cache = new LookupAnswerCache(24 * 1024);
     const names = ['Hikvision', 'Huawei', 'DJI', 'Sugon', 'Megvii', 'SenseTime', 'Lockheed Martin', 'Raytheon', 'Kaspersky', 'SMIC', 'YMTC', 'Dahua', 'iFlytek', 'Inspur', 'Skydio', 'Boeing'];

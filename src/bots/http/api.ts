@@ -74,7 +74,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   sendJson(res, status, JSON.stringify(body), headers);
 }
 
-/** An answer already serialised (a lookup thread's). */
+/** An answer serialised already. */
 function sendJson(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -176,9 +176,10 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     if (!('query' in read)) throw new HttpError(400, `q: ${read.problem}`);
     const db = screeningDb();
     const threads = poolFor(db);
-    const body = await answers.answer(db, read.query, read.options, () => (threads ? threads.matches(read.query, read.options) : matchesJson(lookupMatches(db, read.query, read.options))));
-    if (options.audit) recordLookupSoon(db, audited(req), JSON.parse(body) as LookupResponse);
-    sendJson(res, 200, body);
+    const body = await answers.answerBytes(db, read.query, read.options, () => (threads ? threads.matches(read.query, read.options) : matchesJson(lookupMatches(db, read.query, read.options))));
+    if (options.audit) recordLookupSoon(db, audited(req), JSON.parse(body.toString('utf8')) as LookupResponse);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+    res.end(body);
   }
 
   async function batchRoute(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
