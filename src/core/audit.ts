@@ -78,20 +78,34 @@ function scheduleFlush(db: Db): void {
 
 export function auditTrail(db: Db, options: { limit?: number; sinceId?: number } = {}): AuditEntry[] {
   return db
-    .prepare<[number, number], { id: number; at: string; platform: string; actor: string | null; place: string | null; query: string; results: string; dataset_version: number }>(
-      'SELECT * FROM audit WHERE id > ? ORDER BY id DESC LIMIT ?',
-    )
+    .prepare<[number, number], AuditRow>('SELECT * FROM audit WHERE id > ? ORDER BY id DESC LIMIT ?')
     .all(options.sinceId ?? 0, options.limit ?? 50)
-    .map((r) => ({
-      id: r.id,
-      at: r.at,
-      platform: r.platform,
-      ...(r.actor ? { actor: r.actor } : {}),
-      ...(r.place ? { place: r.place } : {}),
-      query: r.query,
-      results: JSON.parse(r.results) as AuditEntry['results'],
-      datasetVersion: r.dataset_version,
-    }));
+    .map(auditFromRow);
+}
+
+/** An audit row as both engines return it (SQLite here, PostgreSQL in src/core/shared). */
+export interface AuditRow {
+  id: number;
+  at: string;
+  platform: string;
+  actor: string | null;
+  place: string | null;
+  query: string;
+  results: string;
+  dataset_version: number;
+}
+
+export function auditFromRow(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    platform: r.platform,
+    ...(r.actor ? { actor: r.actor } : {}),
+    ...(r.place ? { place: r.place } : {}),
+    query: r.query,
+    results: JSON.parse(r.results) as AuditEntry['results'],
+    datasetVersion: r.dataset_version,
+  };
 }
 
 /** An acknowledgement of an alert message ("Acknowledge"): who handled which alert, where, and when. */

@@ -30,7 +30,8 @@ export interface Subscription {
   summarySince?: string;
 }
 
-interface Row {
+/** A subscriptions row as both engines return it (SQLite here, PostgreSQL in src/core/shared). */
+export interface SubscriptionRow {
   id: number;
   platform: string;
   channel: string;
@@ -48,7 +49,7 @@ interface Row {
   summary_since: string | null;
 }
 
-function fromRow(r: Row): Subscription {
+export function subscriptionFromRow(r: SubscriptionRow): Subscription {
   return {
     id: r.id,
     platform: r.platform,
@@ -186,27 +187,27 @@ export class SubscriptionStore {
   }
 
   get(platform: string, channel: string): Subscription | undefined {
-    const row = this.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel = ?').get(platform, channel);
-    return row && fromRow(row);
+    const row = this.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND channel = ?').get(platform, channel);
+    return row && subscriptionFromRow(row);
   }
 
   all(platform?: string): Subscription[] {
     const rows = platform
-      ? this.prepare<[string], Row>('SELECT * FROM subscriptions WHERE platform = ? ORDER BY id').all(platform)
-      : this.prepare<[], Row>('SELECT * FROM subscriptions ORDER BY id').all();
-    return rows.map(fromRow);
+      ? this.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? ORDER BY id').all(platform)
+      : this.prepare<[], SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id').all();
+    return rows.map(subscriptionFromRow);
   }
 
   /** Subscriptions whose scheduled summary is due at `nowIso` (read without parsing every channel's row). */
   summariesDue(nowIso: string): Subscription[] {
-    return this.prepare<[string], Row>('SELECT * FROM subscriptions WHERE summary_due_at IS NOT NULL AND summary_due_at <= ? AND paused_reason IS NULL ORDER BY id')
+    return this.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE summary_due_at IS NOT NULL AND summary_due_at <= ? AND paused_reason IS NULL ORDER BY id')
       .all(nowIso)
-      .map(fromRow);
+      .map(subscriptionFromRow);
   }
 
   /** Up to `limit` subscriptions with ids above `afterId`, in id order: routing reads 10,000 channels a page at a time. */
   page(afterId: number, limit: number): Subscription[] {
-    return this.prepare<[number, number], Row>('SELECT * FROM subscriptions WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit).map(fromRow);
+    return this.prepare<[number, number], SubscriptionRow>('SELECT * FROM subscriptions WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit).map(subscriptionFromRow);
   }
 
   /** Add targets (and set kinds, countries, health) for a channel; a new subscription starts at the newest event. */

@@ -2,50 +2,10 @@
  * Rows as both engines return them (same column names and types), turned into the shared store's objects.
  */
 import { createHash } from 'node:crypto';
-import type { AuditEntry } from '../audit';
-import type { ListCode } from '../lists';
 import type { ChangeKind } from '../model';
-import { LIVE, type Schedule } from '../alerts/schedule';
-import type { Subscription, Target } from '../alerts/subscriptions';
-import type { ClaimedMessage, NewSubscription, StoredChangeEvent } from './types';
+import type { ClaimedMessage, NewSubscription } from './types';
 
-export interface SubscriptionRow {
-  id: number;
-  platform: string;
-  channel: string;
-  targets: string;
-  excluded: string | null;
-  kinds: string;
-  countries: string;
-  health: number;
-  paused_reason: string | null;
-  paused_at: string | null;
-  created_by: string | null;
-  cursor: number;
-  schedule: string | null;
-  summary_due_at: string | null;
-  summary_since: string | null;
-}
-
-export function subscriptionFromRow(r: SubscriptionRow): Subscription {
-  return {
-    id: r.id,
-    platform: r.platform,
-    channel: r.channel,
-    targets: JSON.parse(r.targets) as Target[],
-    excluded: JSON.parse(r.excluded ?? '[]') as ListCode[],
-    kinds: JSON.parse(r.kinds) as ChangeKind[],
-    countries: JSON.parse(r.countries) as string[],
-    health: r.health === 1,
-    ...(r.paused_reason ? { pausedReason: r.paused_reason } : {}),
-    ...(r.paused_at ? { pausedAt: r.paused_at } : {}),
-    ...(r.created_by ? { createdBy: r.created_by } : {}),
-    cursor: r.cursor,
-    schedule: r.schedule ? (JSON.parse(r.schedule) as Schedule) : LIVE,
-    ...(r.summary_due_at ? { summaryDueAt: r.summary_due_at } : {}),
-    ...(r.summary_since ? { summarySince: r.summary_since } : {}),
-  };
-}
+export { subscriptionFromRow, type SubscriptionRow } from '../alerts/subscriptions';
 
 const ALL_KINDS: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
 
@@ -64,57 +24,9 @@ export function subscriptionValues(input: NewSubscription, now: Date) {
   };
 }
 
-export interface EventRow {
-  id: number;
-  at: string;
-  refresh_id: number;
-  kind: ChangeKind;
-  list: ListCode;
-  source_id: string;
-  record_id: number;
-  record_key: string;
-  name: string;
-  detail: string;
-}
+export { eventFromRow, type EventRow } from '../store/events';
 
-export function eventFromRow(row: EventRow): StoredChangeEvent {
-  return {
-    id: row.id,
-    at: row.at,
-    kind: row.kind,
-    list: row.list,
-    source: row.source_id,
-    record: row.record_key,
-    recordId: row.record_id,
-    name: row.name,
-    detail: JSON.parse(row.detail) as Record<string, unknown>,
-    refreshId: row.refresh_id,
-  };
-}
-
-export interface AuditRow {
-  id: number;
-  at: string;
-  platform: string;
-  actor: string | null;
-  place: string | null;
-  query: string;
-  results: string;
-  dataset_version: number;
-}
-
-export function auditFromRow(r: AuditRow): AuditEntry {
-  return {
-    id: r.id,
-    at: r.at,
-    platform: r.platform,
-    ...(r.actor ? { actor: r.actor } : {}),
-    ...(r.place ? { place: r.place } : {}),
-    query: r.query,
-    results: JSON.parse(r.results) as AuditEntry['results'],
-    datasetVersion: r.dataset_version,
-  };
-}
+export { auditFromRow, type AuditRow } from '../audit';
 
 export interface ClaimedRow {
   id: number;

@@ -7,7 +7,8 @@ import type { ChangeEvent, ChangeKind } from '../model';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
-interface EventRow {
+/** An events row as both engines return it (SQLite here, PostgreSQL in src/core/shared). */
+export interface EventRow {
   id: number;
   at: string;
   refresh_id: number;
@@ -42,7 +43,7 @@ function messageStatements(db: Db) {
   return statements;
 }
 
-function toEvent(row: EventRow): ChangeEvent & { recordId: number } {
+export function eventFromRow(row: EventRow): ChangeEvent & { recordId: number } {
   return {
     id: row.id,
     at: row.at,
@@ -101,12 +102,12 @@ export class EventStore {
       sinceDate: query.sinceDate ?? '',
       limit: query.limit ?? -1,
     });
-    return rows.map(toEvent);
+    return rows.map(eventFromRow);
   }
 
   /** The events an outbox message covers (a digest's, through the deliveries that claimed them), in id order. */
   ofMessage(outboxId: number): Array<ChangeEvent & { recordId: number }> {
-    return messageStatements(this.db).events.all(outboxId).map(toEvent);
+    return messageStatements(this.db).events.all(outboxId).map(eventFromRow);
   }
 
   /** The ids of the events an outbox message covers, in order (what tells two digests apart, without reading them). */
@@ -145,7 +146,7 @@ export class EventStore {
     const rows = this.db
       .prepare<Record<string, unknown>, EventRow>(`SELECT * FROM events WHERE ${where} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: query.limit, offset: query.offset });
-    return { total, events: rows.map(toEvent) };
+    return { total, events: rows.map(eventFromRow) };
   }
 
   lastId(): number {
