@@ -3,7 +3,7 @@
  * on the commit that finds the log over 1,000 pages, in the committing thread, with an fsync: routing a refresh to
  * 10,000 channels writes 1.6 M claims, and the slices whose commits checkpointed held the event loop for 100-500 ms.
  * Here a worker thread with its own connection checkpoints (PASSIVE: it never waits for readers or blocks writers)
- * four times a second, and the bot's connections checkpoint themselves only past a much larger log (CHECKPOINT_FALLBACK_PAGES),
+ * four times a second, and the bot's connections checkpoint themselves only past a very large log (CHECKPOINT_FALLBACK_PAGES),
  * should the thread fall behind or die (it is started again).
  */
 import { createRequire } from 'node:module';
@@ -13,8 +13,14 @@ import type { Db } from './db';
 /** How often the thread checkpoints: a checkpoint with nothing to copy costs a few system calls. */
 export const DEFAULT_EVERY_MS = 250;
 
-/** Pages of log after which a connection checkpoints by itself (~40 MB at 4 KiB pages) while a checkpointer runs. */
-export const CHECKPOINT_FALLBACK_PAGES = 10_000;
+/**
+ * Pages of log after which a connection checkpoints by itself while a checkpointer runs (~400 MB at 4 KiB pages):
+ * a safety net for a thread that died, not a limit met in use. The count is of the log since it last started over,
+ * which it does only when a write finds everything copied back: under a steady stream of writes (pruning 1.6 M
+ * claims) it passed 10,000 pages although the thread had copied them, and the commit that then checkpointed held
+ * the event loop for 1.9 s.
+ */
+export const CHECKPOINT_FALLBACK_PAGES = 100_000;
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -60,6 +66,7 @@ export class WalCheckpointer {
 
   /** Start the thread, and let these connections leave checkpoints to it (but past CHECKPOINT_FALLBACK_PAGES). */
   start(connections: Db[] = []): this {
+    // (The log's file is not cut back when it starts over: truncating a 100 MB log held the event loop ~200 ms.)
     for (const db of connections) db.pragma(`wal_autocheckpoint = ${CHECKPOINT_FALLBACK_PAGES}`);
     this.spawn();
     return this;
