@@ -123,12 +123,17 @@ export async function main(): Promise<number> {
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   // The alert pipeline on a connection of its own, without a memory map and with a small cache (ALERTS_CONNECTION):
   // the outbox and deliveries it goes through once do not stay in memory beside the lookups' pages.
-  let alertsDb: typeof mainDb;
+  let alertsDb: typeof mainDb | undefined;
+  /** Close every database handle this process opened (the seed's, the pipeline's, the main one), once each. */
+  const closeData = () => {
+    if (handle.db !== mainDb) handle.db.close();
+    if (alertsDb && alertsDb !== mainDb) alertsDb.close();
+    mainDb.close();
+  };
   try {
     alertsDb = config.SANCTIONS_DB === ':memory:' ? mainDb : openStore(config.SANCTIONS_DB, ALERTS_CONNECTION);
   } catch (err) {
-    if (handle.db !== mainDb) handle.db.close();
-    mainDb.close();
+    closeData();
     if (err instanceof StoreError || err instanceof CorruptDatabaseError) {
       line(err instanceof StoreError ? `invalid configuration: SANCTIONS_DB: ${err.message}` : err.message);
       return 2;
@@ -192,8 +197,7 @@ export async function main(): Promise<number> {
     } catch (err) {
       // issue 11: a StartupError is already the one line to print.
       line(err instanceof StartupError ? err.message : `Slack: ${(err as Error).message}`);
-      if (alertsDb !== mainDb) alertsDb.close();
-      mainDb.close();
+      closeData();
       return 2;
     }
   }
@@ -210,8 +214,7 @@ export async function main(): Promise<number> {
     } catch (err) {
       line((err as Error).message);
       await slack?.stop();
-      if (alertsDb !== mainDb) alertsDb.close();
-      mainDb.close();
+      closeData();
       return 2;
     }
     sinks.set(discord.sink.platform, discord.sink);
@@ -226,8 +229,7 @@ export async function main(): Promise<number> {
       line(`HTTP API: cannot listen on ${config.API_HOST}:${config.API_PORT}: ${(err as Error).message}`);
       await slack?.stop();
       await discord?.stop();
-      if (alertsDb !== mainDb) alertsDb.close();
-      mainDb.close();
+      closeData();
       return 2;
     }
   }
@@ -307,9 +309,7 @@ export async function main(): Promise<number> {
       await slack?.stop();
       await discord?.stop();
       await api?.close();
-      if (handle.db !== mainDb) handle.db.close();
-      if (alertsDb !== mainDb) alertsDb.close();
-      mainDb.close();
+      closeData();
       return 2;
     }
     line(`Health and metrics on http://${config.HEALTH_HOST}:${healthServer.port}/healthz and /metrics`);
@@ -340,9 +340,7 @@ export async function main(): Promise<number> {
     await leadership.stop();
     healthServer?.server.close();
     await checkpointer?.stop();
-    if (handle.db !== mainDb) handle.db.close();
-    if (alertsDb !== mainDb) alertsDb.close();
-    mainDb.close();
+    closeData();
   }
   return 0;
 }

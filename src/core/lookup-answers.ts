@@ -9,11 +9,11 @@
  * Memory: bounded by the serialised size (32 MiB by default, the least recently used go first); every entry goes
  * when the dataset version moves.
  */
-import type { Statement } from 'better-sqlite3';
 import { coverage, type Coverage } from './coverage';
 import { isoDay } from './designation-status';
 import type { LookupMatches, LookupOptions } from './lookup';
 import type { Db } from './store/db';
+import { datasetVersion } from './store/meta';
 
 /** A lookup's matches serialised around where the coverage goes: head + coverage + tail is the answer. */
 export interface MatchesJson {
@@ -57,14 +57,6 @@ function sizeOf(key: string, found: MatchesJson): number {
   return 2 * (found.head.length + found.tail.length) + key.length;
 }
 
-const versionStatements = new WeakMap<Db, Statement<[], { value: string }>>();
-
-function versionOf(db: Db): number {
-  let statement = versionStatements.get(db);
-  if (!statement) versionStatements.set(db, (statement = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dataset_version'")));
-  return Number(statement.get()?.value ?? 0);
-}
-
 /** Everything the matches depend on but the dataset version. */
 function keyOf(query: string, options: LookupOptions): string {
   const lists = options.lists?.length ? [...options.lists].sort().join(',') : '';
@@ -102,7 +94,7 @@ export class LookupAnswerCache {
   }
 
   private async matches(db: Db, query: string, options: LookupOptions, find: () => MatchesJson | Promise<MatchesJson>): Promise<MatchesJson> {
-    const version = versionOf(db);
+    const version = datasetVersion(db);
     if (version !== this.version) this.clear(version);
     const key = keyOf(query, options);
     let found = this.entries.get(key);

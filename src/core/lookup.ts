@@ -15,6 +15,7 @@ import { keyName } from './sources/common';
 import { footnoteLines } from './sources/el-footnotes';
 import type { DesignationStep } from './model';
 import type { Db } from './store/db';
+import { datasetVersion } from './store/meta';
 
 export { DEFAULT_THRESHOLD, REVIEW_THRESHOLD };
 
@@ -102,7 +103,6 @@ interface Cached {
   version: number;
   matcher: Matcher;
   loader: PartyLoader;
-  readVersion: () => number;
 }
 
 const cache = new WeakMap<Db, Cached>();
@@ -110,19 +110,14 @@ const cache = new WeakMap<Db, Cached>();
 /** One matcher and loader per database handle, renewed when a refresh changed the data (caches hold frequencies). */
 function prepared(db: Db): Cached {
   let cached = cache.get(db);
-  const readVersion = cached?.readVersion ?? versionReader(db);
-  const version = readVersion();
+  const version = datasetVersion(db);
   if (!cached || cached.version !== version) {
-    cached = { version, matcher: new Matcher(db), loader: new PartyLoader(db), readVersion };
+    cached = { version, matcher: new Matcher(db), loader: new PartyLoader(db) };
     cache.set(db, cached);
   }
   return cached;
 }
 
-function versionReader(db: Db): () => number {
-  const statement = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dataset_version'");
-  return () => Number(statement.get()?.value ?? 0);
-}
 
 /** Hits examined for ranking and the total; a query that matches more parties than this is not a name. */
 const MAX_HITS = 2000;

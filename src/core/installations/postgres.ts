@@ -4,7 +4,7 @@
  * every host serving commands finds each workspace's token.
  */
 import type pg from 'pg';
-import { channelFromRow, fromRow, restoredRow, type ChannelRow, type Row } from './rows';
+import { channelFromRow, fromRow, installationColumns, restoredRow, type ChannelRow, type Row } from './rows';
 import {
   installationKey,
   type ChannelWorkspace,
@@ -26,13 +26,13 @@ export class PostgresInstallations implements WorkspaceInstallations {
   }
 
   async save(i: NewInstallation, now = new Date()): Promise<WorkspaceInstallation> {
-    const id = installationKey({ teamId: i.teamId, enterpriseId: i.enterpriseId, enterpriseInstall: i.enterpriseInstall });
+    const c = installationColumns(i);
     const saved = await this.one(
       `INSERT INTO slack_installations (${COLUMNS}, installed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
        ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, enterprise_id = excluded.enterprise_id, enterprise_install = excluded.enterprise_install,
          bot_token = excluded.bot_token, bot_user_id = excluded.bot_user_id, bot_id = excluded.bot_id, installation = excluded.installation, updated_at = excluded.updated_at
        RETURNING *`,
-      [id, i.teamId ?? null, i.enterpriseId ?? null, i.enterpriseInstall ? 1 : 0, i.botToken, i.botUserId ?? null, i.botId ?? null, JSON.stringify(i.raw ?? null), now.toISOString()],
+      [c.id, c.team_id, c.enterprise_id, c.enterprise_install, c.bot_token, c.bot_user_id, c.bot_id, c.installation, now.toISOString()],
     );
     return saved!;
   }

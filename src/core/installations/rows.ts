@@ -1,5 +1,5 @@
 /** Installation rows as both engines return them (same columns and types: SQLite migration 20, PostgreSQL 2). */
-import { installationKey, type RememberedChannel, type WorkspaceInstallation } from './store';
+import { installationKey, type NewInstallation, type RememberedChannel, type WorkspaceInstallation } from './store';
 
 export interface Row {
   id: string;
@@ -42,10 +42,15 @@ export function channelFromRow(r: ChannelRow): RememberedChannel {
 
 /** The row of an installation put back as exported: its key is derived again (an inconsistent key is refused). */
 export function restoredRow(i: WorkspaceInstallation): Row {
-  const id = installationKey({ teamId: i.teamId, enterpriseId: i.enterpriseId, enterpriseInstall: i.enterpriseInstall });
-  if (id !== i.key) throw new Error(`installation ${i.key}: its key should be ${id} (${i.enterpriseInstall ? 'the enterprise id of an org-wide install' : 'the team id'})`);
+  const columns = installationColumns(i);
+  if (columns.id !== i.key) throw new Error(`installation ${i.key}: its key should be ${columns.id} (${i.enterpriseInstall ? 'the enterprise id of an org-wide install' : 'the team id'})`);
+  return { ...columns, installed_at: i.installedAt, updated_at: i.updatedAt };
+}
+
+/** An installation's columns but its times, keyed as the store files it (both engines' save, and restoredRow). */
+export function installationColumns(i: NewInstallation): Omit<Row, 'installed_at' | 'updated_at'> {
   return {
-    id,
+    id: installationKey({ teamId: i.teamId, enterpriseId: i.enterpriseId, enterpriseInstall: i.enterpriseInstall }),
     team_id: i.teamId ?? null,
     enterprise_id: i.enterpriseId ?? null,
     enterprise_install: i.enterpriseInstall ? 1 : 0,
@@ -53,7 +58,5 @@ export function restoredRow(i: WorkspaceInstallation): Row {
     bot_user_id: i.botUserId ?? null,
     bot_id: i.botId ?? null,
     installation: JSON.stringify(i.raw ?? null),
-    installed_at: i.installedAt,
-    updated_at: i.updatedAt,
   };
 }

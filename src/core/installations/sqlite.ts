@@ -3,7 +3,7 @@
  * (migration 20). Prepared statements; the async interface resolves at once.
  */
 import type { Db } from '../store/db';
-import { channelFromRow, fromRow, restoredRow, type ChannelRow, type Row } from './rows';
+import { channelFromRow, fromRow, installationColumns, restoredRow, type ChannelRow, type Row } from './rows';
 import {
   installationKey,
   type ChannelWorkspace,
@@ -57,19 +57,9 @@ export class SqliteInstallations implements WorkspaceInstallations {
   }
 
   async save(i: NewInstallation, now = new Date()): Promise<WorkspaceInstallation> {
-    const id = installationKey({ teamId: i.teamId, enterpriseId: i.enterpriseId, enterpriseInstall: i.enterpriseInstall });
-    this.q.put.run({
-      id,
-      team_id: i.teamId ?? null,
-      enterprise_id: i.enterpriseId ?? null,
-      enterprise_install: i.enterpriseInstall ? 1 : 0,
-      bot_token: i.botToken,
-      bot_user_id: i.botUserId ?? null,
-      bot_id: i.botId ?? null,
-      installation: JSON.stringify(i.raw ?? null),
-      at: now.toISOString(),
-    });
-    return fromRow(this.q.get.get(id)!);
+    const columns = installationColumns(i);
+    this.q.put.run({ ...columns, at: now.toISOString() });
+    return fromRow(this.q.get.get(columns.id)!);
   }
 
   async find(query: WorkspaceQuery): Promise<WorkspaceInstallation | undefined> {

@@ -14,6 +14,7 @@
 import { coverageFactor } from '../match/generic-words';
 import { LEGAL_AND_FILLER_WORDS } from '../match/normalize';
 import type { Db } from '../store/db';
+import { datasetVersion } from '../store/meta';
 import { PrefixIndex } from './prefix-index';
 
 export interface SuggestEntry {
@@ -161,7 +162,6 @@ function push(map: Map<string, number[]>, key: string, id: number): void {
 interface Cached {
   version: number;
   index: SuggestIndex;
-  readVersion: () => number;
 }
 
 const cache = new WeakMap<Db, Cached>();
@@ -169,15 +169,10 @@ const cache = new WeakMap<Db, Cached>();
 /** The index of this database handle for its current dataset version (built on first use, rebuilt after a refresh). */
 export function suggestIndex(db: Db): SuggestIndex {
   const cached = cache.get(db);
-  const readVersion = cached?.readVersion ?? versionReader(db);
-  const version = readVersion();
+  const version = datasetVersion(db);
   if (cached && cached.version === version) return cached.index;
   const index = buildSuggestIndex(db);
-  cache.set(db, { version, index, readVersion });
+  cache.set(db, { version, index });
   return index;
 }
 
-function versionReader(db: Db): () => number {
-  const statement = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dataset_version'");
-  return () => Number(statement.get()?.value ?? 0);
-}

@@ -3,6 +3,7 @@
  * engines store (same names and types: times as ISO text, JSON as text, flags as 0/1).
  */
 import type { Schedule } from '../alerts/schedule';
+import type { AuditRow } from '../audit';
 import type { AuditRecord, SubscriptionRecord, WatchTermRecord } from '../shared/types';
 
 export interface SubscriptionColumns {
@@ -92,15 +93,8 @@ export interface WatchTermColumns {
 
 export const watchTermRecord = (r: WatchTermColumns): WatchTermRecord => ({ platform: r.platform, channel: r.channel, term: r.term, createdBy: r.created_by, createdAt: r.created_at });
 
-export interface AuditColumns {
-  at: string;
-  platform: string;
-  actor: string | null;
-  place: string | null;
-  query: string;
-  results: string;
-  dataset_version: number;
-}
+/** An audit row's columns but its id (the target numbers its own). */
+export type AuditColumns = Omit<AuditRow, 'id'>;
 
 export const auditRecord = (r: AuditColumns): AuditRecord => ({
   at: r.at,
