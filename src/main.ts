@@ -16,8 +16,13 @@ import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
 import { AlertPipeline } from './core/alerts/pipeline';
+import { SharedAlertPipeline } from './core/alerts/shared-pipeline';
+import { passLocalEvents, startPublishing } from './core/alerts/shared-publish';
+import { SourceFollower } from './core/shared/follow';
+import { SharedLeadership } from './core/shared/leadership';
+import { PostgresSharedStore, redactUrl } from './core/shared/postgres';
 import { RefreshScheduler } from './core/alerts/scheduler';
-import { ConfigError, loadConfig, refuseUnwiredPostgres, slackMode, type Config } from './core/config';
+import { ConfigError, loadConfig, slackMode, type Config } from './core/config';
 import { SqliteInstallations } from './core/installations/sqlite';
 import { screenLimits } from './core/screen/limits';
 import { loadDotEnv } from './core/env-file';
@@ -80,7 +85,6 @@ export async function main(): Promise<number> {
     config = loadConfig();
     // Screening limits (SCREEN_MAX_BYTES, SCREEN_MAX_ROWS): a bad value stops start-up like any other setting.
     screenLimits();
-    refuseUnwiredPostgres(config);
     sources = loadSourcesFile(config.SANCTIONS_SOURCES);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -92,6 +96,21 @@ export async function main(): Promise<number> {
       return 2;
     }
     throw err;
+  }
+
+  // PostgreSQL (issue 16): the state several hosts share; the lists and their index stay in a local SQLite copy.
+  let shared: PostgresSharedStore | undefined;
+  if (config.DATABASE_URL) {
+    shared = PostgresSharedStore.open(config.DATABASE_URL);
+    try {
+      const report = await shared.migrate();
+      if (report.applied.length) line(`PostgreSQL: schema ${report.before} -> ${report.after} (${report.applied.length} migration(s) applied)`);
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      line(`invalid configuration: DATABASE_URL: PostgreSQL at ${redactUrl(config.DATABASE_URL)}: ${e.message || e.code || String(err)}`);
+      await shared.close();
+      return 2;
+    }
   }
 
   let handle: DataHandle;
@@ -106,6 +125,7 @@ export async function main(): Promise<number> {
       line(`No source could be reached${reasons.length ? ` (${reasons[0]}${reasons.length > 1 ? `; and ${reasons.length - 1} more` : ''})` : ''}. Answering from the bundled seed until a refresh succeeds.`);
     }
   } catch (err) {
+    await shared?.close();
     if (err instanceof StoreError) {
       line(`invalid configuration: SANCTIONS_DB: ${err.message}`);
       return 2;
@@ -118,6 +138,8 @@ export async function main(): Promise<number> {
   }
   /** The refreshed database: alerts and refreshes always work on it, even while answers come from the seed. */
   const mainDb = handle.main ?? handle.db;
+  // On PostgreSQL this copy's changes from now on are news to publish (shared-publish.ts); what it held before is not.
+  if (shared) startPublishing(mainDb);
 
   const sinks = new Map<string, AlertSink>();
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination(2));
@@ -129,6 +151,7 @@ export async function main(): Promise<number> {
     if (handle.db !== mainDb) handle.db.close();
     if (alertsDb && alertsDb !== mainDb) alertsDb.close();
     mainDb.close();
+    void shared?.close();
   };
   try {
     alertsDb = config.SANCTIONS_DB === ':memory:' ? mainDb : openStore(config.SANCTIONS_DB, ALERTS_CONNECTION);
@@ -144,15 +167,19 @@ export async function main(): Promise<number> {
   // for hundreds of milliseconds while a large refresh was routed.
   const checkpointer =
     config.SANCTIONS_DB === ':memory:' ? undefined : new WalCheckpointer(config.SANCTIONS_DB, { onError: (message) => logger.warn({ message }, 'WAL checkpoint failed') }).start([mainDb, alertsDb]);
-  const pipeline: AlertPipeline = new AlertPipeline(alertsDb, {
+  const delivery = {
     sinks,
-    onAttempt: (platform, outcome) => metrics.deliveries.inc({ platform, outcome }),
+    onAttempt: (platform: string, outcome: 'delivered' | 'retry' | 'failed') => metrics.deliveries.inc({ platform, outcome }),
     // issue 11: retry for hours, then say so (error log, /healthz, status, subscriptions).
     horizonMs: config.ALERT_RETRY_HOURS * 3_600_000,
     maxDelayMs: config.ALERT_RETRY_MAX_DELAY_MS,
     logger: logger.child({ name: 'alerts' }),
-    keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS,
-  });
+  };
+  // On PostgreSQL the leader publishes its refreshes' events, routes and delivers through the shared store
+  // (claims: a message is sent by one worker whichever process holds it); else the pipeline on the SQLite file.
+  const pipeline: AlertPipeline | SharedAlertPipeline = shared
+    ? new SharedAlertPipeline(shared, mainDb, { ...delivery, claimTtlMs: config.ALERT_CLAIM_TTL_MS })
+    : new AlertPipeline(alertsDb, { ...delivery, keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS });
   const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,
     output: process.stdout,
@@ -177,7 +204,7 @@ export async function main(): Promise<number> {
       botToken: config.SLACK_BOT_TOKEN,
       // Many workspaces (issue 16): installations in the database, a token per workspace.
       ...(slackAs === 'distribution'
-        ? { distribution: { clientId: config.SLACK_CLIENT_ID!, clientSecret: config.SLACK_CLIENT_SECRET!, stateSecret: config.SLACK_STATE_SECRET!, redirectUri: config.SLACK_REDIRECT_URI, installations: new SqliteInstallations(mainDb) } }
+        ? { distribution: { clientId: config.SLACK_CLIENT_ID!, clientSecret: config.SLACK_CLIENT_SECRET!, stateSecret: config.SLACK_STATE_SECRET!, redirectUri: config.SLACK_REDIRECT_URI, installations: shared?.installations ?? new SqliteInstallations(mainDb) } }
         : {}),
       signingSecret: config.SLACK_SIGNING_SECRET,
       appToken: config.SLACK_APP_TOKEN,
@@ -286,19 +313,46 @@ export async function main(): Promise<number> {
   // Issue 11: of the bot processes on one database, only the leader runs the schedule and the alert delivery
   // (src/core/ops/leader.ts); every process answers commands.
   let started = false;
-  const leadership = new Leadership(mainDb, {
+  const leaderOptions = {
     ttlMs: config.LEADER_TTL_MS,
     onGain: () => {
       if (started) line('Leading now: scheduled refreshes and alert delivery run in this process.');
       scheduler.start(sources);
+      if (follower) void followLeader();
       pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
     },
     onLose: async () => {
       await scheduler.stop();
       await pipeline.stop();
     },
-    onError: (err) => line(`leadership: ${err.message}`),
-  });
+    onError: (err: Error) => line(`leadership: ${err.message}`),
+  };
+  // On PostgreSQL the lease is in the shared store: one leader across every host.
+  const leadership = shared ? new SharedLeadership(shared.leases, leaderOptions) : new Leadership(mainDb, leaderOptions);
+  // On PostgreSQL every process answers from its own copy of the lists: one that does not lead follows the leader's
+  // refreshes (follow.ts), and one that takes over the lead first catches up with what the last leader applied.
+  const follower = shared ? new SourceFollower(shared) : undefined;
+  let following: Promise<void> | undefined;
+  const followLeader = (): Promise<void> =>
+    (following ??= (async () => {
+      const due = await follower!.due(mainDb);
+      if (!due.length) return;
+      const which = sources.filter((s) => due.includes(s.id));
+      line(`Following the leader's refresh: ${await refreshNow(which)}`);
+      await follower!.followed(due);
+      // The leader published these changes: this copy's events of them are passed over, not published again. A leader
+      // catching up publishes them: the ones the last leader published are the same changes and are added once.
+      if (!leadership.isLeader) passLocalEvents(mainDb);
+    })()
+      .catch((err: Error) => line(`following the leader's refresh: ${err.message}`))
+      .finally(() => (following = undefined)));
+  const followTimer =
+    follower && config.ALERT_POLL_MS > 0
+      ? setInterval(() => {
+          if (!leadership.isLeader) void followLeader();
+        }, config.ALERT_POLL_MS)
+      : undefined;
+  followTimer?.unref();
   // Before leading: a health port that cannot be bound stops start-up with everything closed, no lease taken.
   let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   if (config.HEALTH_PORT !== undefined) {
@@ -314,7 +368,7 @@ export async function main(): Promise<number> {
     }
     line(`Health and metrics on http://${config.HEALTH_HOST}:${healthServer.port}/healthz and /metrics`);
   }
-  leadership.start();
+  await leadership.start();
   started = true;
 
 
@@ -337,6 +391,7 @@ export async function main(): Promise<number> {
     await slack?.stop();
     await discord?.stop();
     await api?.close();
+    if (followTimer) clearInterval(followTimer);
     await leadership.stop();
     healthServer?.server.close();
     await checkpointer?.stop();

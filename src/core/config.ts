@@ -188,6 +188,11 @@ export const EnvSchema = z.object({
   STARTUP_RETRY_SECONDS: integer(0, 600, 'a number of seconds', 30),
   ALERT_RETRY_HOURS: integer(1, 24 * 30, 'a number of hours', 48),
   ALERT_RETRY_MAX_DELAY_MS: integer(1000, 24 * 3_600_000, 'a number of milliseconds', 3_600_000),
+  /**
+   * With DATABASE_URL: how long a worker's claim holds a message it is sending. A process that dies mid-send leaves its
+   * messages to another after this (the leader's lease runs out first: LEADER_TTL_MS); a send times out at half of it.
+   */
+  ALERT_CLAIM_TTL_MS: integer(2000, 3_600_000, 'a number of milliseconds', 60_000),
   /** Delivered alert messages, their attempts and claims are deleted this many days after delivery (alerts/prune.ts). */
   ALERT_KEEP_DELIVERED_DAYS: integer(1, 3650, 'a number of days', 14),
 });
@@ -272,18 +277,5 @@ function checkSlackDistribution(config: Config): void {
   }
   if (!config.SLACK_SIGNING_SECRET) {
     throw new ConfigError('invalid configuration: SLACK_SIGNING_SECRET: required in Slack distribution mode (every request is verified with it)');
-  }
-}
-
-/**
- * The bot processes do not run on PostgreSQL yet: the shared store (src/core/shared) and `sanctions migrate` do, the
- * bot's delivery and commands still use SANCTIONS_DB. Two hosts started with DATABASE_URL would each lead over their
- * own file and deliver every alert twice, so the bot refuses to start rather than seem to share state it does not.
- */
-export function refuseUnwiredPostgres(config: Pick<Config, 'DATABASE_URL'>): void {
-  if (config.DATABASE_URL) {
-    throw new ConfigError(
-      'invalid configuration: DATABASE_URL: the bot does not run on PostgreSQL yet (only `sanctions migrate`, `export` and `import` use it, docs/deploy.md); unset it to run on SANCTIONS_DB',
-    );
   }
 }

@@ -19,6 +19,8 @@ import {
   type ClaimedRow,
   type EventRow,
   type SubscriptionRow,
+  sourceStateFromRow,
+  type SourceStateRow,
 } from './rows';
 import type {
   ClaimOptions,
@@ -28,11 +30,14 @@ import type {
   NewChangeEvent,
   NewOutboxMessage,
   NewSubscription,
+  PublishedChangeEvent,
+  RoutedBatch,
   Settlement,
   SharedAudit,
   SharedEvents,
   SharedLeases,
   SharedOutbox,
+  SharedSources,
   SharedStore,
   SharedSubscriptions,
   SharedTransfer,
@@ -94,6 +99,7 @@ export class PostgresSharedStore implements SharedStore {
   readonly subscriptions: SharedSubscriptions;
   readonly events: SharedEvents;
   readonly audit: SharedAudit;
+  readonly sources: SharedSources;
   readonly installations: WorkspaceInstallations;
   readonly transfer: SharedTransfer;
 
@@ -106,6 +112,7 @@ export class PostgresSharedStore implements SharedStore {
     this.subscriptions = pgSubscriptions(pool);
     this.events = pgEvents(pool);
     this.audit = pgAudit(pool);
+    this.sources = pgSources(pool);
     this.installations = new PostgresInstallations(pool);
     this.transfer = pgTransfer(pool);
   }
@@ -199,6 +206,15 @@ const CLAIM_SQL = `
   RETURNING outbox.id, outbox.subscription_id, outbox.platform, outbox.channel, outbox.kind, outbox.payload, outbox.body_id,
             outbox.created_at, outbox.attempts, outbox.retry_since, outbox.claimed_by, outbox.claim_expires_at, due.prior_state`;
 
+/** A message body stored once by its hash; its id (an existing row's too: the update is a no-op so that RETURNING gives it). */
+async function upsertBody(c: Queryable, body: string): Promise<number> {
+  const r = await c.query<{ id: number }>('INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id', [
+    bodyHash(body),
+    body,
+  ]);
+  return r.rows[0]!.id;
+}
+
 function pgOutbox(pool: pg.Pool): SharedOutbox {
   return {
     enqueue: (m: NewOutboxMessage) =>
@@ -207,15 +223,7 @@ function pgOutbox(pool: pg.Pool): SharedOutbox {
         // enqueues to a channel could commit out of id order and a claim take the later message first (or both at once).
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox|${m.platform}|${m.channel}`]);
         const created = m.createdAt ?? new Date();
-        const bodyId =
-          m.body === undefined
-            ? null
-            : (
-                await c.query<{ id: number }>(
-                  'INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id',
-                  [bodyHash(m.body), m.body],
-                )
-              ).rows[0]!.id;
+        const bodyId = m.body === undefined ? null : await upsertBody(c, m.body);
         const r = await c.query<{ id: number }>(
           'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, body_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
           [m.subscriptionId, m.platform, m.channel, m.kind, m.payload, bodyId, created.toISOString(), (m.nextAttemptAt ?? created).toISOString()],
@@ -253,6 +261,37 @@ function pgOutbox(pool: pg.Pool): SharedOutbox {
         } else {
           await c.query("UPDATE outbox SET state = 'failed', last_error = $1, claimed_by = NULL, claim_expires_at = NULL WHERE id = $2", [outcome.error, id]);
           await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [id, at, 'failed', outcome.error, null]);
+          if (outcome.pauseSubscription !== undefined) {
+            const sub = await c.query<{ subscription_id: number }>('SELECT subscription_id FROM outbox WHERE id = $1', [id]);
+            const subscriptionId = sub.rows[0]!.subscription_id;
+            await c.query('UPDATE subscriptions SET paused_reason = $1, paused_at = $2 WHERE id = $3', [outcome.pauseSubscription, at, subscriptionId]);
+            await c.query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE subscription_id = $2 AND state = 'pending'", [
+              `subscription paused: ${outcome.pauseSubscription}`,
+              subscriptionId,
+            ]);
+          }
+        }
+        return true;
+      }),
+    route: (batch: RoutedBatch, now = new Date()) =>
+      transaction(pool, async (c) => {
+        const moved = await c.query('UPDATE subscriptions SET cursor = $1 WHERE id = $2 AND cursor = $3 AND paused_reason IS NULL', [
+          batch.toCursor,
+          batch.subscriptionId,
+          batch.fromCursor,
+        ]);
+        if (moved.rowCount !== 1) return false;
+        for (const m of batch.messages) {
+          // As enqueue: one channel's messages commit in id order.
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox|${m.platform}|${m.channel}`]);
+          const created = m.createdAt ?? now;
+          const bodyId = m.body === undefined ? null : await upsertBody(c, m.body);
+          const r = await c.query<{ id: number }>(
+            'INSERT INTO outbox (subscription_id, platform, channel, kind, payload, body_id, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id',
+            [m.subscriptionId, m.platform, m.channel, m.kind, m.payload, bodyId, created.toISOString(), (m.nextAttemptAt ?? created).toISOString()],
+          );
+          // The deliveries key refuses a second claim of an event for the subscription (a bug elsewhere): the batch fails whole.
+          await c.query('INSERT INTO deliveries (subscription_id, event_id, outbox_id) SELECT $1, unnest($2::bigint[]), $3', [m.subscriptionId, m.eventIds, r.rows[0]!.id]);
         }
         return true;
       }),
@@ -334,8 +373,42 @@ function pgEvents(pool: pg.Pool): SharedEvents {
         }
         return ids;
       }),
+    publish: (events: PublishedChangeEvent[]) =>
+      transaction(pool, async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
+        let added = 0;
+        for (const e of events) {
+          const r = await c.query(
+            `INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (fingerprint) DO NOTHING`,
+            [e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}), e.fingerprint],
+          );
+          added += r.rowCount ?? 0;
+        }
+        return added;
+      }),
     since: async (sinceId, limit = 1000) => (await pool.query<EventRow>('SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2', [sinceId, limit])).rows.map(eventFromRow),
     lastId: async () => (await pool.query<{ id: number | null }>('SELECT MAX(id) AS id FROM events')).rows[0]?.id ?? 0,
+  };
+}
+
+function pgSources(pool: pg.Pool): SharedSources {
+  return {
+    list: async () =>
+      (await pool.query<SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count FROM sources ORDER BY id')).rows.map(
+        sourceStateFromRow,
+      ),
+    record: (states) =>
+      transaction(pool, async (c) => {
+        for (const s of states) {
+          await c.query(
+            `INSERT INTO sources (id, format, location, status, content_hash, last_success_at, last_change_at, record_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location, status = excluded.status, content_hash = excluded.content_hash,
+               last_success_at = excluded.last_success_at, last_change_at = excluded.last_change_at, record_count = excluded.record_count`,
+            [s.id, s.format, s.location, s.status, s.contentHash, s.lastSuccessAt, s.lastChangeAt, s.recordCount],
+          );
+        }
+      }),
   };
 }
 

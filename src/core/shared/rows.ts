@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChangeKind } from '../model';
-import type { ClaimedMessage, NewSubscription } from './types';
+import type { ClaimedMessage, NewSubscription, SharedSourceState } from './types';
 
 export { subscriptionFromRow, type SubscriptionRow } from '../alerts/subscriptions';
 
@@ -65,4 +65,28 @@ export function claimedFromRow(r: ClaimedRow): ClaimedMessage {
 /** The key of a shared body: its sha256, as alerts/outbox-payload.ts stores them. */
 export function bodyHash(body: string): string {
   return createHash('sha256').update(body).digest('hex');
+}
+
+export interface SourceStateRow {
+  id: string;
+  format: string;
+  location: string;
+  status: string;
+  content_hash: string | null;
+  last_success_at: string | null;
+  last_change_at: string | null;
+  record_count: number;
+}
+
+export function sourceStateFromRow(r: SourceStateRow): SharedSourceState {
+  return {
+    id: r.id,
+    format: r.format,
+    location: r.location,
+    status: r.status,
+    contentHash: r.content_hash,
+    lastSuccessAt: r.last_success_at,
+    lastChangeAt: r.last_change_at,
+    recordCount: r.record_count,
+  };
 }

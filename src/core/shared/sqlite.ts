@@ -21,6 +21,8 @@ import {
   type ClaimedRow,
   type EventRow,
   type SubscriptionRow,
+  sourceStateFromRow,
+  type SourceStateRow,
 } from './rows';
 import type {
   ClaimOptions,
@@ -28,11 +30,14 @@ import type {
   NewChangeEvent,
   NewOutboxMessage,
   NewSubscription,
+  PublishedChangeEvent,
+  RoutedBatch,
   Settlement,
   SharedAudit,
   SharedEvents,
   SharedLeases,
   SharedOutbox,
+  SharedSources,
   SharedStore,
   SharedSubscriptions,
   SharedTransfer,
@@ -55,6 +60,7 @@ export class SqliteSharedStore implements SharedStore {
     subscriptions: SharedSubscriptions;
     events: SharedEvents;
     audit: SharedAudit;
+    sources: SharedSources;
     installations: WorkspaceInstallations;
     transfer: SharedTransfer;
   }> = {};
@@ -83,6 +89,10 @@ export class SqliteSharedStore implements SharedStore {
 
   get audit(): SharedAudit {
     return (this.parts.audit ??= sqliteAudit(this.db));
+  }
+
+  get sources(): SharedSources {
+    return (this.parts.sources ??= sqliteSources(this.db));
   }
 
   get installations(): WorkspaceInstallations {
@@ -143,6 +153,11 @@ function sqliteOutbox(db: Db): SharedOutbox {
     state: db.prepare<[number], { state: string; attempts: number; claimed_by: string | null }>('SELECT state, attempts, claimed_by FROM outbox WHERE id = ?'),
     extend: db.prepare<[number, number, string]>("UPDATE outbox SET claim_expires_at = ? WHERE id = ? AND state = 'sending' AND claimed_by = ?"),
     body: db.prepare<[number], { body: string }>('SELECT body FROM outbox_bodies WHERE id = ?'),
+    subscriptionOf: db.prepare<[number], { subscription_id: number }>('SELECT subscription_id FROM outbox WHERE id = ?'),
+    pause: db.prepare<[string, string, number]>('UPDATE subscriptions SET paused_reason = ?, paused_at = ? WHERE id = ?'),
+    failPending: db.prepare<[string, number]>("UPDATE outbox SET state = 'failed', last_error = ? WHERE subscription_id = ? AND state = 'pending'"),
+    move: db.prepare<[number, number, number]>('UPDATE subscriptions SET cursor = ? WHERE id = ? AND cursor = ? AND paused_reason IS NULL'),
+    deliver: db.prepare<[number, number, number]>('INSERT INTO deliveries (subscription_id, event_id, outbox_id) VALUES (?, ?, ?)'),
   };
   return {
     enqueue: async (m: NewOutboxMessage) => {
@@ -178,11 +193,29 @@ function sqliteOutbox(db: Db): SharedOutbox {
           } else {
             q.fail.run(outcome.error, id);
             q.attempt.run(id, at, 'failed', outcome.error, null);
+            if (outcome.pauseSubscription !== undefined) {
+              const subscriptionId = q.subscriptionOf.get(id)!.subscription_id;
+              q.pause.run(outcome.pauseSubscription, at, subscriptionId);
+              q.failPending.run(`subscription paused: ${outcome.pauseSubscription}`, subscriptionId);
+            }
           }
           return true;
         })
         .immediate();
     },
+    route: async (batch: RoutedBatch, now = new Date()) =>
+      db
+        .transaction(() => {
+          if (q.move.run(batch.toCursor, batch.subscriptionId, batch.fromCursor).changes !== 1) return false;
+          for (const m of batch.messages) {
+            const created = m.createdAt ?? now;
+            const bodyId = m.body === undefined ? null : q.upsertBody.get(bodyHash(m.body), m.body)!.id;
+            const id = q.insert.get(m.subscriptionId, m.platform, m.channel, m.kind, m.payload, bodyId, created.toISOString(), (m.nextAttemptAt ?? created).toISOString())!.id;
+            for (const e of m.eventIds) q.deliver.run(m.subscriptionId, e, id);
+          }
+          return true;
+        })
+        .immediate(),
     extendClaim: async (id, worker, until) => q.extend.run(until, id, worker).changes === 1,
     body: async (bodyId) => q.body.get(bodyId)?.body,
     state: async (id) => {
@@ -257,6 +290,10 @@ function sqliteEvents(db: Db): SharedEvents {
     ),
     after: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
     last: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events'),
+    publish: db.prepare<[string, number, string, string, string, number, string, string, string, string]>(
+      `INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (fingerprint) DO NOTHING`,
+    ),
   };
   return {
     append: async (events: NewChangeEvent[]) =>
@@ -265,8 +302,30 @@ function sqliteEvents(db: Db): SharedEvents {
           events.map((e) => q.insert.get(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}))!.id),
         )
         .immediate(),
+    publish: async (events: PublishedChangeEvent[]) =>
+      db
+        .transaction(() => {
+          let added = 0;
+          for (const e of events) {
+            added += q.publish.run(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}), e.fingerprint).changes;
+          }
+          return added;
+        })
+        .immediate(),
     since: async (sinceId, limit = 1000) => q.after.all(sinceId, limit).map(eventFromRow),
     lastId: async () => q.last.get()!.id ?? 0,
+  };
+}
+
+/**
+ * On the SQLite file the sources table is the one refreshes write (one file, one state): it is read as it is, and a
+ * process recording its state there has nothing to add.
+ */
+function sqliteSources(db: Db): SharedSources {
+  const all = db.prepare<[], SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count FROM sources ORDER BY id');
+  return {
+    list: async () => all.all().map(sourceStateFromRow),
+    record: async () => {},
   };
 }
 

@@ -78,7 +78,28 @@ export interface ClaimOptions {
 export type Settlement =
   | { state: 'delivered'; ref?: string | null; note?: string | null }
   | { state: 'retry'; nextAttemptAt: Date; error: string; retryAfterMs?: number | null; uncount?: boolean }
-  | { state: 'failed'; error: string };
+  | {
+      state: 'failed';
+      error: string;
+      /**
+       * The platform refused the channel for good (channel gone, bot removed): the subscription is paused with this
+       * reason and the channel's other queued messages are marked failed with it, in the same transaction.
+       */
+      pauseSubscription?: string;
+    };
+
+/**
+ * The messages routing made of one subscription's new events, written with the move of its cursor in one
+ * transaction: written only when the cursor is still `fromCursor` and the subscription is not paused (else another
+ * router did it first, or a command paused or removed the channel meanwhile), so an event is queued for a channel
+ * at most once whichever process routes, and never lost (the cursor moves only with the messages).
+ */
+export interface RoutedBatch {
+  subscriptionId: number;
+  fromCursor: number;
+  toCursor: number;
+  messages: Array<NewOutboxMessage & { eventIds: number[] }>;
+}
 
 export interface SharedOutbox {
   enqueue(message: NewOutboxMessage): Promise<number>;
@@ -95,6 +116,8 @@ export interface SharedOutbox {
   settle(id: number, worker: string, outcome: Settlement, now: Date): Promise<boolean>;
   /** Hold a claimed message longer (a send slower than the claim's time to live); false when no longer held. */
   extendClaim(id: number, worker: string, until: number): Promise<boolean>;
+  /** Queue a subscription's messages and move its cursor, atomically (see RoutedBatch); false: not written. */
+  route(batch: RoutedBatch, now?: Date): Promise<boolean>;
   /** A shared message body (outbox_bodies: one body for the many channels that get the same message). */
   body(bodyId: number): Promise<string | undefined>;
   /** A message's state, for status and tests. */
@@ -140,12 +163,41 @@ export interface NewChangeEvent {
 
 export type StoredChangeEvent = ChangeEvent & { recordId: number };
 
+/**
+ * A change event as published by the process that computed it (the leader's refresh): `fingerprint` names the fact
+ * (source, list, record, kind, detail and the source file it came from), so that two processes publishing the
+ * same change of the same file add it once.
+ */
+export interface PublishedChangeEvent extends NewChangeEvent {
+  fingerprint: string;
+}
+
+/** What a process last applied of a source: the shared copy lets the other processes follow. */
+export interface SharedSourceState {
+  id: string;
+  format: string;
+  location: string;
+  status: string;
+  contentHash: string | null;
+  lastSuccessAt: string | null;
+  lastChangeAt: string | null;
+  recordCount: number;
+}
+
+export interface SharedSources {
+  list(): Promise<SharedSourceState[]>;
+  /** Record the states of these sources (create or replace). */
+  record(states: SharedSourceState[]): Promise<void>;
+}
+
 export interface SharedEvents {
   /** Append events in order, in one transaction; their ids, increasing. */
   append(events: NewChangeEvent[]): Promise<number[]>;
   /** Events after `sinceId`, in id order. */
   since(sinceId: number, limit?: number): Promise<StoredChangeEvent[]>;
   lastId(): Promise<number>;
+  /** Append published events in order, leaving out those whose fingerprint is already there; how many were added. */
+  publish(events: PublishedChangeEvent[]): Promise<number>;
 }
 
 export interface NewAuditEntry {
@@ -250,6 +302,8 @@ export interface SharedStore {
   readonly subscriptions: SharedSubscriptions;
   readonly events: SharedEvents;
   readonly audit: SharedAudit;
+  /** The state of each source as last applied (the leader's), for the other processes to follow. */
+  readonly sources: SharedSources;
   /** Apply the engine's pending migrations (safe when several processes do it at once). */
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;

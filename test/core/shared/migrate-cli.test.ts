@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli';
-import { ConfigError, loadConfig, refuseUnwiredPostgres } from '../../../src/core/config';
+import { ConfigError, loadConfig } from '../../../src/core/config';
 import { selectedEngine } from '../../../src/core/shared/open';
 import { MIGRATIONS } from '../../../src/core/store/migrations';
 import { tempDir } from '../../helpers/tmp';
@@ -37,10 +37,6 @@ describe('DATABASE_URL', () => {
     expect(() => loadConfig({ DATABASE_URL: value })).toThrow(message);
   });
 
-  it('the bot refuses to start with it (it would seem to share state it does not), and starts without it', () => {
-    expect(() => refuseUnwiredPostgres(loadConfig({ DATABASE_URL: 'postgres://db.internal/sanctions' }))).toThrow(/DATABASE_URL: the bot does not run on PostgreSQL yet/);
-    expect(() => refuseUnwiredPostgres(loadConfig({}))).not.toThrow();
-  });
 });
 
 describe('sanctions migrate', () => {

@@ -28,6 +28,8 @@ describe.skipIf(!available)('PostgreSQL engine', () => {
     name: 'postgres',
     latestVersion: PG_MIGRATIONS.at(-1)!.version,
     async open() {
+      // The previous test's pools are done with: closed now, so that idle connections do not pile up to the server's limit.
+      for (const s of opened.splice(0)) await s.close();
       const url = await server!.newDatabase();
       const a = PostgresSharedStore.open(url);
       const b = PostgresSharedStore.open(url);

@@ -354,4 +354,75 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
       expect(await b.audit.list({ limit: 1 })).toHaveLength(1);
     });
   });
+
+  describe(`shared store on ${engine.name}: publishing and routing (several processes)`, () => {
+    const at = new Date('2026-03-01T10:00:00.000Z');
+
+    it('the same change published by two processes at once is added once; other changes keep their order', async () => {
+      const { a, b, refs } = await engine.open();
+      const event = (key: string, fingerprint: string) => ({
+        at: at.toISOString(),
+        refreshId: refs.refreshId,
+        kind: 'added' as const,
+        list: 'CN-MOFCOM-UEL' as const,
+        sourceId: 'cn-lists',
+        recordId: refs.recordId,
+        recordKey: key,
+        name: `Party ${key}`,
+        fingerprint,
+      });
+      const both = [event('k1', 'f1'), event('k2', 'f2'), event('k3', 'f3')];
+      const added = await Promise.all([a.events.publish(both), b.events.publish(both)]);
+      expect(added.sort()).toEqual([0, 3]);
+      expect(await b.events.publish([event('k2', 'f2'), event('k4', 'f4')])).toBe(1);
+      expect((await a.events.since(0)).map((e) => e.record)).toEqual(['k1', 'k2', 'k3', 'k4']);
+      // Events appended without a fingerprint never conflict with each other.
+      await a.events.append([event('k5', 'x'), event('k5', 'x')]);
+      expect((await a.events.since(0)).map((e) => e.record)).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'k5']);
+    });
+
+    it('two processes routing one subscription from the same cursor: one writes its messages and moves the cursor, the other writes nothing', async () => {
+      const { a, b, refs } = await engine.open();
+      const sub = await a.subscriptions.create({ platform: 'slack', channel: 'C1', targets: ['side:cn'] }, at);
+      const ids = await a.events.append(
+        ['k1', 'k2', 'k3'].map((key) => ({ at: at.toISOString(), refreshId: refs.refreshId, kind: 'added' as const, list: 'CN-MOFCOM-UEL' as const, sourceId: 'cn-lists', recordId: refs.recordId, recordKey: key, name: key })),
+      );
+      const batch = (store: SharedStore, label: string) =>
+        store.outbox.route(
+          {
+            subscriptionId: sub.id,
+            fromCursor: sub.cursor,
+            toCursor: ids.at(-1)!,
+            messages: [{ subscriptionId: sub.id, platform: 'slack', channel: 'C1', kind: 'digest', payload: `{"by":"${label}"}`, body: '{"summary":"3 changes"}', eventIds: ids }],
+          },
+          at,
+        );
+      const written = await Promise.all([batch(a, 'a'), batch(b, 'b')]);
+      expect(written.sort()).toEqual([false, true]);
+      expect((await b.subscriptions.get('slack', 'C1'))!.cursor).toBe(ids.at(-1));
+      const claimed = await b.outbox.claimDue({ worker: 'W', now: at, limit: 10, claimTtlMs: 60_000 });
+      expect(claimed).toHaveLength(1);
+      expect(await b.outbox.body(claimed[0]!.bodyId!)).toBe('{"summary":"3 changes"}');
+      // From a cursor that has moved on, nothing is written again.
+      expect(await batch(a, 'late')).toBe(false);
+      expect(await a.outbox.claimDue({ worker: 'W2', now: new Date(at.getTime() + 120_000), limit: 10, claimTtlMs: 60_000 })).toHaveLength(1);
+    });
+
+    it('a channel that refuses for good pauses its subscription and fails its queued messages; a paused subscription is not routed', async () => {
+      const { a, b, refs } = await engine.open();
+      const sub = await a.subscriptions.create({ platform: 'discord', channel: '42', targets: ['all'] }, at);
+      const first = await a.outbox.enqueue({ subscriptionId: sub.id, platform: 'discord', channel: '42', kind: 'alert', payload: '{}', createdAt: at });
+      const second = await a.outbox.enqueue({ subscriptionId: sub.id, platform: 'discord', channel: '42', kind: 'alert', payload: '{}', createdAt: at });
+      const [m] = await b.outbox.claimDue({ worker: 'W', now: at, limit: 10, claimTtlMs: 60_000 });
+      expect(m!.id).toBe(first);
+      expect(await b.outbox.settle(first, 'W', { state: 'failed', error: 'Unknown Channel', pauseSubscription: 'discord said Unknown Channel' }, at)).toBe(true);
+      const paused = (await a.subscriptions.get('discord', '42'))!;
+      expect(paused.pausedReason).toBe('discord said Unknown Channel');
+      expect(await a.outbox.state(second)).toMatchObject({ state: 'failed' });
+      const [id] = await a.events.append([{ at: at.toISOString(), refreshId: refs.refreshId, kind: 'added', list: 'US-OFAC-SDN', sourceId: 'us-ofac-sdn', recordId: refs.recordId, recordKey: 'k', name: 'K' }]);
+      expect(await a.outbox.route({ subscriptionId: sub.id, fromCursor: paused.cursor, toCursor: id!, messages: [] }, at)).toBe(false);
+      // Subscribing again resumes it.
+      expect((await a.subscriptions.create({ platform: 'discord', channel: '42', targets: ['all'] }, at)).pausedReason).toBeFalsy();
+    });
+  });
 }

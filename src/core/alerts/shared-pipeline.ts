@@ -1,0 +1,62 @@
+/**
+ * One turn of the alert pipeline on the shared store (PostgreSQL mode, issue 16), run by the leader: publish the
+ * change events its refreshes found (shared-publish.ts), route every published event to the subscriptions
+ * (shared-route.ts), and deliver what is due (shared-worker.ts). Every step is safe to run twice or in two
+ * processes at once: publishing adds a change once (its fingerprint), routing moves a cursor only with its
+ * messages, and a message is sent by the one worker that claimed it.
+ */
+import type { Db } from '../store/db';
+import type { SharedStore } from '../shared/types';
+import type { RouteReport } from './outbox';
+import { publishLocalEvents, type PublishReport } from './shared-publish';
+import { routeShared } from './shared-route';
+import { SharedDeliveryWorker, type SharedWorkerOptions } from './shared-worker';
+import type { DrainReport } from './worker';
+
+export interface SharedTurnReport extends DrainReport {
+  publish: PublishReport;
+  route: RouteReport;
+}
+
+export class SharedAlertPipeline {
+  readonly worker: SharedDeliveryWorker;
+  private timer?: NodeJS.Timeout;
+  private turn?: Promise<SharedTurnReport>;
+
+  constructor(
+    private readonly store: SharedStore,
+    /** This process's local copy of the lists: where its refreshes' events are, and its lookup index (watch terms). */
+    private readonly db: Db,
+    private readonly options: SharedWorkerOptions,
+  ) {
+    this.worker = new SharedDeliveryWorker(store.outbox, options);
+  }
+
+  /** Publish, route and deliver; concurrent calls share one turn. */
+  tick(): Promise<SharedTurnReport> {
+    if (this.turn) return this.turn;
+    const turn = (async () => {
+      const publish = await publishLocalEvents(this.db, this.store);
+      const route = await routeShared(this.store, this.db, this.options.now ? { now: this.options.now() } : {});
+      const drained = await this.worker.drain();
+      return { ...drained, publish, route };
+    })();
+    const guarded: Promise<SharedTurnReport> = turn.finally(() => {
+      if (this.turn === guarded) this.turn = undefined;
+    });
+    this.turn = guarded;
+    return guarded;
+  }
+
+  start(intervalMs: number, onError: (err: Error) => void = () => {}): void {
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => this.tick().catch(onError), intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.worker.stop();
+    await this.turn?.catch(() => undefined);
+  }
+}

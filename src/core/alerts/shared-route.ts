@@ -1,0 +1,144 @@
+/**
+ * Routing on the shared store (PostgreSQL mode, issue 16): the same rules as routing on the SQLite file
+ * (route.ts: lists, kinds, countries, watch terms, confirmations left out; messages.ts: one alert per event, a digest
+ * when there are many), over the events the leader published (shared-publish.ts) and the subscriptions every process's
+ * commands write. A subscription's messages and the move of its cursor are written in one transaction that holds
+ * only while the cursor is still where this pass read it (SharedOutbox.route): two processes routing at once (a
+ * leader handing over) queue each event for a channel once.
+ *
+ * A published event names its record by source and key, not by a process's local row id: the watch terms' parties
+ * are found in this process's copy and matched to events by their records' source and key.
+ *
+ * A digest's full content (CSV and Markdown of every event) is attached when routed, stored with the message's
+ * body once for every channel that gets the same digest. Messages carry no buttons here: "Show all" and
+ * "Acknowledge" read and write the SQLite file's outbox.
+ */
+import type { Reply } from '../commands/reply';
+import type { Db } from '../store/db';
+import type { SharedStore, StoredChangeEvent, Subscription } from '../shared/types';
+import { digestFiles, digestOrder } from './digest-files';
+import { alertReplies } from './messages';
+import { envelope, eventSetKey, type Envelope } from './outbox-payload';
+import type { RouteReport } from './outbox';
+import { Router, type RoutedEvent } from './route';
+import { ROUTING_KEY, type PublishedRouting } from './shared-publish';
+
+const EVENTS_PAGE = 5000;
+
+/** A published event as routing reads it; `party` is the local party of its record (watch terms), when this copy has it. */
+export function routedFromShared(e: StoredChangeEvent, party: number | undefined): RoutedEvent {
+  const { [ROUTING_KEY]: routing, ...detail } = e.detail as Record<string, unknown> & { [ROUTING_KEY]?: PublishedRouting };
+  return {
+    ...e,
+    detail,
+    // An event whose record this copy does not have (yet) matches no watch term: never another party's id.
+    partyId: party ?? -e.id,
+    countries: routing?.countries ?? [],
+    retaliation: routing?.retaliation ?? false,
+    facts: routing?.facts ?? ({} as RoutedEvent['facts']),
+    ...(routing?.confirms ? { confirms: routing.confirms } : {}),
+  };
+}
+
+export interface SharedRouteOptions {
+  now?: Date;
+}
+
+/** Route the published events after each active subscription's cursor into the shared outbox. */
+export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'events' | 'outbox'>, db: Db, options: SharedRouteOptions = {}): Promise<RouteReport> {
+  const now = options.now ?? new Date();
+  const router = new Router(db);
+  const partyOf = db.prepare<[string, string], { id: number; party_id: number | null }>('SELECT id, party_id FROM records WHERE source_id = ? AND key = ?');
+  const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
+
+  // Subscriptions mostly share a cursor: the events after it are read once per pass.
+  const byCursor = new Map<number, RoutedEvent[]>();
+  const eventsAfter = async (cursor: number): Promise<RoutedEvent[]> => {
+    let events = byCursor.get(cursor);
+    if (events) return events;
+    const read = await store.events.since(cursor, EVENTS_PAGE);
+    if (read.length === EVENTS_PAGE) {
+      // Never part of a refresh: the rest of the last one read is read too, so that it makes one digest.
+      const lastRefresh = read.at(-1)!.refreshId;
+      for (;;) {
+        const more = (await store.events.since(read.at(-1)!.id, 1000)).filter((e) => e.refreshId === lastRefresh);
+        if (!more.length) break;
+        read.push(...more);
+      }
+    }
+    events = read.map((e) => {
+      const row = partyOf.get(e.source, e.record);
+      return routedFromShared(e, row ? (row.party_id ?? row.id) : undefined);
+    });
+    byCursor.set(cursor, events);
+    return events;
+  };
+  const termCache = new Map<string, Map<number, string>>();
+  const watchIndex = (terms: string[]) => {
+    const parties = new Map<number, string>();
+    for (const term of terms) {
+      let found = termCache.get(term);
+      if (!found) termCache.set(term, (found = router.watchIndex([term])));
+      for (const [party, t] of found) if (!parties.has(party)) parties.set(party, t);
+    }
+    return parties;
+  };
+  // Channels with the same filters get the same messages: each distinct one is built once per pass.
+  const built = new Map<string, Reply[]>();
+  const repliesFor = (sub: Subscription, selected: RoutedEvent[]): Reply[] => {
+    const key = `${sub.targets.join(',')}|${sub.countries.join(',')}|${selected.map((e) => `${e.id}${e.watch ? `=${e.watch}` : ''}`).join(',')}`;
+    let replies = built.get(key);
+    if (!replies) {
+      if (built.size >= 64) built.clear();
+      built.set(key, (replies = withDigestFiles(alertReplies(sub, selected), selected, now)));
+    }
+    return replies;
+  };
+
+  for (const sub of await store.subscriptions.list()) {
+    if (sub.pausedReason) continue;
+    const events = await eventsAfter(sub.cursor);
+    if (!events.length) continue;
+    report.events = Math.max(report.events, events.length);
+    const terms = await store.subscriptions.watchTerms(sub.platform, sub.channel);
+    const selected = router.select(sub, events, watchIndex(terms));
+    const replies = repliesFor(sub, selected);
+    const digest = replies.length === 1 && selected.length > 1;
+    const messages = replies.map((reply, i) => {
+      const covered = digest ? selected : [selected[i]!];
+      return {
+        subscriptionId: sub.id,
+        platform: sub.platform,
+        channel: sub.channel,
+        kind: digest ? ('digest' as const) : ('alert' as const),
+        payload: envelope(digest, covered.length, digest ? eventSetKey(covered) : undefined),
+        body: JSON.stringify(reply),
+        eventIds: covered.map((e) => e.id),
+      };
+    });
+    // Another process routed this subscription first, or a command paused it: nothing written, nothing lost.
+    if (!(await store.outbox.route({ subscriptionId: sub.id, fromCursor: sub.cursor, toCursor: events.at(-1)!.id, messages }, now))) continue;
+    report.queued += messages.length;
+    report.subscriptions++;
+  }
+  return report;
+}
+
+/** A digest goes out with every event it covers as CSV and Markdown, named by its day and event set. */
+function withDigestFiles(replies: Reply[], selected: RoutedEvent[], now: Date): Reply[] {
+  if (replies.length !== 1 || selected.length < 2) return replies;
+  const reply = replies[0]!;
+  const title = (reply.blocks.find((b) => b.type === 'heading') as { text?: string } | undefined)?.text ?? reply.summary;
+  const stem = `sanctions-digest-${now.toISOString().slice(0, 10)}-${eventSetKey(selected).slice(0, 12)}`;
+  return [{ ...reply, files: digestFiles(stem, title, digestOrder(selected)) }];
+}
+
+/**
+ * The message to post for a claimed shared message: its body (shared by channels) with what the row keeps of its
+ * own (its id, whether it is a digest of how many events), or the row's whole payload.
+ */
+export function sharedReply(outbox: number, payload: string, body: string | undefined): Reply {
+  if (body === undefined) return JSON.parse(payload) as Reply;
+  const own = JSON.parse(payload) as Envelope;
+  return { ...(JSON.parse(body) as Reply), alert: { outbox, digest: own.digest, total: own.total } };
+}

@@ -1,0 +1,222 @@
+/**
+ * The delivery worker on the shared store (PostgreSQL mode, issue 16): the same rules as the SQLite worker
+ * (worker.ts: in order per channel, backoff with jitter, a 429's Retry-After wins and never counts as a failed
+ * attempt, a permanent refusal pauses the subscription, give up after the horizon), with messages claimed rather
+ * than read: each claim holds a channel's next message for this worker until the claim runs out, so workers in
+ * several processes never send the same message, and one that dies mid-send leaves its claims to run out and be
+ * taken by another. A message taken over that way may have reached the channel: the sink is asked (`confirm`, by
+ * the message's key) before it is sent again, as after a crash of the single process.
+ */
+import type { AlertSink, DeliveryResult } from './delivery';
+import { Pacer } from './pacer';
+import { sharedReply } from './shared-route';
+import { messageKey, DEFAULT_HORIZON_MS, DEFAULT_MAX_DELAY_MS, type DrainReport, type WorkerLogger } from './worker';
+import type { ClaimedMessage, Settlement, SharedOutbox } from '../shared/types';
+import { newHolderId } from '../ops/lease';
+
+export interface SharedWorkerOptions {
+  sinks: Map<string, AlertSink>;
+  now?: () => Date;
+  random?: () => number;
+  maxAttempts?: number;
+  horizonMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  logger?: WorkerLogger;
+  /** A sink call that takes longer than this counts as a temporary failure (default 30 s, at most half the claim). */
+  timeoutMs?: number;
+  /** How long a claim holds a message (default 60 s): after a worker dies, its messages are taken over this much later. */
+  claimTtlMs?: number;
+  onAttempt?: (platform: string, outcome: 'delivered' | 'retry' | 'failed') => void;
+  /** Channels sent to at the same time (default 8). */
+  concurrency?: number;
+  /** This worker's id in claims (default: host, process and a random part). */
+  worker?: string;
+}
+
+export const DEFAULT_CLAIM_TTL_MS = 60_000;
+/** A paced channel waits at most this long in hand; longer, its message is put back for later. */
+const MAX_PACE_WAIT_MS = 5_000;
+const BODIES_KEPT = 32;
+
+export class SharedDeliveryWorker {
+  readonly worker: string;
+  private readonly pacer: Pacer;
+  private running?: Promise<DrainReport>;
+  private readonly platformPausedUntil = new Map<string, number>();
+  /** Messages whose last attempt got no answer: looked up with `confirm` before they are sent again. */
+  private readonly unanswered = new Set<number>();
+  private readonly bodies = new Map<number, string>();
+  private stopping = false;
+
+  constructor(
+    private readonly outbox: SharedOutbox,
+    private readonly options: SharedWorkerOptions,
+  ) {
+    this.worker = options.worker ?? newHolderId();
+    this.pacer = new Pacer(() => this.now().getTime());
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private get claimTtlMs(): number {
+    return this.options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+  }
+
+  private get timeoutMs(): number {
+    return Math.min(this.options.timeoutMs ?? 30_000, Math.floor(this.claimTtlMs / 2));
+  }
+
+  /** Send what is due, keeping up to `concurrency` channels in flight; returns when nothing more is due. */
+  drain(): Promise<DrainReport> {
+    this.running ??= this.drainOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drainOnce(): Promise<DrainReport> {
+    const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
+    const limit = this.options.concurrency ?? 8;
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      if (this.stopping) break;
+      const free = limit - inFlight.size;
+      // A channel in flight is "sending" under this worker's live claim: the claim leaves it out by itself.
+      const claimed = free > 0 ? await this.outbox.claimDue({ worker: this.worker, now: this.now(), limit: free, claimTtlMs: this.claimTtlMs }) : [];
+      for (const m of claimed) {
+        const sending: Promise<void> = this.send(m, report).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+      }
+      if (!inFlight.size) break;
+      if (!claimed.length || inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return report;
+  }
+
+  private async settle(m: ClaimedMessage, outcome: Settlement): Promise<void> {
+    if (!(await this.outbox.settle(m.id, this.worker, outcome, this.now()))) {
+      // The claim ran out and another worker took the message: its outcome is that worker's to record.
+      this.options.logger?.warn({ outbox: m.id, platform: m.platform, channel: m.channel }, `alert delivery: message ${m.id} was taken over by another worker before this one recorded it (${outcome.state})`);
+    }
+  }
+
+  private async reply(m: ClaimedMessage) {
+    if (m.bodyId == null) return sharedReply(m.id, m.payload, undefined);
+    let body = this.bodies.get(m.bodyId);
+    if (body === undefined) {
+      body = await this.outbox.body(m.bodyId);
+      if (body === undefined) throw new Error(`outbox message ${m.id}: its body ${m.bodyId} is missing`);
+      if (this.bodies.size >= BODIES_KEPT) this.bodies.delete(this.bodies.keys().next().value!);
+      this.bodies.set(m.bodyId, body);
+    }
+    return sharedReply(m.id, m.payload, body);
+  }
+
+  private async send(m: ClaimedMessage, report: DrainReport): Promise<void> {
+    const sink = this.options.sinks.get(m.platform);
+    const nowMs = () => this.now().getTime();
+    const key = messageKey({ id: m.id, created_at: m.createdAt });
+    if (!sink) {
+      // No adapter for this platform in this process (its credentials are not set): later, and not counted.
+      await this.settle(m, { state: 'retry', nextAttemptAt: new Date(nowMs() + (this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS)), error: `no ${m.platform} adapter running`, uncount: true });
+      report.retried++;
+      return;
+    }
+    // A platform that said "slow down" for everything, or a bucket that stays empty too long: put back, not counted.
+    const routes = sink.routes?.(m.channel) ?? [];
+    const wait = Math.max((this.platformPausedUntil.get(m.platform) ?? 0) - nowMs(), this.pacer.waitMs(routes));
+    if (wait > MAX_PACE_WAIT_MS) {
+      await this.settle(m, { state: 'retry', nextAttemptAt: new Date(nowMs() + wait), error: 'waiting for the platform rate limit', uncount: true });
+      return;
+    }
+    if (wait > 0) await sleep(wait);
+    let result: DeliveryResult | undefined;
+    let note: string | null = null;
+    if ((m.reclaimed || this.unanswered.delete(m.id)) && sink.confirm) {
+      // Sent before by a worker that stopped answering (or by this one, without an answer): if the channel has it,
+      // it is delivered.
+      const seen = await sink.confirm(m.channel, key).catch(() => undefined);
+      if (seen) {
+        result = { ok: true };
+        note = m.reclaimed ? 'found in the channel after the worker sending it stopped' : 'found in the channel after an unanswered attempt';
+      } else if (seen === undefined && m.reclaimed) {
+        this.options.logger?.warn(
+          { outbox: m.id, platform: m.platform, channel: m.channel },
+          `alert delivery: could not tell whether message ${m.id} reached ${m.platform} ${m.channel} before its worker stopped; sending it again once (it may appear twice)`,
+        );
+      }
+    }
+    try {
+      if (!result) {
+        const reply = await this.reply(m);
+        this.pacer.started(this.pacer.take(routes));
+        result = await withTimeout(sink.deliver(m.channel, reply, key), this.timeoutMs);
+      }
+    } catch (err) {
+      result = { ok: false, permanent: false, reason: (err as Error).message, unanswered: true };
+    }
+    for (const o of result.rate ?? []) this.pacer.observe(o);
+    if (result.ok) {
+      if (result.warning) {
+        note = [note, result.warning].filter(Boolean).join('; ');
+        this.options.logger?.warn({ outbox: m.id, platform: m.platform, channel: m.channel }, `alert delivery: message ${m.id} went out, but ${result.warning}`);
+      }
+      await this.settle(m, { state: 'delivered', ref: result.ref ?? null, note });
+      report.delivered++;
+      this.options.onAttempt?.(m.platform, 'delivered');
+      return;
+    }
+    if (result.unanswered) this.unanswered.add(m.id);
+    const since = Date.parse(m.retrySince);
+    const horizonEnd = since + (this.options.horizonMs ?? DEFAULT_HORIZON_MS);
+    const rateLimited = result.retryAfterMs !== undefined;
+    if (rateLimited) {
+      if (result.limitedRoute) this.pacer.block(result.limitedRoute, result.retryAfterMs!);
+      else this.platformPausedUntil.set(m.platform, Math.max(this.platformPausedUntil.get(m.platform) ?? 0, nowMs() + result.retryAfterMs!));
+    }
+    if (result.permanent || (!rateLimited && (m.attempts >= (this.options.maxAttempts ?? Infinity) || nowMs() >= horizonEnd))) {
+      this.unanswered.delete(m.id);
+      const reason = result.permanent ? result.reason : `gave up after ${m.attempts} attempts: ${result.reason}`;
+      await this.settle(m, { state: 'failed', error: reason, ...(result.permanent ? { pauseSubscription: `${m.platform} said ${result.reason}` } : {}) });
+      report.failed++;
+      this.options.onAttempt?.(m.platform, 'failed');
+      if (result.permanent) this.options.logger?.warn({ outbox: m.id, platform: m.platform, channel: m.channel, reason: result.reason }, `alert delivery: ${m.platform} ${m.channel} refused message ${m.id} for good (${result.reason}); its subscription is paused`);
+      else this.options.logger?.error({ outbox: m.id, platform: m.platform, channel: m.channel, attempts: m.attempts, reason: result.reason }, `alert delivery: message ${m.id} to ${m.platform} ${m.channel} failed for good, ${reason}`);
+      return;
+    }
+    const delay = result.retryAfterMs ?? Math.max(0, Math.min(this.backoff(m.attempts), horizonEnd - nowMs()));
+    await this.settle(m, { state: 'retry', nextAttemptAt: new Date(nowMs() + delay), error: result.reason, retryAfterMs: result.retryAfterMs ?? null, uncount: rateLimited });
+    report.retried++;
+    this.options.onAttempt?.(m.platform, 'retry');
+  }
+
+  /** Exponential backoff with full jitter, as the SQLite worker's. */
+  backoff(attempt: number): number {
+    const base = this.options.baseDelayMs ?? 2000;
+    const ceiling = Math.min(this.options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, base * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2));
+  }
+
+  /** Finish the sends in flight (their outcomes recorded), start no more. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+    this.stopping = false;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
