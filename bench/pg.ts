@@ -26,12 +26,29 @@
  *     - claims/msg: claimDue calls (the empty ones included) per message; claimed/msg: messages handed out per
  *       message (1.00: none was handed out twice).
  *     - exactly once: every channel got exactly one fake send, and every message is "delivered" in the store.
+ * (c) The bot's own alert pipeline at N channels (default 1,000), end to end, on each engine: the real timeline's
+ *     t0 -> t1 refresh (the SDN and China's lists: 312 additions, from ../shared/data/sources/timeline-t*.json) into
+ *     a local copy, N subscriptions to every list, then what the leader does after a refresh, timed step by step.
+ *     SQLite: routing in slices (routeNewEventsInSlices) and the delivery worker (DeliveryWorker), as `npm start`
+ *     runs them without DATABASE_URL. PostgreSQL: publishing the events (publishLocalEvents), routing
+ *     (routeShared) and the claiming worker (SharedDeliveryWorker), as `npm start` runs them with it. Both deliver
+ *     to a fake sink that answers after ~1 ms, 8 channels at a time (the workers' default).
  */
 import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { table, thousands } from '../src/cli/table';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AlertSink } from '../src/core/alerts/delivery';
+import { routeNewEventsInSlices } from '../src/core/alerts/outbox';
+import { publishLocalEvents, startPublishing } from '../src/core/alerts/shared-publish';
+import { routeShared } from '../src/core/alerts/shared-route';
+import { SharedDeliveryWorker } from '../src/core/alerts/shared-worker';
+import { SubscriptionStore } from '../src/core/alerts/subscriptions';
+import { DeliveryWorker } from '../src/core/alerts/worker';
+import { refreshSources } from '../src/core/refresh';
 import { lookup } from '../src/core/lookup';
 import { DERIVATIONS, openStore } from '../src/core/reindex';
 import { PostgresSharedStore } from '../src/core/shared/postgres';
@@ -254,6 +271,96 @@ async function fanout(engine: Engine, workers: number): Promise<FanoutRow> {
   }
 }
 
+// ---------- (c) the bot's pipeline ----------
+
+interface PipelineRow {
+  engine: string;
+  publishMs: number | null;
+  routeMs: number;
+  drainMs: number;
+  messages: number;
+  perChannel: string;
+}
+
+const SHARED_SOURCES = join(process.env.SANCTIONS_SHARED ?? repoPath('../shared'), 'data/sources');
+const timeline = (step: number) => loadSourcesFile(join(SHARED_SOURCES, `timeline-t${step}.json`));
+
+/** A sink that takes every message after ~1 ms and counts them per channel. */
+function countingSink(): AlertSink & { sent: Map<string, number> } {
+  const sent = new Map<string, number>();
+  return {
+    platform: 'slack',
+    sent,
+    async deliver(channel) {
+      await sleep(SEND_MS);
+      sent.set(channel, (sent.get(channel) ?? 0) + 1);
+      return { ok: true };
+    },
+  };
+}
+
+function perChannel(sent: Map<string, number>): string {
+  const counts = [...new Set(sent.values())].sort((a, b) => a - b);
+  return sent.size === CHANNELS ? `${fmt(sent.size)} channels x ${counts.join('/')}` : `ONLY ${sent.size} channels of ${CHANNELS}`;
+}
+
+async function pipelines(server: TestPostgres): Promise<PipelineRow[]> {
+  const base = repoPath('var/bench-pg-pipeline-t0.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(base + suffix, { force: true });
+  const t0 = openStore(base);
+  await refreshSources(t0, timeline(0));
+  t0.close();
+  const channels = Array.from({ length: CHANNELS }, (_, i) => `C${String(i).padStart(5, '0')}`);
+  const copy = (label: string) => {
+    const path = repoPath(`var/bench-pg-pipeline-${label}.db`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+    copyFileSync(base, path);
+    return path;
+  };
+  const rows: PipelineRow[] = [];
+
+  log(`(c) the bot's pipeline at ${CHANNELS} channels: sqlite`);
+  {
+    const db = openStore(copy('sqlite'));
+    const subs = new SubscriptionStore(db);
+    for (const channel of channels) subs.save({ platform: 'slack', channel, targets: ['all'], excluded: [], kinds: ['added', 'removed', 'changed', 'suspended'], countries: [], health: false });
+    await refreshSources(db, timeline(1));
+    const sink = countingSink();
+    let t = performance.now();
+    const routed = await routeNewEventsInSlices(db);
+    const routeMs = performance.now() - t;
+    t = performance.now();
+    await new DeliveryWorker(db, { sinks: new Map([['slack', sink]]) }).drain();
+    const drainMs = performance.now() - t;
+    rows.push({ engine: 'sqlite', publishMs: null, routeMs, drainMs, messages: routed.queued, perChannel: perChannel(sink.sent) });
+    db.close();
+  }
+
+  log(`(c) the bot's pipeline at ${CHANNELS} channels: postgres`);
+  {
+    const store = PostgresSharedStore.open(await server.newDatabase());
+    await store.migrate();
+    const db = openStore(copy('postgres'));
+    startPublishing(db);
+    for (const channel of channels) await store.subscriptions.create({ platform: 'slack', channel, targets: ['all'] });
+    await refreshSources(db, timeline(1));
+    const sink = countingSink();
+    let t = performance.now();
+    await publishLocalEvents(db, store);
+    const publishMs = performance.now() - t;
+    t = performance.now();
+    const routed = await routeShared(store, db);
+    const routeMs = performance.now() - t;
+    t = performance.now();
+    await new SharedDeliveryWorker(store.outbox, { sinks: new Map([['slack', sink]]) }).drain();
+    const drainMs = performance.now() - t;
+    rows.push({ engine: 'postgres', publishMs, routeMs, drainMs, messages: routed.queued, perChannel: perChannel(sink.sent) });
+    db.close();
+    await store.close();
+  }
+  return rows;
+}
+
 // ---------- run ----------
 
 async function main(): Promise<void> {
@@ -284,6 +391,7 @@ async function main(): Promise<void> {
         fanRows.push(await fanout(engine, w));
       }
     }
+    const pipelineRows = await pipelines(server);
     const out = [
       `shared state: SQLite beside PostgreSQL (${server.startMs ? 'throwaway cluster, fsync off' : 'SANCTIONS_TEST_PG_URL'}); dataset ${fmt(c.records)} records, ${fmt(c.names)} names`,
       '',
@@ -300,9 +408,16 @@ async function main(): Promise<void> {
         fanRows.map((r) => [r.engine, r.workers, fmt(r.enqueuePerSecond), fmt(r.messagesPerSecond), r.claimsPerMessage.toFixed(2), r.claimedPerMessage.toFixed(2), r.exactlyOnce]),
         ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
       ),
+      '',
+      `(c) the bot's alert pipeline after the timeline's t0 -> t1 refresh, ${fmt(CHANNELS)} channels following every list (fake send ${SEND_MS} ms, 8 channels at a time)`,
+      table(
+        ['engine', 'publish ms', 'route ms', 'deliver ms', 'messages', 'messages/s (deliver)', 'received'],
+        pipelineRows.map((r) => [r.engine, r.publishMs === null ? '-' : fmt(r.publishMs), fmt(r.routeMs), fmt(r.drainMs), fmt(r.messages), fmt((r.messages / r.drainMs) * 1000), r.perChannel]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
     ];
     process.stdout.write(`${out.join('\n')}\n`);
-    if (fanRows.some((r) => !r.exactlyOnce.startsWith('yes'))) process.exitCode = 1;
+    if (fanRows.some((r) => !r.exactlyOnce.startsWith('yes')) || pipelineRows.some((r) => r.perChannel.startsWith('ONLY'))) process.exitCode = 1;
   } finally {
     await server.stop();
   }

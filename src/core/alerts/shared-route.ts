@@ -24,6 +24,8 @@ import { Router, type RoutedEvent } from './route';
 import { ROUTING_KEY, type PublishedRouting } from './shared-publish';
 
 const EVENTS_PAGE = 5000;
+/** Subscriptions written at once (the pool has 10 connections; commands and the worker keep the rest). */
+const ROUTE_CONCURRENCY = 6;
 
 /** A published event as routing reads it; `party` is the local party of its record (watch terms), when this copy has it. */
 export function routedFromShared(e: StoredChangeEvent, party: number | undefined): RoutedEvent {
@@ -45,17 +47,20 @@ export interface SharedRouteOptions {
 }
 
 /** Route the published events after each active subscription's cursor into the shared outbox. */
-export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'events' | 'outbox'>, db: Db, options: SharedRouteOptions = {}): Promise<RouteReport> {
+export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'events' | 'outbox' | 'transfer'>, db: Db, options: SharedRouteOptions = {}): Promise<RouteReport> {
   const now = options.now ?? new Date();
   const router = new Router(db);
   const partyOf = db.prepare<[string, string], { id: number; party_id: number | null }>('SELECT id, party_id FROM records WHERE source_id = ? AND key = ?');
   const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
 
   // Subscriptions mostly share a cursor: the events after it are read once per pass.
-  const byCursor = new Map<number, RoutedEvent[]>();
-  const eventsAfter = async (cursor: number): Promise<RoutedEvent[]> => {
+  const byCursor = new Map<number, Promise<RoutedEvent[]>>();
+  const eventsAfter = (cursor: number): Promise<RoutedEvent[]> => {
     let events = byCursor.get(cursor);
-    if (events) return events;
+    if (!events) byCursor.set(cursor, (events = readEventsAfter(cursor)));
+    return events;
+  };
+  const readEventsAfter = async (cursor: number): Promise<RoutedEvent[]> => {
     const read = await store.events.since(cursor, EVENTS_PAGE);
     if (read.length === EVENTS_PAGE) {
       // Never part of a refresh: the rest of the last one read is read too, so that it makes one digest.
@@ -66,12 +71,10 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
         read.push(...more);
       }
     }
-    events = read.map((e) => {
+    return read.map((e) => {
       const row = partyOf.get(e.source, e.record);
       return routedFromShared(e, row ? (row.party_id ?? row.id) : undefined);
     });
-    byCursor.set(cursor, events);
-    return events;
   };
   const termCache = new Map<string, Map<number, string>>();
   const watchIndex = (terms: string[]) => {
@@ -83,28 +86,36 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
     }
     return parties;
   };
-  // Channels with the same filters get the same messages: each distinct one is built once per pass.
-  const built = new Map<string, Reply[]>();
-  const repliesFor = (sub: Subscription, selected: RoutedEvent[]): Reply[] => {
+  // Channels with the same filters get the same messages: each distinct one is built (and written out) once per pass.
+  const built = new Map<string, string[]>();
+  const bodiesFor = (sub: Subscription, selected: RoutedEvent[]): string[] => {
     const key = `${sub.targets.join(',')}|${sub.countries.join(',')}|${selected.map((e) => `${e.id}${e.watch ? `=${e.watch}` : ''}`).join(',')}`;
-    let replies = built.get(key);
-    if (!replies) {
+    let bodies = built.get(key);
+    if (!bodies) {
       if (built.size >= 64) built.clear();
-      built.set(key, (replies = withDigestFiles(alertReplies(sub, selected), selected, now)));
+      built.set(key, (bodies = withDigestFiles(alertReplies(sub, selected), selected, now).map((reply) => JSON.stringify(reply))));
     }
-    return replies;
+    return bodies;
   };
+  // Every channel's watch terms, in one read.
+  const terms = new Map<string, string[]>();
+  for (const t of await store.transfer.watchTerms()) {
+    const key = `${t.platform}\u0000${t.channel}`;
+    (terms.get(key) ?? terms.set(key, []).get(key)!).push(t.term);
+  }
 
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
   for (const sub of await store.subscriptions.list()) {
+    if (failure !== undefined) break;
     if (sub.pausedReason) continue;
     const events = await eventsAfter(sub.cursor);
     if (!events.length) continue;
     report.events = Math.max(report.events, events.length);
-    const terms = await store.subscriptions.watchTerms(sub.platform, sub.channel);
-    const selected = router.select(sub, events, watchIndex(terms));
-    const replies = repliesFor(sub, selected);
-    const digest = replies.length === 1 && selected.length > 1;
-    const messages = replies.map((reply, i) => {
+    const selected = router.select(sub, events, watchIndex(terms.get(`${sub.platform}\u0000${sub.channel}`) ?? []));
+    const bodies = bodiesFor(sub, selected);
+    const digest = bodies.length === 1 && selected.length > 1;
+    const messages = bodies.map((body, i) => {
       const covered = digest ? selected : [selected[i]!];
       return {
         subscriptionId: sub.id,
@@ -112,15 +123,30 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
         channel: sub.channel,
         kind: digest ? ('digest' as const) : ('alert' as const),
         payload: envelope(digest, covered.length, digest ? eventSetKey(covered) : undefined),
-        body: JSON.stringify(reply),
+        body,
         eventIds: covered.map((e) => e.id),
       };
     });
-    // Another process routed this subscription first, or a command paused it: nothing written, nothing lost.
-    if (!(await store.outbox.route({ subscriptionId: sub.id, fromCursor: sub.cursor, toCursor: events.at(-1)!.id, messages }, now))) continue;
-    report.queued += messages.length;
-    report.subscriptions++;
+    // A few subscriptions' transactions at a time (each on a connection of the pool: a round trip each per statement).
+    const writing: Promise<void> = store.outbox
+      .route({ subscriptionId: sub.id, fromCursor: sub.cursor, toCursor: events.at(-1)!.id, messages }, now)
+      .then(
+        (written) => {
+          // Not written: another process routed this subscription first, or a command paused it. Nothing is lost.
+          if (!written) return;
+          report.queued += messages.length;
+          report.subscriptions++;
+        },
+        (err: unknown) => void (failure ??= err),
+      )
+      .finally(() => inFlight.delete(writing));
+    inFlight.add(writing);
+    if (inFlight.size >= ROUTE_CONCURRENCY) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
+  // The first failure (the database went away) is the pass's failure; what was written stays written, the rest is
+  // routed by the next pass.
+  if (failure !== undefined) throw failure;
   return report;
 }
 

@@ -81,9 +81,10 @@ export class SharedDeliveryWorker {
     const inFlight = new Set<Promise<void>>();
     for (;;) {
       if (this.stopping) break;
-      const free = limit - inFlight.size;
+      // Claimed in batches (when half the slots are free): one claim per message would cost a query per send.
       // A channel in flight is "sending" under this worker's live claim: the claim leaves it out by itself.
-      const claimed = free > 0 ? await this.outbox.claimDue({ worker: this.worker, now: this.now(), limit: free, claimTtlMs: this.claimTtlMs }) : [];
+      const free = limit - inFlight.size;
+      const claimed = free >= Math.ceil(limit / 2) ? await this.outbox.claimDue({ worker: this.worker, now: this.now(), limit: free, claimTtlMs: this.claimTtlMs }) : [];
       for (const m of claimed) {
         const sending: Promise<void> = this.send(m, report).finally(() => inFlight.delete(sending));
         inFlight.add(sending);

@@ -206,13 +206,56 @@ const CLAIM_SQL = `
   RETURNING outbox.id, outbox.subscription_id, outbox.platform, outbox.channel, outbox.kind, outbox.payload, outbox.body_id,
             outbox.created_at, outbox.attempts, outbox.retry_since, outbox.claimed_by, outbox.claim_expires_at, due.prior_state`;
 
-/** A message body stored once by its hash; its id (an existing row's too: the update is a no-op so that RETURNING gives it). */
+/**
+ * A message body stored once by its hash; its id. Looked up by its hash first: a digest routed to 1,000 channels is
+ * sent to the server once, not once per channel. (The insert's no-op update makes RETURNING give the id of a row
+ * another process inserted meanwhile.)
+ */
 async function upsertBody(c: Queryable, body: string): Promise<number> {
-  const r = await c.query<{ id: number }>('INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id', [
-    bodyHash(body),
-    body,
-  ]);
+  const hash = bodyHash(body);
+  const found = await c.query<{ id: number }>('SELECT id FROM outbox_bodies WHERE hash = $1', [hash]);
+  if (found.rows[0]) return found.rows[0].id;
+  const r = await c.query<{ id: number }>('INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id', [hash, body]);
   return r.rows[0]!.id;
+}
+
+/**
+ * Delivered or to retry, in one statement (one round trip, its own transaction): only while this worker holds the
+ * message, with the attempt recorded. $1 id, $2 worker, $3 at; the rest per outcome.
+ */
+const SETTLE_DELIVERED_SQL = `
+  WITH settled AS (
+    UPDATE outbox SET state = 'delivered', delivered_at = $3, ref = $4, last_error = NULL, claimed_by = NULL, claim_expires_at = NULL
+     WHERE id = $1 AND state = 'sending' AND claimed_by = $2
+    RETURNING id
+  ), attempt AS (
+    INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) SELECT id, $3, 'delivered', $5, NULL FROM settled
+  )
+  SELECT COUNT(*)::int AS n FROM settled`;
+const SETTLE_RETRY_SQL = `
+  WITH settled AS (
+    UPDATE outbox SET state = 'pending', next_attempt_at = $4, last_error = $5, attempts = attempts - $6, claimed_by = NULL, claim_expires_at = NULL
+     WHERE id = $1 AND state = 'sending' AND claimed_by = $2
+    RETURNING id
+  ), attempt AS (
+    INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) SELECT id, $3, 'retry', $5, $7 FROM settled
+  )
+  SELECT COUNT(*)::int AS n FROM settled`;
+
+/** Failed for good: the attempt recorded and, for a channel that refuses for good, its subscription paused. */
+function settleFailed(pool: pg.Pool, id: number, worker: string, outcome: Extract<Settlement, { state: 'failed' }>, at: string): Promise<boolean> {
+  return transaction(pool, async (c) => {
+    const held = await c.query<{ subscription_id: number }>("SELECT subscription_id FROM outbox WHERE id = $1 AND state = 'sending' AND claimed_by = $2 FOR UPDATE", [id, worker]);
+    if (!held.rows[0]) return false;
+    await c.query("UPDATE outbox SET state = 'failed', last_error = $1, claimed_by = NULL, claim_expires_at = NULL WHERE id = $2", [outcome.error, id]);
+    await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [id, at, 'failed', outcome.error, null]);
+    if (outcome.pauseSubscription !== undefined) {
+      const subscriptionId = held.rows[0].subscription_id;
+      await c.query('UPDATE subscriptions SET paused_reason = $1, paused_at = $2 WHERE id = $3', [outcome.pauseSubscription, at, subscriptionId]);
+      await c.query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE subscription_id = $2 AND state = 'pending'", [`subscription paused: ${outcome.pauseSubscription}`, subscriptionId]);
+    }
+    return true;
+  });
 }
 
 function pgOutbox(pool: pg.Pool): SharedOutbox {
@@ -235,44 +278,15 @@ function pgOutbox(pool: pg.Pool): SharedOutbox {
       const r = await pool.query<ClaimedRow>(CLAIM_SQL, [o.now.toISOString(), nowMs, o.limit, o.worker, nowMs + o.claimTtlMs]);
       return r.rows.sort((a, b) => a.id - b.id).map(claimedFromRow);
     },
-    settle: (id: number, worker: string, outcome: Settlement, now: Date) =>
-      transaction(pool, async (c) => {
-        const at = now.toISOString();
-        const held = await c.query("SELECT id FROM outbox WHERE id = $1 AND state = 'sending' AND claimed_by = $2 FOR UPDATE", [id, worker]);
-        if (!held.rowCount) return false;
-        if (outcome.state === 'delivered') {
-          await c.query(
-            "UPDATE outbox SET state = 'delivered', delivered_at = $1, ref = $2, last_error = NULL, claimed_by = NULL, claim_expires_at = NULL WHERE id = $3",
-            [at, outcome.ref ?? null, id],
-          );
-          await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [id, at, 'delivered', outcome.note ?? null, null]);
-        } else if (outcome.state === 'retry') {
-          await c.query(
-            "UPDATE outbox SET state = 'pending', next_attempt_at = $1, last_error = $2, attempts = attempts - $3, claimed_by = NULL, claim_expires_at = NULL WHERE id = $4",
-            [outcome.nextAttemptAt.toISOString(), outcome.error, outcome.uncount ? 1 : 0, id],
-          );
-          await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [
-            id,
-            at,
-            'retry',
-            outcome.error,
-            outcome.retryAfterMs ?? null,
-          ]);
-        } else {
-          await c.query("UPDATE outbox SET state = 'failed', last_error = $1, claimed_by = NULL, claim_expires_at = NULL WHERE id = $2", [outcome.error, id]);
-          await c.query('INSERT INTO delivery_attempts (outbox_id, at, outcome, error, retry_after_ms) VALUES ($1, $2, $3, $4, $5)', [id, at, 'failed', outcome.error, null]);
-          if (outcome.pauseSubscription !== undefined) {
-            const sub = await c.query<{ subscription_id: number }>('SELECT subscription_id FROM outbox WHERE id = $1', [id]);
-            const subscriptionId = sub.rows[0]!.subscription_id;
-            await c.query('UPDATE subscriptions SET paused_reason = $1, paused_at = $2 WHERE id = $3', [outcome.pauseSubscription, at, subscriptionId]);
-            await c.query("UPDATE outbox SET state = 'failed', last_error = $1 WHERE subscription_id = $2 AND state = 'pending'", [
-              `subscription paused: ${outcome.pauseSubscription}`,
-              subscriptionId,
-            ]);
-          }
-        }
-        return true;
-      }),
+    settle: async (id: number, worker: string, outcome: Settlement, now: Date) => {
+      const at = now.toISOString();
+      if (outcome.state === 'delivered') return (await pool.query<{ n: number }>(SETTLE_DELIVERED_SQL, [id, worker, at, outcome.ref ?? null, outcome.note ?? null])).rows[0]!.n === 1;
+      if (outcome.state === 'retry') {
+        const values = [id, worker, at, outcome.nextAttemptAt.toISOString(), outcome.error, outcome.uncount ? 1 : 0, outcome.retryAfterMs ?? null];
+        return (await pool.query<{ n: number }>(SETTLE_RETRY_SQL, values)).rows[0]!.n === 1;
+      }
+      return settleFailed(pool, id, worker, outcome, at);
+    },
     route: (batch: RoutedBatch, now = new Date()) =>
       transaction(pool, async (c) => {
         const moved = await c.query('UPDATE subscriptions SET cursor = $1 WHERE id = $2 AND cursor = $3 AND paused_reason IS NULL', [

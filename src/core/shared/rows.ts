@@ -63,8 +63,18 @@ export function claimedFromRow(r: ClaimedRow): ClaimedMessage {
 }
 
 /** The key of a shared body: its sha256, as alerts/outbox-payload.ts stores them. */
+/** The last few bodies' hashes: routing hands the same body (a digest of hundreds of events) for every channel. */
+const hashes = new Map<string, string>();
+const HASHES_KEPT = 16;
+
 export function bodyHash(body: string): string {
-  return createHash('sha256').update(body).digest('hex');
+  let hash = hashes.get(body);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(body).digest('hex');
+    if (hashes.size >= HASHES_KEPT) hashes.delete(hashes.keys().next().value!);
+    hashes.set(body, hash);
+  }
+  return hash;
 }
 
 export interface SourceStateRow {
