@@ -10,7 +10,7 @@ import type { BaseLogger } from 'pino';
 import { z } from 'zod';
 import { describeTargets } from '../../core/alerts/subscriptions';
 import { describeSchedule } from '../../core/alerts/schedule';
-import { handle } from '../../core/commands/handle';
+import { dispatchCommand, type SharedCommandStore } from '../../core/commands/shared-commands';
 import { MAX_QUERY_CHARS } from '../../core/commands/parse';
 import type { PlatformDescription } from '../../core/commands/platform';
 import type { DataHandle } from '../../core/dataset';
@@ -206,6 +206,8 @@ export interface HomeOptions {
   log: BaseLogger;
   platform: PlatformDescription;
   command?: string;
+  /** The shared store (DATABASE_URL): searches are audited in its trail. */
+  shared?: SharedCommandStore;
 }
 
 /** The channels a person is in, among those with alerts (undefined when Slack will not say). Bounded. */
@@ -275,9 +277,9 @@ export function registerHome(app: App, options: HomeOptions): void {
     const data = options.data();
     let blocks: KnownBlock[];
     try {
-      const reply = handle(
+      const reply = await dispatchCommand(
         { name: 'lookup', query: input.name, page: 1, ...(input.list ? { lists: [input.list] } : {}), ...(input.side ? { side: input.side } : {}) },
-        { db: data.db, platform: 'slack', channel: 'home', user: body.user.id, place: body.team?.id ?? body.user.team_id, canManage: false, audit: options.audit, notice: data.notice, seed: data.seed, platformInfo: options.platform },
+        { db: data.db, platform: 'slack', channel: 'home', user: body.user.id, place: body.team?.id ?? body.user.team_id, canManage: false, audit: options.audit, notice: data.notice, seed: data.seed, platformInfo: options.platform, ...(options.shared ? { shared: options.shared } : {}) },
       );
       // No buttons in a modal: More and Share belong to a channel's answer.
       blocks = renderReply({ ...reply, blocks: reply.blocks.filter((b) => b.type !== 'actions') }, { share: false, details: false, command: options.command }).blocks;
