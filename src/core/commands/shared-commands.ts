@@ -46,7 +46,14 @@ export async function dispatchCommand(command: Command, ctx: CommandContext): Pr
   if (!ctx.shared || !usesSubscriptions(command)) return handle(command, ctx);
   const refused = manageRefusal(command, ctx);
   if (refused) return withNotice(refused, ctx);
-  return withNotice(await sharedReply(command, ctx, ctx.shared), ctx);
+  let reply: Reply;
+  try {
+    reply = await sharedReply(command, ctx, ctx.shared);
+  } catch (err) {
+    // Whatever failed on the way (a store that cannot even prepare its statements): never an answer that looks done.
+    reply = command.name === 'subscriptions' || (command.name === 'watch' && command.action === 'list') ? notRead(err) : notChanged(err);
+  }
+  return withNotice(reply, ctx);
 }
 
 /** Why the store failed, in one line (a driver's message, without a stack). */
