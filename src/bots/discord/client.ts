@@ -57,6 +57,8 @@ export interface DiscordBotOptions {
    * audited there, so that every host answers from the same state. Without it, the local SQLite file (as before).
    */
   shared?: SharedCommandStore;
+  /** Test knob: how long a command waiting on the shared store may take before it is deferred (default 2 s). */
+  deferAfterMs?: number;
 }
 
 export interface DiscordBot {
@@ -85,7 +87,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   };
   const client = new Client(clientOptions);
   const screening = new DiscordScreening({ data: options.data, limits: options.screenLimits ?? screenLimits(), logger, apiUrl });
-  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore(), screening, ...(options.shared ? { shared: options.shared } : {}) });
+  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore(), screening, ...(options.shared ? { shared: options.shared } : {}), ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}) });
   const sink = new DiscordSink({ token: options.token, apiUrl, timeoutMs: options.sinkTimeoutMs });
 
   client.on(Events.InteractionCreate, (interaction) => void handlers.onInteraction(interaction));
