@@ -6,7 +6,7 @@
  * answers, and Discord defers a command whose store is slow instead of missing its 3 s.
  */
 import { join } from 'node:path';
-import type { SlashCommand } from '@slack/bolt';
+import type { EnvelopedEvent, SlashCommand, types } from '@slack/bolt';
 import { ApplicationCommandOptionType, GatewayDispatchEvents, MessageFlags } from 'discord-api-types/v10';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +97,7 @@ beforeAll(async () => {
     },
   };
 
-  fakeSlack = await startFakeSlack({ admins: new Set(['UADMIN']) });
+  fakeSlack = await startFakeSlack({ admins: new Set(['UADMIN']), memberships: { UADMIN: ['C0SHARED', 'C0ELSEWHERE'] } });
   const common = { botToken: 'xoxb-test', signingSecret: SECRET, host: '127.0.0.1', port: 0, apiUrl: fakeSlack.apiUrl, logger: silent, retryConfig: { retries: 0 }, data: () => handle, audit: true };
   slack = createSlackApp({ ...common, shared });
   slowSlack = createSlackApp({ ...common, shared: gated });
@@ -217,6 +217,24 @@ describe(`Slack on the shared store (${ENGINE}; real Bolt, fake Slack)`, () => {
     expect(entries[0]).toMatchObject({ platform: 'slack', place: 'T0ACME/C0SHARED', query: 'Rheinmetall' });
     expect(entries[0]!.results[0]).toMatchObject({ name: 'Rheinmetall AG' });
     expect(auditTrail(db, { limit: 1000 })).toHaveLength(localBefore);
+  });
+
+  it("the App Home shows the person's channels and recent lookups from the shared store", async () => {
+    await command(slackPort, 'lookup Rheinmetall', 'UADMIN', 'C0SHARED');
+    await settleSharedAudits();
+    const n = fakeSlack.calls.length;
+    const event: types.AppHomeOpenedEvent = { type: 'app_home_opened', user: 'UADMIN', channel: 'DADMIN', tab: 'home', event_ts: '1700000000.1' };
+    const envelope: EnvelopedEvent<typeof event> = { token: 'verification-token', team_id: 'T0ACME', api_app_id: 'A0SANCTIONS', event, type: 'event_callback', event_id: 'EvHomeShared1', event_time: 1_700_000_000 };
+    expect((await postToBot(slackPort, JSON.stringify(envelope), 'application/json', { secret: SECRET })).status).toBe(200);
+    const call = await waitFor(() => fakeSlack.calls.slice(n).find((c) => c.method === 'views.publish'));
+    const text = JSON.stringify(call.body.view);
+    // Neither is in the local file: the channel's subscription and the lookup are the shared store's.
+    expect(new SubscriptionStore(db).all('slack')).toEqual([]);
+    expect(text).toContain('<#C0SHARED>');
+    expect(text).toContain('SDN (US-OFAC-SDN)');
+    // The recent lookup's line (the latest changes name Rheinmetall AG too, but not as "*query* → party").
+    expect(text).toMatch(/\*Rheinmetall\* → Rheinmetall AG/);
+    expect(text).not.toContain('No lookups yet');
   });
 });
 

@@ -15,6 +15,8 @@ import { MAX_QUERY_CHARS } from '../../core/commands/parse';
 import type { PlatformDescription } from '../../core/commands/platform';
 import type { DataHandle } from '../../core/dataset';
 import { homeOverview, subscribedChannels, type HomeOverview } from '../../core/home/overview';
+import { sharedHomeParts } from '../../core/home/shared-overview';
+import { settleSharedAudits } from '../../core/audit-target';
 import { LIST_CODES, listInfo, type ListCode } from '../../core/lists';
 import { shownTime } from '../../core/time';
 import { escapeMrkdwn, escapeText, renderReply, truncate } from './render';
@@ -237,7 +239,9 @@ export function registerHome(app: App, options: HomeOptions): void {
 
   async function publish(client: webApi.WebClient, user: string): Promise<void> {
     const db = options.data().db;
-    const wanted = new Set(subscribedChannels(db, 'slack').map((s) => s.channel));
+    // With a shared store, the channels and the person's lookups are its (every host's), not the local file's.
+    const from = options.shared ? await sharedHomeParts(options.shared, 'slack', user) : undefined;
+    const wanted = new Set((from?.channels ?? subscribedChannels(db, 'slack')).map((s) => s.channel));
     const key = [...wanted].join(',');
     const cached = memberships.get(user);
     let memberOf = cached && cached.until > Date.now() && cached.wanted === key ? cached.channels : undefined;
@@ -246,7 +250,7 @@ export function registerHome(app: App, options: HomeOptions): void {
       if (memberOf) memberships.set(user, { until: Date.now() + MEMBERSHIP_CACHE_MS, channels: memberOf, wanted: key });
       if (memberships.size > 5000) memberships.delete(memberships.keys().next().value!);
     }
-    const view = homeView(homeOverview(db, { platform: 'slack', user, ...(memberOf ? { memberOf } : {}) }), { command: options.command });
+    const view = homeView(homeOverview(db, { platform: 'slack', user, ...(memberOf ? { memberOf } : {}), ...(from ? { from } : {}) }), { command: options.command });
     await client.views.publish({ user_id: user, view });
   }
 
@@ -288,7 +292,8 @@ export function registerHome(app: App, options: HomeOptions): void {
       blocks = [section('Sorry, that search failed. It has been logged; please try again in a moment.')];
     }
     await ack({ response_action: 'update', view: resultModal(blocks) });
-    // The lookup is now among the person's recent ones.
+    // The lookup is now among the person's recent ones (once the shared trail has it).
+    if (options.shared) await settleSharedAudits();
     await publish(client, body.user.id).catch((err: unknown) => options.log.warn({ err: (err as Error).message }, 'slack: refreshing the Home failed'));
   });
 }
