@@ -6,10 +6,13 @@
  * answers, and Discord defers a command whose store is slow instead of missing its 3 s.
  */
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { EnvelopedEvent, SlashCommand, types } from '@slack/bolt';
 import { ApplicationCommandOptionType, GatewayDispatchEvents, MessageFlags } from 'discord-api-types/v10';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleBot } from '../../src/bots/console/console';
+import { PLAIN } from '../../src/bots/console/render';
 import { createDiscordBot, type DiscordBot } from '../../src/bots/discord/client';
 import { ALERTS_COMMAND } from '../../src/bots/discord/commands';
 import type { Logger } from '../../src/bots/discord/logger';
@@ -25,6 +28,7 @@ import { refreshSources } from '../../src/core/refresh';
 import { PostgresSharedStore } from '../../src/core/shared/postgres';
 import { SqliteSharedStore } from '../../src/core/shared/sqlite';
 import type { SharedStore } from '../../src/core/shared/types';
+import { screenMessage } from '../../src/core/screen-message/screen';
 import { loadSourcesFile } from '../../src/core/sources/config';
 import { openDb, type Db } from '../../src/core/store/db';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../helpers/postgres';
@@ -305,6 +309,37 @@ describe(`HTTP API on the shared store (${ENGINE})`, () => {
     await settleSharedAudits();
     const entries = (await shared.audit.list({ limit: 100 })).filter((e) => e.platform === 'api' && e.place === 'shared-test-agent');
     expect(entries.map((e) => e.query).sort()).toEqual(['Hikvision', 'Rheinmetall']);
+    expect(auditTrail(db, { limit: 1000 })).toHaveLength(localBefore);
+  });
+});
+
+describe(`the console and "Screen this message" on the shared store (${ENGINE})`, () => {
+  it('the console subscribes, watches and lists in the shared store', async () => {
+    const input = new PassThrough();
+    let out = '';
+    const output = new PassThrough();
+    output.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const bot = new ConsoleBot({ input, output, data: () => handle, style: PLAIN, interactive: false, audit: true, user: 'console-tester', shared });
+    const running = bot.run();
+    input.end('subscribe cn US-OFAC-SDN\nwatch add Rheinmetall\nsubscriptions\nsubscribe weekly\n');
+    await running;
+    expect(out).toMatch(/This channel now hears about Beijing's lists, SDN \(US-OFAC-SDN\)/);
+    expect(out).toMatch(/Watching "Rheinmetall"/);
+    expect(out).toMatch(/Delivery\W+as they come/);
+    expect(out).toMatch(/scheduled summaries are not available with the PostgreSQL store/);
+    expect(await shared.subscriptions.get('console', 'console')).toMatchObject({ targets: ['side:cn', 'US-OFAC-SDN'], schedule: { every: 'live' } });
+    expect(await shared.subscriptions.watchTerms('console', 'console')).toEqual(['Rheinmetall']);
+    expect(new SubscriptionStore(db).get('console', 'console')).toBeUndefined();
+  });
+
+  it('a screened message audits each name it looked up in the shared trail', async () => {
+    const localBefore = auditTrail(db, { limit: 1000 }).length;
+    const reply = screenMessage('Contract review: Rheinmetall AG and Blue Harbor Bakery LLC', { db, platform: 'discord', channel: 'C-SCREEN', user: 'USCREENER', place: 'G1', audit: true, shared });
+    expect(reply.summary).toMatch(/screened/);
+    await settleSharedAudits();
+    const entries = (await shared.audit.list({ limit: 100 })).filter((e) => e.actor === 'USCREENER');
+    expect(entries.map((e) => e.query).sort()).toEqual(['Blue Harbor Bakery LLC', 'Rheinmetall AG']);
+    expect(entries.every((e) => e.place === 'G1/C-SCREEN' && e.platform === 'discord')).toBe(true);
     expect(auditTrail(db, { limit: 1000 })).toHaveLength(localBefore);
   });
 });
