@@ -29,18 +29,32 @@ export interface AuditEntry extends AuditContext {
 /** How many results of each answer the trail keeps: enough to show what the person saw first. */
 const KEPT_RESULTS = 5;
 
-export function recordLookup(db: Db, context: AuditContext, response: LookupResponse, now = new Date()): number {
+/** An audit entry's content, as both trails store it (the local database's and the shared store's: NewAuditEntry). */
+export interface LookupAuditEntry extends AuditContext {
+  at: Date;
+  query: string;
+  results: AuditEntry['results'];
+  datasetVersion: number;
+}
+
+/** What the trail keeps of a lookup: who, where, the query, the first results shown, and the data's version. */
+export function lookupAuditEntry(context: AuditContext, response: LookupResponse, version: number, now = new Date()): LookupAuditEntry {
   const results = response.results.slice(0, KEPT_RESULTS).map((r) => ({
     id: r.id,
     name: r.name,
     score: r.score,
     lists: [...new Set(r.designations.map((d) => d.list))],
   }));
+  return { at: now, platform: context.platform, actor: context.actor, place: context.place, query: response.query, results, datasetVersion: version };
+}
+
+export function recordLookup(db: Db, context: AuditContext, response: LookupResponse, now = new Date()): number {
+  const e = lookupAuditEntry(context, response, datasetVersion(db), now);
   const row = db
     .prepare<[string, string, string | null, string | null, string, string, number], { id: number }>(
       'INSERT INTO audit (at, platform, actor, place, query, results, dataset_version) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
     )
-    .get(now.toISOString(), context.platform, context.actor ?? null, context.place ?? null, response.query, JSON.stringify(results), datasetVersion(db));
+    .get(e.at.toISOString(), e.platform, e.actor ?? null, e.place ?? null, e.query, JSON.stringify(e.results), e.datasetVersion);
   return row!.id;
 }
 

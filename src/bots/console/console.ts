@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AlertSink } from '../../core/alerts/delivery';
-import { runCommand } from '../../core/commands/handle';
+import { runCommandAsync, type SharedCommandStore } from '../../core/commands/shared-commands';
 import { fileBytes } from '../../core/commands/reply';
 import type { DataHandle } from '../../core/dataset';
 import { renderReply, type Style } from './render';
@@ -31,6 +31,8 @@ export interface ConsoleOptions {
   filesDir?: string;
   /** Called when the input ends, before the console stops printing (a last alert delivery pass). */
   beforeClose?: () => Promise<unknown>;
+  /** The shared store (DATABASE_URL): the console's subscription, watch terms and audit trail are kept there. */
+  shared?: SharedCommandStore;
 }
 
 export class ConsoleBot {
@@ -102,7 +104,7 @@ export class ConsoleBot {
     }
     const data = this.options.data();
     try {
-      const reply = runCommand(line, {
+      const reply = await runCommandAsync(line, {
         db: data.db,
         platform: 'console',
         channel: CONSOLE_CHANNEL,
@@ -114,6 +116,7 @@ export class ConsoleBot {
         // The console may answer from the demo seed (labelled, a miss proves nothing); chat bots refuse.
         seed: data.seed,
         seedAnswers: true,
+        ...(this.options.shared ? { shared: this.options.shared } : {}),
       });
       this.write(renderReply(reply, this.options.style));
     } catch (err) {

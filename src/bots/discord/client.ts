@@ -9,6 +9,7 @@
  * is all the bot reads.
  */
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import type { SharedCommandStore } from '../../core/commands/shared-store';
 import type { DataHandle } from '../../core/dataset';
 import { ButtonStore } from './buttons';
 import { DiscordHandlers, describeError, NO_MENTIONS } from './handlers';
@@ -51,6 +52,13 @@ export interface DiscordBotOptions {
   screenLimits?: ScreenLimits;
   /** DISCORD_SHARDS / DISCORD_SHARD_IDS: shards run in this process; unset, one gateway connection. */
   shards?: ShardPlan;
+  /**
+   * The shared store (DATABASE_URL): channels' subscriptions and watch terms are read and written there, and lookups
+   * audited there, so that every host answers from the same state. Without it, the local SQLite file (as before).
+   */
+  shared?: SharedCommandStore;
+  /** Test knob: how long a command waiting on the shared store may take before it is deferred (default 2 s). */
+  deferAfterMs?: number;
 }
 
 export interface DiscordBot {
@@ -79,7 +87,7 @@ export function createDiscordBot(options: DiscordBotOptions): DiscordBot {
   };
   const client = new Client(clientOptions);
   const screening = new DiscordScreening({ data: options.data, limits: options.screenLimits ?? screenLimits(), logger, apiUrl });
-  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore(), screening });
+  const handlers = new DiscordHandlers(client, { data: options.data, audit: options.audit, logger, buttons: new ButtonStore(), screening, ...(options.shared ? { shared: options.shared } : {}), ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}) });
   const sink = new DiscordSink({ token: options.token, apiUrl, timeoutMs: options.sinkTimeoutMs });
 
   client.on(Events.InteractionCreate, (interaction) => void handlers.onInteraction(interaction));

@@ -19,8 +19,9 @@ import {
 import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
 import { SubscriptionStore } from '../../core/alerts/subscriptions';
 import { hasListData } from '../../core/coverage';
-import { runCommand, type CommandContext } from '../../core/commands/handle';
-import { parseCommand } from '../../core/commands/parse';
+import type { CommandContext } from '../../core/commands/handle';
+import { dispatchCommand, needsSharedStore, type SharedCommandStore } from '../../core/commands/shared-commands';
+import { parseCommand, type Command } from '../../core/commands/parse';
 import { stripMentions } from '../../core/commands/question';
 import type { PlatformDescription } from '../../core/commands/platform';
 import type { Reply } from '../../core/commands/reply';
@@ -39,6 +40,8 @@ export const NO_MENTIONS = { parse: [], repliedUser: false } as const;
 
 export const SORRY = 'Sorry, something went wrong answering that. It has been logged; please try again in a moment.';
 const EXPIRED = 'This button has expired (the bot restarted since): run the lookup again.';
+/** How long a command that waits on the shared store may take before it is deferred (Discord allows 3 s). */
+const DEFER_AFTER_MS = 2000;
 const ALERTS_HINT = "Change this channel's alerts with `/sanctions-alerts` (it checks that you may manage the channel: Manage Channels or Manage Server).";
 
 /** Discord in the core's words: how commands are typed, who may manage alerts. */
@@ -56,6 +59,10 @@ export interface HandlerOptions {
   buttons?: ButtonStore;
   /** /sanctions screen and files in DMs (screen.ts). */
   screening?: DiscordScreening;
+  /** The shared store (DATABASE_URL): subscriptions, watch terms and the audit trail are kept there. */
+  shared?: SharedCommandStore;
+  /** A command that waits on the shared store is deferred (ephemeral) when not answered within this (default 2 s). */
+  deferAfterMs?: number;
 }
 
 interface Where {
@@ -77,7 +84,7 @@ export class DiscordHandlers {
     this.buttons = options.buttons ?? new ButtonStore();
   }
 
-  private run(line: string, where: Where): Reply {
+  private run(line: string | Command, where: Where): Promise<Reply> {
     const data = this.options.data();
     const ctx: CommandContext = {
       db: data.db,
@@ -90,8 +97,30 @@ export class DiscordHandlers {
       ...(data.notice ? { notice: data.notice } : {}),
       seed: data.seed,
       platformInfo: DISCORD_PLATFORM,
+      ...(this.options.shared ? { shared: this.options.shared } : {}),
     };
-    return runCommand(line, ctx);
+    return dispatchCommand(typeof line === 'string' ? parseCommand(line) : line, ctx);
+  }
+
+  /**
+   * A command answered by the shared store: replied to as usual when the store answers in time, else deferred
+   * (ephemeral, within Discord's 3 s) and the answer edited in when it comes.
+   */
+  private async replyInTime(interaction: ChatInputCommandInteraction, work: Promise<Reply>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.options.deferAfterMs ?? DEFER_AFTER_MS);
+    });
+    // Awaited below either way; this only keeps a failure after the deferral from going unhandled meanwhile.
+    work.catch(() => {});
+    const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
+    if (first !== 'late') {
+      const ephemeral = first.private !== false || first.error === true;
+      await interaction.reply({ ...this.message(first, { share: false }), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply(this.message(await work, { share: false }));
   }
 
   private message(reply: Reply, options: RenderOptions): BaseMessageOptions & { content: string } {
@@ -113,7 +142,7 @@ export class DiscordHandlers {
       else if (interaction.isButton()) await this.onButton(interaction);
       else if (interaction.isMessageContextMenuCommand()) {
         // "Screen this message" (screen-message.ts).
-        await onScreenMessage(interaction, { data: this.options.data, audit: this.options.audit, render: (reply) => this.message(reply, { share: false, details: false }), allowedMentions: NO_MENTIONS });
+        await onScreenMessage(interaction, { data: this.options.data, audit: this.options.audit, ...(this.options.shared ? { shared: this.options.shared } : {}), render: (reply) => this.message(reply, { share: false, details: false }), allowedMentions: NO_MENTIONS });
       }
     } catch (err) {
       this.options.logger.error({ err: describeError(err), interaction: interaction.id, type: interaction.type }, 'discord: interaction failed');
@@ -156,14 +185,19 @@ export class DiscordHandlers {
       return;
     }
     const where = this.where(interaction);
-    if (parseCommand(line).name === 'lookup') {
+    const command = parseCommand(line);
+    if (command.name === 'lookup') {
       // Acknowledge within Discord's 3 s first: a lookup right after a refresh rebuilds the matcher's caches.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const reply = this.run(line, where);
+      const reply = await this.run(command, where);
       await interaction.editReply(this.message(reply, { share: true }));
       return;
     }
-    const reply = this.run(line, where);
+    if (needsSharedStore(command, this.options)) {
+      await this.replyInTime(interaction, this.run(command, where));
+      return;
+    }
+    const reply = await this.run(command, where);
     const ephemeral = reply.private !== false || reply.error === true;
     await interaction.reply({ ...this.message(reply, { share: false }), ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
   }
@@ -189,7 +223,7 @@ export class DiscordHandlers {
       await interaction.reply({ content: 'This button is not one this bot knows.', flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
-    const reply = this.run(line, { ...this.where(interaction), canManage: false });
+    const reply = await this.run(line, { ...this.where(interaction), canManage: false });
     const onEphemeral = interaction.message.flags.has(MessageFlags.Ephemeral);
     switch (decoded.kind) {
       case 'more':
@@ -256,7 +290,8 @@ export class DiscordHandlers {
       choices = targetChoices(typed);
     } else if (interaction.commandName === ALERTS_COMMAND && focused.name === 'name') {
       if (interaction.options.getSubcommand(false) === 'remove') {
-        const terms = new SubscriptionStore(this.options.data().db).watchTerms('discord', interaction.channelId ?? interaction.user.id);
+        const channel = interaction.channelId ?? interaction.user.id;
+        const terms = this.options.shared ? await this.options.shared.subscriptions.watchTerms('discord', channel) : new SubscriptionStore(this.options.data().db).watchTerms('discord', channel);
         choices = terms
           .filter((t) => !typed || t.toLowerCase().includes(typed.toLowerCase()))
           .slice(0, 25)
@@ -297,7 +332,7 @@ export class DiscordHandlers {
         await message.reply({ content: ALERTS_HINT, allowedMentions: NO_MENTIONS });
         return;
       }
-      const reply = this.run(line, { channel: message.channelId, user: message.author.id, guildId: message.guildId, canManage: !inGuild });
+      const reply = await this.run(command, { channel: message.channelId, user: message.author.id, guildId: message.guildId, canManage: !inGuild });
       await message.reply(this.message(reply, { share: false }));
     } catch (err) {
       this.options.logger.error({ err: describeError(err), message: message.id, channel: message.channelId }, 'discord: answering a message failed');

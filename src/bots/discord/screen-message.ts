@@ -14,6 +14,7 @@ import {
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Reply } from '../../core/commands/reply';
+import type { SharedCommandStore } from '../../core/commands/shared-store';
 import type { DataHandle } from '../../core/dataset';
 import { screenedLine, screenMessageParts, type MessageScreening } from '../../core/screen-message/screen';
 import { discordSyntax } from './commands';
@@ -44,6 +45,8 @@ export interface ScreenMessageDeps {
   render: (reply: Reply) => BaseMessageOptions;
   /** What every message carries: no mention pings anyone. */
   allowedMentions: BaseMessageOptions['allowedMentions'];
+  /** The shared store (DATABASE_URL): screenings are audited in its trail. */
+  shared?: SharedCommandStore;
 }
 
 /** Characters of a line at most: 25 of them fit Discord's 6000 characters a message. */
@@ -98,6 +101,7 @@ export async function onScreenMessage(interaction: MessageContextMenuCommandInte
     audit: deps.audit,
     notice: data.notice,
     seed: data.seed,
+    ...(deps.shared ? { shared: deps.shared } : {}),
   });
   if (!screening?.names.length) {
     await interaction.editReply(deps.render(reply));

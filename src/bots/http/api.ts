@@ -17,7 +17,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { recordLookupSoon } from '../../core/audit';
+import { auditLookup, type SharedAuditStore } from '../../core/audit-target';
 import { listSummaries } from '../../core/catalog';
 import { eventJson, licenceOfSources, listJson } from '../../core/contract-json';
 import { hasListData, onlyDemoData } from '../../core/coverage';
@@ -44,6 +44,8 @@ export interface ApiOptions {
   answerCacheBytes?: number;
   /** Worker threads for lookups (lookup-pool.ts); 0: lookups on the server's own thread. Default 1. */
   lookupThreads?: number;
+  /** The shared store (DATABASE_URL): lookups are audited in its trail instead of the local database's. */
+  shared?: SharedAuditStore;
 }
 
 export const DEFAULT_LOOKUP_THREADS = 1;
@@ -177,7 +179,7 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     const db = screeningDb();
     const threads = poolFor(db);
     const body = await answers.answerBytes(db, read.query, read.options, () => (threads ? threads.matches(read.query, read.options) : matchesJson(lookupMatches(db, read.query, read.options))));
-    if (options.audit) recordLookupSoon(db, audited(req), JSON.parse(body.toString('utf8')) as LookupResponse);
+    if (options.audit) auditLookup({ db, shared: options.shared }, audited(req), JSON.parse(body.toString('utf8')) as LookupResponse);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
     res.end(body);
   }
@@ -218,7 +220,7 @@ export async function startApiServer(options: ApiOptions): Promise<ApiServer> {
     // A line that names nothing is answered as the empty query; one with a bad option is an error, never a clean miss.
     if (!('query' in read) && !read.blank) return { line: n, query: fields.q, error: `line ${n}: ${read.problem}` };
     const response = 'query' in read ? lookup(db, read.query, read.options) : lookup(db, '', base);
-    if (options.audit && fields.q.trim()) recordLookupSoon(db, audited(req), response);
+    if (options.audit && fields.q.trim()) auditLookup({ db, shared: options.shared }, audited(req), response);
     return response;
   }
 

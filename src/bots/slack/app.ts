@@ -21,7 +21,7 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type HTTPReceiverOptions, type BlockAction, type ButtonAction, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import pino, { type BaseLogger } from 'pino';
 import { acknowledge, digestPage, parseAlertButton } from '../../core/alerts/digest';
-import { handle } from '../../core/commands/handle';
+import { dispatchCommand, type SharedCommandStore } from '../../core/commands/shared-commands';
 import { parseCommand, type Command } from '../../core/commands/parse';
 import type { PlatformDescription } from '../../core/commands/platform';
 import type { Reply } from '../../core/commands/reply';
@@ -80,6 +80,11 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Screening a shared file: size and rows (default: SCREEN_MAX_BYTES, SCREEN_MAX_ROWS or 5 MB, 5,000). */
   screenLimits?: ScreenLimits;
+  /**
+   * The shared store (DATABASE_URL): channels' subscriptions and watch terms are read and written there, and lookups
+   * audited there, so that every host answers from the same state. Without it, the local SQLite file (as before).
+   */
+  shared?: SharedCommandStore;
 }
 
 export interface SlackBot {
@@ -202,7 +207,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
     // A person's own DM with the bot is theirs to manage, admin or not.
     const canManage = manages(command) && client ? (where.ownDm || (await isOwnDm(where.user, where.channel, client)) || (await mayManage(where.user, client, where.team))) : false;
     const data = options.data();
-    return handle(command, {
+    return dispatchCommand(command, {
       db: data.db,
       platform: 'slack',
       channel: where.channel,
@@ -213,6 +218,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
       notice: data.notice,
       seed: data.seed,
       platformInfo: platform,
+      ...(options.shared ? { shared: options.shared } : {}),
     });
   }
 
@@ -362,8 +368,8 @@ export function createSlackApp(options: SlackAppOptions): SlackBot {
   });
 
   // "Screen this message" (message shortcut) and the App Home (screen-message.ts, home.ts).
-  registerScreenMessage(app, { data: options.data, audit: options.audit, log, command: options.command });
-  registerHome(app, { data: options.data, audit: options.audit, log, platform, command: options.command });
+  registerScreenMessage(app, { data: options.data, audit: options.audit, log, command: options.command, ...(options.shared ? { shared: options.shared } : {}) });
+  registerHome(app, { data: options.data, audit: options.audit, log, platform, command: options.command, ...(options.shared ? { shared: options.shared } : {}) });
 
   app.error(async (error) => {
     log.error({ err: describe(error) }, 'slack: unhandled error');

@@ -10,11 +10,13 @@ import type { BaseLogger } from 'pino';
 import { z } from 'zod';
 import { describeTargets } from '../../core/alerts/subscriptions';
 import { describeSchedule } from '../../core/alerts/schedule';
-import { handle } from '../../core/commands/handle';
+import { dispatchCommand, type SharedCommandStore } from '../../core/commands/shared-commands';
 import { MAX_QUERY_CHARS } from '../../core/commands/parse';
 import type { PlatformDescription } from '../../core/commands/platform';
 import type { DataHandle } from '../../core/dataset';
 import { homeOverview, subscribedChannels, type HomeOverview } from '../../core/home/overview';
+import { sharedHomeParts } from '../../core/home/shared-overview';
+import { settleSharedAudits } from '../../core/audit-target';
 import { LIST_CODES, listInfo, type ListCode } from '../../core/lists';
 import { shownTime } from '../../core/time';
 import { escapeMrkdwn, escapeText, renderReply, truncate } from './render';
@@ -206,6 +208,8 @@ export interface HomeOptions {
   log: BaseLogger;
   platform: PlatformDescription;
   command?: string;
+  /** The shared store (DATABASE_URL): searches are audited in its trail. */
+  shared?: SharedCommandStore;
 }
 
 /** The channels a person is in, among those with alerts (undefined when Slack will not say). Bounded. */
@@ -235,7 +239,9 @@ export function registerHome(app: App, options: HomeOptions): void {
 
   async function publish(client: webApi.WebClient, user: string): Promise<void> {
     const db = options.data().db;
-    const wanted = new Set(subscribedChannels(db, 'slack').map((s) => s.channel));
+    // With a shared store, the channels and the person's lookups are its (every host's), not the local file's.
+    const from = options.shared ? await sharedHomeParts(options.shared, 'slack', user) : undefined;
+    const wanted = new Set((from?.channels ?? subscribedChannels(db, 'slack')).map((s) => s.channel));
     const key = [...wanted].join(',');
     const cached = memberships.get(user);
     let memberOf = cached && cached.until > Date.now() && cached.wanted === key ? cached.channels : undefined;
@@ -244,7 +250,7 @@ export function registerHome(app: App, options: HomeOptions): void {
       if (memberOf) memberships.set(user, { until: Date.now() + MEMBERSHIP_CACHE_MS, channels: memberOf, wanted: key });
       if (memberships.size > 5000) memberships.delete(memberships.keys().next().value!);
     }
-    const view = homeView(homeOverview(db, { platform: 'slack', user, ...(memberOf ? { memberOf } : {}) }), { command: options.command });
+    const view = homeView(homeOverview(db, { platform: 'slack', user, ...(memberOf ? { memberOf } : {}), ...(from ? { from } : {}) }), { command: options.command });
     await client.views.publish({ user_id: user, view });
   }
 
@@ -275,9 +281,9 @@ export function registerHome(app: App, options: HomeOptions): void {
     const data = options.data();
     let blocks: KnownBlock[];
     try {
-      const reply = handle(
+      const reply = await dispatchCommand(
         { name: 'lookup', query: input.name, page: 1, ...(input.list ? { lists: [input.list] } : {}), ...(input.side ? { side: input.side } : {}) },
-        { db: data.db, platform: 'slack', channel: 'home', user: body.user.id, place: body.team?.id ?? body.user.team_id, canManage: false, audit: options.audit, notice: data.notice, seed: data.seed, platformInfo: options.platform },
+        { db: data.db, platform: 'slack', channel: 'home', user: body.user.id, place: body.team?.id ?? body.user.team_id, canManage: false, audit: options.audit, notice: data.notice, seed: data.seed, platformInfo: options.platform, ...(options.shared ? { shared: options.shared } : {}) },
       );
       // No buttons in a modal: More and Share belong to a channel's answer.
       blocks = renderReply({ ...reply, blocks: reply.blocks.filter((b) => b.type !== 'actions') }, { share: false, details: false, command: options.command }).blocks;
@@ -286,7 +292,8 @@ export function registerHome(app: App, options: HomeOptions): void {
       blocks = [section('Sorry, that search failed. It has been logged; please try again in a moment.')];
     }
     await ack({ response_action: 'update', view: resultModal(blocks) });
-    // The lookup is now among the person's recent ones.
+    // The lookup is now among the person's recent ones (once the shared trail has it).
+    if (options.shared) await settleSharedAudits();
     await publish(client, body.user.id).catch((err: unknown) => options.log.warn({ err: (err as Error).message }, 'slack: refreshing the Home failed'));
   });
 }

@@ -6,6 +6,7 @@
  */
 import type { App, MessageShortcut, types, webApi } from '@slack/bolt';
 import type { BaseLogger } from 'pino';
+import type { SharedCommandStore } from '../../core/commands/shared-store';
 import type { DataHandle } from '../../core/dataset';
 import { screenMessage } from '../../core/screen-message/screen';
 import { decodeSlackEntities, renderReply } from './render';
@@ -20,6 +21,8 @@ export interface ScreenMessageOptions {
   log: BaseLogger;
   /** The slash command, for hints (default /sanctions). */
   command?: string;
+  /** The shared store (DATABASE_URL): screenings are audited in its trail. */
+  shared?: SharedCommandStore;
 }
 
 /**
@@ -58,6 +61,7 @@ export function registerScreenMessage(app: App, options: ScreenMessageOptions): 
         audit: options.audit,
         notice: data.notice,
         seed: data.seed,
+        ...(options.shared ? { shared: options.shared } : {}),
       });
       answer = renderReply(reply, { share: false, details: false, command: options.command });
     } catch (err) {

@@ -2,9 +2,9 @@
  * Command handlers: a parsed Command and who/where asked, in; a platform-neutral Reply out.
  * No platform code here: adapters say who may manage subscriptions and how to render the reply.
  */
-import { recordLookupSoon } from '../audit';
+import { auditLookup } from '../audit-target';
 import { failedMessages, failedSummary } from '../alerts/failed';
-import { describeSchedule, LIVE } from '../alerts/schedule';
+import { describeSchedule, LIVE, type Schedule } from '../alerts/schedule';
 import { changeTargets, describeTargets, SubscriptionStore, type Subscription, type Target } from '../alerts/subscriptions';
 import { changeSchedule, heldCount, sameSchedule, zoneTime } from '../alerts/summaries';
 import { licenceLines, listSummaries } from '../catalog';
@@ -21,6 +21,7 @@ import { helpText, HELP_ORDER, topicHelp } from './help';
 import { lookupLine, parseCommand, RECENT_PAGE_SIZE, recentLine, type Command, type RecentQuery } from './parse';
 import { PLAIN_PLATFORM, type PlatformDescription } from './platform';
 import { textReply, type Block, type Reply } from './reply';
+import type { SharedCommandStore } from './shared-store';
 
 export interface CommandContext {
   db: Db;
@@ -44,6 +45,11 @@ export interface CommandContext {
   now?: () => Date;
   /** How commands are typed here and who may manage alerts, for help, hints and refusals (default: as typed). */
   platformInfo?: PlatformDescription;
+  /**
+   * The shared store (DATABASE_URL): subscriptions and watch terms are read and written there, by the async entry
+   * (shared-commands.ts: dispatchCommand, runCommandAsync), and lookups audited there.
+   */
+  shared?: SharedCommandStore;
 }
 
 export const PAGE_SIZE = 5;
@@ -52,17 +58,37 @@ const ALL_KINDS: ChangeKind[] = ['added', 'removed', 'changed', 'suspended'];
 const info = (ctx: CommandContext): PlatformDescription => ctx.platformInfo ?? PLAIN_PLATFORM;
 /** A command as typed on this platform, quoted for plain text. */
 const cmd = (ctx: CommandContext, line: string): string => `"${info(ctx).syntax(line)}"`;
+export { cmd as typedCommand };
 
 export function runCommand(line: string, ctx: CommandContext): Reply {
   return handle(parseCommand(line), ctx);
 }
 
 export function handle(command: Command, ctx: CommandContext): Reply {
-  const reply = dispatch(command, ctx);
+  return withNotice(dispatch(command, ctx), ctx);
+}
+
+/** The context's notice (the bundled seed...) on a reply that has none of its own. */
+export function withNotice(reply: Reply, ctx: CommandContext): Reply {
   return ctx.notice && !reply.notice ? { ...reply, notice: ctx.notice } : reply;
 }
 
+/** Commands that read or write a channel's subscription or watch terms (the shared store's, when there is one). */
+export function usesSubscriptions(command: Command): boolean {
+  return command.name === 'subscribe' || command.name === 'unsubscribe' || command.name === 'watch' || command.name === 'subscriptions';
+}
+
+/** The refusal for someone who may not change this channel's alerts, or undefined when they may (or only read). */
+export function manageRefusal(command: Command, ctx: CommandContext): Reply | undefined {
+  if (command.name !== 'subscribe' && command.name !== 'unsubscribe' && command.name !== 'watch') return undefined;
+  if ((command.name === 'watch' && command.action === 'list') || ctx.canManage) return undefined;
+  const own = info(ctx).ownPlace ? ` You can always manage alerts ${info(ctx).ownPlace}.` : '';
+  return textReply(`Only ${info(ctx).managers} can change this channel's alerts. Ask one of them, or use ${cmd(ctx, 'subscriptions')} to see what it follows.${own}`, { error: true });
+}
+
 function dispatch(command: Command, ctx: CommandContext): Reply {
+  // With a shared store, the local subscriptions table is not the channel's: only the async entry answers these.
+  if (ctx.shared && usesSubscriptions(command)) throw new Error(`"${command.name}" with a shared store is answered by dispatchCommand (shared-commands.ts), not handle()`);
   switch (command.name) {
     case 'lookup':
       return lookupReply(command, ctx);
@@ -70,14 +96,11 @@ function dispatch(command: Command, ctx: CommandContext): Reply {
       return detailsReply(command.partyId, ctx);
     case 'subscribe':
     case 'unsubscribe':
-    case 'watch':
-      if (command.name !== 'watch' || command.action !== 'list') {
-        if (!ctx.canManage) {
-          const own = info(ctx).ownPlace ? ` You can always manage alerts ${info(ctx).ownPlace}.` : '';
-          return textReply(`Only ${info(ctx).managers} can change this channel's alerts. Ask one of them, or use ${cmd(ctx, 'subscriptions')} to see what it follows.${own}`, { error: true });
-        }
-      }
+    case 'watch': {
+      const refused = manageRefusal(command, ctx);
+      if (refused) return refused;
       return command.name === 'subscribe' ? subscribeReply(command, ctx) : command.name === 'unsubscribe' ? unsubscribeReply(command, ctx) : watchReply(command, ctx);
+    }
     case 'subscriptions':
       return subscriptionsReply(ctx);
     case 'lists':
@@ -128,7 +151,7 @@ function lookupReply(command: Extract<Command, { name: 'lookup' }>, ctx: Command
   const response = lookup(ctx.db, command.query, { limit: PAGE_SIZE, offset, lists: command.lists, side: command.side, review: true, now: ctx.now?.() });
   metrics.lookupSeconds.observe((performance.now() - started) / 1000);
   metrics.lookups.inc({ platform: ctx.platform });
-  if (ctx.audit) recordLookupSoon(ctx.db, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
+  if (ctx.audit) auditLookup(ctx, { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel }, response);
   const shown = response.results;
   const review = command.page === 1 ? (response.review ?? []).slice(0, 3) : [];
   const filters = [command.lists?.length ? `lists ${command.lists.join(', ')}` : '', command.side ? `side ${command.side}` : ''].filter(Boolean).join('; ');
@@ -179,7 +202,7 @@ function detailsReply(partyId: string, ctx: CommandContext): Reply {
   return { blocks: [{ type: 'party', party: { ...party, match: { name: party.name, how: 'exact' } }, band: 'match' }], summary: party.name, private: true };
 }
 
-function targetsOf(command: { lists: string[]; side?: 'us' | 'cn' }): Target[] {
+export function targetsOf(command: { lists: string[]; side?: 'us' | 'cn' }): Target[] {
   return [...(command.side ? [`side:${command.side}` as Target] : []), ...(command.lists as Target[])];
 }
 
@@ -194,23 +217,42 @@ export function describeSubscription(sub: Pick<Subscription, 'targets' | 'exclud
   return `${parts.join('; ')}.`;
 }
 
-function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: CommandContext): Reply {
-  const store = new SubscriptionStore(ctx.db);
-  const prior = store.get(ctx.platform, ctx.channel);
+/** A subscribe against the channel's subscription so far: what to save, and the notes that say what changed. */
+export interface SubscribePlan {
+  save: { targets: Target[]; excluded: ListCode[]; kinds: ChangeKind[]; countries: string[]; health: boolean; by?: string };
+  change: ReturnType<typeof changeTargets>;
+  notes: string[];
+}
+
+export function planSubscribe(command: Extract<Command, { name: 'subscribe' }>, prior: Subscription | undefined, ctx: CommandContext): SubscribePlan {
   const asked = [...(command.all ? (['all'] as Target[]) : []), ...targetsOf(command)];
   // No list named: keep what the channel follows (changing kinds or countries only), or every list for a new one.
   const adding = asked.length ? asked : prior?.targets.length ? [] : (['all'] as Target[]);
   const change = changeTargets({ targets: prior?.targets ?? [], excluded: prior?.excluded ?? [] }, adding, 'add');
   const kinds = command.kinds ?? prior?.kinds ?? ALL_KINDS;
   const countries = command.countries ?? prior?.countries ?? [];
-  let sub = store.save(
-    { platform: ctx.platform, channel: ctx.channel, ...change.next, kinds, countries, health: command.health || Boolean(prior?.health), by: prior?.createdBy ?? ctx.user },
-    ctx.now?.(),
-  );
   const notes = [...change.notes];
   if (prior && command.kinds && command.kinds.join() !== prior.kinds.join()) notes.push(`Changes now: ${kinds.join(', ')} (replacing ${prior.kinds.join(', ') || 'none'}).`);
   if (prior && command.countries && command.countries.join() !== prior.countries.join()) notes.push(`Countries now: ${countries.join(', ') || 'any'} (replacing ${prior.countries.join(', ') || 'any'}).`);
   if (prior?.pausedReason) notes.push('Alerts resume (they were paused).');
+  return { save: { ...change.next, kinds, countries, health: command.health || Boolean(prior?.health), by: prior?.createdBy ?? ctx.user }, change, notes };
+}
+
+/** The schedule asked for is the one the channel has. */
+export const sameScheduleNote = (schedule: Schedule): string => `Alerts already come as ${schedule.every === 'live' ? 'they happen' : describeSchedule(schedule)}: nothing changed.`;
+
+/** The answer to a subscribe: what changed, then what the channel now hears; only the asker sees a no-op. */
+export function subscribedReply(sub: Subscription, plan: SubscribePlan, notes: string[], scheduleChanged: boolean): Reply {
+  const text = [...notes, describeSubscription(sub)].join('\n');
+  // Nothing changed (already covered): only the asker needs to hear it.
+  return { blocks: [{ type: 'text', text }], summary: describeSubscription(sub), private: plan.change.unchanged && !scheduleChanged && notes.length === plan.change.notes.length };
+}
+
+function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  const plan = planSubscribe(command, store.get(ctx.platform, ctx.channel), ctx);
+  let sub = store.save({ platform: ctx.platform, channel: ctx.channel, ...plan.save }, ctx.now?.());
+  const notes = [...plan.notes];
   let scheduleChanged = false;
   if (command.schedule && !sameSchedule(command.schedule, sub.schedule ?? LIVE)) {
     const now = ctx.now?.() ?? new Date();
@@ -222,23 +264,27 @@ function subscribeReply(command: Extract<Command, { name: 'subscribe' }>, ctx: C
     if (flushed) notes.push(`The ${flushed} change${flushed === 1 ? '' : 's'} held for the old schedule go out now, as one summary.`);
     if (held) notes.push(`The ${held} change${held === 1 ? '' : 's'} waiting so far go into that summary.`);
   } else if (command.schedule) {
-    notes.push(`Alerts already come as ${command.schedule.every === 'live' ? 'they happen' : describeSchedule(command.schedule)}: nothing changed.`);
+    notes.push(sameScheduleNote(command.schedule));
   }
-  const text = [...notes, describeSubscription(sub)].join('\n');
-  // Nothing changed (already covered): only the asker needs to hear it.
-  return { blocks: [{ type: 'text', text }], summary: describeSubscription(sub), private: change.unchanged && !scheduleChanged && notes.length === change.notes.length };
+  return subscribedReply(sub, plan, notes, scheduleChanged);
 }
 
-function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ctx: CommandContext): Reply {
-  const store = new SubscriptionStore(ctx.db);
-  const prior = store.get(ctx.platform, ctx.channel);
-  if (!prior) return textReply('This channel has no alerts to stop.');
+/**
+ * An unsubscribe against the channel's subscription: the answer when nothing is to change (no subscription, lists
+ * not followed), else the change (what is left: `change.next`).
+ */
+export function planUnsubscribe(command: Extract<Command, { name: 'unsubscribe' }>, prior: Subscription | undefined, ctx: CommandContext): { reply: Reply } | { change: ReturnType<typeof changeTargets> } {
+  if (!prior) return { reply: textReply('This channel has no alerts to stop.') };
   const change = changeTargets(prior, command.all ? ['all'] : targetsOf(command), 'remove');
   if (change.unchanged && !command.all) {
     const still = prior.targets.length ? describeSubscription(prior) : `This channel follows no list; it hears only about its watch terms (${cmd(ctx, 'watch list')}).`;
-    return textReply([...change.notes, still].join('\n'));
+    return { reply: textReply([...change.notes, still].join('\n')) };
   }
-  const left = store.unsubscribe(ctx.platform, ctx.channel, command.all ? 'all' : targetsOf(command));
+  return { change };
+}
+
+/** The answer to an unsubscribe that changed something: what was stopped, then what is left (if anything). */
+export function unsubscribedReply(command: Extract<Command, { name: 'unsubscribe' }>, change: ReturnType<typeof changeTargets>, left: Subscription | undefined, ctx: CommandContext): Reply {
   const now = left?.targets.length
     ? describeSubscription(left)
     : left
@@ -249,20 +295,30 @@ function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ct
   return { blocks: [{ type: 'text', text }], summary: now, private: change.unchanged };
 }
 
+function unsubscribeReply(command: Extract<Command, { name: 'unsubscribe' }>, ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  const plan = planUnsubscribe(command, store.get(ctx.platform, ctx.channel), ctx);
+  if ('reply' in plan) return plan.reply;
+  const left = store.unsubscribe(ctx.platform, ctx.channel, command.all ? 'all' : targetsOf(command));
+  return unsubscribedReply(command, plan.change, left, ctx);
+}
+
+/** The answers of watch list, add and remove. */
+export const watchReplies = {
+  list: (terms: string[], ctx: CommandContext): Reply => textReply(terms.length ? `Watched here: ${terms.join('; ')}` : `This channel watches no names yet: ${cmd(ctx, 'watch add <name>')}.`),
+  add(added: boolean, term: string, ctx: CommandContext): Reply {
+    const now = lookup(ctx.db, term, { limit: 1 }).results[0];
+    const already = now ? ` It already matches ${now.name} (${[...new Set(now.designations.map((d) => d.list))].join(', ')}).` : '';
+    return textReply(added ? `Watching "${term}": a new designation that matches it will be alerted here.${already}` : `"${term}" was already watched here.`);
+  },
+  remove: (removed: boolean, term: string): Reply => textReply(removed ? `No longer watching "${term}".` : `"${term}" was not watched here.`),
+};
+
 function watchReply(command: Extract<Command, { name: 'watch' }>, ctx: CommandContext): Reply {
   const store = new SubscriptionStore(ctx.db);
-  if (command.action === 'list') {
-    const terms = store.watchTerms(ctx.platform, ctx.channel);
-    return textReply(terms.length ? `Watched here: ${terms.join('; ')}` : `This channel watches no names yet: ${cmd(ctx, 'watch add <name>')}.`);
-  }
-  if (command.action === 'add') {
-    const added = store.addWatch(ctx.platform, ctx.channel, command.term, ctx.user);
-    const now = lookup(ctx.db, command.term, { limit: 1 }).results[0];
-    const already = now ? ` It already matches ${now.name} (${[...new Set(now.designations.map((d) => d.list))].join(', ')}).` : '';
-    return textReply(added ? `Watching "${command.term}": a new designation that matches it will be alerted here.${already}` : `"${command.term}" was already watched here.`);
-  }
-  const removed = store.removeWatch(ctx.platform, ctx.channel, command.term);
-  return textReply(removed ? `No longer watching "${command.term}".` : `"${command.term}" was not watched here.`);
+  if (command.action === 'list') return watchReplies.list(store.watchTerms(ctx.platform, ctx.channel), ctx);
+  if (command.action === 'add') return watchReplies.add(store.addWatch(ctx.platform, ctx.channel, command.term, ctx.user), command.term, ctx);
+  return watchReplies.remove(store.removeWatch(ctx.platform, ctx.channel, command.term), command.term);
 }
 
 /** "as they come", or the schedule with the next summary and how many changes it holds so far. */
@@ -273,29 +329,42 @@ function deliveryText(sub: Subscription | undefined, ctx: CommandContext): strin
   return `${describeSchedule(schedule)}; next at ${sub.summaryDueAt ? zoneTime(sub.summaryDueAt, schedule.tz) : 'the next scheduled time'}, with ${waiting} change${waiting === 1 ? '' : 's'} so far`;
 }
 
-function subscriptionsReply(ctx: CommandContext): Reply {
-  const store = new SubscriptionStore(ctx.db);
-  const sub = store.get(ctx.platform, ctx.channel);
-  const terms = store.watchTerms(ctx.platform, ctx.channel);
+type Field = { label: string; value: string };
+
+/**
+ * The answer to `subscriptions`: what the channel follows, how it gets it (`delivery`), its watch terms, and
+ * `more` fields (messages that could not be delivered).
+ */
+export function subscriptionsView(sub: Subscription | undefined, terms: string[], ctx: CommandContext, delivery: string, more: (sub: Subscription) => Field[] = () => []): Reply {
   if (!sub && !terms.length)
     return textReply(`This channel has no alerts. ${cmd(ctx, 'subscribe cn')} follows Beijing's lists, ${cmd(ctx, 'subscribe US-OFAC-SDN')} one list, ${cmd(ctx, 'subscribe all')} every list.`);
-  const fields = [
+  const fields: Field[] = [
     { label: 'Follows', value: describeTargets(sub?.targets ?? [], sub?.excluded ?? []) },
     { label: 'Changes', value: (sub?.kinds ?? []).join(', ') || '-' },
     { label: 'Countries', value: sub?.countries.length ? sub.countries.join(', ') : 'any' },
     { label: 'Source-health notices', value: sub?.health ? 'yes' : 'no' },
-    { label: 'Delivery', value: deliveryText(sub, ctx) },
+    { label: 'Delivery', value: delivery },
     { label: 'Watch terms', value: terms.length ? terms.join('; ') : 'none' },
   ];
   if (sub?.pausedReason) fields.push({ label: 'Paused', value: `${sub.pausedReason} (since ${shownTime(sub.pausedAt)}); subscribe again to resume` });
-  const failed = sub && !sub.pausedReason ? failedMessages(ctx.db, { platform: ctx.platform, channel: ctx.channel }) : [];
-  if (failed.length) {
-    fields.push({
-      label: 'Undelivered',
-      value: `${failed.length} alert message(s) since ${shownTime(failed[0]!.created_at)} could not be posted here (last error: ${failed.at(-1)!.last_error ?? 'unknown'}); they are sent again as soon as ${ctx.platform} takes a message, or by an operator with "sanctions outbox retry"`,
-    });
-  }
+  if (sub && !sub.pausedReason) fields.push(...more(sub));
   return { blocks: [{ type: 'heading', text: 'Alerts in this channel' }, { type: 'fields', fields }], summary: `Follows ${fields[0]!.value}`, private: true };
+}
+
+function subscriptionsReply(ctx: CommandContext): Reply {
+  const store = new SubscriptionStore(ctx.db);
+  const sub = store.get(ctx.platform, ctx.channel);
+  const terms = store.watchTerms(ctx.platform, ctx.channel);
+  return subscriptionsView(sub, terms, ctx, deliveryText(sub, ctx), () => {
+    const failed = failedMessages(ctx.db, { platform: ctx.platform, channel: ctx.channel });
+    if (!failed.length) return [];
+    return [
+      {
+        label: 'Undelivered',
+        value: `${failed.length} alert message(s) since ${shownTime(failed[0]!.created_at)} could not be posted here (last error: ${failed.at(-1)!.last_error ?? 'unknown'}); they are sent again as soon as ${ctx.platform} takes a message, or by an operator with "sanctions outbox retry"`,
+      },
+    ];
+  });
 }
 
 function listsReply(ctx: CommandContext): Reply {

@@ -44,6 +44,11 @@ export interface HomeOptions {
   channelLimit?: number;
   eventLimit?: number;
   days?: number;
+  /**
+   * Read elsewhere (the shared store, shared-overview.ts): the platform's subscribed channels and the person's recent
+   * lookups, instead of the local database's.
+   */
+  from?: { channels: Subscription[]; recent: RecentLookup[] };
 }
 
 /** A person's own lookups, newest first (the audit trail; index audit_by_actor). */
@@ -63,12 +68,12 @@ export function homeOverview(db: Db, options: HomeOptions): HomeOverview {
   const now = options.now ?? new Date();
   const days = options.days ?? 7;
   const channelLimit = options.channelLimit ?? 10;
-  const mine = options.memberOf ? subscribedChannels(db, options.platform).filter((s) => options.memberOf!.has(s.channel)) : undefined;
+  const mine = options.memberOf ? (options.from?.channels ?? subscribedChannels(db, options.platform)).filter((s) => options.memberOf!.has(s.channel)) : undefined;
   const covered = coverage(db, {}, now);
   const sinceDate = new Date(now.getTime() - days * 86_400_000).toISOString();
   const { total, events } = new EventStore(db).page({ sinceDate, limit: options.eventLimit ?? 8, offset: 0 });
   return {
-    recent: recentLookups(db, options.platform, options.user, options.recentLimit ?? 8),
+    recent: options.from ? options.from.recent.slice(0, options.recentLimit ?? 8) : recentLookups(db, options.platform, options.user, options.recentLimit ?? 8),
     ...(mine ? { channels: mine.slice(0, channelLimit) } : {}),
     moreChannels: mine ? Math.max(0, mine.length - channelLimit) : 0,
     lists: covered.lists,

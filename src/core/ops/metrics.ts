@@ -78,12 +78,13 @@ export const metrics = {
   events: new Counter('sanctions_change_events_total', 'Change events found, by list and kind.'),
   deliveries: new Counter('sanctions_deliveries_total', 'Alert delivery attempts, by platform and outcome (delivered, retry, failed).'),
   refreshPeakRss: new Gauge('sanctions_refresh_peak_rss_bytes', 'Peak resident memory of the last refresh (its own child process).'),
+  auditWriteFailures: new Counter('sanctions_audit_write_failures_total', 'Lookups the shared audit trail (DATABASE_URL) did not take, by platform.'),
   outbox: new Gauge('sanctions_outbox_messages', 'Alert messages in the outbox by state: pending (queued or being retried), failed (given up on, to be sent again).'),
   setOutbox(pending: number, failed: number): void {
     this.outbox.set({ state: 'pending' }, pending);
     this.outbox.set({ state: 'failed' }, failed);
   },
   render(): string {
-    return [this.lookups, this.lookupSeconds, this.refreshes, this.events, this.deliveries, this.outbox, this.refreshPeakRss].map((m) => m.render()).join('\n') + '\n';
+    return [this.lookups, this.lookupSeconds, this.refreshes, this.events, this.deliveries, this.auditWriteFailures, this.outbox, this.refreshPeakRss].map((m) => m.render()).join('\n') + '\n';
   },
 };

@@ -5,7 +5,8 @@
  * the names found in it.
  */
 import { verdictOf } from '../screen/verdict';
-import { recordLookupSoon, type AuditContext } from '../audit';
+import type { AuditContext } from '../audit';
+import { auditLookup, type SharedAuditStore } from '../audit-target';
 import { coverage, coverageLine } from '../coverage';
 import { screeningRefusal, type CommandContext } from '../commands/handle';
 import { textReply, type Block, type Reply } from '../commands/reply';
@@ -39,13 +40,13 @@ export interface MessageScreening {
 const ORDER: Record<Verdict, number> = { match: 0, review: 1, error: 2, clear: 3 };
 
 /** Look up each name found; a lookup that fails marks its name "not screened", never clear. */
-export function screenNames(db: Db, extraction: Extraction, options: { now?: Date; audit?: AuditContext } = {}): MessageScreening {
+export function screenNames(db: Db, extraction: Extraction, options: { now?: Date; audit?: AuditContext; shared?: SharedAuditStore } = {}): MessageScreening {
   let seen: LookupResponse | undefined;
   const names = extraction.names.map((name): ScreenedName => {
     try {
       const response = lookup(db, name.text, { limit: 1, review: true, now: options.now });
       seen ??= response;
-      if (options.audit) recordLookupSoon(db, options.audit, response);
+      if (options.audit) auditLookup({ db, shared: options.shared }, options.audit, response);
       // The same verdict as file screening (core/screen/verdict.ts): a match is a party with a designation in
       // force; one only suspended or delisted, or in the review band, is for review.
       const verdict = verdictOf(response);
@@ -107,7 +108,7 @@ export function screeningReply(screening: MessageScreening, options: { seed?: bo
   return { blocks, summary: `${count(names.length, 'name')} screened: ${tally}`, private: true };
 }
 
-export type ScreenContext = Pick<CommandContext, 'db' | 'platform' | 'channel' | 'user' | 'place' | 'audit' | 'notice' | 'seed' | 'seedAnswers' | 'now'>;
+export type ScreenContext = Pick<CommandContext, 'db' | 'platform' | 'channel' | 'user' | 'place' | 'audit' | 'notice' | 'seed' | 'seedAnswers' | 'now' | 'shared'>;
 
 /**
  * The whole of it for an adapter: refuse without list data, find the names, screen them, answer. The screening
@@ -118,7 +119,7 @@ export function screenMessageParts(text: string, ctx: ScreenContext): { reply: R
   if (refusal) return { reply: textReply(refusal, { error: true }) };
   const extraction = extractNames(text);
   const audit: AuditContext | undefined = ctx.audit ? { platform: ctx.platform, actor: ctx.user, place: ctx.place ? `${ctx.place}/${ctx.channel}` : ctx.channel } : undefined;
-  const screening = screenNames(ctx.db, extraction, { now: ctx.now?.(), audit });
+  const screening = screenNames(ctx.db, extraction, { now: ctx.now?.(), audit, ...(ctx.shared ? { shared: ctx.shared } : {}) });
   const reply = screeningReply(screening, { seed: ctx.seed });
   return { reply: ctx.notice ? { ...reply, notice: ctx.notice } : reply, screening };
 }
