@@ -15,6 +15,7 @@ import { discordOptionsFromConfig } from './bots/discord/options';
 import { styleFor } from './bots/console/render';
 import type { AlertSink } from './core/alerts/delivery';
 import { currentUser } from './core/audit';
+import { settleSharedAudits } from './core/audit-target';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { SharedAlertPipeline } from './core/alerts/shared-pipeline';
 import { passLocalEvents, startPublishing } from './core/alerts/shared-publish';
@@ -193,6 +194,8 @@ export async function main(): Promise<number> {
     // A digest's files (CSV, Markdown) next to the database; printed paths in the alert.
     filesDir: config.SANCTIONS_DB === ':memory:' ? join(tmpdir(), 'sanctions-digests') : join(dirname(config.SANCTIONS_DB), 'digests'),
     beforeClose: async (): Promise<unknown> => (leadership.isLeader ? pipeline.tick() : undefined),
+    // On PostgreSQL, subscriptions, watch terms and the audit trail are the shared store's (every host's console too).
+    shared,
   });
   sinks.set(bot.sink.platform, bot.sink);
 
@@ -212,6 +215,7 @@ export async function main(): Promise<number> {
       apiUrl: config.SLACK_API_URL,
       data: () => handle,
       audit: config.AUDIT_LOOKUPS,
+      shared,
       admins: config.SLACK_ADMIN_USERS,
       logger: logger.child({ name: 'slack' }),
       say: line,
@@ -232,7 +236,7 @@ export async function main(): Promise<number> {
   const discordOptions = discordOptionsFromConfig(config);
   if (discordOptions) {
     const { createDiscordBot } = await import('./bots/discord/client');
-    discord = createDiscordBot({ ...discordOptions, data: () => handle, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
+    discord = createDiscordBot({ ...discordOptions, data: () => handle, shared, logger: logger.child({ name: 'discord' }), say: line, startupBudgetMs: config.STARTUP_RETRY_SECONDS * 1000 });
     try {
       await discord.start();
       // Sharded (issue 16): the shards this process runs; alerts still go out once, through REST, from the leader.
@@ -250,7 +254,7 @@ export async function main(): Promise<number> {
   if (config.API_PORT !== undefined) {
     const { startApiServer } = await import('./bots/http/api');
     try {
-      api = await startApiServer({ data: () => handle, port: config.API_PORT, host: config.API_HOST, apiKey: config.API_KEY, maxBodyBytes: config.API_MAX_BODY_BYTES, audit: config.AUDIT_LOOKUPS, lookupThreads: config.API_LOOKUP_THREADS });
+      api = await startApiServer({ data: () => handle, port: config.API_PORT, host: config.API_HOST, apiKey: config.API_KEY, maxBodyBytes: config.API_MAX_BODY_BYTES, audit: config.AUDIT_LOOKUPS, shared, lookupThreads: config.API_LOOKUP_THREADS });
       line(`HTTP API on http://${config.API_HOST}:${api.port}/v1/ (description: /v1/openapi.json${config.API_KEY ? '; API key required' : ''})`);
     } catch (err) {
       line(`HTTP API: cannot listen on ${config.API_HOST}:${config.API_PORT}: ${(err as Error).message}`);
@@ -395,6 +399,8 @@ export async function main(): Promise<number> {
     await leadership.stop();
     healthServer?.server.close();
     await checkpointer?.stop();
+    // Lookups audited to the shared store are written in the background: let them land before the pool closes.
+    await settleSharedAudits();
     closeData();
   }
   return 0;

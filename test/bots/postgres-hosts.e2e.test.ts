@@ -20,7 +20,7 @@ import { RAW } from '../helpers/shared';
 import { startBot, type StartedBot } from '../helpers/start-bot';
 import { tempDir } from '../helpers/tmp';
 import { FakeDiscord } from './discord/fake-discord';
-import { startFakeSlack } from './slack/fake-slack';
+import { postToBot, startFakeSlack } from './slack/fake-slack';
 
 const available = postgresAvailable();
 let server: TestPostgres | undefined;
@@ -71,10 +71,11 @@ describe.skipIf(!available)('two bot processes on one PostgreSQL (issue 16)', ()
     }
 
     const hold = { on: false };
-    const slack = await startFakeSlack({ admins: new Set(), hold });
+    const slack = await startFakeSlack({ admins: new Set(['UADMIN']), hold });
     const discord = await FakeDiscord.start();
     const url = server!.url;
     const bots: StartedBot[] = [];
+    const slackPorts: number[] = [];
     const shared = PostgresSharedStore.open(url, { max: 2 });
     const sql = new pg.Client({ connectionString: url });
     try {
@@ -88,7 +89,7 @@ describe.skipIf(!available)('two bot processes on one PostgreSQL (issue 16)', ()
               SLACK_BOT_TOKEN: 'xoxb-test',
               SLACK_SIGNING_SECRET: 'test-signing-secret',
               SLACK_API_URL: slack.apiUrl,
-              SLACK_PORT: String(await freePort()),
+              SLACK_PORT: String(slackPorts[slackPorts.push(await freePort()) - 1]),
               DISCORD_TOKEN: 'test-token.discord',
               DISCORD_APPLICATION_ID: discord.applicationId,
               DISCORD_API_URL: discord.api,
@@ -103,7 +104,15 @@ describe.skipIf(!available)('two bot processes on one PostgreSQL (issue 16)', ()
       }
       await waitFor('both bots to serve Slack and Discord', () => bots.every((b) => /Slack: listening/.test(b.err()) && /Discord: logged in/.test(b.err())), 90_000);
       await sql.connect();
-      for (const channel of SLACK_CHANNELS) await shared.subscriptions.create({ platform: 'slack', channel, targets: ['side:cn'] });
+      // Every process serves commands: the Slack channels subscribe through one process or the other, by signed
+      // slash commands, and each answer is stored in PostgreSQL, where both see it.
+      for (const [i, channel] of SLACK_CHANNELS.entries()) {
+        const responseUrl = slack.responseUrl();
+        const body = new URLSearchParams({ command: '/sanctions', text: 'subscribe cn', user_id: 'UADMIN', channel_id: channel, team_id: 'T1', response_url: responseUrl, trigger_id: 't' }).toString();
+        expect((await postToBot(slackPorts[i % 2]!, body, 'application/x-www-form-urlencoded', { secret: 'test-signing-secret' })).status).toBe(200);
+        await waitFor(`the answer to ${channel}'s subscribe`, () => slack.calls.some((c) => c.method === 'response' && `${slack.url}${c.path}` === responseUrl && /now hears about Beijing's lists/.test(JSON.stringify(c.body))));
+      }
+      expect((await shared.subscriptions.list()).filter((s) => s.platform === 'slack').map((s) => s.channel)).toEqual(SLACK_CHANNELS);
       for (const channel of DISCORD_CHANNELS) await shared.subscriptions.create({ platform: 'discord', channel, targets: ['all'] });
 
       const holder = (await sql.query<{ holder: string }>("SELECT holder FROM leases WHERE name = 'leader'")).rows[0]!.holder;
