@@ -18,7 +18,7 @@ import { currentUser } from './core/audit';
 import { settleSharedAudits } from './core/audit-target';
 import { AlertPipeline } from './core/alerts/pipeline';
 import { SharedAlertPipeline } from './core/alerts/shared-pipeline';
-import { passLocalEvents, startPublishing } from './core/alerts/shared-publish';
+import { lastLocalEvent, passLocalEvents, startPublishing } from './core/alerts/shared-publish';
 import { SourceFollower } from './core/shared/follow';
 import { SharedLeadership } from './core/shared/leadership';
 import { PostgresSharedStore, redactUrl } from './core/shared/postgres';
@@ -276,7 +276,12 @@ export async function main(): Promise<number> {
 
   let refreshing = false;
   async function refreshNow(which: SourceConfig[]): Promise<string> {
-    if (refreshing) return 'A refresh is already running.';
+    return (await refreshWithResults(which)).text;
+  }
+
+  /** A refresh, what to say of it, and each source's result (none when it did not run). */
+  async function refreshWithResults(which: SourceConfig[]): Promise<{ text: string; results: SourceRefreshResult[] }> {
+    if (refreshing) return { text: 'A refresh is already running.', results: [] };
     refreshing = true;
     try {
       // In a child process: the bot keeps answering while the lists are fetched, parsed and indexed.
@@ -285,7 +290,7 @@ export async function main(): Promise<number> {
         results = await runRefresh(which);
       } catch (err) {
         // Another process has been refreshing this database for longer than a refresh waits (issue 11).
-        if (err instanceof LeaseBusyError || err instanceof RefreshBusyError) return `A refresh of this database is ${err.message}; not started.`;
+        if (err instanceof LeaseBusyError || err instanceof RefreshBusyError) return { text: `A refresh of this database is ${err.message}; not started.`, results: [] };
         throw err;
       }
       if (handle.seed && hasListData(mainDb)) handle = { db: mainDb, seed: false };
@@ -295,7 +300,8 @@ export async function main(): Promise<number> {
       if (leadership.isLeader) await pipeline.tick();
       const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       const changes = results.reduce((n, r) => n + r.added + r.removed + r.changed + r.suspended, 0);
-      return `Refreshed ${results.length} source(s): ${changes} changes${bad.length ? `; not applied: ${bad.map((b) => `${b.source} (${b.outcome}: ${b.message})`).join('; ')}` : ''}.`;
+      const text = `Refreshed ${results.length} source(s): ${changes} changes${bad.length ? `; not applied: ${bad.map((b) => `${b.source} (${b.outcome}: ${b.message})`).join('; ')}` : ''}.`;
+      return { text, results };
     } finally {
       refreshing = false;
     }
@@ -317,15 +323,25 @@ export async function main(): Promise<number> {
   // Issue 11: of the bot processes on one database, only the leader runs the schedule and the alert delivery
   // (src/core/ops/leader.ts); every process answers commands.
   let started = false;
+  /** Counts the times this process gained and lost the lead: work started for a lead since lost is not started. */
+  let leadTerm = 0;
   const leaderOptions = {
     ttlMs: config.LEADER_TTL_MS,
     onGain: () => {
       if (started) line('Leading now: scheduled refreshes and alert delivery run in this process.');
       scheduler.start(sources);
-      if (follower) void followLeader();
-      pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+      const term = ++leadTerm;
+      const deliver = () => {
+        // Unless the lead was lost meanwhile (the catching up took longer than the lease).
+        if (term === leadTerm) pipeline.start(config.ALERT_POLL_MS, (err: Error) => line(`alert delivery: ${err.message}`));
+      };
+      // On PostgreSQL a new leader first catches its copy up with what the last leader applied: routing matches watch
+      // terms against this copy, which must hold the records of the events it routes.
+      if (follower) void followLeader().finally(deliver);
+      else deliver();
     },
     onLose: async () => {
+      leadTerm++;
       await scheduler.stop();
       await pipeline.stop();
     },
@@ -340,13 +356,18 @@ export async function main(): Promise<number> {
   const followLeader = (): Promise<void> =>
     (following ??= (async () => {
       const due = await follower!.due(mainDb);
-      if (!due.length) return;
       const which = sources.filter((s) => due.includes(s.id));
-      line(`Following the leader's refresh: ${await refreshNow(which)}`);
-      await follower!.followed(due);
-      // The leader published these changes: this copy's events of them are passed over, not published again. A leader
-      // catching up publishes them: the ones the last leader published are the same changes and are added once.
-      if (!leadership.isLeader) passLocalEvents(mainDb);
+      if (!which.length) return;
+      const before = lastLocalEvent(mainDb);
+      const { text, results } = await refreshWithResults(which);
+      line(`Following the leader's refresh: ${text}`);
+      // A source that failed is tried again later (follow.ts), not left behind until the leader's next change.
+      const bad = (r: SourceRefreshResult) => r.outcome === 'failed' || r.outcome === 'quarantined';
+      follower!.failed(results.filter(bad).map((r) => r.source));
+      await follower!.followed(results.filter((r) => !bad(r)).map((r) => r.source));
+      // The leader published these changes: this copy's events of them are passed over. A leader catching up publishes
+      // them, and the shared store adds nothing it has (the source is at that content there already).
+      if (!leadership.isLeader) passLocalEvents(mainDb, before);
     })()
       .catch((err: Error) => line(`following the leader's refresh: ${err.message}`))
       .finally(() => (following = undefined)));

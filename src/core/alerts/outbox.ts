@@ -41,6 +41,8 @@ export interface RouteReport {
   summaries?: number;
   /** Why nothing was routed this turn (the next turn routes it). */
   deferred?: string;
+  /** Channels whose messages could not be built this turn (tried again next turn), with why. */
+  errors?: string[];
 }
 
 /** Route every event after each active subscription's cursor into the outbox (at once, blocking: CLI and tests). */

@@ -2,7 +2,7 @@
  * One turn of the alert pipeline on the shared store (PostgreSQL mode, issue 16), run by the leader: publish the
  * change events its refreshes found (shared-publish.ts), route every published event to the subscriptions
  * (shared-route.ts), and deliver what is due (shared-worker.ts). Every step is safe to run twice or in two
- * processes at once: publishing adds a change once (its fingerprint), routing moves a cursor only with its
+ * processes at once: publishing adds a refresh once (by the content it applied), routing moves a cursor only with its
  * messages, and a message is sent by the one worker that claimed it.
  */
 import type { Db } from '../store/db';
@@ -38,6 +38,7 @@ export class SharedAlertPipeline {
     const turn = (async () => {
       const publish = await publishLocalEvents(this.db, this.store);
       const route = await routeShared(this.store, this.db, this.options.now ? { now: this.options.now() } : {});
+      if (route.errors?.length) this.options.logger?.warn({ channels: route.errors.length, first: route.errors[0] }, `alert routing: the messages of ${route.errors.length} channel(s) could not be built; tried again next turn (first: ${route.errors[0]})`);
       const drained = await this.worker.drain();
       return { ...drained, publish, route };
     })();
@@ -49,10 +50,16 @@ export class SharedAlertPipeline {
   }
 
   start(intervalMs: number, onError: (err: Error) => void = () => {}): void {
+    this.worker.resume();
     if (intervalMs <= 0) return;
+    if (this.timer) clearInterval(this.timer);
     this.timer = setInterval(() => this.tick().catch(onError), intervalMs);
   }
 
+  /**
+   * Stop: no new turn, the worker sends nothing more (a turn still publishing or routing finds it stopped when it
+   * gets to delivery), and the turn under way is waited for.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;

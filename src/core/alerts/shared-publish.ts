@@ -5,18 +5,18 @@
  * had the designation), into the shared store, from which every process routes and delivers: a process that takes
  * over the lead routes what the old leader published without needing the old leader's copy.
  *
- * Exactly once across processes: each event carries a fingerprint of the fact (source, list, record, kind, detail,
- * and the content hash of the source file the refresh applied), and the shared store keeps one event per
- * fingerprint, so a process publishing again what it or another process already published (a restart between
- * publishing and recording its place, two leaders for a moment) adds nothing. The place reached is kept in the
- * local copy's meta table, moved after each page is published: a crash loses no event, it publishes a page again.
+ * Once across processes: a refresh's events are published with the content it moved the source from and to, in one
+ * transaction with the source's shared content hash (SharedEvents.publish). When the shared store already has the
+ * source at that content, the change was published (by this process before a crash, or by the leader before it,
+ * whose file this process has now caught up with) and nothing is added; otherwise the events are news, whatever
+ * contents came before, so a list that goes back to an earlier state is alerted again as it is on SQLite. The place
+ * reached is kept in the local copy's meta table, moved after each refresh is published: a crash loses no event.
  */
-import { createHash } from 'node:crypto';
 import { partiesDirty } from '../recover';
 import type { Db } from '../store/db';
 import { getMeta, setMeta } from '../store/meta';
 import { sourceStateFromRow, type SourceStateRow } from '../shared/rows';
-import type { PublishedChangeEvent, SharedSourceState, SharedStore } from '../shared/types';
+import type { NewChangeEvent, SharedSourceState, SharedStore } from '../shared/types';
 import { Router, type RoutedEvent } from './route';
 
 /** The meta key of the last local event published (or passed over: see `passLocalEvents`). */
@@ -43,7 +43,7 @@ export interface PublishReport {
 const PAGE = 1000;
 
 /** The last local event id (0 for none). */
-function lastLocalEvent(db: Db): number {
+export function lastLocalEvent(db: Db): number {
   return db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events').get()?.id ?? 0;
 }
 
@@ -63,74 +63,75 @@ function publishedUpTo(db: Db): number {
 }
 
 /**
- * A process that does not lead follows the leader's refreshes with its own copy: the events those make are the
- * leader's news (published by it); they are passed over, not published, so that this process, when it leads
- * later, publishes only what it finds itself from then on.
+ * A process that does not lead follows the leader's refreshes with its own copy: the events of such a refresh (those
+ * after `before`, the last local event before it ran) are the leader's news, published by it, and are passed over.
+ * Only when nothing before them waits to be published: events this process computed earlier and did not publish (it
+ * led, and crashed before publishing) stay, to be published when it leads again (the shared store adds only what it
+ * does not have).
  */
-export function passLocalEvents(db: Db): void {
+export function passLocalEvents(db: Db, before: number): boolean {
+  if (publishedUpTo(db) < before) return false;
   setMeta(db, PUBLISHED_KEY, String(lastLocalEvent(db)));
+  return true;
 }
 
-/** The fingerprint of a change: the same change of the same file, computed by any process, has the same one. */
-export function eventFingerprint(e: Pick<RoutedEvent, 'source' | 'list' | 'record' | 'kind' | 'detail'>, contentHash: string | null): string {
-  return createHash('sha256')
-    .update(JSON.stringify([e.source, e.list, e.record, e.kind, stableJson(e.detail), contentHash ?? '']))
-    .digest('hex');
-}
-
-/** JSON with object keys sorted, so that the same detail always gives the same text. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** Publish the local events after the place reached, page by page; then the sources' states. */
+/** Publish the local events after the place reached, one refresh at a time; then the sources' states. */
 export async function publishLocalEvents(db: Db, store: Pick<SharedStore, 'events' | 'sources'>): Promise<PublishReport> {
   // Events are routed by party (confirmations of another source's designation): wait while parties are rebuilt.
   if (partiesDirty(db)) return { read: 0, published: 0, deferred: 'parties are being rebuilt after a refresh' };
   const router = new Router(db);
-  const contentHash = db.prepare<[number], { content_hash: string | null }>('SELECT content_hash FROM refreshes WHERE id = ?');
-  const hashes = new Map<number, string | null>();
-  const hashOf = (refreshId: number) => {
-    if (!hashes.has(refreshId)) hashes.set(refreshId, contentHash.get(refreshId)?.content_hash ?? null);
-    return hashes.get(refreshId)!;
-  };
+  const refreshOf = db.prepare<[number], { content_hash: string | null; format: string; location: string }>(
+    'SELECT r.content_hash, s.format, s.location FROM refreshes r JOIN sources s ON s.id = r.source_id WHERE r.id = ?',
+  );
+  // The content the source had before: the last refresh before this one that applied a content.
+  const before = db.prepare<[string, number], { content_hash: string | null }>(
+    "SELECT content_hash FROM refreshes WHERE source_id = ? AND id < ? AND outcome = 'applied' AND content_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+  );
   const report: PublishReport = { read: 0, published: 0 };
   let cursor = publishedUpTo(db);
   for (;;) {
     // Whole refreshes at a time (eventsAfter reads the rest of the last refresh): one refresh routes as one digest.
     const events = router.eventsAfter(cursor, PAGE);
     if (!events.length) break;
-    const page: PublishedChangeEvent[] = events.map((e) => {
-      const routing: PublishedRouting = { countries: e.countries, facts: e.facts, retaliation: e.retaliation, ...(e.confirms ? { confirms: e.confirms } : {}) };
-      return {
-        at: e.at,
-        refreshId: e.refreshId,
-        kind: e.kind,
-        list: e.list,
-        sourceId: e.source,
-        recordId: e.recordId,
-        recordKey: e.record,
-        name: e.name,
-        detail: { ...e.detail, [ROUTING_KEY]: routing },
-        fingerprint: eventFingerprint(e, hashOf(e.refreshId)),
-      };
-    });
-    report.read += page.length;
-    report.published += await store.events.publish(page);
-    cursor = events.at(-1)!.id;
-    setMeta(db, PUBLISHED_KEY, String(cursor));
+    report.read += events.length;
+    for (let from = 0; from < events.length; ) {
+      const refreshId = events[from]!.refreshId;
+      let to = from;
+      while (to < events.length && events[to]!.refreshId === refreshId) to++;
+      const own = events.slice(from, to);
+      const refresh = refreshOf.get(refreshId);
+      const source = own[0]!.source;
+      const result = await store.events.publish({
+        source: { id: source, format: refresh?.format ?? 'unknown', location: refresh?.location ?? '' },
+        fromHash: before.get(source, refreshId)?.content_hash ?? null,
+        // A refresh without its content's hash (none is written so) is published as news, never taken for another.
+        toHash: refresh?.content_hash ?? `refresh-${refreshId}-${own[0]!.at}`,
+        events: own.map(publishedEvent),
+      });
+      report.published += result.added;
+      cursor = own.at(-1)!.id;
+      setMeta(db, PUBLISHED_KEY, String(cursor));
+      from = to;
+    }
   }
   await recordSourceStates(db, store);
   return report;
+}
+
+/** A local event as published: with what routing needs of it, computed here where its record is. */
+function publishedEvent(e: RoutedEvent): NewChangeEvent {
+  const routing: PublishedRouting = { countries: e.countries, facts: e.facts, retaliation: e.retaliation, ...(e.confirms ? { confirms: e.confirms } : {}) };
+  return {
+    at: e.at,
+    refreshId: e.refreshId,
+    kind: e.kind,
+    list: e.list,
+    sourceId: e.source,
+    recordId: e.recordId,
+    recordKey: e.record,
+    name: e.name,
+    detail: { ...e.detail, [ROUTING_KEY]: routing },
+  };
 }
 
 /** The sources' states last recorded, per local copy: recorded again only when they changed. */

@@ -14,6 +14,7 @@
  * "Acknowledge" read and write the SQLite file's outbox.
  */
 import type { Reply } from '../commands/reply';
+import { partiesDirty } from '../recover';
 import type { Db } from '../store/db';
 import type { SharedStore, StoredChangeEvent, Subscription } from '../shared/types';
 import { digestFiles, digestOrder } from './digest-files';
@@ -49,6 +50,8 @@ export interface SharedRouteOptions {
 /** Route the published events after each active subscription's cursor into the shared outbox. */
 export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'events' | 'outbox' | 'transfer'>, db: Db, options: SharedRouteOptions = {}): Promise<RouteReport> {
   const now = options.now ?? new Date();
+  // Events are matched to watch terms by their records' parties in this copy: wait while they are rebuilt.
+  if (partiesDirty(db)) return { events: 0, queued: 0, subscriptions: 0, deferred: 'parties are being rebuilt after a refresh' };
   const router = new Router(db);
   const partyOf = db.prepare<[string, string], { id: number; party_id: number | null }>('SELECT id, party_id FROM records WHERE source_id = ? AND key = ?');
   const report: RouteReport = { events: 0, queued: 0, subscriptions: 0 };
@@ -63,12 +66,15 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
   const readEventsAfter = async (cursor: number): Promise<RoutedEvent[]> => {
     const read = await store.events.since(cursor, EVENTS_PAGE);
     if (read.length === EVENTS_PAGE) {
-      // Never part of a refresh: the rest of the last one read is read too, so that it makes one digest.
+      // Never part of a refresh: the rest of the last one read is read too, so that it makes one digest. Up to the
+      // first event of another refresh, not past it: refresh ids are each publisher's own, and a later refresh of
+      // another host may carry the same number (the cursor must never pass an event not read).
       const lastRefresh = read.at(-1)!.refreshId;
-      for (;;) {
-        const more = (await store.events.since(read.at(-1)!.id, 1000)).filter((e) => e.refreshId === lastRefresh);
-        if (!more.length) break;
-        read.push(...more);
+      for (let more = true; more; ) {
+        const next = await store.events.since(read.at(-1)!.id, 1000);
+        const same = next.findIndex((e) => e.refreshId !== lastRefresh);
+        read.push(...(same < 0 ? next : next.slice(0, same)));
+        more = same < 0 && next.length > 0;
       }
     }
     return read.map((e) => {
@@ -112,8 +118,17 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
     const events = await eventsAfter(sub.cursor);
     if (!events.length) continue;
     report.events = Math.max(report.events, events.length);
-    const selected = router.select(sub, events, watchIndex(terms.get(`${sub.platform}\u0000${sub.channel}`) ?? []));
-    const bodies = bodiesFor(sub, selected);
+    let selected: RoutedEvent[];
+    let bodies: string[];
+    try {
+      selected = router.select(sub, events, watchIndex(terms.get(`${sub.platform}\u0000${sub.channel}`) ?? []));
+      bodies = bodiesFor(sub, selected);
+    } catch (err) {
+      // One channel's messages that cannot be built (an event this version cannot read) hold up that channel only:
+      // its cursor stays, it is tried again next pass, and the others are routed.
+      (report.errors ??= []).push(`${sub.platform} ${sub.channel}: ${(err as Error).message}`);
+      continue;
+    }
     const digest = bodies.length === 1 && selected.length > 1;
     const messages = bodies.map((body, i) => {
       const covered = digest ? selected : [selected[i]!];

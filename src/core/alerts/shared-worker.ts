@@ -71,29 +71,59 @@ export class SharedDeliveryWorker {
 
   /** Send what is due, keeping up to `concurrency` channels in flight; returns when nothing more is due. */
   drain(): Promise<DrainReport> {
+    if (this.stopping) return Promise.resolve({ delivered: 0, retried: 0, failed: 0, skipped: 'stopped' });
     this.running ??= this.drainOnce().finally(() => (this.running = undefined));
     return this.running;
   }
 
+  /**
+   * Every send is watched from its start (a failure is kept, never left unhandled: that would end the process), and
+   * the pass waits for every send under way before it ends, with the first failure (the database went away) as its
+   * own. What was settled stays settled; the rest is claimed again when its claims run out.
+   */
   private async drainOnce(): Promise<DrainReport> {
     const report: DrainReport = { delivered: 0, retried: 0, failed: 0 };
     const limit = this.options.concurrency ?? 8;
-    const inFlight = new Set<Promise<void>>();
-    for (;;) {
-      if (this.stopping) break;
-      // Claimed in batches (when half the slots are free): one claim per message would cost a query per send.
-      // A channel in flight is "sending" under this worker's live claim: the claim leaves it out by itself.
-      const free = limit - inFlight.size;
-      const claimed = free >= Math.ceil(limit / 2) ? await this.outbox.claimDue({ worker: this.worker, now: this.now(), limit: free, claimTtlMs: this.claimTtlMs }) : [];
-      for (const m of claimed) {
-        const sending: Promise<void> = this.send(m, report).finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
+    const inFlight = new Map<number, Promise<void>>();
+    let failure: unknown;
+    const keep = (err: unknown) => void (failure ??= err);
+    try {
+      for (;;) {
+        if (this.stopping || failure !== undefined) break;
+        // Claimed in batches (when half the slots are free): one claim per message would cost a query per send.
+        // A channel in flight is "sending" under this worker's live claim: the claim leaves it out by itself.
+        const free = limit - inFlight.size;
+        const claimed = free >= Math.ceil(limit / 2) ? await this.outbox.claimDue({ worker: this.worker, now: this.now(), limit: free, claimTtlMs: this.claimTtlMs }) : [];
+        for (const m of claimed) {
+          // This worker's own message, claimed again because a wait outlasted its claim: the send under way settles it.
+          if (inFlight.has(m.id)) continue;
+          const sending = this.inLane(m, () => this.send(m, report))
+            .catch(keep)
+            .finally(() => inFlight.delete(m.id));
+          inFlight.set(m.id, sending);
+        }
+        if (!inFlight.size) break;
+        if (!claimed.length || inFlight.size >= limit) await Promise.race(inFlight.values());
       }
-      if (!inFlight.size) break;
-      if (!claimed.length || inFlight.size >= limit) await Promise.race(inFlight);
+    } catch (err) {
+      keep(err);
     }
-    await Promise.all(inFlight);
+    await Promise.all(inFlight.values());
+    if (failure !== undefined) throw failure;
     return report;
+  }
+
+  /** Sends to a platform that cannot recognise a repeat (repeatSafe() false) go one at a time: a crash repeats one. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
+  private inLane(m: ClaimedMessage, send: () => Promise<void>): Promise<void> {
+    if (this.options.sinks.get(m.platform)?.repeatSafe?.() !== false) return send();
+    const turn = (this.lanes.get(m.platform) ?? Promise.resolve()).then(send, send);
+    this.lanes.set(
+      m.platform,
+      turn.catch(() => undefined),
+    );
+    return turn;
   }
 
   private async settle(m: ClaimedMessage, outcome: Settlement): Promise<void> {
@@ -127,18 +157,29 @@ export class SharedDeliveryWorker {
     }
     // A platform that said "slow down" for everything, or a bucket that stays empty too long: put back, not counted.
     const routes = sink.routes?.(m.channel) ?? [];
-    const wait = Math.max((this.platformPausedUntil.get(m.platform) ?? 0) - nowMs(), this.pacer.waitMs(routes));
-    if (wait > MAX_PACE_WAIT_MS) {
-      await this.settle(m, { state: 'retry', nextAttemptAt: new Date(nowMs() + wait), error: 'waiting for the platform rate limit', uncount: true });
+    const waitFor = () => Math.max((this.platformPausedUntil.get(m.platform) ?? 0) - nowMs(), this.pacer.waitMs(routes));
+    for (let wait = waitFor(); wait > 0; wait = waitFor()) {
+      if (wait > MAX_PACE_WAIT_MS) {
+        await this.settle(m, { state: 'retry', nextAttemptAt: new Date(nowMs() + wait), error: 'waiting for the platform rate limit', uncount: true });
+        return;
+      }
+      await sleep(wait);
+    }
+    // The bucket's slot is taken now, with no wait between looking and taking: sends in flight together do not all
+    // see the same free slot.
+    const ticket = this.pacer.take(routes);
+    // Held longer before a send that may outlast what is left of the claim (a wait, a slow lookup): never taken over
+    // by another worker while this one may still send.
+    if (m.claimExpiresAt - nowMs() < this.claimTtlMs / 2 && !(await this.outbox.extendClaim(m.id, this.worker, nowMs() + this.claimTtlMs))) {
+      this.options.logger?.warn({ outbox: m.id, platform: m.platform, channel: m.channel }, `alert delivery: message ${m.id} was taken over by another worker before it was sent here`);
       return;
     }
-    if (wait > 0) await sleep(wait);
     let result: DeliveryResult | undefined;
     let note: string | null = null;
-    if ((m.reclaimed || this.unanswered.delete(m.id)) && sink.confirm) {
-      // Sent before by a worker that stopped answering (or by this one, without an answer): if the channel has it,
-      // it is delivered.
-      const seen = await sink.confirm(m.channel, key).catch(() => undefined);
+    // Attempted before (by a worker that stopped, or by one that got no answer or an error): if the channel has it, it
+    // is delivered. Asked whatever worker made the attempt: what this process remembers is not enough after a handover.
+    if ((m.reclaimed || m.attempts > 1 || this.unanswered.delete(m.id)) && sink.confirm) {
+      const seen = await withTimeout(sink.confirm(m.channel, key), this.timeoutMs).catch(() => undefined);
       if (seen) {
         result = { ok: true };
         note = m.reclaimed ? 'found in the channel after the worker sending it stopped' : 'found in the channel after an unanswered attempt';
@@ -152,7 +193,7 @@ export class SharedDeliveryWorker {
     try {
       if (!result) {
         const reply = await this.reply(m);
-        this.pacer.started(this.pacer.take(routes));
+        this.pacer.started(ticket);
         result = await withTimeout(sink.deliver(m.channel, reply, key), this.timeoutMs);
       }
     } catch (err) {
@@ -200,10 +241,15 @@ export class SharedDeliveryWorker {
     return Math.round(ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2));
   }
 
-  /** Finish the sends in flight (their outcomes recorded), start no more. */
+  /** Finish the sends in flight (their outcomes recorded) and start no more until `resume`. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.running;
+    // A pass that failed (the database went away) was reported by its caller: stopping does not fail with it.
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Deliver again after `stop` (the process leads again). */
+  resume(): void {
     this.stopping = false;
   }
 }

@@ -221,15 +221,7 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
-  {
-    version: 3,
-    name: 'published events: a fingerprint per change, so that two processes publishing the same change of the same file add it once',
-    sql: `
-      -- NULL for events appended without one (NULLs are distinct: never in conflict).
-      ALTER TABLE events ADD COLUMN fingerprint TEXT COLLATE "C";
-      CREATE UNIQUE INDEX events_fingerprint ON events (fingerprint);
-    `,
-  },
+
 ];
 
 export interface PgMigrationResult {

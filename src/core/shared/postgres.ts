@@ -30,7 +30,7 @@ import type {
   NewChangeEvent,
   NewOutboxMessage,
   NewSubscription,
-  PublishedChangeEvent,
+  PublishBatch,
   RoutedBatch,
   Settlement,
   SharedAudit,
@@ -68,7 +68,9 @@ export function redactUrl(url: string): string {
 }
 
 export function openPool(url: string, options: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  // A server that hangs (rather than refusing) must not hang the bot: a connection is given up after 10 s, a statement
+  // after 2 min (the longest is a migration, or an advisory lock another host holds while it migrates).
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, connectionTimeoutMillis: 10_000, statement_timeout: 120_000 });
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it,
   // and a query that meets the outage fails and is reported by its caller.
   pool.on('error', () => {});
@@ -387,19 +389,30 @@ function pgEvents(pool: pg.Pool): SharedEvents {
         }
         return ids;
       }),
-    publish: (events: PublishedChangeEvent[]) =>
+    publish: (batch: PublishBatch) =>
       transaction(pool, async (c) => {
         await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-        let added = 0;
-        for (const e of events) {
-          const r = await c.query(
-            `INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             ON CONFLICT (fingerprint) DO NOTHING`,
-            [e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}), e.fingerprint],
-          );
-          added += r.rowCount ?? 0;
+        const current = await c.query<{ content_hash: string | null }>('SELECT content_hash FROM sources WHERE id = $1 FOR UPDATE', [batch.source.id]);
+        if (current.rows[0]?.content_hash === batch.toHash) return { added: 0, already: true };
+        for (const e of batch.events) {
+          await c.query('INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+            e.at,
+            e.refreshId,
+            e.kind,
+            e.list,
+            e.sourceId,
+            e.recordId,
+            e.recordKey,
+            e.name,
+            JSON.stringify(e.detail ?? {}),
+          ]);
         }
-        return added;
+        await c.query(
+          `INSERT INTO sources (id, format, location, status, content_hash) VALUES ($1, $2, $3, 'ok', $4)
+           ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash`,
+          [batch.source.id, batch.source.format, batch.source.location, batch.toHash],
+        );
+        return { added: batch.events.length, already: false };
       }),
     since: async (sinceId, limit = 1000) => (await pool.query<EventRow>('SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2', [sinceId, limit])).rows.map(eventFromRow),
     lastId: async () => (await pool.query<{ id: number | null }>('SELECT MAX(id) AS id FROM events')).rows[0]?.id ?? 0,
@@ -417,7 +430,7 @@ function pgSources(pool: pg.Pool): SharedSources {
         for (const s of states) {
           await c.query(
             `INSERT INTO sources (id, format, location, status, content_hash, last_success_at, last_change_at, record_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location, status = excluded.status, content_hash = excluded.content_hash,
+             ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location, status = excluded.status,
                last_success_at = excluded.last_success_at, last_change_at = excluded.last_change_at, record_count = excluded.record_count`,
             [s.id, s.format, s.location, s.status, s.contentHash, s.lastSuccessAt, s.lastChangeAt, s.recordCount],
           );

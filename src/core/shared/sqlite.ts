@@ -30,7 +30,7 @@ import type {
   NewChangeEvent,
   NewOutboxMessage,
   NewSubscription,
-  PublishedChangeEvent,
+  PublishBatch,
   RoutedBatch,
   Settlement,
   SharedAudit,
@@ -290,9 +290,9 @@ function sqliteEvents(db: Db): SharedEvents {
     ),
     after: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
     last: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events'),
-    publish: db.prepare<[string, number, string, string, string, number, string, string, string, string]>(
-      `INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (fingerprint) DO NOTHING`,
+    sourceHash: db.prepare<[string], { content_hash: string | null }>('SELECT content_hash FROM sources WHERE id = ?'),
+    setSourceHash: db.prepare<[string, string, string, string]>(
+      "INSERT INTO sources (id, format, location, status, content_hash) VALUES (?, ?, ?, 'ok', ?) ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash",
     ),
   };
   return {
@@ -302,14 +302,13 @@ function sqliteEvents(db: Db): SharedEvents {
           events.map((e) => q.insert.get(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}))!.id),
         )
         .immediate(),
-    publish: async (events: PublishedChangeEvent[]) =>
+    publish: async (batch: PublishBatch) =>
       db
         .transaction(() => {
-          let added = 0;
-          for (const e of events) {
-            added += q.publish.run(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}), e.fingerprint).changes;
-          }
-          return added;
+          if (q.sourceHash.get(batch.source.id)?.content_hash === batch.toHash) return { added: 0, already: true };
+          for (const e of batch.events) q.insert.run(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}));
+          q.setSourceHash.run(batch.source.id, batch.source.format, batch.source.location, batch.toHash);
+          return { added: batch.events.length, already: false };
         })
         .immediate(),
     since: async (sinceId, limit = 1000) => q.after.all(sinceId, limit).map(eventFromRow),

@@ -164,12 +164,14 @@ export interface NewChangeEvent {
 export type StoredChangeEvent = ChangeEvent & { recordId: number };
 
 /**
- * A change event as published by the process that computed it (the leader's refresh): `fingerprint` names the fact
- * (source, list, record, kind, detail and the source file it came from), so that two processes publishing the
- * same change of the same file add it once.
+ * The change events of one refresh of one source, as published by the process that computed them (the leader): from
+ * the content it had applied before (`fromHash`, null for none) to the content it applied now (`toHash`).
  */
-export interface PublishedChangeEvent extends NewChangeEvent {
-  fingerprint: string;
+export interface PublishBatch {
+  source: { id: string; format: string; location: string };
+  fromHash: string | null;
+  toHash: string;
+  events: NewChangeEvent[];
 }
 
 /** What a process last applied of a source: the shared copy lets the other processes follow. */
@@ -186,7 +188,10 @@ export interface SharedSourceState {
 
 export interface SharedSources {
   list(): Promise<SharedSourceState[]>;
-  /** Record the states of these sources (create or replace). */
+  /**
+   * Record the states of these sources (status, times, counts). A source's content hash is set here only when the
+   * source is new to the shared store; after that only publishing moves it (it says what was published).
+   */
   record(states: SharedSourceState[]): Promise<void>;
 }
 
@@ -196,8 +201,14 @@ export interface SharedEvents {
   /** Events after `sinceId`, in id order. */
   since(sinceId: number, limit?: number): Promise<StoredChangeEvent[]>;
   lastId(): Promise<number>;
-  /** Append published events in order, leaving out those whose fingerprint is already there; how many were added. */
-  publish(events: PublishedChangeEvent[]): Promise<number>;
+  /**
+   * Publish one refresh's events, in one transaction with the source's shared content hash: nothing is written when
+   * the source's content is already `toHash` there (this change was published: by this process before a crash, or by
+   * another process that applied the same content), else the events are appended and the hash becomes `toHash`. So a
+   * change is published once however many processes compute it, and a content that comes back later (a list going back
+   * to an earlier state) is news again.
+   */
+  publish(batch: PublishBatch): Promise<{ added: number; already: boolean }>;
 }
 
 export interface NewAuditEntry {

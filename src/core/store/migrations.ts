@@ -451,13 +451,5 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE outbox ADD COLUMN claim_expires_at INTEGER;
     `,
   },
-  {
-    version: 22,
-    name: 'published events: a fingerprint per change (the shared store, src/core/shared), so that two processes publishing the same change add it once',
-    sql: `
-      -- Set only on events published to a shared store; a refresh's own events leave it NULL (NULLs never conflict).
-      ALTER TABLE events ADD COLUMN fingerprint TEXT;
-      CREATE UNIQUE INDEX events_fingerprint ON events (fingerprint);
-    `,
-  },
+
 ];

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertSink, DeliveryResult } from '../../../src/core/alerts/delivery';
 import { AlertPipeline } from '../../../src/core/alerts/pipeline';
 import { SharedAlertPipeline } from '../../../src/core/alerts/shared-pipeline';
-import { passLocalEvents, publishLocalEvents, startPublishing } from '../../../src/core/alerts/shared-publish';
+import { lastLocalEvent, passLocalEvents, publishLocalEvents, startPublishing } from '../../../src/core/alerts/shared-publish';
 import { routeShared } from '../../../src/core/alerts/shared-route';
 import { SharedDeliveryWorker } from '../../../src/core/alerts/shared-worker';
 import { SubscriptionStore, type Target } from '../../../src/core/alerts/subscriptions';
@@ -164,7 +164,7 @@ describe.skipIf(!available)('the alert pipeline on PostgreSQL', () => {
     const first = await publishLocalEvents(leader, shared);
     expect(first.published).toBeGreaterThan(0);
     expect((await shared.sources.list()).map((s) => s.id).sort()).toEqual(['cn-lists', 'us-ofac-sdn']);
-    // The follower applies the same files: its events are the same changes (same fingerprints).
+    // The follower applies the same files: the shared store has the sources at that content already.
     await refreshSources(follower, timeline(1));
     const repeat = await publishLocalEvents(follower, shared);
     expect(repeat).toMatchObject({ read: first.read, published: 0 });
@@ -172,10 +172,50 @@ describe.skipIf(!available)('the alert pipeline on PostgreSQL', () => {
     const other = openDb(join(dir, 'other.db'));
     await refreshSources(other, timeline(0));
     startPublishing(other);
+    const before = lastLocalEvent(other);
     await refreshSources(other, timeline(1));
-    passLocalEvents(other);
+    expect(passLocalEvents(other, before)).toBe(true);
     expect(await publishLocalEvents(other, shared)).toMatchObject({ read: 0, published: 0 });
     for (const db of [leader, follower, other]) db.close();
+  }, 240_000);
+
+  it('a list that goes back to an earlier state is alerted again; a copy two versions behind catching up adds nothing already published', async () => {
+    const shared = await openShared();
+    const cn = (step: number) => timeline(step).filter((s) => s.id === 'cn-lists');
+    const leader = openDb(join(dir, 'flap-leader.db'));
+    const late = openDb(join(dir, 'flap-late.db'));
+    for (const db of [leader, late]) {
+      await refreshSources(db, cn(0));
+      startPublishing(db);
+    }
+    const published: number[] = [];
+    const computed: number[] = [];
+    // t1 (14 added); back to t0 twice (a removal is applied when a second download confirms it); t1 again (listed
+    // again); t0 twice again (removed again: the same change as before, of the same file); then t2.
+    for (const step of [1, 0, 0, 1, 0, 0, 2]) {
+      const [result] = await refreshSources(leader, cn(step));
+      const report = await publishLocalEvents(leader, shared);
+      expect(report.read, `t${step}`).toBe(result!.added + result!.removed + result!.changed + result!.suspended);
+      computed.push(report.read);
+      published.push(report.published);
+    }
+    // Every change the leader computed is published, the recurring ones too.
+    expect(published).toEqual(computed);
+    expect(published.slice(0, 6)).toEqual([14, 0, 14, 14, 0, 14]);
+    const total = await shared.events.lastId();
+    // A copy still at t0 (down meanwhile, restored from an image) takes over and catches up straight to t2.
+    await refreshSources(late, cn(2));
+    expect(await publishLocalEvents(late, shared)).toMatchObject({ published: 0 });
+    expect(await shared.events.lastId()).toBe(total);
+    // A copy that computed changes and never published them (it led, and crashed) keeps them when it follows.
+    const crashed = openDb(join(dir, 'flap-crashed.db'));
+    await refreshSources(crashed, cn(0));
+    startPublishing(crashed);
+    await refreshSources(crashed, cn(1));
+    const before = lastLocalEvent(crashed);
+    await refreshSources(crashed, cn(2));
+    expect(passLocalEvents(crashed, before)).toBe(false);
+    for (const db of [leader, late, crashed]) db.close();
   }, 240_000);
 
   it('delivery on the shared outbox: a refusal for good pauses the channel, a 429 is not an attempt, a message taken over is looked up first', async () => {

@@ -358,27 +358,34 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
   describe(`shared store on ${engine.name}: publishing and routing (several processes)`, () => {
     const at = new Date('2026-03-01T10:00:00.000Z');
 
-    it('the same change published by two processes at once is added once; other changes keep their order', async () => {
+    it("a refresh's changes published by two processes at once are added once; a content that comes back is news again", async () => {
       const { a, b, refs } = await engine.open();
-      const event = (key: string, fingerprint: string) => ({
+      const event = (key: string) => ({
         at: at.toISOString(),
         refreshId: refs.refreshId,
         kind: 'added' as const,
         list: 'CN-MOFCOM-UEL' as const,
-        sourceId: 'cn-lists',
+        sourceId: 'cn-test',
         recordId: refs.recordId,
         recordKey: key,
         name: `Party ${key}`,
-        fingerprint,
       });
-      const both = [event('k1', 'f1'), event('k2', 'f2'), event('k3', 'f3')];
-      const added = await Promise.all([a.events.publish(both), b.events.publish(both)]);
-      expect(added.sort()).toEqual([0, 3]);
-      expect(await b.events.publish([event('k2', 'f2'), event('k4', 'f4')])).toBe(1);
-      expect((await a.events.since(0)).map((e) => e.record)).toEqual(['k1', 'k2', 'k3', 'k4']);
-      // Events appended without a fingerprint never conflict with each other.
-      await a.events.append([event('k5', 'x'), event('k5', 'x')]);
-      expect((await a.events.since(0)).map((e) => e.record)).toEqual(['k1', 'k2', 'k3', 'k4', 'k5', 'k5']);
+      const source = { id: 'cn-test', format: 'cn-sanctions-csv', location: '/data/cn.csv' };
+      const batch = (fromHash: string | null, toHash: string, keys: string[]) => ({ source, fromHash, toHash, events: keys.map(event) });
+      // The same refresh (the same content applied) from two processes at once: one adds it, the other finds it there.
+      const both = await Promise.all([a.events.publish(batch(null, 'h1', ['k1', 'k2', 'k3'])), b.events.publish(batch(null, 'h1', ['k1', 'k2', 'k3']))]);
+      expect(both.map((r) => r.added).sort()).toEqual([0, 3]);
+      expect(both.map((r) => r.already).sort()).toEqual([false, true]);
+      expect((await a.sources.list()).find((s) => s.id === 'cn-test')?.contentHash).toBe('h1');
+      // The next content is news; the one after goes back to h1 (a list back to an earlier state): news again.
+      expect(await b.events.publish(batch('h1', 'h2', ['k4']))).toEqual({ added: 1, already: false });
+      expect(await a.events.publish(batch('h2', 'h1', ['k4']))).toEqual({ added: 1, already: false });
+      // A process that catches up to the content already published (from further back) adds nothing.
+      expect(await b.events.publish(batch(null, 'h1', ['k1', 'k2', 'k3']))).toEqual({ added: 0, already: true });
+      expect((await a.events.since(0)).map((e) => e.record)).toEqual(['k1', 'k2', 'k3', 'k4', 'k4']);
+      // Recording a source's state (status, counts) never moves what was published.
+      await a.sources.record([{ id: 'cn-test', format: 'cn-sanctions-csv', location: '/data/cn.csv', status: 'ok', contentHash: 'stale', lastSuccessAt: null, lastChangeAt: null, recordCount: 3 }]);
+      if (engine.name === 'postgres') expect((await b.sources.list()).find((s) => s.id === 'cn-test')).toMatchObject({ contentHash: 'h1', recordCount: 3 });
     });
 
     it('two processes routing one subscription from the same cursor: one writes its messages and moves the cursor, the other writes nothing', async () => {
