@@ -51,6 +51,8 @@ export class SharedDeliveryWorker {
   private readonly bodies = new Map<number, string>();
   /** When each platform's failed messages were last sent again (or looked for), ms. */
   private readonly failedCheckedAt = new Map<string, number>();
+  /** A send queued failed messages again during this drain. */
+  private requeued = false;
   private stopping = false;
 
   constructor(
@@ -93,7 +95,12 @@ export class SharedDeliveryWorker {
         const sending: Promise<void> = this.send(m, report).finally(() => inFlight.delete(sending));
         inFlight.add(sending);
       }
-      if (!inFlight.size) break;
+      if (!inFlight.size) {
+        // Failed messages a send just queued again may have been missed by the claim that ran beside it: one more look.
+        if (!this.requeued) break;
+        this.requeued = false;
+        continue;
+      }
       if (!claimed.length || inFlight.size >= limit) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
@@ -212,7 +219,10 @@ export class SharedDeliveryWorker {
     this.failedCheckedAt.set(platform, now.getTime());
     try {
       const again = await this.outbox.retryFailed({ platform }, now);
-      if (again) this.options.logger?.warn({ platform, messages: again }, `alert delivery: ${platform} answers again; sending ${again} failed message(s) again`);
+      if (again) {
+        this.requeued = true;
+        this.options.logger?.warn({ platform, messages: again }, `alert delivery: ${platform} answers again; sending ${again} failed message(s) again`);
+      }
     } catch (err) {
       this.failedCheckedAt.delete(platform);
       this.options.logger?.warn({ platform }, `alert delivery: could not send ${platform}'s failed messages again (${(err as Error).message}); trying after its next delivery`);
