@@ -93,7 +93,8 @@ commands:
   status [--json]                          each source: status, last refresh, last error (checks the file first)
   backup [--force] FILE                    a consistent copy of the database, safe while the bot runs
   outbox [--json]                          alert messages that could not be delivered
-  outbox retry --id N | --all              send them again (also automatic once their platform answers again)
+  outbox retry --id N | --all              send them again (also automatic once their platform answers again);
+                                           the outbox is PostgreSQL's when DATABASE_URL is set (status says its backlog)
   migrate [--json]                         apply pending schema migrations: PostgreSQL when DATABASE_URL is set,
                                            else the SQLite file (docs/deploy.md)
   export [--out FILE]                      the users' own data (subscriptions, watch terms, Slack installations, audit
