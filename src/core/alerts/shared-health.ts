@@ -28,7 +28,7 @@ export async function noticeSharedHealth(db: Db, store: Pick<SharedStore, 'sourc
       return reply && JSON.stringify(reply);
     };
     const n = await store.sources.claimNotice(s.id, s.status, notice, now);
-    // null: told already (by this process before a restart, or by another leader), or no shared row yet (asked again).
+    // null: the source has no shared row yet (publishing records it): asked again next turn.
     if (n !== null) {
       known.set(s.id, s.status);
       queued += n;

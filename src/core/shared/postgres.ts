@@ -501,7 +501,8 @@ function pgSources(pool: pg.Pool): SharedSources {
       transaction(pool, async (c) => {
         // Under the source row's lock: a second process asking at the same time waits, then finds it told.
         const row = (await c.query<{ notified_status: string | null }>('SELECT notified_status FROM sources WHERE id = $1 FOR UPDATE', [sourceId])).rows[0];
-        if (!row || row.notified_status === status) return null;
+        if (!row) return null;
+        if (row.notified_status === status) return 0;
         await c.query('UPDATE sources SET notified_status = $1 WHERE id = $2', [status, sourceId]);
         const payload = notice(row.notified_status);
         if (payload === undefined) return 0;

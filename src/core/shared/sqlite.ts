@@ -356,7 +356,8 @@ function sqliteSources(db: Db): SharedSources {
       db
         .transaction(() => {
           const row = notified.get(sourceId);
-          if (!row || row.notified_status === status) return null;
+          if (!row) return null;
+          if (row.notified_status === status) return 0;
           told.run(status, sourceId);
           const payload = notice(row.notified_status);
           if (payload === undefined) return 0;

@@ -229,8 +229,9 @@ export interface SharedSources {
    * A source-health notice, once per status change whichever process asks (a leader handing over included): when
    * the status last told of `sourceId` (its notified_status) is not `status`, record `status` and queue the message
    * `notice(previous)` gives (a Reply as JSON; undefined: record without telling) as a 'health' message to every
-   * subscription with health notices that is not paused, in one transaction. The number of messages queued, or null
-   * when nothing changed (`status` was told already, or the source has no shared row yet: asked again later).
+   * subscription with health notices that is not paused, in one transaction. The number of messages this call queued
+   * (0: `status` was told already, by this process or another, or there was nothing to tell); null when the source has
+   * no shared row yet (nothing recorded: ask again later).
    */
   claimNotice(sourceId: string, status: string, notice: (previous: string | null) => string | undefined, now?: Date): Promise<number | null>;
 }
