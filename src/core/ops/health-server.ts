@@ -32,7 +32,7 @@ function inTime<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the shared store (PostgreSQL) did not answer within ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]);
 }
@@ -53,7 +53,11 @@ export async function health(options: HealthOptions): Promise<{ ok: boolean; bod
     }));
     const shared = options.sharedOutbox?.();
     const ms = options.sharedTimeoutMs ?? 5_000;
-    const [backlog, failed] = shared ? await inTime(Promise.all([shared.backlog(), shared.failedSummary()]), ms) : [outboxBacklog(db), failedSummary(db)];
+    const [backlog, failed] = shared
+      ? await inTime(Promise.all([shared.backlog(), shared.failedSummary()]), ms).catch((err: Error & { code?: string }) => {
+          throw new Error(`shared store (PostgreSQL): ${err.message || err.code || String(err)}`);
+        })
+      : [outboxBacklog(db), failedSummary(db)];
     const problems: string[] = [];
     if (!sources.length) problems.push('no source has been refreshed yet');
     for (const s of sources) if (s.status !== 'ok' && s.status !== 'new') problems.push(`source ${s.id} ${s.status}${s.error ? `: ${s.error}` : ''}`);
