@@ -17,6 +17,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { listShared, retryShared, sharedDatabaseUrl, sharedStatusLines } from './cli/shared-outbox';
 import { readStdin } from './cli/stdin';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
@@ -92,7 +93,8 @@ commands:
   status [--json]                          each source: status, last refresh, last error (checks the file first)
   backup [--force] FILE                    a consistent copy of the database, safe while the bot runs
   outbox [--json]                          alert messages that could not be delivered
-  outbox retry --id N | --all              send them again (also automatic once their platform answers again)
+  outbox retry --id N | --all              send them again (also automatic once their platform answers again);
+                                           the outbox is PostgreSQL's when DATABASE_URL is set (status says its backlog)
   migrate [--json]                         apply pending schema migrations: PostgreSQL when DATABASE_URL is set,
                                            else the SQLite file (docs/deploy.md)
   export [--out FILE]                      the users' own data (subscriptions, watch terms, Slack installations, audit
@@ -137,9 +139,9 @@ export async function run(argv: string[], io: CliIO = defaultIO): Promise<number
       case 'lists':
         return listsCommand(rest, io);
       case 'status':
-        return statusCommand(rest, io);
+        return await statusCommand(rest, io);
       case 'outbox':
-        return outboxCommand(rest, io);
+        return await outboxCommand(rest, io);
       case 'audit':
         return auditCommand(rest, io);
       case 'backup':
@@ -493,11 +495,13 @@ function listsCommand(args: string[], io: CliIO): number {
   }, { check: true });
 }
 
-function statusCommand(args: string[], io: CliIO): number {
+function statusCommand(args: string[], io: CliIO): number | Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (values.help) return help(io);
   if (positionals.length) throw new UsageError(`status takes no arguments, got "${positionals.join(' ')}"`);
-  return withDb(dbPath(values.db, io.env), (db) => {
+  // PostgreSQL (DATABASE_URL): the sources are this host's copy's, the alerts the shared outbox's.
+  const sharedUrl = sharedDatabaseUrl(io.env);
+  const code = withDb(dbPath(values.db, io.env), (db) => {
     const store = new SourceStore(db);
     const sources = store.all();
     const licences = store.licences();
@@ -520,6 +524,7 @@ function statusCommand(args: string[], io: CliIO): number {
     );
     const licensed = [...licences].filter(([id]) => sources.some((s) => s.id === id));
     if (licensed.length) io.out(`\n${licenceLines(licensed)}`);
+    if (sharedUrl) return 0;
     const failed = failedSummary(db);
     if (failed.retryable) {
       io.out(
@@ -528,17 +533,26 @@ function statusCommand(args: string[], io: CliIO): number {
     }
     return 0;
   }, { check: true });
+  if (!sharedUrl || values.json) return code;
+  return sharedStatusLines(sharedUrl).then((lines) => {
+    for (const line of lines) io.out(line);
+    return code;
+  });
 }
 
-function outboxCommand(args: string[], io: CliIO): number {
+function outboxCommand(args: string[], io: CliIO): number | Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' }, id: { type: 'string' }, all: { type: 'boolean' } });
   if (values.help) return help(io);
   const [action, ...extra] = positionals;
   if (extra.length || (action !== undefined && action !== 'retry')) throw new UsageError(`outbox takes "retry" or nothing, got "${positionals.join(' ')}"`);
+  // PostgreSQL (DATABASE_URL): the outbox is the shared store's (src/cli/shared-outbox.ts).
+  const sharedUrl = sharedDatabaseUrl(io.env);
+  if (sharedUrl && values.db) throw new UsageError('--db names a SQLite file, but DATABASE_URL is set: the outbox is in PostgreSQL (unset DATABASE_URL to use the file)');
   if (action === 'retry') {
     const id = values.id === undefined ? undefined : z.coerce.number().int().min(1).safeParse(values.id);
     if (id && !id.success) throw new UsageError(`--id: must be a message id from "sanctions outbox", got "${values.id}"`);
     if (Boolean(id) === Boolean(values.all)) throw new UsageError('outbox retry needs --id N or --all');
+    if (sharedUrl) return retryShared(sharedUrl, id ? { id: id.data! } : { all: true }, io);
     return withDb(dbPath(values.db, io.env), (db) => {
       const n = retryFailed(db, id ? { id: id.data! } : { all: true });
       if (id && !n) {
@@ -550,6 +564,7 @@ function outboxCommand(args: string[], io: CliIO): number {
     });
   }
   if (values.id !== undefined || values.all) throw new UsageError('--id and --all go with "outbox retry"');
+  if (sharedUrl) return listShared(sharedUrl, Boolean(values.json), io);
   return withDb(dbPath(values.db, io.env), (db) => {
     const failed = failedMessages(db);
     if (values.json) {

@@ -179,7 +179,7 @@ export async function main(): Promise<number> {
   // On PostgreSQL the leader publishes its refreshes' events, routes and delivers through the shared store
   // (claims: a message is sent by one worker whichever process holds it); else the pipeline on the SQLite file.
   const pipeline: AlertPipeline | SharedAlertPipeline = shared
-    ? new SharedAlertPipeline(shared, mainDb, { ...delivery, claimTtlMs: config.ALERT_CLAIM_TTL_MS })
+    ? new SharedAlertPipeline(shared, mainDb, { ...delivery, claimTtlMs: config.ALERT_CLAIM_TTL_MS, keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS })
     : new AlertPipeline(alertsDb, { ...delivery, keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS });
   const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,
@@ -382,7 +382,7 @@ export async function main(): Promise<number> {
   let healthServer: Awaited<ReturnType<typeof startHealthServer>> | undefined;
   if (config.HEALTH_PORT !== undefined) {
     try {
-      healthServer = await startHealthServer(config.HEALTH_PORT, { db: () => mainDb, nextRuns: () => scheduler.nextRuns(), seed: () => handle.seed }, config.HEALTH_HOST);
+      healthServer = await startHealthServer(config.HEALTH_PORT, { db: () => mainDb, nextRuns: () => scheduler.nextRuns(), seed: () => handle.seed, ...(shared ? { sharedOutbox: () => shared.outbox } : {}) }, config.HEALTH_HOST);
     } catch (err) {
       line(`Health server: cannot listen on ${config.HEALTH_HOST}:${config.HEALTH_PORT}: ${(err as Error).message}`);
       await slack?.stop();

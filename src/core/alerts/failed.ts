@@ -41,7 +41,8 @@ export function failedMessages(db: Db, where: { platform?: string; channel?: str
   return rows.map(({ payload, ...r }) => ({ ...r, summary: summaryOf(payload) }));
 }
 
-function summaryOf(payload: string): string {
+/** The summary line of a message's payload (or shared body). */
+export function summaryOf(payload: string): string {
   try {
     return String((JSON.parse(payload) as { summary?: unknown }).summary ?? '');
   } catch {

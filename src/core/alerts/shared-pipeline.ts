@@ -8,6 +8,8 @@
 import type { Db } from '../store/db';
 import type { SharedStore } from '../shared/types';
 import type { RouteReport } from './outbox';
+import { noticeSharedHealth } from './shared-health';
+import { pruneShared } from './shared-prune';
 import { publishLocalEvents, type PublishReport } from './shared-publish';
 import { routeShared } from './shared-route';
 import { SharedDeliveryWorker, type SharedWorkerOptions } from './shared-worker';
@@ -16,6 +18,15 @@ import type { DrainReport } from './worker';
 export interface SharedTurnReport extends DrainReport {
   publish: PublishReport;
   route: RouteReport;
+  /** Source-health notices queued (messages). */
+  notices: number;
+  /** Delivered messages pruned (older than keepDeliveredDays). */
+  pruned: number;
+}
+
+export interface SharedPipelineOptions extends SharedWorkerOptions {
+  /** Delivered messages are deleted this many days after delivery (ALERT_KEEP_DELIVERED_DAYS; default 14). */
+  keepDeliveredDays?: number;
 }
 
 export class SharedAlertPipeline {
@@ -27,7 +38,7 @@ export class SharedAlertPipeline {
     private readonly store: SharedStore,
     /** This process's local copy of the lists: where its refreshes' events are, and its lookup index (watch terms). */
     private readonly db: Db,
-    private readonly options: SharedWorkerOptions,
+    private readonly options: SharedPipelineOptions,
   ) {
     this.worker = new SharedDeliveryWorker(store.outbox, options);
   }
@@ -37,10 +48,12 @@ export class SharedAlertPipeline {
     if (this.turn) return this.turn;
     const turn = (async () => {
       const publish = await publishLocalEvents(this.db, this.store);
+      const notices = await noticeSharedHealth(this.db, this.store, this.options.now?.());
       const route = await routeShared(this.store, this.db, this.options.now ? { now: this.options.now() } : {});
       if (route.errors?.length) this.options.logger?.warn({ channels: route.errors.length, first: route.errors[0] }, `alert routing: the messages of ${route.errors.length} channel(s) could not be built; tried again next turn (first: ${route.errors[0]})`);
       const drained = await this.worker.drain();
-      return { ...drained, publish, route };
+      const pruned = await pruneShared(this.store.outbox, { keepDays: this.options.keepDeliveredDays, ...(this.options.now ? { now: this.options.now() } : {}) });
+      return { ...drained, publish, route, notices, pruned };
     })();
     const guarded: Promise<SharedTurnReport> = turn.finally(() => {
       if (this.turn === guarded) this.turn = undefined;

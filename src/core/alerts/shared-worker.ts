@@ -38,6 +38,8 @@ export const DEFAULT_CLAIM_TTL_MS = 60_000;
 /** A paced channel waits at most this long in hand; longer, its message is put back for later. */
 const MAX_PACE_WAIT_MS = 5_000;
 const BODIES_KEPT = 32;
+/** A platform's failed messages are looked for at most this often after its deliveries (and after each give-up). */
+const FAILED_CHECK_MS = 60_000;
 
 export class SharedDeliveryWorker {
   readonly worker: string;
@@ -47,6 +49,10 @@ export class SharedDeliveryWorker {
   /** Messages whose last attempt got no answer: looked up with `confirm` before they are sent again. */
   private readonly unanswered = new Set<number>();
   private readonly bodies = new Map<number, string>();
+  /** When each platform's failed messages were last sent again (or looked for), ms. */
+  private readonly failedCheckedAt = new Map<string, number>();
+  /** A send queued failed messages again during this drain. */
+  private requeued = false;
   private stopping = false;
 
   constructor(
@@ -102,7 +108,12 @@ export class SharedDeliveryWorker {
             .finally(() => inFlight.delete(m.id));
           inFlight.set(m.id, sending);
         }
-        if (!inFlight.size) break;
+        if (!inFlight.size) {
+          // Failed messages a send just queued again may have been missed by the claim that ran beside it: one more look.
+          if (!this.requeued) break;
+          this.requeued = false;
+          continue;
+        }
         if (!claimed.length || inFlight.size >= limit) await Promise.race(inFlight.values());
       }
     } catch (err) {
@@ -208,6 +219,7 @@ export class SharedDeliveryWorker {
       await this.settle(m, { state: 'delivered', ref: result.ref ?? null, note });
       report.delivered++;
       this.options.onAttempt?.(m.platform, 'delivered');
+      await this.retryFailedOf(m.platform);
       return;
     }
     if (result.unanswered) this.unanswered.add(m.id);
@@ -223,6 +235,8 @@ export class SharedDeliveryWorker {
       const reason = result.permanent ? result.reason : `gave up after ${m.attempts} attempts: ${result.reason}`;
       await this.settle(m, { state: 'failed', error: reason, ...(result.permanent ? { pauseSubscription: `${m.platform} said ${result.reason}` } : {}) });
       report.failed++;
+      // The platform's next delivery looks for it again, whenever the last look was.
+      this.failedCheckedAt.delete(m.platform);
       this.options.onAttempt?.(m.platform, 'failed');
       if (result.permanent) this.options.logger?.warn({ outbox: m.id, platform: m.platform, channel: m.channel, reason: result.reason }, `alert delivery: ${m.platform} ${m.channel} refused message ${m.id} for good (${result.reason}); its subscription is paused`);
       else this.options.logger?.error({ outbox: m.id, platform: m.platform, channel: m.channel, attempts: m.attempts, reason: result.reason }, `alert delivery: message ${m.id} to ${m.platform} ${m.channel} failed for good, ${reason}`);
@@ -232,6 +246,28 @@ export class SharedDeliveryWorker {
     await this.settle(m, { state: 'retry', nextAttemptAt: new Date(nowMs() + delay), error: result.reason, retryAfterMs: result.retryAfterMs ?? null, uncount: rateLimited });
     report.retried++;
     this.options.onAttempt?.(m.platform, 'retry');
+  }
+
+  /**
+   * The platform answers again: what it failed to take before goes out again now (as the SQLite worker does after
+   * each delivery). Looked for at most once a minute per platform, and at once after this worker gave up on one:
+   * on PostgreSQL a look is a round trip, and most deliveries find nothing.
+   */
+  private async retryFailedOf(platform: string): Promise<void> {
+    const now = this.now();
+    const last = this.failedCheckedAt.get(platform);
+    if (last !== undefined && now.getTime() - last < FAILED_CHECK_MS) return;
+    this.failedCheckedAt.set(platform, now.getTime());
+    try {
+      const again = await this.outbox.retryFailed({ platform }, now);
+      if (again) {
+        this.requeued = true;
+        this.options.logger?.warn({ platform, messages: again }, `alert delivery: ${platform} answers again; sending ${again} failed message(s) again`);
+      }
+    } catch (err) {
+      this.failedCheckedAt.delete(platform);
+      this.options.logger?.warn({ platform }, `alert delivery: could not send ${platform}'s failed messages again (${(err as Error).message}); trying after its next delivery`);
+    }
   }
 
   /** Exponential backoff with full jitter, as the SQLite worker's. */

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { failedSummary } from '../alerts/failed';
 import { outboxBacklog } from '../alerts/outbox';
+import type { SharedOutbox } from '../shared/types';
 import type { Db } from '../store/db';
 import { SourceStore } from '../store/sources';
 import { metrics } from './metrics';
@@ -16,9 +17,27 @@ export interface HealthOptions {
   db: () => Db;
   nextRuns?: () => Map<string, string>;
   seed?: () => boolean;
+  /**
+   * PostgreSQL mode (DATABASE_URL): the outbox is the shared store's, so its backlog and failed messages are read
+   * there (the sources stay this process's copy's). A shared store that does not answer within `sharedTimeoutMs`
+   * (default 5 s) is "down".
+   */
+  sharedOutbox?: () => Pick<SharedOutbox, 'backlog' | 'failedSummary'>;
+  sharedTimeoutMs?: number;
 }
 
-export function health(options: HealthOptions): { ok: boolean; body: Record<string, unknown> } {
+/** The shared store's answer, or a failure after `ms` (a network that drops packets must not hold /healthz up). */
+function inTime<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+export async function health(options: HealthOptions): Promise<{ ok: boolean; body: Record<string, unknown> }> {
   try {
     const db = options.db();
     db.prepare('SELECT 1').get();
@@ -32,8 +51,13 @@ export function health(options: HealthOptions): { ok: boolean; body: Record<stri
       next_run: next.get(s.id) ?? null,
       error: s.last_error,
     }));
-    const backlog = outboxBacklog(db);
-    const failed = failedSummary(db);
+    const shared = options.sharedOutbox?.();
+    const ms = options.sharedTimeoutMs ?? 5_000;
+    const [backlog, failed] = shared
+      ? await inTime(Promise.all([shared.backlog(), shared.failedSummary()]), ms).catch((err: Error & { code?: string }) => {
+          throw new Error(`shared store (PostgreSQL): ${err.message || err.code || String(err)}`);
+        })
+      : [outboxBacklog(db), failedSummary(db)];
     const problems: string[] = [];
     if (!sources.length) problems.push('no source has been refreshed yet');
     for (const s of sources) if (s.status !== 'ok' && s.status !== 'new') problems.push(`source ${s.id} ${s.status}${s.error ? `: ${s.error}` : ''}`);
@@ -53,14 +77,16 @@ export function health(options: HealthOptions): { ok: boolean; body: Record<stri
 export async function startHealthServer(port: number, options: HealthOptions, host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
-      const { ok, body } = health(options);
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      void health(options).then(({ ok, body }) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
     } else if (req.url === '/metrics') {
       // The outbox gauges come from the database: refresh them first.
-      health(options);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(metrics.render());
+      void health(options).then(() => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(metrics.render());
+      });
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found: try /healthz or /metrics\n');

@@ -4,6 +4,7 @@
  * and the outbox is claimed with FOR UPDATE SKIP LOCKED, so workers on several hosts never hold the same message.
  */
 import pg from 'pg';
+import { summaryOf } from '../alerts/failed';
 import { PostgresInstallations } from '../installations/postgres';
 import type { WorkspaceInstallations } from '../installations/store';
 import { pgTransfer } from '../transfer/postgres';
@@ -24,6 +25,7 @@ import {
 } from './rows';
 import type {
   ClaimOptions,
+  FailedMessage,
   LeaseRow,
   MigrationReport,
   NewAuditEntry,
@@ -215,7 +217,8 @@ const CLAIM_SQL = `
  */
 async function upsertBody(c: Queryable, body: string): Promise<number> {
   const hash = bodyHash(body);
-  const found = await c.query<{ id: number }>('SELECT id FROM outbox_bodies WHERE hash = $1', [hash]);
+  // Locked (key share) until the message naming it commits: pruning skips a body a message is about to name.
+  const found = await c.query<{ id: number }>('SELECT id FROM outbox_bodies WHERE hash = $1 FOR KEY SHARE', [hash]);
   if (found.rows[0]) return found.rows[0].id;
   const r = await c.query<{ id: number }>('INSERT INTO outbox_bodies (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id', [hash, body]);
   return r.rows[0]!.id;
@@ -259,6 +262,35 @@ function settleFailed(pool: pg.Pool, id: number, worker: string, outcome: Extrac
     return true;
   });
 }
+
+/**
+ * One batch of delivered messages past the cutoff (not acknowledged), with their attempts and deliveries rows, in one
+ * statement. Rows another pruner holds are skipped (two leaders for a moment prune different batches).
+ */
+const PRUNE_SQL = `
+  WITH doomed AS (
+    SELECT o.id FROM outbox o
+     WHERE o.state = 'delivered' AND o.delivered_at < $1 AND NOT EXISTS (SELECT 1 FROM alert_acks a WHERE a.outbox_id = o.id)
+     ORDER BY o.delivered_at LIMIT $2
+     FOR UPDATE OF o SKIP LOCKED
+  ), attempts AS (
+    DELETE FROM delivery_attempts WHERE outbox_id IN (SELECT id FROM doomed)
+  ), claims AS (
+    DELETE FROM deliveries WHERE outbox_id IN (SELECT id FROM doomed)
+  )
+  DELETE FROM outbox WHERE id IN (SELECT id FROM doomed) AND state = 'delivered'`;
+
+/**
+ * The bodies no message names any more. A body routing has just looked up or inserted is locked until its message
+ * commits (upsertBody, and the foreign key's own lock): skipped, never deleted under it.
+ */
+const PRUNE_BODIES_SQL = `
+  DELETE FROM outbox_bodies WHERE id IN (
+    SELECT b.id FROM outbox_bodies b WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.body_id = b.id) FOR UPDATE OF b SKIP LOCKED
+  )`;
+
+const RETRY_FAILED_SQL = `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, retry_since = $1
+  WHERE state = 'failed' AND subscription_id IN (SELECT id FROM subscriptions WHERE paused_reason IS NULL)`;
 
 function pgOutbox(pool: pg.Pool): SharedOutbox {
   return {
@@ -318,6 +350,48 @@ function pgOutbox(pool: pg.Pool): SharedOutbox {
       const r = await pool.query<{ state: string; attempts: number; claimed_by: string | null }>('SELECT state, attempts, claimed_by FROM outbox WHERE id = $1', [id]);
       const row = r.rows[0];
       return row && { state: row.state, attempts: row.attempts, claimedBy: row.claimed_by };
+    },
+    prune: async (before, batch) => {
+      const removed = (await pool.query(PRUNE_SQL, [before.toISOString(), batch])).rowCount ?? 0;
+      // Every last batch, not only one that removed messages: a run cut short before this step leaves none for ever.
+      // A body another process's routing named between this statement's snapshot and its lock is refused by the
+      // foreign key: left for the next run.
+      if (removed < batch) await pool.query(PRUNE_BODIES_SQL).catch((err: Error & { code?: string }) => {
+        if (err.code !== '23503') throw err;
+      });
+      return removed;
+    },
+    retryFailed: async (which, now = new Date()) => {
+      const at = now.toISOString();
+      if ('id' in which) return (await pool.query(`${RETRY_FAILED_SQL} AND id = $2`, [at, which.id])).rowCount ?? 0;
+      if ('platform' in which) return (await pool.query(`${RETRY_FAILED_SQL} AND platform = $2`, [at, which.platform])).rowCount ?? 0;
+      return (await pool.query(RETRY_FAILED_SQL, [at])).rowCount ?? 0;
+    },
+    backlog: async () => {
+      const r = await pool.query<{ pending: number; failed: number; oldest: string | null }>(
+        `SELECT COUNT(*) FILTER (WHERE state IN ('pending', 'sending'))::int AS pending, COUNT(*) FILTER (WHERE state = 'failed')::int AS failed,
+                MIN(created_at) FILTER (WHERE state IN ('pending', 'sending')) AS oldest
+           FROM outbox WHERE state IN ('pending', 'sending', 'failed')`,
+      );
+      const row = r.rows[0]!;
+      return { pending: row.pending, failed: row.failed, oldest: row.oldest };
+    },
+    failedSummary: async () => {
+      const r = await pool.query<{ n: number; oldest: string | null; platforms: string[] | null; last_error: string | null }>(
+        `SELECT COUNT(*)::int AS n, MIN(o.created_at) AS oldest, array_agg(DISTINCT o.platform ORDER BY o.platform) FILTER (WHERE o.platform IS NOT NULL) AS platforms,
+                (array_agg(o.last_error ORDER BY o.id DESC))[1] AS last_error
+           FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id WHERE o.state = 'failed' AND s.paused_reason IS NULL`,
+      );
+      const row = r.rows[0]!;
+      return { retryable: row.n, oldest: row.oldest, lastError: row.last_error ?? null, platforms: row.platforms ?? [] };
+    },
+    failedMessages: async () => {
+      const r = await pool.query<Omit<FailedMessage, 'summary'> & { payload: string }>(
+        `SELECT o.id, o.platform, o.channel, o.kind, COALESCE(b.body, o.payload) AS payload, o.created_at, o.attempts, o.last_error, s.paused_reason
+           FROM outbox o LEFT JOIN subscriptions s ON s.id = o.subscription_id LEFT JOIN outbox_bodies b ON b.id = o.body_id
+          WHERE o.state = 'failed' ORDER BY o.id`,
+      );
+      return r.rows.map(({ payload, ...m }) => ({ ...m, summary: summaryOf(payload) }));
     },
   };
 }
@@ -435,6 +509,32 @@ function pgSources(pool: pg.Pool): SharedSources {
             [s.id, s.format, s.location, s.status, s.contentHash, s.lastSuccessAt, s.lastChangeAt, s.recordCount],
           );
         }
+      }),
+    claimNotice: (sourceId, status, notice, now = new Date()) =>
+      transaction(pool, async (c) => {
+        // Under the source row's lock: a second process asking at the same time waits, then finds it told.
+        const row = (await c.query<{ notified_status: string | null }>('SELECT notified_status FROM sources WHERE id = $1 FOR UPDATE', [sourceId])).rows[0];
+        if (!row) return null;
+        if (row.notified_status === status) return 0;
+        await c.query('UPDATE sources SET notified_status = $1 WHERE id = $2', [status, sourceId]);
+        const payload = notice(row.notified_status);
+        if (payload === undefined) return 0;
+        const subs = (
+          await c.query<{ id: number; platform: string; channel: string }>('SELECT id, platform, channel FROM subscriptions WHERE health = 1 AND paused_reason IS NULL ORDER BY platform, channel')
+        ).rows;
+        const at = now.toISOString();
+        for (const sub of subs) {
+          // As enqueue: one channel's messages commit in id order (locks taken in one order: no deadlock with another notice).
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`outbox|${sub.platform}|${sub.channel}`]);
+          await c.query("INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, 'health', $4, $5, $5)", [
+            sub.id,
+            sub.platform,
+            sub.channel,
+            payload,
+            at,
+          ]);
+        }
+        return subs.length;
       }),
   };
 }

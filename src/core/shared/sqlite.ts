@@ -4,6 +4,9 @@
  * mark them), as the single-process worker does today; processes on one host share the file safely, processes on
  * several hosts cannot (use PostgreSQL).
  */
+import { failedMessages, failedSummary, retryFailed } from '../alerts/failed';
+import { pruneBodies } from '../alerts/outbox-payload';
+import { pruneDeliveredBatch } from '../alerts/prune';
 import { SqliteInstallations } from '../installations/sqlite';
 import type { WorkspaceInstallations } from '../installations/store';
 import { migrate, schemaVersion, type Db } from '../store/db';
@@ -158,6 +161,10 @@ function sqliteOutbox(db: Db): SharedOutbox {
     failPending: db.prepare<[string, number]>("UPDATE outbox SET state = 'failed', last_error = ? WHERE subscription_id = ? AND state = 'pending'"),
     move: db.prepare<[number, number, number]>('UPDATE subscriptions SET cursor = ? WHERE id = ? AND cursor = ? AND paused_reason IS NULL'),
     deliver: db.prepare<[number, number, number]>('INSERT INTO deliveries (subscription_id, event_id, outbox_id) VALUES (?, ?, ?)'),
+    // As alerts/outbox.ts's outboxBacklog.
+    backlog: db.prepare<[], { pending: number | null; failed: number | null; oldest: string | null }>(
+      "SELECT SUM(state IN ('pending', 'sending')) AS pending, SUM(state = 'failed') AS failed, MIN(CASE WHEN state IN ('pending', 'sending') THEN created_at END) AS oldest FROM outbox",
+    ),
   };
   return {
     enqueue: async (m: NewOutboxMessage) => {
@@ -222,6 +229,19 @@ function sqliteOutbox(db: Db): SharedOutbox {
       const r = q.state.get(id);
       return r && { state: r.state, attempts: r.attempts, claimedBy: r.claimed_by };
     },
+    // The SQLite pipeline's own pruning and retries (alerts/prune.ts, alerts/failed.ts), on the same tables.
+    prune: async (before, batch) => {
+      const removed = pruneDeliveredBatch(db, { keepDays: 0, now: before, batch }).messages;
+      if (removed < batch) db.transaction(() => pruneBodies(db)).immediate();
+      return removed;
+    },
+    retryFailed: async (which, now = new Date()) => retryFailed(db, which, now),
+    backlog: async () => {
+      const row = q.backlog.get()!;
+      return { pending: row.pending ?? 0, failed: row.failed ?? 0, oldest: row.oldest };
+    },
+    failedSummary: async () => failedSummary(db),
+    failedMessages: async () => failedMessages(db),
   };
 }
 
@@ -322,9 +342,30 @@ function sqliteEvents(db: Db): SharedEvents {
  */
 function sqliteSources(db: Db): SharedSources {
   const all = db.prepare<[], SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count FROM sources ORDER BY id');
+  const notified = db.prepare<[string], { notified_status: string | null }>('SELECT notified_status FROM sources WHERE id = ?');
+  const told = db.prepare<[string, string]>('UPDATE sources SET notified_status = ? WHERE id = ?');
+  const healthSubs = db.prepare<[], { id: number; platform: string; channel: string }>('SELECT id, platform, channel FROM subscriptions WHERE health = 1 AND paused_reason IS NULL ORDER BY platform, channel');
+  const insert = db.prepare<[number, string, string, string, string, string]>(
+    "INSERT INTO outbox (subscription_id, platform, channel, kind, payload, created_at, next_attempt_at) VALUES (?, ?, ?, 'health', ?, ?, ?)",
+  );
   return {
     list: async () => all.all().map(sourceStateFromRow),
     record: async () => {},
+    claimNotice: async (sourceId, status, notice, now = new Date()) =>
+      db
+        .transaction(() => {
+          const row = notified.get(sourceId);
+          if (!row) return null;
+          if (row.notified_status === status) return 0;
+          told.run(status, sourceId);
+          const payload = notice(row.notified_status);
+          if (payload === undefined) return 0;
+          const subs = healthSubs.all();
+          const at = now.toISOString();
+          for (const s of subs) insert.run(s.id, s.platform, s.channel, payload, at, at);
+          return subs.length;
+        })
+        .immediate(),
   };
 }
 

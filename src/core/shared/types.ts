@@ -5,6 +5,7 @@
  * (test/core/shared-store.suite.ts). The lookup index is not here: each process keeps its own local copy.
  */
 import type { AuditEntry } from '../audit';
+import type { FailedMessage } from '../alerts/failed';
 import type { ListCode } from '../lists';
 import type { ChangeEvent, ChangeKind } from '../model';
 import type { Subscription, Target } from '../alerts/subscriptions';
@@ -12,7 +13,7 @@ import type { LeaseRow, TakeResult } from '../store/leases';
 import type { WorkspaceInstallations } from '../installations/store';
 import type { Schedule } from '../alerts/schedule';
 
-export type { LeaseRow, TakeResult };
+export type { LeaseRow, TakeResult, FailedMessage };
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -101,6 +102,26 @@ export interface RoutedBatch {
   messages: Array<NewOutboxMessage & { eventIds: number[] }>;
 }
 
+/** Which failed messages to send again: one, every one, or those of one platform. */
+export type RetryWhich = { id: number } | { all: true } | { platform: string };
+
+/** What /healthz and `status` say of the outbox: messages not delivered yet, failed for good, the oldest queued. */
+export interface OutboxBacklog {
+  /** Pending or being sent. */
+  pending: number;
+  failed: number;
+  /** When the oldest pending (or sending) message was queued; null when none is. */
+  oldest: string | null;
+}
+
+/** Failed messages that can be sent again (their subscription is not paused), as alerts/failed.ts's failedSummary. */
+export interface SharedFailedSummary {
+  retryable: number;
+  oldest: string | null;
+  lastError: string | null;
+  platforms: string[];
+}
+
 export interface SharedOutbox {
   enqueue(message: NewOutboxMessage): Promise<number>;
   /**
@@ -122,6 +143,22 @@ export interface SharedOutbox {
   body(bodyId: number): Promise<string | undefined>;
   /** A message's state, for status and tests. */
   state(id: number): Promise<{ state: string; attempts: number; claimedBy: string | null } | undefined>;
+  /**
+   * One batch of pruning (as alerts/prune.ts does on the SQLite file): up to `batch` messages delivered before
+   * `before`, with their delivery attempts and their deliveries rows, in one transaction; a message someone
+   * acknowledged stays. A batch that removes fewer than `batch` (the last one) also removes the bodies no message
+   * names any more. The number of messages removed.
+   */
+  prune(before: Date, batch: number): Promise<number>;
+  /**
+   * Send failed messages again (alerts/failed.ts's retryFailed): back to pending, due `now`, with a new run of
+   * retries; only those of subscriptions that are not paused. The number requeued.
+   */
+  retryFailed(which: RetryWhich, now?: Date): Promise<number>;
+  backlog(): Promise<OutboxBacklog>;
+  failedSummary(): Promise<SharedFailedSummary>;
+  /** Failed messages, oldest first (`sanctions outbox`), as alerts/failed.ts's failedMessages. */
+  failedMessages(): Promise<FailedMessage[]>;
 }
 
 export interface NewSubscription {
@@ -193,6 +230,15 @@ export interface SharedSources {
    * source is new to the shared store; after that only publishing moves it (it says what was published).
    */
   record(states: SharedSourceState[]): Promise<void>;
+  /**
+   * A source-health notice, once per status change whichever process asks (a leader handing over included): when
+   * the status last told of `sourceId` (its notified_status) is not `status`, record `status` and queue the message
+   * `notice(previous)` gives (a Reply as JSON; undefined: record without telling) as a 'health' message to every
+   * subscription with health notices that is not paused, in one transaction. The number of messages this call queued
+   * (0: `status` was told already, by this process or another, or there was nothing to tell); null when the source has
+   * no shared row yet (nothing recorded: ask again later).
+   */
+  claimNotice(sourceId: string, status: string, notice: (previous: string | null) => string | undefined, now?: Date): Promise<number | null>;
 }
 
 export interface SharedEvents {

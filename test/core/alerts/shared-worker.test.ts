@@ -40,6 +40,11 @@ function flakyOutbox(batches: ClaimedMessage[][]) {
     route: async () => true,
     body: async () => undefined,
     state: async () => undefined,
+    prune: async () => 0,
+    retryFailed: async () => 0,
+    backlog: async () => ({ pending: 0, failed: 0, oldest: null }),
+    failedSummary: async () => ({ retryable: 0, oldest: null, lastError: null, platforms: [] }),
+    failedMessages: async () => [],
   };
   return { outbox, state };
 }

@@ -9,6 +9,7 @@ import { SharedLeadership } from '../../../src/core/shared/leadership';
 import { SharedLease } from '../../../src/core/shared/lease';
 import type { ClaimedMessage, SharedStore } from '../../../src/core/shared/types';
 import { runCli } from '../../helpers/cli-process';
+import { sharedOpsSuite } from './shared-ops.suite';
 
 export interface EngineUnderTest {
   name: 'sqlite' | 'postgres';
@@ -432,4 +433,6 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
       expect((await a.subscriptions.create({ platform: 'discord', channel: '42', targets: ['all'] }, at)).pausedReason).toBeFalsy();
     });
   });
+
+  sharedOpsSuite(engine);
 }
