@@ -355,19 +355,21 @@ export async function main(): Promise<number> {
   let following: Promise<void> | undefined;
   const followLeader = (): Promise<void> =>
     (following ??= (async () => {
-      const due = await follower!.due(mainDb);
-      const which = sources.filter((s) => due.includes(s.id));
-      if (!which.length) return;
+      const due = (await follower!.due(mainDb)).filter((d) => sources.some((s) => s.id === d.id));
+      if (!due.length) return;
       const before = lastLocalEvent(mainDb);
-      const { text, results } = await refreshWithResults(which);
+      const { text, results } = await refreshWithResults(sources.filter((s) => due.some((d) => d.id === s.id)));
       line(`Following the leader's refresh: ${text}`);
       // A source that failed is tried again later (follow.ts), not left behind until the leader's next change.
-      const bad = (r: SourceRefreshResult) => r.outcome === 'failed' || r.outcome === 'quarantined';
-      follower!.failed(results.filter(bad).map((r) => r.source));
-      await follower!.followed(results.filter((r) => !bad(r)).map((r) => r.source));
-      // The leader published these changes: this copy's events of them are passed over. A leader catching up publishes
-      // them, and the shared store adds nothing it has (the source is at that content there already).
-      if (!leadership.isLeader) passLocalEvents(mainDb, before);
+      const bad = new Set(results.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined').map((r) => r.source));
+      const done = new Set(results.map((r) => r.source));
+      follower!.failed([...bad]);
+      const followed = due.filter((d) => done.has(d.id) && !bad.has(d.id));
+      follower!.followed(followed);
+      // The leader published these changes: this copy's events of them are passed over, when the refresh got exactly
+      // what the leader had. Otherwise (the publisher's file moved on meanwhile) they are kept: if this process leads,
+      // it publishes them, and the shared store adds only what is news (rows.ts isNews). A leader catching up publishes.
+      if (!leadership.isLeader && followed.length === due.length && SourceFollower.reached(mainDb, due)) passLocalEvents(mainDb, before);
     })()
       .catch((err: Error) => line(`following the leader's refresh: ${err.message}`))
       .finally(() => (following = undefined)));

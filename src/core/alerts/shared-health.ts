@@ -15,6 +15,11 @@ const TOLD = new Set(['ok', 'failed', 'quarantined']);
 /** Per local copy, the status this process last recorded as told of each source: not asked again while it stays. */
 const told = new WeakMap<Db, Map<string, string>>();
 
+/** Ask again at the next turn (a new lead: another leader may have told other statuses meanwhile). */
+export function forgetToldHealth(db: Db): void {
+  told.delete(db);
+}
+
 /** Queue a notice for every source of this copy whose status changed since the channels were last told; the messages queued. */
 export async function noticeSharedHealth(db: Db, store: Pick<SharedStore, 'sources'>, now = new Date()): Promise<number> {
   const sources = db.prepare<[], { id: string; status: string; last_error: string | null }>('SELECT id, status, last_error FROM sources ORDER BY id').all();

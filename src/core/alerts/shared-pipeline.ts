@@ -8,9 +8,9 @@
 import type { Db } from '../store/db';
 import type { SharedStore } from '../shared/types';
 import type { RouteReport } from './outbox';
-import { noticeSharedHealth } from './shared-health';
+import { forgetToldHealth, noticeSharedHealth } from './shared-health';
 import { pruneShared } from './shared-prune';
-import { publishLocalEvents, type PublishReport } from './shared-publish';
+import { forgetRecordedStates, publishLocalEvents, type PublishReport } from './shared-publish';
 import { routeShared } from './shared-route';
 import { SharedDeliveryWorker, type SharedWorkerOptions } from './shared-worker';
 import type { DrainReport } from './worker';
@@ -64,6 +64,9 @@ export class SharedAlertPipeline {
 
   start(intervalMs: number, onError: (err: Error) => void = () => {}): void {
     this.worker.resume();
+    // What this process remembers of its last lead (states recorded, statuses told) may be stale: asked again.
+    forgetRecordedStates(this.db);
+    forgetToldHealth(this.db);
     if (intervalMs <= 0) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = setInterval(() => this.tick().catch(onError), intervalMs);

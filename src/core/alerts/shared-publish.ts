@@ -26,6 +26,8 @@ export const ROUTING_KEY = '$routing';
 
 /** What routing needs of an event, computed by the process that has its record. */
 export interface PublishedRouting {
+  /** The content of the event's record when published (records.hash): tells a change computed twice from a new one. */
+  recordHash?: string;
   countries: string[];
   facts: RoutedEvent['facts'];
   retaliation: boolean;
@@ -87,6 +89,7 @@ export async function publishLocalEvents(db: Db, store: Pick<SharedStore, 'event
   const before = db.prepare<[string, number], { content_hash: string | null }>(
     "SELECT content_hash FROM refreshes WHERE source_id = ? AND id < ? AND outcome = 'applied' AND content_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
   );
+  const recordHash = db.prepare<[number], { hash: string }>('SELECT hash FROM records WHERE id = ?');
   const report: PublishReport = { read: 0, published: 0 };
   let cursor = publishedUpTo(db);
   for (;;) {
@@ -106,7 +109,7 @@ export async function publishLocalEvents(db: Db, store: Pick<SharedStore, 'event
         fromHash: before.get(source, refreshId)?.content_hash ?? null,
         // A refresh without its content's hash (none is written so) is published as news, never taken for another.
         toHash: refresh?.content_hash ?? `refresh-${refreshId}-${own[0]!.at}`,
-        events: own.map(publishedEvent),
+        events: own.map((e) => publishedEvent(e, recordHash.get(e.recordId)?.hash)),
       });
       report.published += result.added;
       cursor = own.at(-1)!.id;
@@ -119,8 +122,14 @@ export async function publishLocalEvents(db: Db, store: Pick<SharedStore, 'event
 }
 
 /** A local event as published: with what routing needs of it, computed here where its record is. */
-function publishedEvent(e: RoutedEvent): NewChangeEvent {
-  const routing: PublishedRouting = { countries: e.countries, facts: e.facts, retaliation: e.retaliation, ...(e.confirms ? { confirms: e.confirms } : {}) };
+function publishedEvent(e: RoutedEvent, recordHash: string | undefined): NewChangeEvent {
+  const routing: PublishedRouting = {
+    ...(recordHash ? { recordHash } : {}),
+    countries: e.countries,
+    facts: e.facts,
+    retaliation: e.retaliation,
+    ...(e.confirms ? { confirms: e.confirms } : {}),
+  };
   return {
     at: e.at,
     refreshId: e.refreshId,
@@ -137,6 +146,11 @@ function publishedEvent(e: RoutedEvent): NewChangeEvent {
 /** The sources' states last recorded, per local copy: recorded again only when they changed. */
 const recorded = new WeakMap<Db, string>();
 
+/** Record the states again at the next turn (a new lead: another leader may have recorded its own meanwhile). */
+export function forgetRecordedStates(db: Db): void {
+  recorded.delete(db);
+}
+
 /** What this copy last applied of each source, recorded in the shared store for the other processes to follow. */
 export async function recordSourceStates(db: Db, store: Pick<SharedStore, 'sources'>): Promise<void> {
   const states = localSourceStates(db);
@@ -148,7 +162,7 @@ export async function recordSourceStates(db: Db, store: Pick<SharedStore, 'sourc
 
 export function localSourceStates(db: Db): SharedSourceState[] {
   return db
-    .prepare<[], SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count FROM sources ORDER BY id')
+    .prepare<[], SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count, pending_removals FROM sources ORDER BY id')
     .all()
     .map(sourceStateFromRow);
 }

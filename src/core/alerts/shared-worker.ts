@@ -179,9 +179,11 @@ export class SharedDeliveryWorker {
     // The bucket's slot is taken now, with no wait between looking and taking: sends in flight together do not all
     // see the same free slot.
     const ticket = this.pacer.take(routes);
-    // Held longer before a send that may outlast what is left of the claim (a wait, a slow lookup): never taken over
-    // by another worker while this one may still send.
-    if (m.claimExpiresAt - nowMs() < this.claimTtlMs / 2 && !(await this.outbox.extendClaim(m.id, this.worker, nowMs() + this.claimTtlMs))) {
+    // Held longer before a send that may outlast what is left of the claim (a wait, a look in the channel and a send,
+    // each up to the timeout): never taken over by another worker while this one may still send.
+    const willConfirm = Boolean(sink.confirm) && (m.reclaimed || m.attempts > 1 || this.unanswered.has(m.id));
+    const needed = (willConfirm ? 2 : 1) * this.timeoutMs + 2_000;
+    if (m.claimExpiresAt - nowMs() < needed && !(await this.outbox.extendClaim(m.id, this.worker, nowMs() + Math.max(this.claimTtlMs, needed)))) {
       this.options.logger?.warn({ outbox: m.id, platform: m.platform, channel: m.channel }, `alert delivery: message ${m.id} was taken over by another worker before it was sent here`);
       return;
     }

@@ -13,24 +13,35 @@
 export const RETRY_FAILED_MS = 5 * 60_000;
 import type { Db } from '../store/db';
 import { localSourceStates } from '../alerts/shared-publish';
+import { sourceStateKey } from './rows';
 import type { SharedStore } from './types';
 
+/** A source to refresh to follow the leader, and the state (sourceStateKey) it set out to follow. */
+export interface DueSource {
+  id: string;
+  key: string;
+}
+
 export class SourceFollower {
-  /** The shared content hash last followed, per source. */
+  /** The shared state last followed, per source. */
   private readonly tried = new Map<string, string>();
   /** Sources whose following failed: not tried again before then (ms since the epoch). */
   private readonly retryAt = new Map<string, number>();
 
   constructor(private readonly store: Pick<SharedStore, 'sources'>) {}
 
-  /** The ids of the sources to refresh now to follow the leader (each published content once). */
-  async due(db: Db, now = Date.now()): Promise<string[]> {
-    const local = new Map(localSourceStates(db).map((s) => [s.id, s.contentHash]));
-    const due: string[] = [];
+  /**
+   * The sources to refresh now to follow the leader: those whose shared state (the content the leader applied and the
+   * removals it holds back) differs from this copy's, each shared state once.
+   */
+  async due(db: Db, now = Date.now()): Promise<DueSource[]> {
+    const local = new Map(localSourceStates(db).map((s) => [s.id, sourceStateKey(s)]));
+    const due: DueSource[] = [];
     for (const s of await this.store.sources.list()) {
-      if (!s.contentHash || s.status !== 'ok' || local.get(s.id) === s.contentHash || this.tried.get(s.id) === s.contentHash) continue;
+      const key = sourceStateKey(s);
+      if (key === null || s.status !== 'ok' || local.get(s.id) === key || this.tried.get(s.id) === key) continue;
       if ((this.retryAt.get(s.id) ?? 0) > now) continue;
-      due.push(s.id);
+      due.push({ id: s.id, key });
     }
     return due;
   }
@@ -40,13 +51,17 @@ export class SourceFollower {
     for (const id of ids) this.retryAt.set(id, now + RETRY_FAILED_MS);
   }
 
-  /** Say these sources were refreshed to follow what is published now. */
-  async followed(ids: string[]): Promise<void> {
-    for (const id of ids) this.retryAt.delete(id);
-    const shared = new Map((await this.store.sources.list()).map((s) => [s.id, s.contentHash]));
-    for (const id of ids) {
-      const hash = shared.get(id);
-      if (hash) this.tried.set(id, hash);
+  /** Say these sources were refreshed to follow the states `due` gave (not what is shared now: it may have moved on). */
+  followed(sources: DueSource[]): void {
+    for (const s of sources) {
+      this.retryAt.delete(s.id);
+      this.tried.set(s.id, s.key);
     }
+  }
+
+  /** Whether this copy now holds every one of these states (the follow refresh got what the leader had). */
+  static reached(db: Db, sources: DueSource[]): boolean {
+    const local = new Map(localSourceStates(db).map((s) => [s.id, sourceStateKey(s)]));
+    return sources.every((s) => local.get(s.id) === s.key);
   }
 }

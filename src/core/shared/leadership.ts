@@ -50,7 +50,8 @@ export class SharedLeadership {
       if (!lease) return;
       if (this.stopped) return void (await lease.release());
       this.lease = lease;
-      this.options.onGain();
+      // After any loss still being handled (its work stopping): a gain and a loss never interleave.
+      this.changing = this.changing.then(() => this.options.onGain()).catch((err: Error) => this.options.onError?.(err));
     } catch (err) {
       // The database did not answer: a leader keeps leading while its lease still runs (nobody else can take it
       // before), and steps down once it may have run out, so that two never lead at once.

@@ -222,6 +222,13 @@ export const PG_MIGRATIONS: PgMigration[] = [
     `,
   },
 
+  {
+    version: 3,
+    name: 'published events by record: what was last published of a record decides whether a change is news',
+    sql: `
+      CREATE INDEX events_by_record_key ON events (source_id, record_key, list, id);
+    `,
+  },
 ];
 
 export interface PgMigrationResult {

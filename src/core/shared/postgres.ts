@@ -21,6 +21,8 @@ import {
   type EventRow,
   type SubscriptionRow,
   sourceStateFromRow,
+  isNews,
+  type LastTold,
   type SourceStateRow,
 } from './rows';
 import type {
@@ -72,7 +74,18 @@ export function redactUrl(url: string): string {
 export function openPool(url: string, options: { max?: number } = {}): pg.Pool {
   // A server that hangs (rather than refusing) must not hang the bot: a connection is given up after 10 s, a statement
   // after 2 min (the longest is a migration, or an advisory lock another host holds while it migrates).
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, connectionTimeoutMillis: 10_000, statement_timeout: 120_000 });
+  // A network that drops packets must not either: keep-alive probes find a dead connection, and the client gives up on a
+  // query a little after the server would.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 120_000,
+    query_timeout: 130_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it,
   // and a query that meets the outage fails and is reported by its caller.
   pool.on('error', () => {});
@@ -466,9 +479,20 @@ function pgEvents(pool: pg.Pool): SharedEvents {
     publish: (batch: PublishBatch) =>
       transaction(pool, async (c) => {
         await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-        const current = await c.query<{ content_hash: string | null }>('SELECT content_hash FROM sources WHERE id = $1 FOR UPDATE', [batch.source.id]);
-        if (current.rows[0]?.content_hash === batch.toHash) return { added: 0, already: true };
+        // What was last published of each record of the batch, on each list (one read: the events_by_record_key index).
+        const keys = [...new Set(batch.events.map((e) => e.recordKey))];
+        const last = new Map<string, LastTold>();
+        const told = await c.query<{ list: string; record_key: string; kind: string; detail: string }>(
+          `SELECT DISTINCT ON (list, record_key) list, record_key, kind, detail FROM events
+            WHERE source_id = $1 AND record_key = ANY($2::text[]) ORDER BY list, record_key, id DESC`,
+          [batch.source.id, keys],
+        );
+        for (const r of told.rows) last.set(`${r.list}\u0000${r.record_key}`, r);
+        let added = 0;
         for (const e of batch.events) {
+          const detail = JSON.stringify(e.detail ?? {});
+          const key = `${e.list}\u0000${e.recordKey}`;
+          if (!isNews({ kind: e.kind, detail }, last.get(key))) continue;
           await c.query('INSERT INTO events (at, refresh_id, kind, list, source_id, record_id, record_key, name, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
             e.at,
             e.refreshId,
@@ -478,15 +502,17 @@ function pgEvents(pool: pg.Pool): SharedEvents {
             e.recordId,
             e.recordKey,
             e.name,
-            JSON.stringify(e.detail ?? {}),
+            detail,
           ]);
+          last.set(key, { kind: e.kind, detail });
+          added++;
         }
         await c.query(
           `INSERT INTO sources (id, format, location, status, content_hash) VALUES ($1, $2, $3, 'ok', $4)
            ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash`,
           [batch.source.id, batch.source.format, batch.source.location, batch.toHash],
         );
-        return { added: batch.events.length, already: false };
+        return { added, already: added === 0 && batch.events.length > 0 };
       }),
     since: async (sinceId, limit = 1000) => (await pool.query<EventRow>('SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2', [sinceId, limit])).rows.map(eventFromRow),
     lastId: async () => (await pool.query<{ id: number | null }>('SELECT MAX(id) AS id FROM events')).rows[0]?.id ?? 0,
@@ -496,17 +522,18 @@ function pgEvents(pool: pg.Pool): SharedEvents {
 function pgSources(pool: pg.Pool): SharedSources {
   return {
     list: async () =>
-      (await pool.query<SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count FROM sources ORDER BY id')).rows.map(
+      (await pool.query<SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count, pending_removals FROM sources ORDER BY id')).rows.map(
         sourceStateFromRow,
       ),
     record: (states) =>
       transaction(pool, async (c) => {
         for (const s of states) {
           await c.query(
-            `INSERT INTO sources (id, format, location, status, content_hash, last_success_at, last_change_at, record_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            `INSERT INTO sources (id, format, location, status, content_hash, last_success_at, last_change_at, record_count, pending_removals) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (id) DO UPDATE SET format = excluded.format, location = excluded.location, status = excluded.status,
-               last_success_at = excluded.last_success_at, last_change_at = excluded.last_change_at, record_count = excluded.record_count`,
-            [s.id, s.format, s.location, s.status, s.contentHash, s.lastSuccessAt, s.lastChangeAt, s.recordCount],
+               last_success_at = excluded.last_success_at, last_change_at = excluded.last_change_at, record_count = excluded.record_count,
+               pending_removals = excluded.pending_removals`,
+            [s.id, s.format, s.location, s.status, s.contentHash, s.lastSuccessAt, s.lastChangeAt, s.recordCount, s.pendingRemovals],
           );
         }
       }),

@@ -86,6 +86,7 @@ export interface SourceStateRow {
   last_success_at: string | null;
   last_change_at: string | null;
   record_count: number;
+  pending_removals: number;
 }
 
 export function sourceStateFromRow(r: SourceStateRow): SharedSourceState {
@@ -98,5 +99,58 @@ export function sourceStateFromRow(r: SourceStateRow): SharedSourceState {
     lastSuccessAt: r.last_success_at,
     lastChangeAt: r.last_change_at,
     recordCount: r.record_count,
+    pendingRemovals: r.pending_removals ?? 0,
   };
+}
+
+/**
+ * A source's state as followers compare it: the content applied and the removals it still holds back (a removal
+ * confirmed by a second download of the same file changes the state, not the content).
+ */
+export function sourceStateKey(s: Pick<SharedSourceState, 'contentHash' | 'pendingRemovals'>): string | null {
+  return s.contentHash === null ? null : `${s.contentHash}#${s.pendingRemovals}`;
+}
+
+/** What a published event's record was last told to be, to decide whether an event is news (isNews). */
+export interface LastTold {
+  kind: string;
+  detail: string;
+}
+
+/** JSON with object keys sorted and the routing part left out: the same detail always gives the same text. */
+function detailKey(detailJson: string): { detail: string; recordHash: unknown } {
+  const { $routing, ...rest } = JSON.parse(detailJson) as Record<string, unknown> & { $routing?: { recordHash?: unknown } };
+  return { detail: stableJson(rest), recordHash: $routing?.recordHash };
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Is this change news, given what was last published of the same record on the same list? A listing is news when
+ * the record is not listed as last told (never told, or removed), a removal when it is; a change or a suspension
+ * unless it is the last thing told of the record again (same kind, same detail, same record content). So a change
+ * computed twice (a crash before recording how far publishing got, a new leader catching up with the file the last
+ * leader applied, from however far back) is published once, and a list that goes back to an earlier state is news
+ * again, each time, as on SQLite.
+ */
+export function isNews(event: { kind: string; detail: string }, last: LastTold | undefined): boolean {
+  if (!last) return true;
+  const listed = last.kind !== 'removed';
+  if (event.kind === 'added') return !listed;
+  if (event.kind === 'removed') return listed;
+  if (event.kind !== last.kind) return true;
+  const a = detailKey(event.detail);
+  const b = detailKey(last.detail);
+  return a.detail !== b.detail || a.recordHash !== b.recordHash;
 }

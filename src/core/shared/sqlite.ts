@@ -25,6 +25,8 @@ import {
   type EventRow,
   type SubscriptionRow,
   sourceStateFromRow,
+  isNews,
+  type LastTold,
   type SourceStateRow,
 } from './rows';
 import type {
@@ -310,7 +312,7 @@ function sqliteEvents(db: Db): SharedEvents {
     ),
     after: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?'),
     last: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM events'),
-    sourceHash: db.prepare<[string], { content_hash: string | null }>('SELECT content_hash FROM sources WHERE id = ?'),
+    lastTold: db.prepare<[string, string, string], LastTold>('SELECT kind, detail FROM events WHERE source_id = ? AND record_key = ? AND list = ? ORDER BY id DESC LIMIT 1'),
     setSourceHash: db.prepare<[string, string, string, string]>(
       "INSERT INTO sources (id, format, location, status, content_hash) VALUES (?, ?, ?, 'ok', ?) ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash",
     ),
@@ -325,10 +327,22 @@ function sqliteEvents(db: Db): SharedEvents {
     publish: async (batch: PublishBatch) =>
       db
         .transaction(() => {
-          if (q.sourceHash.get(batch.source.id)?.content_hash === batch.toHash) return { added: 0, already: true };
-          for (const e of batch.events) q.insert.run(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, JSON.stringify(e.detail ?? {}));
+          const last = new Map<string, LastTold>();
+          let added = 0;
+          for (const e of batch.events) {
+            const detail = JSON.stringify(e.detail ?? {});
+            const key = `${e.list}\u0000${e.recordKey}`;
+            if (!last.has(key)) {
+              const told = q.lastTold.get(batch.source.id, e.recordKey, e.list);
+              if (told) last.set(key, told);
+            }
+            if (!isNews({ kind: e.kind, detail }, last.get(key))) continue;
+            q.insert.run(e.at, e.refreshId, e.kind, e.list, e.sourceId, e.recordId, e.recordKey, e.name, detail);
+            last.set(key, { kind: e.kind, detail });
+            added++;
+          }
           q.setSourceHash.run(batch.source.id, batch.source.format, batch.source.location, batch.toHash);
-          return { added: batch.events.length, already: false };
+          return { added, already: added === 0 && batch.events.length > 0 };
         })
         .immediate(),
     since: async (sinceId, limit = 1000) => q.after.all(sinceId, limit).map(eventFromRow),
@@ -341,7 +355,7 @@ function sqliteEvents(db: Db): SharedEvents {
  * process recording its state there has nothing to add.
  */
 function sqliteSources(db: Db): SharedSources {
-  const all = db.prepare<[], SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count FROM sources ORDER BY id');
+  const all = db.prepare<[], SourceStateRow>('SELECT id, format, location, status, content_hash, last_success_at, last_change_at, record_count, pending_removals FROM sources ORDER BY id');
   const notified = db.prepare<[string], { notified_status: string | null }>('SELECT notified_status FROM sources WHERE id = ?');
   const told = db.prepare<[string, string]>('UPDATE sources SET notified_status = ? WHERE id = ?');
   const healthSubs = db.prepare<[], { id: number; platform: string; channel: string }>('SELECT id, platform, channel FROM subscriptions WHERE health = 1 AND paused_reason IS NULL ORDER BY platform, channel');

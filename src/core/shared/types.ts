@@ -221,6 +221,8 @@ export interface SharedSourceState {
   lastSuccessAt: string | null;
   lastChangeAt: string | null;
   recordCount: number;
+  /** Removals held back for a second download to confirm (the removal hold). */
+  pendingRemovals: number;
 }
 
 export interface SharedSources {
@@ -248,11 +250,10 @@ export interface SharedEvents {
   since(sinceId: number, limit?: number): Promise<StoredChangeEvent[]>;
   lastId(): Promise<number>;
   /**
-   * Publish one refresh's events, in one transaction with the source's shared content hash: nothing is written when
-   * the source's content is already `toHash` there (this change was published: by this process before a crash, or by
-   * another process that applied the same content), else the events are appended and the hash becomes `toHash`. So a
-   * change is published once however many processes compute it, and a content that comes back later (a list going back
-   * to an earlier state) is news again.
+   * Publish one refresh's events, in order, in one transaction: an event is appended only when it is news given what
+   * was last published of its record on its list (rows.ts isNews), and the source's shared content becomes `toHash`.
+   * So a change is published once however many processes compute it, from whatever state, and a list that goes back to
+   * an earlier state is news again.
    */
   publish(batch: PublishBatch): Promise<{ added: number; already: boolean }>;
 }

@@ -4,6 +4,7 @@
  * delivery worker's rules on the shared outbox: a permanent refusal pauses the channel, a 429 does not count as an
  * attempt, a message taken over after its worker died is looked up in the channel before it is sent again.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertSink, DeliveryResult } from '../../../src/core/alerts/delivery';
@@ -15,6 +16,7 @@ import { SharedDeliveryWorker } from '../../../src/core/alerts/shared-worker';
 import { SubscriptionStore, type Target } from '../../../src/core/alerts/subscriptions';
 import type { Reply } from '../../../src/core/commands/reply';
 import { refreshSources } from '../../../src/core/refresh';
+import { SourceFollower } from '../../../src/core/shared/follow';
 import { PostgresSharedStore } from '../../../src/core/shared/postgres';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
@@ -217,6 +219,51 @@ describe.skipIf(!available)('the alert pipeline on PostgreSQL', () => {
     expect(passLocalEvents(crashed, before)).toBe(false);
     for (const db of [leader, late, crashed]) db.close();
   }, 240_000);
+
+  it('removals held back and confirmed by the next download of the same file are published, and followers follow the confirmation', async () => {
+    const shared = await openShared();
+    // A list of 200 entities; the next version drops 30 (more than the removal hold lets through at once) and adds one.
+    const files = join(dir, 'held');
+    mkdirSync(files, { recursive: true });
+    const list = join(files, 'list.json');
+    const write = (ids: number[]) => writeFileSync(list, JSON.stringify({ entities: ids.map((i) => ({ id: `e${i}`, name: `Entity Number ${i} Holdings`, country: 'CN', effective_date: '2021-03-04' })) }));
+    writeFileSync(join(files, 'sources.json'), JSON.stringify({ sources: [{ id: 'src', format: 'entities-json', list: 'US-BIS-UVL', location: 'list.json' }] }));
+    const config = () => loadSourcesFile(join(files, 'sources.json'));
+    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+    write(range(0, 200));
+    const leader = openDb(join(dir, 'held-leader.db'));
+    const follower = openDb(join(dir, 'held-follower.db'));
+    for (const db of [leader, follower]) {
+      await refreshSources(db, config());
+      startPublishing(db);
+    }
+    await publishLocalEvents(leader, shared);
+    write([...range(30, 200), 500]);
+    const [first] = await refreshSources(leader, config());
+    expect([first!.added, first!.removed]).toEqual([1, 0]);
+    expect(await publishLocalEvents(leader, shared)).toMatchObject({ published: 1 });
+    // The follower follows that state: the same file, the same removals held back.
+    const follow = new SourceFollower(shared);
+    const due = await follow.due(follower);
+    expect(due.map((d) => d.id)).toEqual(['src']);
+    await refreshSources(follower, config());
+    expect(SourceFollower.reached(follower, due)).toBe(true);
+    follow.followed(due);
+    expect(await follow.due(follower)).toEqual([]);
+    // The next download of the same file confirms the 30 removals: news, published, although the file is the same.
+    const [second] = await refreshSources(leader, config());
+    expect(second!.removed).toBe(30);
+    expect(await publishLocalEvents(leader, shared)).toMatchObject({ read: 30, published: 30 });
+    // The follower, at the same file with the removals still held, is due again, and follows the confirmation.
+    const again = await follow.due(follower);
+    expect(again.map((d) => d.id)).toEqual(['src']);
+    await refreshSources(follower, config());
+    expect(SourceFollower.reached(follower, again)).toBe(true);
+    expect(follower.prepare("SELECT COUNT(*) AS n FROM records WHERE source_id = 'src' AND removed_at IS NULL").get()).toEqual(
+      leader.prepare("SELECT COUNT(*) AS n FROM records WHERE source_id = 'src' AND removed_at IS NULL").get(),
+    );
+    for (const db of [leader, follower]) db.close();
+  }, 120_000);
 
   it('delivery on the shared outbox: a refusal for good pauses the channel, a 429 is not an attempt, a message taken over is looked up first', async () => {
     const shared = await openShared();

@@ -115,7 +115,7 @@ export function sharedOpsSuite(engine: EngineUnderTest): void {
 
     it('a source-health notice is queued once per status change for the channels with health on, even asked by two processes at once', async () => {
       const { a, b } = await engine.open();
-      const state = { id: 'us-ofac-sdn', format: 'ofac-csv', location: 'sdn.csv', status: 'ok', contentHash: null, lastSuccessAt: null, lastChangeAt: null, recordCount: 0 };
+      const state = { id: 'us-ofac-sdn', format: 'ofac-csv', location: 'sdn.csv', status: 'ok', contentHash: null, lastSuccessAt: null, lastChangeAt: null, recordCount: 0, pendingRemovals: 0 };
       await a.sources.record([state]);
       const told = await a.subscriptions.create({ platform: 'slack', channel: 'C-HEALTH', targets: ['all'], health: true }, at);
       await a.subscriptions.create({ platform: 'discord', channel: '7', targets: [], health: true }, at);

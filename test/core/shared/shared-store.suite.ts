@@ -359,34 +359,43 @@ export function sharedStoreSuite(engine: EngineUnderTest): void {
   describe(`shared store on ${engine.name}: publishing and routing (several processes)`, () => {
     const at = new Date('2026-03-01T10:00:00.000Z');
 
-    it("a refresh's changes published by two processes at once are added once; a content that comes back is news again", async () => {
+    it("a refresh's changes published by two processes at once are added once; a list that goes back to an earlier state is news again", async () => {
       const { a, b, refs } = await engine.open();
-      const event = (key: string) => ({
+      const event = (key: string, kind: 'added' | 'removed' | 'changed' = 'added', detail: Record<string, unknown> = {}) => ({
         at: at.toISOString(),
         refreshId: refs.refreshId,
-        kind: 'added' as const,
+        kind,
         list: 'CN-MOFCOM-UEL' as const,
         sourceId: 'cn-test',
         recordId: refs.recordId,
         recordKey: key,
         name: `Party ${key}`,
+        detail,
       });
       const source = { id: 'cn-test', format: 'cn-sanctions-csv', location: '/data/cn.csv' };
-      const batch = (fromHash: string | null, toHash: string, keys: string[]) => ({ source, fromHash, toHash, events: keys.map(event) });
-      // The same refresh (the same content applied) from two processes at once: one adds it, the other finds it there.
-      const both = await Promise.all([a.events.publish(batch(null, 'h1', ['k1', 'k2', 'k3'])), b.events.publish(batch(null, 'h1', ['k1', 'k2', 'k3']))]);
+      const batch = (fromHash: string | null, toHash: string, events: ReturnType<typeof event>[]) => ({ source, fromHash, toHash, events });
+      const t1 = ['k1', 'k2', 'k3'].map((k) => event(k));
+      // The same refresh from two processes at once: one adds it, the other finds every change told already.
+      const both = await Promise.all([a.events.publish(batch(null, 'h1', t1)), b.events.publish(batch(null, 'h1', t1))]);
       expect(both.map((r) => r.added).sort()).toEqual([0, 3]);
       expect(both.map((r) => r.already).sort()).toEqual([false, true]);
       expect((await a.sources.list()).find((s) => s.id === 'cn-test')?.contentHash).toBe('h1');
-      // The next content is news; the one after goes back to h1 (a list back to an earlier state): news again.
-      expect(await b.events.publish(batch('h1', 'h2', ['k4']))).toEqual({ added: 1, already: false });
-      expect(await a.events.publish(batch('h2', 'h1', ['k4']))).toEqual({ added: 1, already: false });
-      // A process that catches up to the content already published (from further back) adds nothing.
-      expect(await b.events.publish(batch(null, 'h1', ['k1', 'k2', 'k3']))).toEqual({ added: 0, already: true });
-      expect((await a.events.since(0)).map((e) => e.record)).toEqual(['k1', 'k2', 'k3', 'k4', 'k4']);
+      // k1 removed, then listed again, then removed again (a list flapping between two states): news every time.
+      expect(await b.events.publish(batch('h1', 'h2', [event('k1', 'removed')]))).toEqual({ added: 1, already: false });
+      expect(await a.events.publish(batch('h2', 'h1', [event('k1', 'added', { relisted: true })]))).toEqual({ added: 1, already: false });
+      expect(await b.events.publish(batch('h1', 'h2', [event('k1', 'removed')]))).toEqual({ added: 1, already: false });
+      // A copy catching up from far back (its diff from then: k1 removed, k2 and k3 added) adds nothing; nor a change
+      // told just now.
+      expect(await a.events.publish(batch(null, 'h2', [event('k1', 'removed'), event('k2'), event('k3')]))).toEqual({ added: 0, already: true });
+      const renamed = event('k2', 'changed', { fields: ['name'], previous_name: 'Party k2', $routing: { recordHash: 'r2' } });
+      expect(await a.events.publish(batch('h2', 'h3', [renamed]))).toEqual({ added: 1, already: false });
+      expect(await b.events.publish(batch('h1', 'h3', [renamed]))).toEqual({ added: 0, already: true });
+      // The same kind of change again with the record's content changed again is news.
+      expect(await b.events.publish(batch('h3', 'h4', [{ ...renamed, detail: { ...renamed.detail, $routing: { recordHash: 'r3' } } }]))).toEqual({ added: 1, already: false });
+      expect((await a.events.since(0)).map((e) => `${e.kind} ${e.record}`)).toEqual(['added k1', 'added k2', 'added k3', 'removed k1', 'added k1', 'removed k1', 'changed k2', 'changed k2']);
       // Recording a source's state (status, counts) never moves what was published.
-      await a.sources.record([{ id: 'cn-test', format: 'cn-sanctions-csv', location: '/data/cn.csv', status: 'ok', contentHash: 'stale', lastSuccessAt: null, lastChangeAt: null, recordCount: 3 }]);
-      if (engine.name === 'postgres') expect((await b.sources.list()).find((s) => s.id === 'cn-test')).toMatchObject({ contentHash: 'h1', recordCount: 3 });
+      await a.sources.record([{ id: 'cn-test', format: 'cn-sanctions-csv', location: '/data/cn.csv', status: 'ok', contentHash: 'stale', lastSuccessAt: null, lastChangeAt: null, recordCount: 3, pendingRemovals: 2 }]);
+      if (engine.name === 'postgres') expect((await b.sources.list()).find((s) => s.id === 'cn-test')).toMatchObject({ contentHash: 'h4', recordCount: 3, pendingRemovals: 2 });
     });
 
     it('two processes routing one subscription from the same cursor: one writes its messages and moves the cursor, the other writes nothing', async () => {
