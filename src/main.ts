@@ -179,7 +179,13 @@ export async function main(): Promise<number> {
   // On PostgreSQL the leader publishes its refreshes' events, routes and delivers through the shared store
   // (claims: a message is sent by one worker whichever process holds it); else the pipeline on the SQLite file.
   const pipeline: AlertPipeline | SharedAlertPipeline = shared
-    ? new SharedAlertPipeline(shared, mainDb, { ...delivery, claimTtlMs: config.ALERT_CLAIM_TTL_MS, keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS })
+    ? new SharedAlertPipeline(shared, mainDb, {
+        ...delivery,
+        claimTtlMs: config.ALERT_CLAIM_TTL_MS,
+        keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS,
+        // Watch terms are matched against this copy: channels with some wait while it is behind the shared state.
+        sourcesBehind: async () => new Set((await follower!.due(mainDb, 0)).map((d) => d.id)),
+      })
     : new AlertPipeline(alertsDb, { ...delivery, keepDeliveredDays: config.ALERT_KEEP_DELIVERED_DAYS });
   const bot: ConsoleBot = new ConsoleBot({
     input: process.stdin,

@@ -43,6 +43,8 @@ export interface RouteReport {
   deferred?: string;
   /** Channels whose messages could not be built this turn (tried again next turn), with why. */
   errors?: string[];
+  /** Channels with watch terms waiting for this copy to catch up with the shared state (PostgreSQL mode). */
+  waiting?: number;
 }
 
 /** Route every event after each active subscription's cursor into the outbox (at once, blocking: CLI and tests). */

@@ -27,6 +27,11 @@ export interface SharedTurnReport extends DrainReport {
 export interface SharedPipelineOptions extends SharedWorkerOptions {
   /** Delivered messages are deleted this many days after delivery (ALERT_KEEP_DELIVERED_DAYS; default 14). */
   keepDeliveredDays?: number;
+  /**
+   * The sources this process's copy is behind the shared state on (it could not follow the last leader's refresh yet):
+   * channels with watch terms wait for them (shared-route.ts). main.ts: the follower's due sources.
+   */
+  sourcesBehind?: () => Promise<ReadonlySet<string>>;
 }
 
 export class SharedAlertPipeline {
@@ -49,7 +54,8 @@ export class SharedAlertPipeline {
     const turn = (async () => {
       const publish = await publishLocalEvents(this.db, this.store);
       const notices = await noticeSharedHealth(this.db, this.store, this.options.now?.());
-      const route = await routeShared(this.store, this.db, this.options.now ? { now: this.options.now() } : {});
+      const behind = await this.options.sourcesBehind?.();
+      const route = await routeShared(this.store, this.db, { ...(this.options.now ? { now: this.options.now() } : {}), ...(behind ? { sourcesBehind: behind } : {}) });
       if (route.errors?.length) this.options.logger?.warn({ channels: route.errors.length, first: route.errors[0] }, `alert routing: the messages of ${route.errors.length} channel(s) could not be built; tried again next turn (first: ${route.errors[0]})`);
       const drained = await this.worker.drain();
       const pruned = await pruneShared(this.store.outbox, { keepDays: this.options.keepDeliveredDays, ...(this.options.now ? { now: this.options.now() } : {}) });

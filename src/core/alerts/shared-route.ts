@@ -45,6 +45,12 @@ export function routedFromShared(e: StoredChangeEvent, party: number | undefined
 
 export interface SharedRouteOptions {
   now?: Date;
+  /**
+   * Sources this copy is behind the shared state on. A channel with watch terms is not routed past an event whose
+   * record this copy does not have yet from such a source: a watch term is matched against this copy, and would miss
+   * it. It waits (its cursor stays) until the copy has caught up; channels without watch terms are routed.
+   */
+  sourcesBehind?: ReadonlySet<string>;
 }
 
 /** Route the published events after each active subscription's cursor into the shared outbox. */
@@ -118,10 +124,15 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
     const events = await eventsAfter(sub.cursor);
     if (!events.length) continue;
     report.events = Math.max(report.events, events.length);
+    const watches = terms.get(`${sub.platform}\u0000${sub.channel}`) ?? [];
+    if (watches.length && options.sourcesBehind?.size && events.some((e) => e.partyId < 0 && options.sourcesBehind!.has(e.source))) {
+      report.waiting = (report.waiting ?? 0) + 1;
+      continue;
+    }
     let selected: RoutedEvent[];
     let bodies: string[];
     try {
-      selected = router.select(sub, events, watchIndex(terms.get(`${sub.platform}\u0000${sub.channel}`) ?? []));
+      selected = router.select(sub, events, watchIndex(watches));
       bodies = bodiesFor(sub, selected);
     } catch (err) {
       // One channel's messages that cannot be built (an event this version cannot read) hold up that channel only:

@@ -85,4 +85,22 @@ describe('routing on the shared store', () => {
     expect((await store.subscriptions.get('slack', 'C-BAD'))!.cursor).toBeLessThan(ids[0]!);
     await store.close();
   }, 60_000);
+
+  it('a channel with watch terms waits while this copy is behind on the source of an event it does not have; the others do not', async () => {
+    const { db, store, refresh, event, publish, covered } = await setup('behind');
+    const watching = await store.subscriptions.create({ platform: 'slack', channel: 'C-WATCH', targets: [] });
+    await store.subscriptions.addWatch('slack', 'C-WATCH', 'Newco');
+    const lists = await store.subscriptions.create({ platform: 'slack', channel: 'C-LISTS', targets: ['all'] });
+    // Published by the last leader: a record this copy has not loaded yet (its follow of cn-lists has not run).
+    const ids = await publish([{ ...event(refresh(), 'newco-key'), name: 'Newco Ltd' }]);
+    const waiting = await routeShared(store, db, { sourcesBehind: new Set(['cn-lists']) });
+    expect(waiting.waiting).toBe(1);
+    expect(covered(lists.id).size).toBe(1);
+    expect((await store.subscriptions.get('slack', 'C-WATCH'))!.cursor).toBeLessThan(ids[0]!);
+    // Caught up (nothing behind): routed.
+    await routeShared(store, db, { sourcesBehind: new Set() });
+    expect((await store.subscriptions.get('slack', 'C-WATCH'))!.cursor).toBe(ids[0]);
+    expect(watching.id).toBeGreaterThan(0);
+    await store.close();
+  }, 60_000);
 });
