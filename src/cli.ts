@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { listShared, retryShared, sharedDatabaseUrl, sharedStatusLines } from './cli/shared-outbox';
+import { listShared, printFailed, retryShared, sharedDatabaseUrl, sharedStatusLines } from './cli/shared-outbox';
 import { readStdin } from './cli/stdin';
 import { guardOutput, type GuardedOutput } from './cli/stdout';
 import { thousands, table } from './cli/table';
@@ -566,22 +566,7 @@ function outboxCommand(args: string[], io: CliIO): number | Promise<number> {
   if (values.id !== undefined || values.all) throw new UsageError('--id and --all go with "outbox retry"');
   if (sharedUrl) return listShared(sharedUrl, Boolean(values.json), io);
   return withDb(dbPath(values.db, io.env), (db) => {
-    const failed = failedMessages(db);
-    if (values.json) {
-      for (const m of failed) io.out(JSON.stringify({ id: m.id, platform: m.platform, channel: m.channel, kind: m.kind, summary: m.summary, queued: m.created_at, attempts: m.attempts, error: m.last_error, paused: m.paused_reason }));
-      return 0;
-    }
-    if (!failed.length) {
-      io.out('No undelivered alert messages.');
-      return 0;
-    }
-    io.out(
-      table(
-        ['id', 'platform', 'channel', 'queued', 'attempts', 'error', 'message'],
-        failed.map((m) => [String(m.id), m.platform, m.channel, shownTime(m.created_at, 'minute'), String(m.attempts), m.paused_reason ? `subscription paused: ${m.paused_reason}` : (m.last_error ?? ''), m.summary.slice(0, 60)]),
-        ['r', 'l', 'l', 'l', 'r'],
-      ),
-    );
+    printFailed(failedMessages(db), Boolean(values.json), io);
     return 0;
   });
 }

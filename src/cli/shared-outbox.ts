@@ -5,6 +5,7 @@
  */
 import { ConfigError, EnvSchema } from '../core/config';
 import { PostgresSharedStore, redactUrl } from '../core/shared/postgres';
+import type { FailedMessage } from '../core/alerts/failed';
 import type { RetryWhich, SharedOutbox } from '../core/shared/types';
 import { StoreError } from '../core/store/db';
 import { shownTime } from '../core/time';
@@ -53,24 +54,28 @@ export function retryShared(url: string, which: RetryWhich, io: SharedOutboxIO):
 /** `sanctions outbox [--json]`: the failed messages, as on the SQLite file. */
 export function listShared(url: string, json: boolean, io: SharedOutboxIO): Promise<number> {
   return withSharedOutbox(url, async (outbox) => {
-    const failed = await outbox.failedMessages();
-    if (json) {
-      for (const m of failed) io.out(JSON.stringify({ id: m.id, platform: m.platform, channel: m.channel, kind: m.kind, summary: m.summary, queued: m.created_at, attempts: m.attempts, error: m.last_error, paused: m.paused_reason }));
-      return 0;
-    }
-    if (!failed.length) {
-      io.out('No undelivered alert messages.');
-      return 0;
-    }
-    io.out(
-      table(
-        ['id', 'platform', 'channel', 'queued', 'attempts', 'error', 'message'],
-        failed.map((m) => [String(m.id), m.platform, m.channel, shownTime(m.created_at, 'minute'), String(m.attempts), m.paused_reason ? `subscription paused: ${m.paused_reason}` : (m.last_error ?? ''), m.summary.slice(0, 60)]),
-        ['r', 'l', 'l', 'l', 'r'],
-      ),
-    );
+    printFailed(await outbox.failedMessages(), json, io);
     return 0;
   });
+}
+
+/** `sanctions outbox`'s lines (DESIGN.md: text and JSON), whichever outbox the failed messages come from. */
+export function printFailed(failed: readonly FailedMessage[], json: boolean, io: Pick<SharedOutboxIO, 'out'>): void {
+  if (json) {
+    for (const m of failed) io.out(JSON.stringify({ id: m.id, platform: m.platform, channel: m.channel, kind: m.kind, summary: m.summary, queued: m.created_at, attempts: m.attempts, error: m.last_error, paused: m.paused_reason }));
+    return;
+  }
+  if (!failed.length) {
+    io.out('No undelivered alert messages.');
+    return;
+  }
+  io.out(
+    table(
+      ['id', 'platform', 'channel', 'queued', 'attempts', 'error', 'message'],
+      failed.map((m) => [String(m.id), m.platform, m.channel, shownTime(m.created_at, 'minute'), String(m.attempts), m.paused_reason ? `subscription paused: ${m.paused_reason}` : (m.last_error ?? ''), m.summary.slice(0, 60)]),
+      ['r', 'l', 'l', 'l', 'r'],
+    ),
+  );
 }
 
 /** The alerts lines of `sanctions status` (text): the shared outbox's backlog, and what could not be delivered. */

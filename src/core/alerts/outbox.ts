@@ -10,7 +10,7 @@ import { withoutWaiting } from '../store/busy';
 import type { Db } from '../store/db';
 import { alertReplies } from './messages';
 import { BodyStore, envelope, eventSetKey } from './outbox-payload';
-import { Router, type RoutedEvent } from './route';
+import { cachedWatchIndex, Router, type RoutedEvent } from './route';
 import { SubscriptionStore, type Subscription } from './subscriptions';
 import { HELD, queueDueSummaries } from './summaries';
 
@@ -133,16 +133,7 @@ function* routeSteps(db: Db, now: Date): Generator<void, RouteReport, void> {
     return events;
   };
   // Watch terms are looked up (the lookup matcher) once per term per pass, each in a step of its own.
-  const termCache = new Map<string, Map<number, string>>();
-  const watchIndex = (terms: string[]) => {
-    const parties = new Map<number, string>();
-    for (const term of terms) {
-      let found = termCache.get(term);
-      if (!found) termCache.set(term, (found = router.watchIndex([term])));
-      for (const [party, t] of found) if (!parties.has(party)) parties.set(party, t);
-    }
-    return parties;
-  };
+  const { index: watchIndex, terms: termCache } = cachedWatchIndex(router);
   // Channels with the same filters get the same messages: each distinct one is built once per pass.
   const replyCache = new Map<string, Reply[]>();
   const replyKey = (sub: Subscription, selected: RoutedEvent[]) =>

@@ -125,6 +125,21 @@ export class Router {
   }
 }
 
+/** The parties each channel's watch terms find, each term looked up once per routing pass (watch terms repeat). */
+export function cachedWatchIndex(router: Router): { index: (terms: string[]) => Map<number, string>; terms: Map<string, Map<number, string>> } {
+  const terms = new Map<string, Map<number, string>>();
+  const index = (list: string[]) => {
+    const parties = new Map<number, string>();
+    for (const term of list) {
+      let found = terms.get(term);
+      if (!found) terms.set(term, (found = router.watchIndex([term])));
+      for (const [party, t] of found) if (!parties.has(party)) parties.set(party, t);
+    }
+    return parties;
+  };
+  return { index, terms };
+}
+
 export function matches(subscription: Subscription, event: Pick<RoutedEvent, 'list' | 'kind' | 'countries'>): boolean {
   // No targets: the channel only watches its own counterparties. Exclusions ("all but the SDN") are honoured.
   if (!follows({ targets: subscription.targets, excluded: subscription.excluded ?? [] }, event.list)) return false;

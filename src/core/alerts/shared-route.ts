@@ -21,7 +21,7 @@ import { digestFiles, digestOrder } from './digest-files';
 import { alertReplies } from './messages';
 import { envelope, eventSetKey, type Envelope } from './outbox-payload';
 import type { RouteReport } from './outbox';
-import { Router, type RoutedEvent } from './route';
+import { cachedWatchIndex, Router, type RoutedEvent } from './route';
 import { ROUTING_KEY, type PublishedRouting } from './shared-publish';
 
 const EVENTS_PAGE = 5000;
@@ -88,16 +88,7 @@ export async function routeShared(store: Pick<SharedStore, 'subscriptions' | 'ev
       return routedFromShared(e, row ? (row.party_id ?? row.id) : undefined);
     });
   };
-  const termCache = new Map<string, Map<number, string>>();
-  const watchIndex = (terms: string[]) => {
-    const parties = new Map<number, string>();
-    for (const term of terms) {
-      let found = termCache.get(term);
-      if (!found) termCache.set(term, (found = router.watchIndex([term])));
-      for (const [party, t] of found) if (!parties.has(party)) parties.set(party, t);
-    }
-    return parties;
-  };
+  const { index: watchIndex } = cachedWatchIndex(router);
   // Channels with the same filters get the same messages: each distinct one is built (and written out) once per pass.
   const built = new Map<string, string[]>();
   const bodiesFor = (sub: Subscription, selected: RoutedEvent[]): string[] => {

@@ -7,29 +7,20 @@
  * taken by another. A message taken over that way may have reached the channel: the sink is asked (`confirm`, by
  * the message's key) before it is sent again, as after a crash of the single process.
  */
-import type { AlertSink, DeliveryResult } from './delivery';
+import type { DeliveryResult } from './delivery';
 import { Pacer } from './pacer';
 import { sharedReply } from './shared-route';
-import { messageKey, DEFAULT_HORIZON_MS, DEFAULT_MAX_DELAY_MS, type DrainReport, type WorkerLogger } from './worker';
+import { messageKey, DEFAULT_HORIZON_MS, DEFAULT_MAX_DELAY_MS, type DrainReport, type WorkerOptions } from './worker';
 import type { ClaimedMessage, Settlement, SharedOutbox } from '../shared/types';
 import { newHolderId } from '../ops/lease';
 
-export interface SharedWorkerOptions {
-  sinks: Map<string, AlertSink>;
-  now?: () => Date;
-  random?: () => number;
-  maxAttempts?: number;
-  horizonMs?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  logger?: WorkerLogger;
+/** The SQLite worker's options (the same rules), with the claims' own. */
+export interface SharedWorkerOptions extends Pick<WorkerOptions, 'sinks' | 'now' | 'random' | 'maxAttempts' | 'horizonMs' | 'baseDelayMs' | 'maxDelayMs' | 'logger' | 'concurrency'> {
   /** A sink call that takes longer than this counts as a temporary failure (default 30 s, at most half the claim). */
   timeoutMs?: number;
   /** How long a claim holds a message (default 60 s): after a worker dies, its messages are taken over this much later. */
   claimTtlMs?: number;
   onAttempt?: (platform: string, outcome: 'delivered' | 'retry' | 'failed') => void;
-  /** Channels sent to at the same time (default 8). */
-  concurrency?: number;
   /** This worker's id in claims (default: host, process and a random part). */
   worker?: string;
 }

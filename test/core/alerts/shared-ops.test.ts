@@ -5,7 +5,7 @@
  * again when the platform answers (and by `sanctions outbox retry`), and the backlog in /healthz and `status`.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli';
 import type { AlertSink, DeliveryResult } from '../../../src/core/alerts/delivery';
 import { SharedAlertPipeline } from '../../../src/core/alerts/shared-pipeline';
@@ -18,20 +18,11 @@ import { refreshSources } from '../../../src/core/refresh';
 import { PostgresSharedStore } from '../../../src/core/shared/postgres';
 import { loadSourcesFile, type SourceConfig } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../helpers/postgres';
+import { sharedPostgresForFile } from '../../helpers/shared-postgres';
 import { SOURCES_DIR } from '../../helpers/shared';
 import { tempDir } from '../../helpers/tmp';
 
-const available = postgresAvailable();
-let server: TestPostgres | undefined;
-const stores: PostgresSharedStore[] = [];
-beforeAll(async () => {
-  if (available) server = await startTestPostgres();
-}, 120_000);
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await server?.stop();
-});
+const { available, newDatabase, openShared } = sharedPostgresForFile();
 
 const timeline = (step: number) => loadSourcesFile(join(SOURCES_DIR, `timeline-t${step}.json`));
 const DAY = 86_400_000;
@@ -53,13 +44,6 @@ function recordingLogger() {
   const lines: string[] = [];
   const log = (_: unknown, message?: string) => void lines.push(String(message));
   return { lines, logger: { info: log, warn: log, error: log } };
-}
-
-async function openShared(url?: string): Promise<PostgresSharedStore> {
-  const store = PostgresSharedStore.open(url ?? (await server!.newDatabase()), { max: 4 });
-  stores.push(store);
-  await store.migrate();
-  return store;
 }
 
 async function count(store: PostgresSharedStore, table: string): Promise<number> {
@@ -112,7 +96,7 @@ describe.skipIf(!available)('alert operations on PostgreSQL', () => {
   }, 240_000);
 
   it('a source that fails is told once to the channels with health notices, not again by the next leader, and its recovery once', async () => {
-    const url = await server!.newDatabase();
+    const url = await newDatabase();
     const storeA = await openShared(url);
     const storeB = await openShared(url);
     const broken = (sources: SourceConfig[]): SourceConfig[] => sources.map((s) => ({ ...s, location: join(dir, 'gone', `${s.id}.csv`) }));
@@ -171,7 +155,7 @@ describe.skipIf(!available)('alert operations on PostgreSQL', () => {
   }, 240_000);
 
   it('failed messages: listed and sent again by `sanctions outbox retry`, and by the worker when the platform answers again; /healthz and `status` show the backlog', async () => {
-    const url = await server!.newDatabase();
+    const url = await newDatabase();
     const shared = await openShared(url);
     const copyPath = join(dir, 'retry.db');
     const copy: Db = openDb(copyPath);

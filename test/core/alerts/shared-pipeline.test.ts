@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertSink, DeliveryResult } from '../../../src/core/alerts/delivery';
 import { AlertPipeline } from '../../../src/core/alerts/pipeline';
 import { SharedAlertPipeline } from '../../../src/core/alerts/shared-pipeline';
@@ -17,25 +17,15 @@ import { SubscriptionStore, type Target } from '../../../src/core/alerts/subscri
 import type { Reply } from '../../../src/core/commands/reply';
 import { refreshSources } from '../../../src/core/refresh';
 import { SourceFollower } from '../../../src/core/shared/follow';
-import { PostgresSharedStore } from '../../../src/core/shared/postgres';
 import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb, type Db } from '../../../src/core/store/db';
 import type { ChangeKind } from '../../../src/core/model';
 import type { ListCode } from '../../../src/core/lists';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../helpers/postgres';
+import { sharedPostgresForFile } from '../../helpers/shared-postgres';
 import { SOURCES_DIR } from '../../helpers/shared';
 import { tempDir } from '../../helpers/tmp';
 
-const available = postgresAvailable();
-let server: TestPostgres | undefined;
-const stores: PostgresSharedStore[] = [];
-beforeAll(async () => {
-  if (available) server = await startTestPostgres();
-}, 120_000);
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await server?.stop();
-});
+const { available, openShared } = sharedPostgresForFile();
 
 const timeline = (step: number) => loadSourcesFile(join(SOURCES_DIR, `timeline-t${step}.json`));
 
@@ -74,13 +64,6 @@ function readable(reply: Reply): string {
   return JSON.stringify({ summary: reply.summary, blocks })
     .replace(/"id":\d+,?/g, '')
     .replace(/"at":"[^"]*",?/g, '');
-}
-
-async function openShared(): Promise<PostgresSharedStore> {
-  const store = PostgresSharedStore.open(await server!.newDatabase(), { max: 4 });
-  stores.push(store);
-  await store.migrate();
-  return store;
 }
 
 describe.skipIf(!available)('the alert pipeline on PostgreSQL', () => {
