@@ -1,7 +1,7 @@
 /**
  * `npm start` in Slack distribution mode (issue 16): no bot token, the OAuth app's credentials instead. The real
- * process serves the install page, stores an installation from the redirect in its database, and answers that
- * workspace's slash command.
+ * process serves the install page, stores an installation from the redirect in its database (the SQLite file, or
+ * PostgreSQL with DATABASE_URL), and answers that workspace's slash command.
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { loadSourcesFile } from '../../../src/core/sources/config';
 import { openDb } from '../../../src/core/store/db';
 import { SOURCES_DIR } from '../../helpers/shared';
 import { startBot } from '../../helpers/start-bot';
+import { sharedPostgresForFile } from '../../helpers/shared-postgres';
 import { tempDir } from '../../helpers/tmp';
 import { postToBot, startFakeSlack, waitFor } from './fake-slack';
 
@@ -23,11 +24,38 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const pg = sharedPostgresForFile();
+
 describe('npm start in Slack distribution mode', () => {
   const dir = tempDir();
 
   it('serves /slack/install, stores the installation from the OAuth redirect, and answers that workspace', async () => {
-    const db = join(dir, 'slack.db');
+    const installations = await runDistribution(join(dir, 'slack.db'));
+    // The installation is in the bot's database (WAL: read after the process closed it).
+    const after = openDb(join(dir, 'slack.db'), { readonly: true });
+    try {
+      expect((await new SqliteInstallations(after).list()).map((i) => [i.key, i.botToken])).toEqual(installations);
+    } finally {
+      after.close();
+    }
+  }, 180_000);
+
+  it.skipIf(!pg.available)('with DATABASE_URL, the installation is stored in PostgreSQL (every host answers the workspace)', async () => {
+    const url = await pg.newDatabase();
+    const installations = await runDistribution(join(dir, 'slack-pg.db'), url);
+    const store = await pg.openShared(url);
+    expect((await store.installations.list()).map((i) => [i.key, i.botToken])).toEqual(installations);
+    // Not in the local file.
+    const local = openDb(join(dir, 'slack-pg.db'), { readonly: true });
+    try {
+      expect(await new SqliteInstallations(local).list()).toEqual([]);
+    } finally {
+      local.close();
+    }
+  }, 180_000);
+
+  /** Install the app in one workspace through the real process, then a slash command from it; the expected installations. */
+  async function runDistribution(db: string, databaseUrl?: string): Promise<string[][]> {
     const handle = openDb(db);
     await refreshSources(handle, loadSourcesFile(join(SOURCES_DIR, 'timeline-t1.json')));
     handle.close();
@@ -46,6 +74,7 @@ describe('npm start in Slack distribution mode', () => {
         SLACK_SIGNING_SECRET: secret,
         SLACK_API_URL: fake.apiUrl,
         SLACK_PORT: String(port),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       },
       { stdin: 'ignore' },
     );
@@ -66,12 +95,6 @@ describe('npm start in Slack distribution mode', () => {
       expect((await done).code).toBe(0);
       await fake.close();
     }
-    // The installation is in the bot's database (WAL: read after the process closed it).
-    const after = openDb(db, { readonly: true });
-    try {
-      expect((await new SqliteInstallations(after).list()).map((i) => [i.key, i.botToken])).toEqual([['T0DELTA', 'xoxb-delta']]);
-    } finally {
-      after.close();
-    }
-  }, 180_000);
+    return [['T0DELTA', 'xoxb-delta']];
+  }
 });
