@@ -85,10 +85,6 @@ export async function publishLocalEvents(db: Db, store: Pick<SharedStore, 'event
   const refreshOf = db.prepare<[number], { content_hash: string | null; format: string; location: string }>(
     'SELECT r.content_hash, s.format, s.location FROM refreshes r JOIN sources s ON s.id = r.source_id WHERE r.id = ?',
   );
-  // The content the source had before: the last refresh before this one that applied a content.
-  const before = db.prepare<[string, number], { content_hash: string | null }>(
-    "SELECT content_hash FROM refreshes WHERE source_id = ? AND id < ? AND outcome = 'applied' AND content_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
-  );
   const recordHash = db.prepare<[number], { hash: string }>('SELECT hash FROM records WHERE id = ?');
   const report: PublishReport = { read: 0, published: 0 };
   let cursor = publishedUpTo(db);
@@ -106,7 +102,6 @@ export async function publishLocalEvents(db: Db, store: Pick<SharedStore, 'event
       const source = own[0]!.source;
       const result = await store.events.publish({
         source: { id: source, format: refresh?.format ?? 'unknown', location: refresh?.location ?? '' },
-        fromHash: before.get(source, refreshId)?.content_hash ?? null,
         // A refresh without its content's hash (none is written so) is published as news, never taken for another.
         toHash: refresh?.content_hash ?? `refresh-${refreshId}-${own[0]!.at}`,
         events: own.map((e) => publishedEvent(e, recordHash.get(e.recordId)?.hash)),

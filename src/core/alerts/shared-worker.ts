@@ -13,6 +13,7 @@ import { sharedReply } from './shared-route';
 import { messageKey, DEFAULT_HORIZON_MS, DEFAULT_MAX_DELAY_MS, type DrainReport, type WorkerOptions } from './worker';
 import type { ClaimedMessage, Settlement, SharedOutbox } from '../shared/types';
 import { newHolderId } from '../ops/lease';
+import { sleep, withTimeout } from '../ops/timeout';
 
 /** The SQLite worker's options (the same rules), with the claims' own. */
 export interface SharedWorkerOptions extends Pick<WorkerOptions, 'sinks' | 'now' | 'random' | 'maxAttempts' | 'horizonMs' | 'baseDelayMs' | 'maxDelayMs' | 'logger' | 'concurrency'> {
@@ -281,18 +282,4 @@ export class SharedDeliveryWorker {
   resume(): void {
     this.stopping = false;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }

@@ -19,6 +19,7 @@ import type { OutboxRow } from './outbox';
 import { storedReply } from './outbox-payload';
 import { Pacer, type PaceRoute, type PaceTicket } from './pacer';
 import { SubscriptionStore } from './subscriptions';
+import { sleep, withTimeout } from '../ops/timeout';
 
 /** Channels sent to at the same time. */
 const CONCURRENCY = 8;
@@ -439,18 +440,4 @@ function span(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.round(ms / 360_000) / 10} h`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }

@@ -12,6 +12,8 @@ import type { SharedOutbox } from '../shared/types';
 import type { Db } from '../store/db';
 import { SourceStore } from '../store/sources';
 import { metrics } from './metrics';
+// The shared store's answers are bounded: a network that drops packets must not hold /healthz up.
+import { withTimeout } from './timeout';
 
 export interface HealthOptions {
   db: () => Db;
@@ -24,17 +26,6 @@ export interface HealthOptions {
    */
   sharedOutbox?: () => Pick<SharedOutbox, 'backlog' | 'failedSummary'>;
   sharedTimeoutMs?: number;
-}
-
-/** The shared store's answer, or a failure after `ms` (a network that drops packets must not hold /healthz up). */
-function inTime<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 export async function health(options: HealthOptions): Promise<{ ok: boolean; body: Record<string, unknown> }> {
@@ -54,7 +45,7 @@ export async function health(options: HealthOptions): Promise<{ ok: boolean; bod
     const shared = options.sharedOutbox?.();
     const ms = options.sharedTimeoutMs ?? 5_000;
     const [backlog, failed] = shared
-      ? await inTime(Promise.all([shared.backlog(), shared.failedSummary()]), ms).catch((err: Error & { code?: string }) => {
+      ? await withTimeout(Promise.all([shared.backlog(), shared.failedSummary()]), ms).catch((err: Error & { code?: string }) => {
           throw new Error(`shared store (PostgreSQL): ${err.message || err.code || String(err)}`);
         })
       : [outboxBacklog(db), failedSummary(db)];

@@ -201,12 +201,11 @@ export interface NewChangeEvent {
 export type StoredChangeEvent = ChangeEvent & { recordId: number };
 
 /**
- * The change events of one refresh of one source, as published by the process that computed them (the leader): from
- * the content it had applied before (`fromHash`, null for none) to the content it applied now (`toHash`).
+ * The change events of one refresh of one source, as published by the process that computed them (the leader), and
+ * the content that refresh applied (`toHash`: what the other processes follow).
  */
 export interface PublishBatch {
   source: { id: string; format: string; location: string };
-  fromHash: string | null;
   toHash: string;
   events: NewChangeEvent[];
 }

@@ -4,25 +4,11 @@
  */
 import type { Schedule } from '../alerts/schedule';
 import type { AuditRow } from '../audit';
+import type { SubscriptionRow } from '../alerts/subscriptions';
 import type { AuditRecord, SubscriptionRecord, WatchTermRecord } from '../shared/types';
 
-export interface SubscriptionColumns {
-  platform: string;
-  channel: string;
-  targets: string;
-  excluded: string | null;
-  kinds: string;
-  countries: string;
-  health: number;
-  paused_reason: string | null;
-  paused_at: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-  schedule: string | null;
-  summary_due_at: string | null;
-  summary_since: string | null;
-}
+/** A subscription's columns as a restore writes them: the row without its id and cursor (the target's own). */
+export type SubscriptionColumns = Omit<SubscriptionRow, 'id' | 'cursor'> & { created_at: string; updated_at: string };
 
 /** The columns a restore writes, in this order (the cursor is the target's own). */
 export const SUBSCRIPTION_COLUMNS = [

@@ -37,7 +37,7 @@ async function setup(name: string) {
   });
   const publish = async (events: NewChangeEvent[]) => {
     const before = await store.events.lastId();
-    await store.events.publish({ source: { id: 'cn-lists', format: 'cn-sanctions-csv', location: 'x.csv' }, fromHash: null, toHash: `h${++hashes}`, events });
+    await store.events.publish({ source: { id: 'cn-lists', format: 'cn-sanctions-csv', location: 'x.csv' }, toHash: `h${++hashes}`, events });
     return (await store.events.since(before, 100_000)).map((e) => e.id);
   };
   const covered = (subscriptionId: number) => new Set(db.prepare<[number], { event_id: number }>('SELECT event_id FROM deliveries WHERE subscription_id = ?').all(subscriptionId).map((r) => r.event_id));
